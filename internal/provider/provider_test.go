@@ -1,0 +1,184 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the
+// Terraform binary that terraform-plugin-testing runs. now is the provider's
+// clock: pass the mock coordinator's clock so expiry tests are deterministic.
+func testAccProtoV6ProviderFactories(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"gitlabrunner": providerserver.NewProtocol6WithError(NewWithClock("test", now)()),
+	}
+}
+
+// env builds a getenv function from a map, so tests never touch the real environment.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func nullModel() providerModel {
+	return providerModel{
+		BaseURL: types.StringNull(), Token: types.StringNull(), CACertFile: types.StringNull(),
+		Insecure: types.BoolNull(), ClientCert: types.StringNull(), ClientKey: types.StringNull(),
+		Retries: types.Int64Null(), Headers: types.MapNull(types.StringType),
+	}
+}
+
+func TestResolveSettingsEnvironmentFallbackAndOverride(t *testing.T) {
+	// Environment only.
+	cfg := nullModel()
+	got, diags := resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if got.BaseURL != "https://env.example.com/api/v4" || got.Token != "env-secret" {
+		t.Fatalf("environment fallback: got base_url %q token %q", got.BaseURL, got.Token)
+	}
+	if got.Retries != defaultRetries {
+		t.Fatalf("default retries: got %d, want %d", got.Retries, defaultRetries)
+	}
+
+	// Configuration wins over the environment.
+	cfg.BaseURL = types.StringValue("https://cfg.example.com/gitlab/")
+	cfg.Token = types.StringValue("cfg-secret")
+	cfg.Retries = types.Int64Value(3)
+	got, diags = resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if got.BaseURL != "https://cfg.example.com/gitlab/api/v4" || got.Token != "cfg-secret" || got.Retries != 3 {
+		t.Fatalf("override: got base_url %q token %q retries %d", got.BaseURL, got.Token, got.Retries)
+	}
+
+	// Nothing set: gitlab.com, and an error naming GITLAB_TOKEN.
+	got, diags = resolveSettings(nullModel(), env(nil))
+	if got.BaseURL != defaultBaseURL {
+		t.Fatalf("default base_url: got %q", got.BaseURL)
+	}
+	if !diags.HasError() || !strings.Contains(diagText(diags), "GITLAB_TOKEN") {
+		t.Fatalf("missing token should name GITLAB_TOKEN, got %v", diags)
+	}
+}
+
+func TestResolveSettingsBaseURLNormalisation(t *testing.T) {
+	cases := map[string]string{
+		"https://gitlab.example.com":             "https://gitlab.example.com/api/v4",
+		"https://gitlab.example.com/":            "https://gitlab.example.com/api/v4",
+		"https://gitlab.example.com/api/v4":      "https://gitlab.example.com/api/v4",
+		"https://gitlab.example.com/api/v4/":     "https://gitlab.example.com/api/v4",
+		"https://example.com/gitlab":             "https://example.com/gitlab/api/v4",
+		"https://example.com/gitlab/api/v4/":     "https://example.com/gitlab/api/v4",
+		"  http://127.0.0.1:8080  ":              "http://127.0.0.1:8080/api/v4",
+		"https://gitlab.example.com:8443/api/v4": "https://gitlab.example.com:8443/api/v4",
+	}
+	for in, want := range cases {
+		cfg := nullModel()
+		cfg.BaseURL = types.StringValue(in)
+		cfg.Token = types.StringValue("x")
+		got, diags := resolveSettings(cfg, env(nil))
+		if diags.HasError() {
+			t.Errorf("%q: unexpected error %v", in, diags)
+			continue
+		}
+		if got.BaseURL != want {
+			t.Errorf("%q: got %q, want %q", in, got.BaseURL, want)
+		}
+	}
+}
+
+func TestResolveSettingsErrorsNameAttributeAndValue(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name   string
+		mutate func(*providerModel)
+		want   []string // all must appear in the diagnostics
+	}{
+		{"malformed url", func(m *providerModel) { m.BaseURL = types.StringValue("ftp://gitlab.example.com") }, []string{"base_url", "ftp://gitlab.example.com"}},
+		{"url without host", func(m *providerModel) { m.BaseURL = types.StringValue("https://") }, []string{"base_url", `"https://"`}},
+		{"unreadable ca", func(m *providerModel) { m.CACertFile = types.StringValue(filepath.Join(dir, "missing.pem")) }, []string{"cacert_file", "missing.pem"}},
+		{"ca is a directory", func(m *providerModel) { m.CACertFile = types.StringValue(dir) }, []string{"cacert_file", dir}},
+		{"unreadable client cert", func(m *providerModel) {
+			m.ClientCert = types.StringValue(filepath.Join(dir, "c.pem"))
+			m.ClientKey = types.StringValue(filepath.Join(dir, "k.pem"))
+		}, []string{"client_cert", "c.pem", "client_key", "k.pem"}},
+		{"unknown token", func(m *providerModel) { m.Token = types.StringUnknown() }, []string{`"token"`, "not known until apply"}},
+		{"unknown base url", func(m *providerModel) { m.BaseURL = types.StringUnknown() }, []string{`"base_url"`, "not known until apply"}},
+		{"reserved header", func(m *providerModel) {
+			m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"PRIVATE-TOKEN": types.StringValue("x")})
+		}, []string{"PRIVATE-TOKEN", "token"}},
+		{"bad header name", func(m *providerModel) {
+			m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"X Bad": types.StringValue("x")})
+		}, []string{`"X Bad"`, "header name"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := nullModel()
+			m.Token = types.StringValue("secret-value")
+			tc.mutate(&m)
+			_, diags := resolveSettings(m, env(nil))
+			if !diags.HasError() {
+				t.Fatalf("expected an error, got none")
+			}
+			text := diagText(diags)
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("diagnostics %q should contain %q", text, w)
+				}
+			}
+			if strings.Contains(text, "secret-value") {
+				t.Errorf("diagnostics leak the token: %q", text)
+			}
+		})
+	}
+}
+
+func TestResolveSettingsPlainHTTPWarning(t *testing.T) {
+	for in, wantWarning := range map[string]bool{
+		"http://gitlab.example.com":  true,
+		"http://127.0.0.1:8080":      false,
+		"http://localhost:8080":      false,
+		"http://[::1]:8080":          false,
+		"https://gitlab.example.com": false,
+	} {
+		m := nullModel()
+		m.BaseURL = types.StringValue(in)
+		m.Token = types.StringValue("x")
+		_, diags := resolveSettings(m, env(nil))
+		if diags.HasError() {
+			t.Fatalf("%s: unexpected error %v", in, diags)
+		}
+		if got := diags.WarningsCount() > 0; got != wantWarning {
+			t.Errorf("%s: warning = %v, want %v (%v)", in, got, wantWarning, diags)
+		}
+	}
+}
+
+func TestResolveSettingsReadableFilesAccepted(t *testing.T) {
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, []byte("pem"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := nullModel()
+	m.Token = types.StringValue("x")
+	m.CACertFile = types.StringValue(ca)
+	m.Insecure = types.BoolValue(true)
+	got, diags := resolveSettings(m, env(nil))
+	if diags.HasError() {
+		t.Fatalf("unexpected error %v", diags)
+	}
+	if got.CACertFile != ca || !got.Insecure {
+		t.Fatalf("got %+v", got)
+	}
+}
