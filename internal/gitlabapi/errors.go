@@ -1,0 +1,142 @@
+package gitlabapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors for errors.Is. *Error matches the one of its status code.
+var (
+	ErrBadRequest   = errors.New("bad request (400)")
+	ErrUnauthorized = errors.New("unauthorized (401)")
+	ErrForbidden    = errors.New("forbidden (403)")
+	ErrNotFound     = errors.New("not found (404)")
+	ErrGone         = errors.New("gone (410)")
+	ErrRateLimited  = errors.New("rate limited (429)")
+	ErrServerError  = errors.New("server error (5xx)")
+
+	// ErrMaybeApplied marks a failed POST that creates or rotates something
+	// (create runner, reset token) and may nevertheless have been applied:
+	// the server answered 5xx, or the connection dropped or timed out after
+	// the request was written. The client never retries those; the caller
+	// must reconcile (look the object up) instead of blindly trying again.
+	ErrMaybeApplied = errors.New("the request may have been applied by GitLab")
+)
+
+// Error is an HTTP error answer from GitLab.
+type Error struct {
+	StatusCode int
+	Method     string
+	Path       string // API path without /api/v4 and without query string, e.g. /runners/12
+	// Message is GitLab's message, flattened to one line; for validation
+	// errors (e.g. {"message":{"maximum_timeout":["needs to be ..."]}}) it reads
+	// "maximum_timeout needs to be at least 10 minutes".
+	Message string
+	// Fields holds per-attribute validation messages when GitLab sent them.
+	Fields map[string][]string
+	// RetryAfter is how long GitLab asked to wait (429), 0 if it did not say.
+	RetryAfter time.Duration
+
+	maybeApplied bool // a non-idempotent POST got a 5xx
+}
+
+// Error reads like "PUT /runners/12: 400 Bad Request: maximum_timeout needs to be at least 10 minutes".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if msg := trimStatusPrefix(e.Message, e.StatusCode); msg != "" && !strings.EqualFold(msg, http.StatusText(e.StatusCode)) {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter.Round(time.Second))
+	}
+	if e.maybeApplied {
+		b.WriteString(" (the request may nevertheless have been applied)")
+	}
+	return b.String()
+}
+
+// Is matches the sentinel of the status code, and ErrMaybeApplied when set.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrGone:
+		return e.StatusCode == http.StatusGone
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServerError:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrMaybeApplied:
+		return e.maybeApplied
+	}
+	return false
+}
+
+// trimStatusPrefix turns GitLab's "403 Forbidden - Insufficient permissions"
+// into "Insufficient permissions" and "404 Runner Not Found" into
+// "Runner Not Found", since Error() already prints the status.
+func trimStatusPrefix(msg string, status int) string {
+	code := strconv.Itoa(status)
+	rest, ok := strings.CutPrefix(msg, code+" ")
+	if !ok {
+		return msg
+	}
+	if t := http.StatusText(status); t != "" {
+		if r, ok := cutPrefixFold(rest, t); ok {
+			r = strings.TrimSpace(r)
+			r = strings.TrimPrefix(r, "- ")
+			r = strings.TrimPrefix(r, "-")
+			return strings.TrimSpace(r)
+		}
+	}
+	return strings.TrimSpace(rest)
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// transportError is a request that failed without an HTTP answer.
+// Its message names the method and path, never the query string.
+type transportError struct {
+	method, path string
+	err          error
+	maybeApplied bool
+}
+
+func (e *transportError) Error() string {
+	msg := fmt.Sprintf("%s %s: %v", e.method, e.path, e.err)
+	if e.maybeApplied {
+		msg += " (the connection failed after the request was sent: it may have been applied)"
+	}
+	return msg
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+func (e *transportError) Is(target error) bool {
+	return target == ErrMaybeApplied && e.maybeApplied
+}

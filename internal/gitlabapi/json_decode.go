@@ -1,0 +1,125 @@
+package gitlabapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// flexTime decodes GitLab's times robustly: null, "", RFC 3339 with or
+// without fractional seconds ("2021-09-27T21:05:03.203Z"), and a few older
+// or proxy-mangled layouts. A value it cannot read decodes as "unknown"
+// (nil) rather than failing the whole answer: these times are informational.
+type flexTime struct{ t *time.Time }
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999 -0700",
+	"2006-01-02 15:04:05.999999999 MST",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+func (f *flexTime) UnmarshalJSON(b []byte) error {
+	f.t = nil
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil // a number or object where a time belongs: unknown
+	}
+	f.t = parseTime(s)
+	return nil
+}
+
+func parseTime(s string) *time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			t = t.UTC()
+			return &t
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes token_expires_at robustly.
+func (r *RunnerToken) UnmarshalJSON(b []byte) error {
+	type plain RunnerToken
+	aux := struct {
+		*plain
+		TokenExpiresAt flexTime `json:"token_expires_at"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	r.TokenExpiresAt = aux.TokenExpiresAt.t
+	return nil
+}
+
+// UnmarshalJSON decodes contacted_at and created_at robustly.
+func (r *RunnerDetails) UnmarshalJSON(b []byte) error {
+	type plain RunnerDetails
+	aux := struct {
+		*plain
+		ContactedAt flexTime `json:"contacted_at"`
+		CreatedAt   flexTime `json:"created_at"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	r.ContactedAt, r.CreatedAt = aux.ContactedAt.t, aux.CreatedAt.t
+	return nil
+}
+
+// UnmarshalJSON decodes created_at and contacted_at robustly.
+func (m *RunnerManager) UnmarshalJSON(b []byte) error {
+	type plain RunnerManager
+	aux := struct {
+		*plain
+		CreatedAt   flexTime `json:"created_at"`
+		ContactedAt flexTime `json:"contacted_at"`
+	}{plain: (*plain)(m)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	m.CreatedAt, m.ContactedAt = aux.CreatedAt.t, aux.ContactedAt.t
+	return nil
+}
+
+// UnmarshalJSON records whether runners_token was present at all.
+func (g *Group) UnmarshalJSON(b []byte) error {
+	type plain Group
+	if err := json.Unmarshal(b, (*plain)(g)); err != nil {
+		return err
+	}
+	g.RunnersTokenVisible = hasKey(b, "runners_token")
+	return nil
+}
+
+// UnmarshalJSON records whether runners_token was present at all.
+func (p *Project) UnmarshalJSON(b []byte) error {
+	type plain Project
+	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
+		return err
+	}
+	p.RunnersTokenVisible = hasKey(b, "runners_token")
+	return nil
+}
+
+func hasKey(b []byte, key string) bool {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return false
+	}
+	_, ok := m[key]
+	return ok
+}

@@ -1,0 +1,147 @@
+package gitlabapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem is the tflog subsystem of the client. Its level follows the
+// provider's (TF_LOG / TF_LOG_PROVIDER) unless TF_LOG_PROVIDER_GITLABAPI is set.
+const logSubsystem = "gitlabapi"
+
+// maxLoggedBody bounds request/response bodies in trace logs.
+const maxLoggedBody = 64 << 10
+
+var timeNow = time.Now
+
+// loggingContext adds the client's log subsystem and, as a safety net on top
+// of masking every string before it is logged, tflog masks for all secrets.
+func (c *Client) loggingContext(ctx context.Context, secrets []string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER", "GITLABAPI"))
+	literals := append(append([]string(nil), c.masker.literals...), secrets...)
+	if len(literals) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, literals...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, literals...)
+	}
+	res := append([]*regexp.Regexp{jsonSecretField, formSecretField}, tokenPatterns...)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, logSubsystem, res...)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, logSubsystem, res...)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem,
+		"token", "private_token", "runners_token", "registration_token", "runner_token", "authorization")
+	return ctx
+}
+
+// withConnTrace records whether an attempt obtained a connection: until it
+// does, nothing can have reached the server.
+func withConnTrace(ctx context.Context, st *attemptState) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
+	})
+}
+
+// beforeAttempt is retryablehttp's RequestLogHook: it resets the attempt
+// state and logs the request.
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryNumber int) {
+	ctx := req.Context()
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	st.attempt.Store(int32(retryNumber + 1))
+	st.gotConn.Store(false)
+	st.maybeApplied.Store(false)
+	st.startNanos.Store(timeNow().UnixNano())
+
+	fields := map[string]any{
+		"http_method": st.method,
+		"http_path":   st.path,
+		"attempt":     retryNumber + 1,
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API request", fields)
+	if tflog.SubsystemIsTrace(ctx, logSubsystem) {
+		fields["http_query"] = c.masker.mask(req.URL.RawQuery, st.secrets...)
+		fields["http_headers"] = c.masker.headersForLog(req.Header)
+		if len(st.body) > 0 {
+			fields["http_body"] = c.masker.mask(truncateForLog(st.body), st.secrets...)
+		}
+		tflog.SubsystemTrace(ctx, logSubsystem, "GitLab API request details", fields)
+	}
+}
+
+// afterResponse is retryablehttp's ResponseLogHook. It buffers the body (so
+// it can be logged and the connection goes back to the pool) and logs the
+// answer.
+func (c *Client) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
+	if resp == nil || resp.Request == nil {
+		return
+	}
+	ctx := resp.Request.Context()
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	body, err := readAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		resp.Body = &errBody{Reader: bytes.NewReader(body), err: err}
+	}
+
+	fields := map[string]any{
+		"http_method": st.method,
+		"http_path":   st.path,
+		"http_status": resp.StatusCode,
+		"attempt":     int(st.attempt.Load()),
+		"duration_ms": timeNow().Sub(time.Unix(0, st.startNanos.Load())).Milliseconds(),
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API response", fields)
+	if tflog.SubsystemIsTrace(ctx, logSubsystem) {
+		fields["http_headers"] = c.masker.headersForLog(resp.Header)
+		if len(body) > 0 {
+			fields["http_body"] = c.masker.mask(truncateForLog(body), st.secrets...)
+		}
+		tflog.SubsystemTrace(ctx, logSubsystem, "GitLab API response details", fields)
+	}
+}
+
+// errBody replays a partly read body and then reports the read error.
+type errBody struct {
+	*bytes.Reader
+	err error
+}
+
+func (b *errBody) Read(p []byte) (int, error) {
+	n, err := b.Reader.Read(p)
+	if err == io.EOF {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *errBody) Close() error { return nil }
+
+func (c *Client) logTransportError(ctx context.Context, st *attemptState, err error, retry bool) {
+	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API request failed", map[string]any{
+		"http_method":   st.method,
+		"http_path":     st.path,
+		"attempt":       int(st.attempt.Load()),
+		"duration_ms":   timeNow().Sub(time.Unix(0, st.startNanos.Load())).Milliseconds(),
+		"error":         c.cleanTransportError(err, st.secrets).Error(),
+		"will_retry":    retry,
+		"maybe_applied": st.maybeApplied.Load(),
+	})
+}
+
+func truncateForLog(b []byte) string {
+	if len(b) > maxLoggedBody {
+		return string(b[:maxLoggedBody]) + "… (truncated)"
+	}
+	return string(b)
+}

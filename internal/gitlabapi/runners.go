@@ -1,0 +1,125 @@
+package gitlabapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// CreateUserRunner creates a runner (POST /user/runners, 201) and returns
+// its authentication token, which GitLab shows only this once.
+// It is not retried once it may have reached GitLab: on a 5xx or a lost
+// connection the error matches ErrMaybeApplied and the caller must look for
+// the runner before trying again.
+func (c *Client) CreateUserRunner(ctx context.Context, opts CreateUserRunnerOptions) (*RunnerToken, error) {
+	if opts.RunnerType == "" {
+		return nil, fmt.Errorf("POST /user/runners: runner_type is required (%s, %s or %s)", RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject)
+	}
+	var out RunnerToken
+	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: "/user/runners", body: opts, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetRunner reads a runner (GET /runners/:id). A missing runner is ErrNotFound.
+func (c *Client) GetRunner(ctx context.Context, id int64) (*RunnerDetails, error) {
+	var out RunnerDetails
+	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: runnerPath(id), idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateRunner changes a runner (PUT /runners/:id) and returns its new state.
+func (c *Client) UpdateRunner(ctx context.Context, id int64, opts UpdateRunnerOptions) (*RunnerDetails, error) {
+	var out RunnerDetails
+	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: runnerPath(id), body: opts, idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteRunner deletes a runner (DELETE /runners/:id, 204). It is retried
+// like any idempotent call, so a retry after a lost answer can report
+// ErrNotFound for a runner the first attempt deleted: callers deleting a
+// runner should treat ErrNotFound as success.
+func (c *Client) DeleteRunner(ctx context.Context, id int64) error {
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: runnerPath(id), idempotent: true, userAuth: true})
+	return err
+}
+
+// ResetRunnerAuthenticationToken rotates a runner's token
+// (POST /runners/:id/reset_authentication_token, 201); the old token stops
+// working at once. Not retried once it may have been applied (ErrMaybeApplied).
+func (c *Client) ResetRunnerAuthenticationToken(ctx context.Context, id int64) (*RunnerToken, error) {
+	var out RunnerToken
+	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: runnerPath(id) + "/reset_authentication_token", userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	if out.ID == 0 {
+		out.ID = id // GitLab answers only {token, token_expires_at}
+	}
+	return &out, nil
+}
+
+// ListRunnerManagers lists the hosts using a runner's token (GET /runners/:id/managers).
+func (c *Client) ListRunnerManagers(ctx context.Context, id int64) ([]RunnerManager, error) {
+	var out []RunnerManager
+	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: runnerPath(id) + "/managers", idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []RunnerManager{}
+	}
+	return out, nil
+}
+
+// ListRunners lists runners of a scope, following x-next-page to the end.
+func (c *Client) ListRunners(ctx context.Context, opts ListRunnersOptions) ([]Runner, error) {
+	var path string
+	switch opts.Scope {
+	case RunnerScopeAll:
+		path = "/runners/all"
+	case RunnerScopeOwned, "":
+		path = "/runners"
+	case RunnerScopeGroup:
+		if opts.ScopeID <= 0 {
+			return nil, fmt.Errorf("listing group runners needs a group id > 0, got %d", opts.ScopeID)
+		}
+		path = "/groups/" + strconv.FormatInt(opts.ScopeID, 10) + "/runners"
+	case RunnerScopeProject:
+		if opts.ScopeID <= 0 {
+			return nil, fmt.Errorf("listing project runners needs a project id > 0, got %d", opts.ScopeID)
+		}
+		path = "/projects/" + strconv.FormatInt(opts.ScopeID, 10) + "/runners"
+	default:
+		return nil, fmt.Errorf("runner list scope %q is not valid: use all, owned, group or project", string(opts.Scope))
+	}
+	q := url.Values{}
+	if opts.Type != "" {
+		q.Set("type", opts.Type)
+	}
+	if opts.Status != "" {
+		q.Set("status", opts.Status)
+	}
+	if opts.Paused != nil {
+		q.Set("paused", strconv.FormatBool(*opts.Paused))
+	}
+	if len(opts.TagList) > 0 {
+		q.Set("tag_list", strings.Join(opts.TagList, ","))
+	}
+	if opts.VersionPrefix != "" {
+		q.Set("version_prefix", opts.VersionPrefix)
+	}
+	out, err := listAll[Runner](ctx, c, path, q, opts.PerPage)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func runnerPath(id int64) string { return "/runners/" + strconv.FormatInt(id, 10) }

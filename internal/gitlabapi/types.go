@@ -1,0 +1,139 @@
+package gitlabapi
+
+import "time"
+
+// Runner types as GitLab names them (runner_type).
+const (
+	RunnerTypeInstance = "instance_type"
+	RunnerTypeGroup    = "group_type"
+	RunnerTypeProject  = "project_type"
+)
+
+// Access levels of a runner (access_level).
+const (
+	AccessLevelNotProtected = "not_protected"
+	AccessLevelRefProtected = "ref_protected"
+)
+
+// RunnerToken is what GitLab returns when it mints or verifies a runner
+// authentication token. Token is a secret.
+type RunnerToken struct {
+	ID             int64      `json:"id"`
+	Token          string     `json:"token"`
+	TokenExpiresAt *time.Time `json:"token_expires_at"`
+}
+
+// Runner is an item of the runner list endpoints.
+type Runner struct {
+	ID          int64  `json:"id"`
+	Description string `json:"description"`
+	IPAddress   string `json:"ip_address"`
+	Active      bool   `json:"active"`
+	Paused      bool   `json:"paused"`
+	IsShared    bool   `json:"is_shared"`
+	RunnerType  string `json:"runner_type"`
+	Name        string `json:"name"`
+	Online      bool   `json:"online"`
+	Status      string `json:"status"`
+}
+
+// RunnerDetails is the answer of GET/PUT /runners/:id.
+type RunnerDetails struct {
+	Runner
+	TagList         []string        `json:"tag_list"`
+	RunUntagged     bool            `json:"run_untagged"`
+	Locked          bool            `json:"locked"`
+	MaximumTimeout  *int64          `json:"maximum_timeout"`
+	AccessLevel     string          `json:"access_level"`
+	MaintenanceNote string          `json:"maintenance_note"`
+	ContactedAt     *time.Time      `json:"contacted_at"`
+	CreatedAt       *time.Time      `json:"created_at"`
+	Version         string          `json:"version"`
+	Revision        string          `json:"revision"`
+	Platform        string          `json:"platform"`
+	Architecture    string          `json:"architecture"`
+	Projects        []RunnerProject `json:"projects"`
+	Groups          []RunnerGroup   `json:"groups"`
+}
+
+// RunnerProject is a project a runner is assigned to.
+type RunnerProject struct {
+	ID                int64  `json:"id"`
+	Name              string `json:"name"`
+	NameWithNamespace string `json:"name_with_namespace"`
+	Path              string `json:"path"`
+	PathWithNamespace string `json:"path_with_namespace"`
+}
+
+// RunnerGroup is a group a runner belongs to.
+type RunnerGroup struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	WebURL string `json:"web_url"`
+}
+
+// RunnerManager is one host (system_id) using a runner's token.
+type RunnerManager struct {
+	ID           int64      `json:"id"`
+	SystemID     string     `json:"system_id"`
+	Version      string     `json:"version"`
+	Revision     string     `json:"revision"`
+	Platform     string     `json:"platform"`
+	Architecture string     `json:"architecture"`
+	IPAddress    string     `json:"ip_address"`
+	Status       string     `json:"status"`
+	CreatedAt    *time.Time `json:"created_at"`
+	ContactedAt  *time.Time `json:"contacted_at"`
+}
+
+// ApplicationSettings holds the instance settings that matter for runner
+// registration. AllowRunnerRegistrationToken is nil when the server predates
+// GitLab 16.11 (the key is absent).
+type ApplicationSettings struct {
+	AllowRunnerRegistrationToken         *bool    `json:"allow_runner_registration_token"`
+	ValidRunnerRegistrars                []string `json:"valid_runner_registrars"`
+	RunnerTokenExpirationInterval        *int64   `json:"runner_token_expiration_interval"`
+	GroupRunnerTokenExpirationInterval   *int64   `json:"group_runner_token_expiration_interval"`
+	ProjectRunnerTokenExpirationInterval *int64   `json:"project_runner_token_expiration_interval"`
+}
+
+// Group is the part of GET /groups/:id the provider uses.
+// RunnersTokenVisible tells whether the runners_token key was in the answer
+// at all (it is only shown to Owners/Maintainers); RunnersToken is nil when
+// the key was absent or null (null: registration tokens disallowed).
+type Group struct {
+	ID                  int64   `json:"id"`
+	Name                string  `json:"name"`
+	Path                string  `json:"path"`
+	FullPath            string  `json:"full_path"`
+	ParentID            *int64  `json:"parent_id"`
+	RunnersToken        *string `json:"runners_token"`
+	RunnersTokenVisible bool    `json:"-"`
+}
+
+// Project is the part of GET /projects/:id the provider uses; see Group for
+// RunnersToken and RunnersTokenVisible.
+type Project struct {
+	ID                  int64            `json:"id"`
+	Name                string           `json:"name"`
+	Path                string           `json:"path"`
+	PathWithNamespace   string           `json:"path_with_namespace"`
+	Namespace           ProjectNamespace `json:"namespace"`
+	RunnersToken        *string          `json:"runners_token"`
+	RunnersTokenVisible bool             `json:"-"`
+}
+
+// ProjectNamespace is the namespace block of a project.
+type ProjectNamespace struct {
+	ID       int64  `json:"id"`
+	Kind     string `json:"kind"`
+	FullPath string `json:"full_path"`
+	ParentID *int64 `json:"parent_id"`
+}
+
+// Version is the answer of GET /version.
+type Version struct {
+	Version    string `json:"version"`
+	Revision   string `json:"revision"`
+	Enterprise bool   `json:"enterprise"`
+}
