@@ -9,7 +9,9 @@ import (
 // implementations live in one file per resource or data source.
 
 func providerResources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewUserRunnerResource,
+	}
 }
 
 func providerDataSources() []func() datasource.DataSource {

@@ -1,0 +1,279 @@
+package provider
+
+// Create, made safe against ambiguous failures.
+//
+// A POST /user/runners whose answer is lost (5xx, dropped connection) may
+// nevertheless have created the runner, and its token is then unknown. So:
+//
+//  1. POST with a unique creation marker appended to the description
+//     ("<description> [terraform-create:<16 hex>]").
+//  2. If the client reports gitlabapi.ErrMaybeApplied, list the runners of
+//     the scope and look for the marker. Found: adopt that runner and mint a
+//     fresh token for it (reset_authentication_token), since the lost
+//     answer's token is unknown. Not found: the POST did not happen; send it
+//     once more with the same marker. Never a duplicate.
+//  3. As soon as an id and token exist they go into state, so a failure of a
+//     later step leaves a tainted resource Terraform replaces, never an
+//     orphaned runner.
+//  4. PUT /runners/:id with the full desired attributes: it restores the
+//     description (removing the marker) and returns the canonical details.
+//
+// Without failures that is two requests: POST and PUT.
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+const creationMarkerPrefix = "[terraform-create:"
+
+// newCreationMarker returns "[terraform-create:<16 random hex>]".
+func newCreationMarker() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return creationMarkerPrefix + hex.EncodeToString(b) + "]", nil
+}
+
+// markedDescription appends the marker to the description, shortening the
+// description if needed so the whole stays within GitLab's limit (the PUT
+// that follows restores the full description).
+func markedDescription(description, marker string) string {
+	room := maxTextLength - utf8.RuneCountInString(marker) - 1
+	if utf8.RuneCountInString(description) > room {
+		description = string([]rune(description)[:room])
+	}
+	if description == "" {
+		return marker
+	}
+	return description + " " + marker
+}
+
+func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", "The gitlabrunner provider was not configured; this is a bug in the provider or in Terraform.")
+		return
+	}
+	var plan userRunnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	scope := plan.scope()
+
+	marker, err := newCreationMarker()
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Runner", "Could not generate a random creation marker: "+err.Error())
+		return
+	}
+	opts, diags := plan.createOptions(ctx, markedDescription(plan.Description.ValueString(), marker))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id, token, diags := r.createOrAdopt(ctx, scope, opts, marker)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Save the runner at once: if anything below fails, Terraform keeps it
+	// (tainted) and deletes it on the next apply instead of orphaning it.
+	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
+	plan.applyToken(token)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token"), plan.Token)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_expires_at"), plan.TokenExpiresAt)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	upd, diags := plan.updateOptions(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	details, err := r.data.Client.UpdateRunner(ctx, id, upd)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Configure Created Runner", apiErrorDetail(
+			fmt.Sprintf("Runner %d was created in %s, but setting its attributes (PUT /runners/%d)", id, scope, id), err,
+			manageErrorHint(id, err),
+			"Terraform has saved the runner in state as tainted: the next apply deletes it and creates a new one."))
+		return
+	}
+	resp.Diagnostics.Append(plan.applyDetails(details)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	tflog.Info(ctx, "created runner", map[string]any{"runner_id": id, "scope": scope.String()})
+}
+
+// createOrAdopt creates the runner, reconciling ambiguous failures as
+// described at the top of this file. It returns the runner id and a token
+// known to be valid.
+func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScope, opts gitlabapi.CreateUserRunnerOptions, marker string) (int64, *gitlabapi.RunnerToken, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	client := r.data.Client
+	attempted := fmt.Sprintf("Creating %s in %s (POST /user/runners)", scope.kind(), scope)
+
+	for attempt := 1; ; attempt++ {
+		tok, err := client.CreateUserRunner(ctx, opts)
+		if err == nil && (tok == nil || tok.ID <= 0 || tok.Token == "") {
+			diags.AddError("Unable to Create Runner", attempted+" returned no runner id or token. This is unexpected from "+
+				"GitLab; check in GitLab whether a runner was created in "+scope.String()+" (its description contains "+marker+").")
+			return 0, nil, diags
+		}
+		if err == nil {
+			return tok.ID, tok, diags
+		}
+		if !errors.Is(err, gitlabapi.ErrMaybeApplied) {
+			diags.AddError("Unable to Create Runner", r.createErrorDetail(ctx, attempted, scope, err))
+			return 0, nil, diags
+		}
+		tflog.Warn(ctx, "the create request may have been applied; looking for the runner by its creation marker",
+			map[string]any{"scope": scope.String(), "marker": marker, "attempt": attempt})
+
+		found, lerr := r.findByMarker(ctx, scope, marker)
+		if lerr != nil {
+			diags.AddError("Unable to Confirm Runner Creation", apiErrorDetail(
+				fmt.Sprintf("%s got no clear answer (%s), and listing the runners of %s to check whether it was created anyway",
+					attempted, redactSecrets(err.Error()), scope), lerr,
+				fmt.Sprintf("A runner whose description contains %q may exist in %s. Delete it in GitLab, or import it "+
+					"(then change rotation_triggers to obtain a token), before applying again.", marker, scope)))
+			return 0, nil, diags
+		}
+		if found != nil {
+			tok, diags := r.adopt(ctx, found.ID, scope, marker)
+			return found.ID, tok, diags
+		}
+		if attempt == 2 {
+			diags.AddError("Unable to Create Runner", fmt.Sprintf(
+				"%s failed twice without a clear answer (last: %s), and no runner with the creation marker %q exists in %s, "+
+					"so nothing was created.\n\n%s", attempted, redactSecrets(err.Error()), marker, scope, hintRetryLater))
+			return 0, nil, diags
+		}
+		tflog.Info(ctx, "no runner carries the creation marker: the create did not happen; trying once more",
+			map[string]any{"scope": scope.String(), "marker": marker})
+	}
+}
+
+// findByMarker returns the runner of the scope whose description carries
+// the marker, or nil.
+func (r *userRunnerResource) findByMarker(ctx context.Context, scope runnerScope, marker string) (*gitlabapi.Runner, error) {
+	opts := gitlabapi.ListRunnersOptions{Type: scope.Type}
+	switch scope.Type {
+	case gitlabapi.RunnerTypeGroup:
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeGroup, scope.GroupID
+	case gitlabapi.RunnerTypeProject:
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeProject, scope.ProjectID
+	default:
+		opts.Scope = gitlabapi.RunnerScopeAll
+	}
+	runners, err := r.data.Client.ListRunners(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range runners {
+		if strings.Contains(runners[i].Description, marker) {
+			return &runners[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// adopt takes over a runner created by a create request whose answer was
+// lost: its token is unknown, so a fresh one is minted. A reset that itself
+// may have been applied is simply repeated: each reset mints a new token and
+// only the last one counts.
+func (r *userRunnerResource) adopt(ctx context.Context, id int64, scope runnerScope, marker string) (*gitlabapi.RunnerToken, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	tflog.Info(ctx, "adopting the runner created by a create request whose answer was lost", map[string]any{"runner_id": id})
+	tok, err := r.resetToken(ctx, id)
+	if err != nil {
+		diags.AddError("Unable to Adopt Created Runner", apiErrorDetail(
+			fmt.Sprintf("The create request's answer was lost, but runner %d in %s carries its creation marker %q. "+
+				"Obtaining a token for it (POST /runners/%d/reset_authentication_token)", id, scope, marker, id), err,
+			manageErrorHint(id, err),
+			fmt.Sprintf("Import runner %d (then change rotation_triggers to obtain a token), or delete it in GitLab, before applying again.", id)))
+		return nil, diags
+	}
+	return tok, diags
+}
+
+// resetToken rotates the runner's token, repeating once a reset that may
+// have been applied without its answer arriving.
+func (r *userRunnerResource) resetToken(ctx context.Context, id int64) (*gitlabapi.RunnerToken, error) {
+	tok, err := r.data.Client.ResetRunnerAuthenticationToken(ctx, id)
+	if err != nil && errors.Is(err, gitlabapi.ErrMaybeApplied) {
+		tok, err = r.data.Client.ResetRunnerAuthenticationToken(ctx, id)
+	}
+	return tok, err
+}
+
+// createErrorDetail explains a failed POST /user/runners. A 404 means the
+// server lacks the endpoint (older than 15.11) or base_url is wrong: the
+// version tells which.
+func (r *userRunnerResource) createErrorDetail(ctx context.Context, attempted string, scope runnerScope, err error) string {
+	var apiErr *gitlabapi.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		v, verr := r.data.Client.GetVersion(ctx)
+		if verr == nil {
+			if major, minor, ok := parseMajorMinor(v.Version); ok {
+				if major < 15 || (major == 15 && minor < 11) {
+					return apiErrorDetail(attempted, err, fmt.Sprintf(
+						"GitLab %d.%d does not have POST /user/runners; creating runners with authentication tokens needs "+
+							"GitLab 15.11 or later. Upgrade GitLab, or keep using registration tokens on this server.", major, minor))
+				}
+				return apiErrorDetail(attempted, err, fmt.Sprintf(
+					"GitLab %s should have POST /user/runners. Check that `base_url` points at the GitLab instance "+
+						"(with or without /api/v4) and not at a proxy or another service.", v.Version))
+			}
+		}
+		return apiErrorDetail(attempted, err,
+			"Creating runners with authentication tokens needs GitLab 15.11 or later (POST /user/runners); the server's "+
+				"version could not be determined. Check the GitLab version and that `base_url` points at GitLab.")
+	}
+	if errors.Is(err, gitlabapi.ErrUnauthorized) {
+		return apiErrorDetail(attempted, err)
+	}
+	return apiErrorDetail(attempted, err, createHint(scope, err))
+}
+
+// parseMajorMinor reads "15.9.2-ee" as 15, 9.
+func parseMajorMinor(v string) (int, int, bool) {
+	parts := strings.SplitN(strings.TrimSpace(v), ".", 3)
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minorDigits := parts[1]
+	for i, c := range minorDigits {
+		if c < '0' || c > '9' {
+			minorDigits = minorDigits[:i]
+			break
+		}
+	}
+	minor, err2 := strconv.Atoi(minorDigits)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return major, minor, true
+}
