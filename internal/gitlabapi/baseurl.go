@@ -56,12 +56,12 @@ func NormalizeBaseURL(raw string) (*url.URL, error) {
 	if u.Fragment != "" || strings.Contains(s, "#") {
 		return nil, bad("a fragment (#...) is not allowed")
 	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, apiPath)
-	p = strings.TrimRight(p, "/")
-	if strings.Contains(p, "//") {
-		return nil, bad("the path must not contain empty segments")
+	if strings.Contains(u.Path, "//") {
+		return nil, bad("the path must not contain empty segments (//)")
 	}
+	p := strings.TrimSuffix(u.Path, "/")
+	p = strings.TrimSuffix(p, apiPath)
+	p = strings.TrimSuffix(p, "/")
 	out := &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host), Path: p + apiPath}
 	return out, nil
 }

@@ -31,7 +31,7 @@ func decodeErrorBody(status int, body []byte) (message string, fields map[string
 	if text == "" {
 		return http.StatusText(status), nil
 	}
-	if text[0] == '{' || text[0] == '[' {
+	if text[0] == '{' || text[0] == '[' || text[0] == '"' {
 		var raw any
 		if err := json.Unmarshal([]byte(text), &raw); err == nil {
 			if msg, f, ok := messageFromJSON(raw); ok {
