@@ -15,5 +15,9 @@ func providerResources() []func() resource.Resource {
 }
 
 func providerDataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewRegistrationPolicyDataSource,
+		NewRunnerDataSource,
+		NewRunnersDataSource,
+	}
 }

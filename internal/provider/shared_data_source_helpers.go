@@ -1,0 +1,171 @@
+package provider
+
+// Helpers shared by the three data sources (registration policy, runner, runners).
+// Names carry a "ds" prefix so they cannot collide with the resource's helpers in
+// the same package.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// dsTimeLayout is GitLab's own timestamp format (ISO-8601, milliseconds, UTC).
+const dsTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// dsConfigureClient extracts the API client from the provider data. It returns
+// nil (without error) while the provider is not configured yet, which the
+// framework does during validation.
+func dsConfigureClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *ProviderData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	pd, ok := req.ProviderData.(*ProviderData)
+	if !ok || pd == nil {
+		resp.Diagnostics.AddError(
+			"Unexpected Provider Data",
+			fmt.Sprintf("The data source expected *provider.ProviderData but got %T. This is a bug in the provider; please report it.", req.ProviderData),
+		)
+		return nil
+	}
+	return pd
+}
+
+// dsClientMissing reports the error when Read runs without a configured client.
+func dsClientMissing(diags *diag.Diagnostics) {
+	diags.AddError(
+		"Provider Not Configured",
+		"The gitlabrunner provider has no GitLab client: the provider block (base_url, token) was not configured. "+
+			"Configure the provider and run again.",
+	)
+}
+
+// dsStatus returns the HTTP status of a GitLab API error, or 0 when err is not one
+// (for example a network failure).
+func dsStatus(err error) int {
+	var apiErr *gitlabapi.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// dsErrorDetail builds the detail of an error diagnostic: what was attempted, on
+// which scope, what GitLab answered (status and message, never a token) and what
+// to do about it. advice replaces the generic advice for the status when not empty.
+func dsErrorDetail(attempt string, err error, advice string) string {
+	var b strings.Builder
+	b.WriteString(attempt)
+	b.WriteString(" failed. ")
+	if dsStatus(err) != 0 {
+		fmt.Fprintf(&b, "GitLab answered %s.", err.Error())
+	} else {
+		fmt.Fprintf(&b, "The request did not get an answer from GitLab: %s.", err.Error())
+	}
+	if advice == "" {
+		advice = dsGenericAdvice(err)
+	}
+	if advice != "" {
+		b.WriteString(" ")
+		b.WriteString(advice)
+	}
+	return b.String()
+}
+
+// dsGenericAdvice says what to do for the common failure classes.
+func dsGenericAdvice(err error) string {
+	switch status := dsStatus(err); {
+	case status == http.StatusUnauthorized:
+		return "Check the provider's token (token or GITLAB_TOKEN): it is missing, expired or revoked."
+	case status == http.StatusForbidden:
+		return "The token lacks the permission or scope for this call: use a token with the api or read_api scope of a user who can see this object."
+	case status == http.StatusNotFound:
+		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
+	case status == http.StatusTooManyRequests:
+		return "GitLab rate-limited the provider: retry later or raise the provider's retries."
+	case status >= 500:
+		return "GitLab failed to answer: retry later or raise the provider's retries."
+	case status == 0:
+		return "Check base_url, the network and the TLS settings (cacert_file, insecure)."
+	}
+	return ""
+}
+
+// dsTimeValue renders an optional time in GitLab's format; nil becomes null.
+func dsTimeValue(t *time.Time) types.String {
+	if t == nil || t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(dsTimeLayout))
+}
+
+// dsStringList turns a Go string slice into a list value; nil becomes an empty list
+// (GitLab answers [] for "no tags", never null).
+func dsStringList(values []string) types.List {
+	elems := make([]attr.Value, 0, len(values))
+	for _, v := range values {
+		elems = append(elems, types.StringValue(v))
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// dsOptionalInt64 renders an optional integer; nil becomes null.
+func dsOptionalInt64(v *int64) types.Int64 {
+	if v == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*v)
+}
+
+// dsParseID parses a numeric id attribute, returning a diagnostic-ready error
+// that names the attribute, the value and what is allowed.
+func dsParseID(attribute, value string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fmt.Errorf("%s must be a positive whole number (a GitLab runner id such as \"42\"), got %q", attribute, value)
+	}
+	return id, nil
+}
+
+// dsGitLabVersion is a parsed GitLab version (major.minor), e.g. "17.4.1-ee".
+type dsGitLabVersion struct {
+	Major, Minor int
+}
+
+// dsParseVersion parses "MAJOR.MINOR[.PATCH][-suffix]" as GET /version reports it.
+func dsParseVersion(raw string) (dsGitLabVersion, bool) {
+	s := strings.TrimSpace(raw)
+	if i := strings.IndexAny(s, "-+ "); i >= 0 {
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return dsGitLabVersion{}, false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || major < 0 || minor < 0 {
+		return dsGitLabVersion{}, false
+	}
+	return dsGitLabVersion{Major: major, Minor: minor}, true
+}
+
+// AtLeast reports whether v >= major.minor.
+func (v dsGitLabVersion) AtLeast(major, minor int) bool {
+	if v.Major != major {
+		return v.Major > major
+	}
+	return v.Minor >= minor
+}
+
+func (v dsGitLabVersion) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
