@@ -3,6 +3,7 @@ package gitlabapi
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,11 +125,19 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 type transportError struct {
 	method, path string
 	err          error
+	attempts     int
 	maybeApplied bool
 }
 
 func (e *transportError) Error() string {
-	msg := fmt.Sprintf("%s %s: %v", e.method, e.path, e.err)
+	reason := e.err.Error()
+	if errors.Is(e.err, io.EOF) || errors.Is(e.err, io.ErrUnexpectedEOF) {
+		reason = "the server closed the connection without answering (" + reason + ")"
+	}
+	msg := fmt.Sprintf("%s %s: %s", e.method, e.path, reason)
+	if e.attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.attempts)
+	}
 	if e.maybeApplied {
 		msg += " (the connection failed after the request was sent: it may have been applied)"
 	}

@@ -79,6 +79,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 			method:       cl.method,
 			path:         cl.path,
 			err:          c.cleanTransportError(err, st.secrets),
+			attempts:     int(st.attempt.Load()),
 			maybeApplied: st.maybeApplied.Load(),
 		}
 	}
