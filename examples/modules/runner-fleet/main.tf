@@ -1,0 +1,55 @@
+# A fleet of GitLab runners created with the runner creation workflow: one
+# gitlabrunner_user_runner per entry of var.runners, each with its own token.
+
+resource "gitlabrunner_user_runner" "this" {
+  for_each = var.runners
+
+  runner_type = each.value.runner_type
+  group_id    = each.value.group_id
+  project_id  = each.value.project_id
+
+  description      = each.value.description != null ? each.value.description : "${var.description_prefix}${each.key}"
+  tag_list         = each.value.tags
+  paused           = each.value.paused
+  locked           = each.value.locked
+  run_untagged     = each.value.run_untagged
+  access_level     = each.value.access_level
+  maximum_timeout  = each.value.maximum_timeout
+  maintenance_note = each.value.maintenance_note
+
+  # null rather than {} when there are no triggers: nothing to compare.
+  rotation_triggers    = length(local.triggers[each.key]) > 0 ? local.triggers[each.key] : null
+  rotate_before_expiry = each.value.rotate_before_expiry != null ? each.value.rotate_before_expiry : var.rotate_before_expiry
+}
+
+locals {
+  # A runner's own triggers win over the fleet-wide ones with the same name.
+  triggers = { for k, r in var.runners : k => merge(var.rotation_triggers, r.rotation_triggers) }
+
+  first_group_runner   = [for k in sort(keys(var.runners)) : var.runners[k] if var.runners[k].runner_type == "group_type"]
+  first_project_runner = [for k in sort(keys(var.runners)) : var.runners[k] if var.runners[k].runner_type == "project_type"]
+
+  policy_group_id = (
+    var.registration_policy_group_id != null ? var.registration_policy_group_id :
+    length(local.first_group_runner) > 0 ? local.first_group_runner[0].group_id : null
+  )
+  policy_project_id = (
+    local.policy_group_id == null && length(local.first_project_runner) > 0 ? local.first_project_runner[0].project_id : null
+  )
+}
+
+# Registration tokens let anyone holding one add runners outside Terraform.
+# A check only warns (plans and applies go on), so a CI plan shows the
+# warning until the top-level group's or the instance's switch is off.
+check "registration_tokens_disabled" {
+  data "gitlabrunner_registration_policy" "fleet" {
+    group_id   = local.policy_group_id
+    project_id = local.policy_project_id
+  }
+
+  assert {
+    # null means the token cannot read the policy (the data source warns why).
+    condition     = data.gitlabrunner_registration_policy.fleet.registration_tokens_allowed != true
+    error_message = "Registration tokens are still allowed for ${coalesce(data.gitlabrunner_registration_policy.fleet.scope_path, "the instance")}: ${data.gitlabrunner_registration_policy.fleet.recommended_action}"
+  }
+}

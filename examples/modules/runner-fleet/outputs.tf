@@ -1,0 +1,35 @@
+output "ids" {
+  description = "Runner ids by key."
+  value       = { for k, r in gitlabrunner_user_runner.this : k => r.id }
+}
+
+output "runners" {
+  description = "What the fleet looks like, by key: id, type, scope, description, tags and token expiry. Safe to print."
+  value = {
+    for k, r in gitlabrunner_user_runner.this : k => {
+      id               = r.id
+      runner_type      = r.runner_type
+      group_id         = r.group_id
+      project_id       = r.project_id
+      description      = r.description
+      tags             = sort(tolist(r.tag_list))
+      paused           = r.paused
+      token_expires_at = r.token_expires_at
+    }
+  }
+}
+
+output "tokens" {
+  description = <<-EOT
+    Authentication tokens by key (sensitive), ready for a secret store or Helm
+    values, e.g. runnerToken = module.fleet.tokens["k8s"]. A token is null
+    after an import until a rotation trigger changes.
+  EOT
+  value       = { for k, r in gitlabrunner_user_runner.this : k => r.token }
+  sensitive   = true
+}
+
+output "token_expires_at" {
+  description = "When each token expires (RFC 3339), by key; null for tokens without expiry."
+  value       = { for k, r in gitlabrunner_user_runner.this : k => r.token_expires_at }
+}

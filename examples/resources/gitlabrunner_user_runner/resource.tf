@@ -1,0 +1,40 @@
+# A group runner for the platform team's Kubernetes executor.
+resource "gitlabrunner_user_runner" "platform" {
+  runner_type = "group_type"
+  group_id    = 42
+
+  description      = "platform k8s runners"
+  tag_list         = ["k8s", "linux", "amd64"]
+  run_untagged     = false
+  access_level     = "ref_protected"
+  maximum_timeout  = 3600
+  maintenance_note = "Owned by the platform team (#platform-oncall)."
+
+  # Any change rotates the token in place: same runner, new token.
+  rotation_triggers = {
+    rotated = "2025-01"
+  }
+
+  # When GitLab expires runner tokens, rotate a week before they expire.
+  rotate_before_expiry = "168h"
+}
+
+# A project runner with GitLab's defaults for everything else.
+resource "gitlabrunner_user_runner" "app" {
+  runner_type = "project_type"
+  project_id  = 1234
+  description = "app integration tests"
+  tag_list    = ["docker"]
+}
+
+# The token is sensitive: hand it to the hosts that run jobs, e.g.
+#   gitlab-runner register --url https://gitlab.example.com \
+#     --token "$(terraform output -raw platform_runner_token)"
+output "platform_runner_token" {
+  value     = gitlabrunner_user_runner.platform.token
+  sensitive = true
+}
+
+output "platform_runner_token_expires_at" {
+  value = gitlabrunner_user_runner.platform.token_expires_at
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Checks examples/: `terraform fmt` clean, and every example passes
+# `terraform validate` against the provider's real schema.
+#
+# Usage: tools/check-examples.sh <path to terraform or tofu>
+#
+# validate needs the provider's schema, so the script builds the provider and
+# points Terraform at it with a private CLI configuration (dev_overrides);
+# the user's ~/.terraformrc is never read and nothing is downloaded.
+#
+# The snippets under provider/, resources/ and data-sources/ are documentation
+# (tfplugindocs includes them in docs/): each file is validated on its own,
+# because two snippets of one resource may declare the same address. demo/ and
+# modules/* are real configurations and are validated as a whole.
+set -euo pipefail
+
+tf="${1:?usage: $0 <path to terraform or tofu>}"
+if [[ ! -x "$tf" ]]; then
+	echo "check-examples: $tf is not an executable Terraform (run 'make tools')" >&2
+	exit 1
+fi
+tf="$(cd "$(dirname "$tf")" && pwd)/$(basename "$tf")"
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/check-examples.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+unset TF_DATA_DIR TF_WORKSPACE
+
+echo "==> building the provider for validate"
+mkdir -p "$work/plugins"
+go build -o "$work/plugins/terraform-provider-gitlabrunner" .
+cat >"$TF_CLI_CONFIG_FILE" <<EOF
+provider_installation {
+  dev_overrides {
+    "gitlabrunner/gitlabrunner" = "$work/plugins"
+  }
+  direct {}
+}
+EOF
+
+echo "==> $tf fmt -check -recursive examples"
+if ! "$tf" fmt -check -recursive -diff examples; then
+	echo "check-examples: examples/ is not fmt clean: run '$tf fmt -recursive examples'" >&2
+	exit 1
+fi
+
+failed=()
+n=0
+
+# validate_dir <label> <dir>: validate needs no `init` for a dev_overrides
+# provider (and `init` would ask the registry for it); `get` fetches local
+# modules only.
+validate_dir() {
+	local label="$1" dir="$2" out=""
+	n=$((n + 1))
+	if { ! grep -qs '^module ' "$dir"/*.tf || out="$("$tf" -chdir="$dir" get -no-color 2>&1)"; } &&
+		out="$("$tf" -chdir="$dir" validate -no-color 2>&1)"; then
+		echo "ok    $label"
+	else
+		echo "FAIL  $label"
+		echo "$out" | grep -v -e 'Provider development overrides' -e 'dev_overrides' | sed 's/^/      /'
+		failed+=("$label")
+	fi
+}
+
+# Documentation snippets: one file at a time, with a required_providers stub
+# when the snippet has none (resource and data source snippets usually don't).
+while IFS= read -r file; do
+	rel="${file#"$root"/}"
+	dir="$work/snippet-$n"
+	mkdir -p "$dir"
+	cp "$file" "$dir/"
+	if ! grep -q 'required_providers' "$file"; then
+		cat >"$dir/zz_required_providers.tf" <<'EOF'
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+EOF
+	fi
+	validate_dir "$rel" "$dir"
+done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" -name '*.tf' | sort)
+
+# Whole configurations: copied, so no .terraform/ lands in the repository.
+for cfg in "$root/examples/demo" "$root"/examples/modules/*/; do
+	cfg="${cfg%/}"
+	rel="${cfg#"$root"/}"
+	dir="$work/config-$n"
+	mkdir -p "$dir"
+	cp -R "$cfg"/. "$dir/"
+	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl" "$dir"/*.tfstate*
+	validate_dir "$rel/" "$dir"
+done
+
+echo
+if ((${#failed[@]})); then
+	echo "check-examples: ${#failed[@]} of $n examples failed validate: ${failed[*]}" >&2
+	exit 1
+fi
+echo "check-examples: all $n examples are fmt clean and valid ($("$tf" version | head -1))"
