@@ -1,0 +1,167 @@
+package mockcoordinator
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// reqCtx carries one request through its handler.
+type reqCtx struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	st     *Store
+	pathID string // raw :id path segment
+	now    time.Time
+	user   *userRecord // set by authenticate
+	p      *params     // set by parseParams
+}
+
+// ---- responses ----
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"message":"500 Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (c *reqCtx) json(status int, v any) { writeJSON(c.w, status, v) }
+
+// noContent answers 204 with an empty body (DELETE, no job).
+func (c *reqCtx) noContent() { c.w.WriteHeader(http.StatusNoContent) }
+
+// grapeError is a parameter-validation failure: 400 {"error":"a, b"}.
+func (c *reqCtx) grapeError(msgs []string) {
+	c.json(http.StatusBadRequest, map[string]string{"error": strings.Join(msgs, ", ")})
+}
+
+// badRequest is GitLab's bad_request!: 400 {"message":"400 Bad request - reason"}.
+func (c *reqCtx) badRequest(reason string) {
+	c.json(http.StatusBadRequest, map[string]string{"message": "400 Bad request - " + reason})
+}
+
+// modelError is a failed model validation: 400 {"message":{"attr":["..."]}}.
+func (c *reqCtx) modelError(errs map[string][]string) {
+	c.json(http.StatusBadRequest, map[string]any{"message": errs})
+}
+
+func (c *reqCtx) unauthorized() {
+	c.json(http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
+}
+
+// forbidden answers 403 "403 Forbidden" or "403 Forbidden - reason".
+func (c *reqCtx) forbidden(reason string) {
+	msg := "403 Forbidden"
+	if reason != "" {
+		msg += " - " + reason
+	}
+	c.json(http.StatusForbidden, map[string]string{"message": msg})
+}
+
+// notFound answers 404 {"message":"404 <What> Not Found"} ("404 Not Found" for what == "").
+func (c *reqCtx) notFound(what string) {
+	msg := "404 Not Found"
+	if what != "" {
+		msg = "404 " + what + " Not Found"
+	}
+	c.json(http.StatusNotFound, map[string]string{"message": msg})
+}
+
+// routeNotFound mimics GitLab's catch-all route (used for endpoints the
+// emulated version does not have).
+func (c *reqCtx) routeNotFound() {
+	c.json(http.StatusNotFound, map[string]string{"error": "404 Not Found"})
+}
+
+func (c *reqCtx) gone(reason string) {
+	c.json(http.StatusGone, map[string]string{"message": "410 Gone - " + reason})
+}
+
+// ---- authentication ----
+
+// userToken finds the caller's personal access token: PRIVATE-TOKEN header,
+// Authorization: Bearer, or ?private_token= / ?access_token=.
+func userToken(r *http.Request) string {
+	if t := r.Header.Get("PRIVATE-TOKEN"); t != "" {
+		return t
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		if scheme, tok, ok := strings.Cut(a, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+	}
+	q := r.URL.Query()
+	if t := q.Get("private_token"); t != "" {
+		return t
+	}
+	return q.Get("access_token")
+}
+
+// authenticate resolves the caller and checks the token has one of scopes.
+// It writes 401 or 403 insufficient_scope and returns false on failure.
+func (c *reqCtx) authenticate(scopes ...string) bool {
+	tok := userToken(c.r)
+	c.st.mu.RLock()
+	t := c.st.tokens[tok]
+	var u *userRecord
+	if t != nil {
+		u = c.st.users[t.UserID]
+	}
+	c.st.mu.RUnlock()
+	if tok == "" || t == nil || u == nil {
+		c.unauthorized()
+		return false
+	}
+	if !t.hasAny(scopes...) {
+		c.w.Header().Set("WWW-Authenticate", `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="`+strings.Join(scopes, " ")+`"`)
+		c.json(http.StatusForbidden, map[string]string{
+			"error":             "insufficient_scope",
+			"error_description": "The request requires higher privileges than provided by the access token.",
+			"scope":             strings.Join(scopes, " "),
+		})
+		return false
+	}
+	c.user = u
+	return true
+}
+
+// remoteIP is the request's peer address without the port.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// baseURL is the scheme://host the client used, for web_url and Link headers.
+func (c *reqCtx) baseURL() string {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.r.Host
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func formatTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := formatTime(*t)
+	return &s
+}
+
+func strOrNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,214 @@
+package mockcoordinator
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+const (
+	defaultPerPage = 20
+	maxPerPage     = 100
+	// GitLab omits x-total, x-total-pages and rel="last" above this count.
+	maxCountedTotal = 10000
+)
+
+// listParams validates pagination and runner filters of the list endpoints.
+func (c *reqCtx) listParams() (f runnerFilter, page, perPage int, ok bool) {
+	if !c.parseParams() {
+		return f, 0, 0, false
+	}
+	v := &validator{p: c.p}
+	f.Type, _ = v.oneOf("type", RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject)
+	f.Paused = v.boolean("paused")
+	f.Status, _ = v.oneOf("status", "online", "offline", "stale", "never_contacted", "active", "paused")
+	f.Tags, _ = v.list("tag_list")
+	f.VersionPrefix, _ = v.str("version_prefix")
+	pg, _ := v.integer("page")
+	pp, _ := v.integer("per_page")
+	if len(v.errs) > 0 {
+		c.grapeError(v.errs)
+		return f, 0, 0, false
+	}
+	page, perPage = 1, defaultPerPage
+	if pg != nil && *pg > 1 {
+		page = int(*pg)
+	}
+	if pp != nil && *pp > 0 {
+		perPage = int(min(*pp, maxPerPage))
+	}
+	return f, page, perPage, true
+}
+
+// writePage sets GitLab's pagination headers and writes the items.
+func (c *reqCtx) writePage(items []*RunnerRecord, total, page, perPage int) {
+	totalPages := (total + perPage - 1) / perPage
+	if totalPages < 1 {
+		totalPages = 1
+	}
+	h := c.w.Header()
+	h.Set("X-Page", strconv.Itoa(page))
+	h.Set("X-Per-Page", strconv.Itoa(perPage))
+	next, prev := "", ""
+	if page < totalPages {
+		next = strconv.Itoa(page + 1)
+	}
+	if page > 1 {
+		prev = strconv.Itoa(page - 1)
+	}
+	h.Set("X-Next-Page", next)
+	h.Set("X-Prev-Page", prev)
+	counted := total <= maxCountedTotal
+	if counted {
+		h.Set("X-Total", strconv.Itoa(total))
+		h.Set("X-Total-Pages", strconv.Itoa(totalPages))
+	}
+	link := func(p int, rel string) string {
+		q := url.Values{}
+		for k, vs := range c.r.URL.Query() {
+			if k != "private_token" && k != "access_token" {
+				q[k] = vs
+			}
+		}
+		q.Set("page", strconv.Itoa(p))
+		q.Set("per_page", strconv.Itoa(perPage))
+		return "<" + c.baseURL() + c.r.URL.EscapedPath() + "?" + q.Encode() + `>; rel="` + rel + `"`
+	}
+	var links []string
+	if prev != "" {
+		links = append(links, link(page-1, "prev"))
+	}
+	if next != "" {
+		links = append(links, link(page+1, "next"))
+	}
+	links = append(links, link(1, "first"))
+	if counted {
+		links = append(links, link(totalPages, "last"))
+	}
+	h.Set("Link", strings.Join(links, ", "))
+
+	out := make([]runnerJSON, len(items))
+	for i, r := range items {
+		out[i] = renderRunner(r, c.now)
+	}
+	c.json(http.StatusOK, out)
+}
+
+// listAllRunners is GET /runners/all (administrators only).
+func (c *reqCtx) listAllRunners() {
+	if !c.authenticate(scopesRunnerRead...) {
+		return
+	}
+	f, page, perPage, ok := c.listParams()
+	if !ok {
+		return
+	}
+	if !c.user.Admin {
+		c.forbidden("")
+		return
+	}
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	lists := [][]int64{st.runnerOrder}
+	if f.Type != "" {
+		lists = [][]int64{st.runnersByType[f.Type]}
+	}
+	items, total := st.pageOf(lists, &f, page, perPage, c.now)
+	c.writePage(items, total, page, perPage)
+}
+
+// listOwnedRunners is GET /runners: the runners the caller owns (group
+// runners of groups they own, and their subgroups; project runners of
+// projects they maintain). Like GitLab, administrators get no extra runners here.
+func (c *reqCtx) listOwnedRunners() {
+	if !c.authenticate(scopesRunnerRead...) {
+		return
+	}
+	f, page, perPage, ok := c.listParams()
+	if !ok {
+		return
+	}
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	var lists [][]int64
+	uid := c.user.ID
+	if f.Type == "" || f.Type == RunnerTypeGroup {
+		for gid, l := range st.runnersByGroup {
+			if len(l) > 0 && st.groupRole(uid, gid) >= Owner {
+				lists = append(lists, l)
+			}
+		}
+	}
+	if f.Type == "" || f.Type == RunnerTypeProject {
+		for pid, l := range st.runnersByProj {
+			if len(l) > 0 && st.projectRole(uid, pid) >= Maintainer {
+				lists = append(lists, l)
+			}
+		}
+	}
+	items, total := st.pageOf(lists, &f, page, perPage, c.now)
+	c.writePage(items, total, page, perPage)
+}
+
+// listGroupRunners is GET /groups/:id/runners: runners available to the group
+// (its own and its ancestors' group runners, plus instance runners).
+func (c *reqCtx) listGroupRunners() {
+	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
+		return
+	}
+	f, page, perPage, ok := c.listParams()
+	if !ok {
+		return
+	}
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	g := st.findGroupLocked(c.pathID)
+	if g == nil || !(c.user.Admin || st.groupRole(c.user.ID, g.ID) > 0) {
+		c.notFound("Group")
+		return
+	}
+	if !c.user.Admin && st.groupRole(c.user.ID, g.ID) < Maintainer {
+		c.forbidden("")
+		return
+	}
+	lists := [][]int64{st.runnersByType[RunnerTypeInstance]}
+	for _, gid := range st.groupAndAncestors(g.ID) {
+		lists = append(lists, st.runnersByGroup[gid])
+	}
+	items, total := st.pageOf(lists, &f, page, perPage, c.now)
+	c.writePage(items, total, page, perPage)
+}
+
+// listProjectRunners is GET /projects/:id/runners: the project's runners,
+// its groups' runners and instance runners.
+func (c *reqCtx) listProjectRunners() {
+	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
+		return
+	}
+	f, page, perPage, ok := c.listParams()
+	if !ok {
+		return
+	}
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	p := st.findProjectLocked(c.pathID)
+	if p == nil || !(c.user.Admin || st.projectRole(c.user.ID, p.ID) > 0) {
+		c.notFound("Project")
+		return
+	}
+	if !c.user.Admin && st.projectRole(c.user.ID, p.ID) < Maintainer {
+		c.forbidden("")
+		return
+	}
+	lists := [][]int64{st.runnersByType[RunnerTypeInstance], st.runnersByProj[p.ID]}
+	for _, gid := range st.groupAndAncestors(p.GroupID) {
+		lists = append(lists, st.runnersByGroup[gid])
+	}
+	items, total := st.pageOf(lists, &f, page, perPage, c.now)
+	c.writePage(items, total, page, perPage)
+}

@@ -1,0 +1,326 @@
+package mockcoordinator
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrRunnerNotFound is returned by test-facing methods for an unknown runner id.
+var ErrRunnerNotFound = errors.New("runner not found")
+
+// ---- index maintenance (callers hold st.mu for writing) ----
+
+func (st *Store) indexRunner(r *RunnerRecord) {
+	st.runnerOrder = sortedInsert(st.runnerOrder, r.ID)
+	st.runnersByType[r.RunnerType] = sortedInsert(st.runnersByType[r.RunnerType], r.ID)
+	if r.RunnerType == RunnerTypeGroup {
+		st.runnersByGroup[r.GroupID] = sortedInsert(st.runnersByGroup[r.GroupID], r.ID)
+	}
+	if r.RunnerType == RunnerTypeProject {
+		for _, pid := range r.ProjectIDs {
+			st.runnersByProj[pid] = sortedInsert(st.runnersByProj[pid], r.ID)
+		}
+	}
+	if r.Token != "" {
+		st.runnerByToken[r.Token] = r.ID
+	}
+}
+
+func (st *Store) unindexRunner(r *RunnerRecord) {
+	st.runnerOrder = sortedRemove(st.runnerOrder, r.ID)
+	st.runnersByType[r.RunnerType] = sortedRemove(st.runnersByType[r.RunnerType], r.ID)
+	if r.RunnerType == RunnerTypeGroup {
+		st.runnersByGroup[r.GroupID] = sortedRemove(st.runnersByGroup[r.GroupID], r.ID)
+	}
+	if r.RunnerType == RunnerTypeProject {
+		for _, pid := range r.ProjectIDs {
+			st.runnersByProj[pid] = sortedRemove(st.runnersByProj[pid], r.ID)
+		}
+	}
+	if r.Token != "" && st.runnerByToken[r.Token] == r.ID {
+		delete(st.runnerByToken, r.Token)
+	}
+}
+
+// insertRunnerLocked assigns an id and creation time and stores r.
+func (st *Store) insertRunnerLocked(r *RunnerRecord) {
+	r.ID = st.nextRunnerID
+	st.nextRunnerID++
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = st.now()
+	}
+	if r.TagList == nil {
+		r.TagList = []string{}
+	}
+	st.runners[r.ID] = r
+	st.indexRunner(r)
+}
+
+func (st *Store) deleteRunnerLocked(id int64) bool {
+	r, ok := st.runners[id]
+	if !ok {
+		return false
+	}
+	st.unindexRunner(r)
+	delete(st.runners, id)
+	return true
+}
+
+// runnerByTokenLocked finds the runner owning an unexpired token.
+func (st *Store) runnerByTokenLocked(token string, now time.Time) *RunnerRecord {
+	if token == "" {
+		return nil
+	}
+	id, ok := st.runnerByToken[token]
+	if !ok {
+		return nil
+	}
+	r := st.runners[id]
+	if r == nil || r.tokenExpired(now) {
+		return nil
+	}
+	return r
+}
+
+// rotateTokenLocked gives the runner a new token of the same family; the old
+// one stops working at once.
+func (st *Store) rotateTokenLocked(r *RunnerRecord, now time.Time) {
+	delete(st.runnerByToken, r.Token)
+	if r.Legacy {
+		r.Token = legacyRunnerToken(st.version, r.RunnerType)
+	} else {
+		r.Token = authenticationToken(st.version, r.RunnerType)
+	}
+	r.TokenExpiresAt = st.tokenExpiry(r.RunnerType, now)
+	st.runnerByToken[r.Token] = r.ID
+}
+
+// runnerInfo is what the runner reports about itself in `info`.
+type runnerInfo struct {
+	Name, Version, Revision, Platform, Architecture string
+}
+
+// recordContactLocked notes that a runner host talked to us: it updates the
+// runner's contact time and IP and creates or refreshes the manager for
+// systemID (none when systemID is empty, as older runners send).
+func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info *runnerInfo, now time.Time) {
+	t := now
+	r.ContactedAt = &t
+	if ip != "" {
+		r.IPAddress = ip
+	}
+	if info != nil && info.Name != "" {
+		r.Name = info.Name
+	}
+	if systemID == "" {
+		if info != nil {
+			r.Version, r.Revision, r.Platform, r.Architecture = pick(info.Version, r.Version), pick(info.Revision, r.Revision), pick(info.Platform, r.Platform), pick(info.Architecture, r.Architecture)
+		}
+		return
+	}
+	var m *ManagerRecord
+	for i := range r.Managers {
+		if r.Managers[i].SystemID == systemID {
+			m = &r.Managers[i]
+			break
+		}
+	}
+	if m == nil {
+		r.Managers = append(r.Managers, ManagerRecord{ID: st.nextManagerID, SystemID: systemID, CreatedAt: now})
+		st.nextManagerID++
+		m = &r.Managers[len(r.Managers)-1]
+	}
+	m.ContactedAt = now
+	if ip != "" {
+		m.IPAddress = ip
+	}
+	if info != nil {
+		m.Name = pick(info.Name, m.Name)
+		m.Version = pick(info.Version, m.Version)
+		m.Revision = pick(info.Revision, m.Revision)
+		m.Platform = pick(info.Platform, m.Platform)
+		m.Architecture = pick(info.Architecture, m.Architecture)
+	}
+}
+
+func pick(v, fallback string) string {
+	if v != "" {
+		return v
+	}
+	return fallback
+}
+
+// ---- test-facing API ----
+
+// Runner returns a copy of the runner with the given id.
+func (st *Store) Runner(id int64) (RunnerRecord, bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	r, ok := st.runners[id]
+	if !ok {
+		return RunnerRecord{}, false
+	}
+	return r.clone(), true
+}
+
+// RunnerIDs returns all runner ids in ascending order.
+func (st *Store) RunnerIDs() []int64 {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return append([]int64(nil), st.runnerOrder...)
+}
+
+// RunnerCount returns the number of runners.
+func (st *Store) RunnerCount() int {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return len(st.runnerOrder)
+}
+
+// Managers returns copies of a runner's managers (nil for an unknown runner).
+func (st *Store) Managers(runnerID int64) []ManagerRecord {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	r, ok := st.runners[runnerID]
+	if !ok {
+		return nil
+	}
+	return append([]ManagerRecord(nil), r.Managers...)
+}
+
+// UpdateRunner edits a runner out of band (drift tests). The id cannot change;
+// indices (token, group, projects, type) follow the edit.
+func (st *Store) UpdateRunner(id int64, fn func(*RunnerRecord)) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	r, ok := st.runners[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrRunnerNotFound, id)
+	}
+	st.unindexRunner(r)
+	fn(r)
+	r.ID = id
+	if r.TagList == nil {
+		r.TagList = []string{}
+	}
+	st.indexRunner(r)
+	return nil
+}
+
+// DeleteRunner removes a runner out of band; false when it did not exist.
+func (st *Store) DeleteRunner(id int64) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.deleteRunnerLocked(id)
+}
+
+// ---- listing ----
+
+// runnerFilter holds the list filters of the runner list endpoints.
+type runnerFilter struct {
+	Type          string
+	Status        string
+	Paused        *bool
+	Tags          []string
+	VersionPrefix string
+}
+
+func (f *runnerFilter) match(r *RunnerRecord, now time.Time) bool {
+	if f.Type != "" && r.RunnerType != f.Type {
+		return false
+	}
+	if f.Paused != nil && r.Paused != *f.Paused {
+		return false
+	}
+	switch f.Status {
+	case "":
+	case "active":
+		if r.Paused {
+			return false
+		}
+	case "paused":
+		if !r.Paused {
+			return false
+		}
+	default:
+		if r.status(now) != f.Status {
+			return false
+		}
+	}
+	for _, t := range f.Tags {
+		if !containsString(r.TagList, t) {
+			return false
+		}
+	}
+	if f.VersionPrefix != "" {
+		ok := strings.HasPrefix(r.Version, f.VersionPrefix) && r.Version != ""
+		for i := range r.Managers {
+			if strings.HasPrefix(r.Managers[i].Version, f.VersionPrefix) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pageOf walks the ascending, possibly overlapping id lists in order
+// (a k-way merge without duplicates), counts the runners matching f and
+// collects those of the requested page. No sorting per request.
+func (st *Store) pageOf(lists [][]int64, f *runnerFilter, page, perPage int, now time.Time) ([]*RunnerRecord, int) {
+	skip := (page - 1) * perPage
+	out := make([]*RunnerRecord, 0, perPage)
+	total := 0
+	visit := func(id int64) {
+		r := st.runners[id]
+		if r == nil || !f.match(r, now) {
+			return
+		}
+		if total >= skip && len(out) < perPage {
+			out = append(out, r)
+		}
+		total++
+	}
+	switch len(lists) {
+	case 0:
+	case 1:
+		for _, id := range lists[0] {
+			visit(id)
+		}
+	default:
+		pos := make([]int, len(lists))
+		last := int64(-1)
+		for {
+			best := -1
+			for i, l := range lists {
+				if pos[i] < len(l) && (best < 0 || l[pos[i]] < lists[best][pos[best]]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				break
+			}
+			id := lists[best][pos[best]]
+			pos[best]++
+			if id != last {
+				visit(id)
+				last = id
+			}
+		}
+	}
+	return out, total
+}
