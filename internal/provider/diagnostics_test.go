@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+func TestRunnerScopeString(t *testing.T) {
+	cases := map[runnerScope]string{
+		{Type: gitlabapi.RunnerTypeGroup, GroupID: 12}:     "group 12",
+		{Type: gitlabapi.RunnerTypeProject, ProjectID: 34}: "project 34",
+		{Type: gitlabapi.RunnerTypeInstance}:               "the instance",
+	}
+	for s, want := range cases {
+		if got := s.String(); got != want {
+			t.Errorf("%+v: got %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestAPIErrorDetail(t *testing.T) {
+	group := runnerScope{Type: gitlabapi.RunnerTypeGroup, GroupID: 12}
+	project := runnerScope{Type: gitlabapi.RunnerTypeProject, ProjectID: 34}
+	instance := runnerScope{Type: gitlabapi.RunnerTypeInstance}
+	forbidden := &gitlabapi.Error{StatusCode: 403, Method: "POST", Path: "/user/runners", Message: "403 Forbidden - Insufficient permissions"}
+	cases := []struct {
+		name string
+		got  string
+		want []string
+	}{
+		{"group create forbidden",
+			apiErrorDetail("Creating a group runner in group 12", forbidden, createHint(group, forbidden)),
+			[]string{"Creating a group runner in group 12 failed", "403 Forbidden", "Insufficient permissions", "POST /user/runners",
+				"Owner role on group 12", "`create_runner` or `api`", "valid_runner_registrars"}},
+		{"project create forbidden",
+			apiErrorDetail("x", forbidden, createHint(project, forbidden)),
+			[]string{"Maintainer or Owner role on project 34"}},
+		{"instance create forbidden",
+			apiErrorDetail("x", forbidden, createHint(instance, forbidden)),
+			[]string{"administrator"}},
+		{"insufficient scope",
+			apiErrorDetail("x", &gitlabapi.Error{StatusCode: 403, Method: "POST", Path: "/user/runners", Message: "insufficient_scope: The request requires higher privileges than provided by the access token."},
+				createHint(group, &gitlabapi.Error{StatusCode: 403, Message: "insufficient_scope"})),
+			[]string{"`create_runner` or `api` scope", "`read_api` is not enough"}},
+		{"unauthorized",
+			apiErrorDetail("Reading runner 5", &gitlabapi.Error{StatusCode: 401, Method: "GET", Path: "/runners/5", Message: "401 Unauthorized"}),
+			[]string{"Reading runner 5 failed", "401 Unauthorized", "GITLAB_TOKEN", "`token`"}},
+		{"server error",
+			apiErrorDetail("Updating runner 5", &gitlabapi.Error{StatusCode: 503, Method: "PUT", Path: "/runners/5"}),
+			[]string{"503 Service Unavailable", "`retries`", "Try again later"}},
+		{"manage forbidden",
+			apiErrorDetail("Updating runner 5", &gitlabapi.Error{StatusCode: 403, Method: "PUT", Path: "/runners/5", Message: "403 Forbidden"},
+				manageErrorHint(5, &gitlabapi.Error{StatusCode: 403})),
+			[]string{"may not manage runner 5", "Owner role", "manage_runner"}},
+		{"validation",
+			apiErrorDetail("Updating runner 5", &gitlabapi.Error{StatusCode: 400, Method: "PUT", Path: "/runners/5", Message: "maximum_timeout needs to be at least 10 minutes"},
+				manageErrorHint(5, &gitlabapi.Error{StatusCode: 400})),
+			[]string{"400 Bad Request: maximum_timeout needs to be at least 10 minutes", "names the attribute"}},
+		{"transport",
+			apiErrorDetail("Reading runner 5", fmt.Errorf("GET /runners/5: dial tcp 127.0.0.1:1: connection refused")),
+			[]string{"Reading runner 5 failed", "connection refused", "base_url", "cacert_file"}},
+		{"missing group",
+			apiErrorDetail("x", &gitlabapi.Error{StatusCode: 400, Message: "400 Bad request - Missing/invalid group"},
+				createHint(group, &gitlabapi.Error{StatusCode: 400, Message: "400 Bad request - Missing/invalid group"})),
+			[]string{"Group 12 does not exist", "group_id"}},
+	}
+	for _, tc := range cases {
+		for _, w := range tc.want {
+			if !strings.Contains(tc.got, w) {
+				t.Errorf("%s: %q should contain %q", tc.name, tc.got, w)
+			}
+		}
+	}
+}
+
+func TestDiagnosticsNeverShowTokens(t *testing.T) {
+	secrets := []string{"glrt-t2_abcdefghijKLMNOPQRST", "glrt-abc.def_ghi", "glpat-xxxxxxxxxxxxxxxxxxxx", "GR1348941abcdefABCDEF12345"}
+	for _, s := range secrets {
+		msg := "400 Bad request - token " + s + " is invalid"
+		got := apiErrorDetail("x", &gitlabapi.Error{StatusCode: 400, Method: "POST", Path: "/runners", Message: msg})
+		got += apiErrorDetail("y", errors.New("POST /runners/verify: "+s))
+		if strings.Contains(got, s) || strings.Contains(got, s[6:]) {
+			t.Errorf("detail leaks %q: %s", s, got)
+		}
+		if !strings.Contains(got, "[REDACTED]") {
+			t.Errorf("detail should show where the secret was: %s", got)
+		}
+	}
+	if got := redactSecrets("runner 12 in group 34"); got != "runner 12 in group 34" {
+		t.Errorf("redaction changed harmless text: %q", got)
+	}
+}
