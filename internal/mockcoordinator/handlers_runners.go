@@ -21,10 +21,15 @@ func (c *reqCtx) runnerID() (int64, bool) {
 	return id, true
 }
 
-// canReadRunner: anyone authenticated reads instance runners; other runners
-// need the manage permission.
+// canReadRunner: anyone authenticated reads instance runners; group runners
+// need a Maintainer of the group ("at least the Maintainer role is required to
+// get runner details at the project and group level"); project runners a
+// Maintainer of one of their projects. Changing a group runner needs Owner.
 func (st *Store) canReadRunner(u *userRecord, r *RunnerRecord) bool {
-	return r.RunnerType == RunnerTypeInstance || st.canManageRunner(u, r)
+	if r.RunnerType == RunnerTypeInstance || st.canManageRunner(u, r) {
+		return true
+	}
+	return r.RunnerType == RunnerTypeGroup && st.groupRole(u.ID, r.GroupID) >= Maintainer
 }
 
 // getRunner is GET /runners/:id.
