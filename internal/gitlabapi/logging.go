@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
-	"regexp"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -31,9 +30,9 @@ func (c *Client) loggingContext(ctx context.Context, secrets []string) context.C
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, literals...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, literals...)
 	}
-	res := append([]*regexp.Regexp{jsonSecretField, formSecretField}, tokenPatterns...)
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, logSubsystem, res...)
-	ctx = tflog.SubsystemMaskMessageRegexes(ctx, logSubsystem, res...)
+	// JSON "token" members are masked by c.masker, which keeps the key readable.
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, logSubsystem, tokenPatterns...)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, logSubsystem, tokenPatterns...)
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem,
 		"token", "private_token", "runners_token", "registration_token", "runner_token", "authorization")
 	return ctx
