@@ -35,9 +35,10 @@ resource "gitlabrunner_user_runner" "group" {
   run_untagged = false
   access_level = "ref_protected"
 
-  # Change a value to rotate the token in place (same runner, new token).
+  # Change a value to rotate the token in place (same runner, new token);
+  # `make demo` does so with TF_VAR_group_token_rotation.
   rotation_triggers = {
-    rotated = "initial"
+    rotated = var.group_token_rotation
   }
   rotate_before_expiry = "168h"
 }

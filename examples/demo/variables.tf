@@ -18,3 +18,9 @@ variable "project_id" {
   description = "The project of the project runner."
   type        = number
 }
+
+variable "group_token_rotation" {
+  description = "A rotation trigger of the group runner: any new value rotates its token in place."
+  type        = string
+  default     = "initial"
+}

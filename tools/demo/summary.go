@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// printRunners lists the runners created, one line each. Tokens are shown by
+// their prefix only: glrt-t1_ (instance), glrt-t2_ (group), glrt-t3_ (project).
+func printRunners(o *demoOutputs) {
+	step("Runners created")
+	fmt.Printf("    %-9s %-4s %-14s %-22s %-12s %s\n", "KEY", "ID", "TYPE", "TAGS", "TOKEN", "TOKEN EXPIRES")
+	for _, k := range runnerKeys {
+		r := o.Runners[k]
+		fmt.Printf("    %-9s %-4s %-14s %-22s %-12s %s\n", k, r.ID, r.RunnerType, strings.Join(r.Tags, ","),
+			tokenPrefix(o.Tokens[k]), orNone(r.TokenExpiresAt))
+	}
+	fmt.Println("    (the tokens themselves are sensitive outputs: `terraform output -raw <key>_runner_token`)")
+}
+
+func printPolicy(p policyOutput) {
+	step(fmt.Sprintf("Registration-token policy of group %s (gitlabrunner_registration_policy)", str(p.Scope)))
+	allowed := "unknown (the token cannot read it)"
+	if p.RegistrationTokensAllowed != nil {
+		allowed = fmt.Sprint(*p.RegistrationTokensAllowed)
+	}
+	fmt.Printf("    GitLab %s, legacy workflow phase: %s\n", str(p.GitLabVersion), str(p.LegacyWorkflowPhase))
+	fmt.Printf("    registration tokens allowed: %s\n", allowed)
+	if p.RecommendedAction != nil && *p.RecommendedAction != "" {
+		fmt.Printf("    recommended action: %s\n", *p.RecommendedAction)
+	}
+}
+
+// tokenPrefix shows what kind of token it is and nothing that would let
+// anyone use it: "glrt-t2_…" (or "glrt-…" for tokens without a partition).
+func tokenPrefix(tok string) string {
+	const glrt = "glrt-"
+	switch {
+	case tok == "":
+		return "(none)"
+	case strings.HasPrefix(tok, glrt):
+		if i := strings.IndexByte(tok[len(glrt):], '_'); i >= 0 && i <= 3 {
+			return tok[:len(glrt)+i+1] + "…"
+		}
+		return glrt + "…"
+	default:
+		return "(not glrt-)…"
+	}
+}
+
+// orNone formats an RFC 3339 expiry as a date and time, or "never".
+func orNone(s *string) string {
+	if s == nil || *s == "" {
+		return "never"
+	}
+	if t, err := time.Parse(time.RFC3339, *s); err == nil {
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return *s
+}
+
+func str(s *string) string {
+	if s == nil || *s == "" {
+		return "?"
+	}
+	return *s
+}
