@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// startupInfo is what --print-json prints: the seed plus where to reach the
+// server. Seed's fields are inlined.
+type startupInfo struct {
+	BaseURL       string `json:"base_url"`
+	APIURL        string `json:"api_url"`
+	GitLabVersion string `json:"gitlab_version"`
+	CAFile        string `json:"ca_file,omitempty"`
+	ClientCert    string `json:"client_cert,omitempty"`
+	ClientKey     string `json:"client_key,omitempty"`
+	StateFile     string `json:"state_file,omitempty"`
+	mockcoordinator.Seed
+}
+
+func startupInfoOf(srv *mockcoordinator.Server, cfg *config) (startupInfo, error) {
+	info := startupInfo{
+		BaseURL:       srv.URL(),
+		APIURL:        srv.APIURL(),
+		GitLabVersion: srv.Store().Version().String(),
+		CAFile:        srv.CAFile(),
+		StateFile:     cfg.state,
+		Seed:          srv.Seed(),
+	}
+	if cfg.tls {
+		cert, key, err := srv.IssueClientCert(srv.CertDir())
+		if err != nil {
+			return info, err
+		}
+		info.ClientCert, info.ClientKey = cert, key
+	}
+	return info, nil
+}
+
+// writeJSONInfo prints the info as exactly one line of JSON.
+func writeJSONInfo(w io.Writer, info startupInfo) error {
+	b, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// writeSummary prints a human-readable summary. Tokens are included on
+// purpose: this is a local test server.
+func writeSummary(w io.Writer, info startupInfo, cfg *config) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("mock-coordinator (GitLab %s) listening on %s", info.GitLabVersion, info.BaseURL)
+	p("  API:        %s", info.APIURL)
+	if info.CAFile != "" {
+		p("  CA file:    %s", info.CAFile)
+		p("  client cert %s, key %s", info.ClientCert, info.ClientKey)
+	}
+	if info.StateFile != "" {
+		p("  state file: %s", info.StateFile)
+	}
+	if cfg.latency > 0 {
+		p("  latency:    %s per request", cfg.latency)
+	}
+	for _, f := range cfg.faults {
+		p("  fault:      %s", f)
+	}
+	p("")
+	p("Test credentials (this is a local test server; these tokens are not secrets):")
+	p("  admin token:                      %s", info.AdminToken)
+	p("  instance registration token:      %s", info.InstanceRegistrationToken)
+	g := func(label string, sg mockcoordinator.SeedGroup) {
+		p("  %s %q (id %d):", label, sg.FullPath, sg.ID)
+		p("    registration token: %s", sg.RegistrationToken)
+		p("    owner token:        %s", sg.OwnerToken)
+		p("    maintainer token:   %s", sg.MaintainerToken)
+		p("    developer token:    %s", sg.DeveloperToken)
+	}
+	g("group", info.Group)
+	g("subgroup", info.Subgroup)
+	p("  project %q (id %d):", info.Project.PathWithNamespace, info.Project.ID)
+	p("    registration token: %s", info.Project.RegistrationToken)
+	p("    maintainer token:   %s", info.Project.MaintainerToken)
+	p("    developer token:    %s", info.Project.DeveloperToken)
+	p("  read_api-only token (group owner): %s", info.ReadAPIToken)
+	p("  non-admin token (no memberships):  %s", info.NonAdminToken)
+	p("")
+	p("Press Ctrl-C to stop.")
+}

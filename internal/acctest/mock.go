@@ -1,0 +1,155 @@
+// Package acctest holds helpers for acceptance tests: an in-process mock
+// coordinator per test, the provider block that points at it, and checks
+// that ask the mock directly. It must not import internal/provider so that
+// provider tests can use it without an import cycle.
+package acctest
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// DefaultStartTime is where the fake clock of StartMock begins.
+var DefaultStartTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Mock is a started mock coordinator for one test.
+type Mock struct {
+	*mockcoordinator.Server
+	// Clock drives the mock's notion of time; nil with WithRealClock.
+	// Inject Now into the provider so both sides agree.
+	Clock *mockcoordinator.FakeClock
+	// Seed holds the seeded tokens and ids (shadows Server.Seed()).
+	Seed mockcoordinator.Seed
+
+	tls bool
+}
+
+// MockOption changes how StartMock builds the server.
+type MockOption func(*mockConfig)
+
+type mockConfig struct {
+	opts      mockcoordinator.Options
+	realClock bool
+	start     time.Time
+	logTo     io.Writer
+}
+
+// WithVersion makes the mock report GitLab version v (e.g. "16.11.0-ee").
+func WithVersion(v string) MockOption { return func(c *mockConfig) { c.opts.Version = v } }
+
+// WithTLS serves HTTPS with a CA generated for the test; ProviderBlock adds
+// cacert_file.
+func WithTLS() MockOption { return func(c *mockConfig) { c.opts.TLS = true } }
+
+// WithClientCerts serves HTTPS and asks for client certificates (see
+// ProviderBlockWithClientCert).
+func WithClientCerts(mode mockcoordinator.ClientCertMode) MockOption {
+	return func(c *mockConfig) { c.opts.TLS, c.opts.ClientCerts = true, mode }
+}
+
+// WithRealClock uses wall-clock time instead of a fake clock.
+func WithRealClock() MockOption { return func(c *mockConfig) { c.realClock = true } }
+
+// WithStartTime starts the fake clock at t instead of DefaultStartTime.
+func WithStartTime(t time.Time) MockOption { return func(c *mockConfig) { c.start = t } }
+
+// WithLatency delays every request by d (like hosted GitLab's ~20ms).
+func WithLatency(d time.Duration) MockOption { return func(c *mockConfig) { c.opts.Latency = d } }
+
+// WithStateFile persists the mock's state in path (restored if it exists).
+func WithStateFile(path string) MockOption { return func(c *mockConfig) { c.opts.StateFile = path } }
+
+// WithRequestLog writes one line per request (no tokens) to w, e.g. os.Stderr
+// while debugging a test.
+func WithRequestLog(w io.Writer) MockOption { return func(c *mockConfig) { c.logTo = w } }
+
+// StartMock starts an in-process mock coordinator on 127.0.0.1 with a free
+// port and a fake clock at DefaultStartTime (unless WithRealClock). The test's
+// cleanup closes it.
+func StartMock(t testing.TB, opts ...MockOption) *Mock {
+	t.Helper()
+	cfg := &mockConfig{start: DefaultStartTime, logTo: io.Discard}
+	for _, o := range opts {
+		o(cfg)
+	}
+	m := &Mock{tls: cfg.opts.TLS}
+	if !cfg.realClock {
+		m.Clock = mockcoordinator.NewFakeClock(cfg.start)
+		cfg.opts.Clock = m.Clock
+	}
+	cfg.opts.LogWriter = cfg.logTo
+	if cfg.opts.TLS && cfg.opts.CertDir == "" {
+		cfg.opts.CertDir = filepath.Join(t.TempDir(), "tls")
+	}
+	srv, err := mockcoordinator.NewServer(cfg.opts)
+	if err != nil {
+		t.Fatalf("acctest: mock coordinator: %v", err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("acctest: mock coordinator: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("acctest: closing the mock coordinator: %v", err)
+		}
+	})
+	m.Server = srv
+	m.Seed = srv.Seed()
+	return m
+}
+
+// Now is the mock's clock as a function, to inject into the provider
+// (provider.NewWithClock) so that token expiry agrees on both sides.
+func (m *Mock) Now() time.Time {
+	if m.Clock != nil {
+		return m.Clock.Now()
+	}
+	return time.Now().UTC()
+}
+
+// ProviderBlock returns a provider configuration for the mock authenticated
+// with token: base_url, token, retries = 2 and, with TLS, cacert_file.
+func (m *Mock) ProviderBlock(token string) string {
+	return m.providerBlock(token, "", "")
+}
+
+// ProviderBlockWithClientCert is ProviderBlock plus client_cert and
+// client_key of a certificate the mock CA issues for this test. It needs a
+// mock started WithTLS or WithClientCerts.
+func (m *Mock) ProviderBlockWithClientCert(t testing.TB, token string) string {
+	t.Helper()
+	cert, key, err := m.IssueClientCert(t.TempDir())
+	if err != nil {
+		t.Fatalf("acctest: %v", err)
+	}
+	return m.providerBlock(token, cert, key)
+}
+
+func (m *Mock) providerBlock(token, cert, key string) string {
+	var b strings.Builder
+	b.WriteString("provider \"gitlabrunner\" {\n")
+	attr := func(name, value string) { b.WriteString("  " + name + " = " + hclString(value) + "\n") }
+	attr("base_url", m.URL())
+	attr("token", token)
+	b.WriteString("  retries  = 2\n")
+	if m.tls {
+		attr("cacert_file", m.CAFile())
+	}
+	if cert != "" {
+		attr("client_cert", cert)
+		attr("client_key", key)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// hclString quotes s as an HCL string literal, escaping template sequences.
+func hclString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
+	return `"` + r.Replace(s) + `"`
+}

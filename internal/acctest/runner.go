@@ -1,0 +1,82 @@
+package acctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// VerifyStatus sends what `gitlab-runner register --token` sends
+// (POST /api/v4/runners/verify with a JSON body and the RUNNER-TOKEN header)
+// and returns the HTTP status: 200 when the token is valid, 403 when not.
+func (m *Mock) VerifyStatus(t testing.TB, runnerToken, systemID string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{
+		"token":     runnerToken,
+		"system_id": systemID,
+		"info": map[string]any{
+			"name": "gitlab-runner", "version": "18.6.0", "revision": "acctest0",
+			"platform": "linux", "architecture": "amd64", "executor": "shell", "shell": "bash",
+			"features": map[string]bool{}, "config": map[string]any{}, "labels": map[string]string{},
+		},
+	})
+	req, err := http.NewRequest(http.MethodPost, m.APIURL()+"/runners/verify", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("acctest: verify: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "gitlab-runner 18.6.0 (acctest; go; linux/amd64)")
+	req.Header.Set("RUNNER-TOKEN", runnerToken)
+	resp, err := m.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatalf("acctest: POST /runners/verify: %v", err) // never print the token
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+// Runners returns copies of every runner in the mock, in id order.
+func (m *Mock) Runners() []mockcoordinator.RunnerRecord {
+	st := m.Store()
+	var out []mockcoordinator.RunnerRecord
+	for _, id := range st.RunnerIDs() {
+		if r, ok := st.Runner(id); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Runner returns the runner with the given id, if it exists.
+func (m *Mock) Runner(id int64) (mockcoordinator.RunnerRecord, bool) { return m.Store().Runner(id) }
+
+// CheckDestroy returns a CheckDestroy function: every resource of
+// resourceType in the state (its id attribute is the runner id) must be gone
+// from the mock.
+func (m *Mock) CheckDestroy(resourceType string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for name, rs := range s.RootModule().Resources {
+			if rs.Type != resourceType || rs.Primary == nil {
+				continue
+			}
+			id, err := strconv.ParseInt(rs.Primary.ID, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s: id %q is not a runner id", name, rs.Primary.ID)
+			}
+			if _, ok := m.Store().Runner(id); ok {
+				return fmt.Errorf("%s: runner %d still exists in the mock coordinator after destroy", name, id)
+			}
+		}
+		return nil
+	}
+}

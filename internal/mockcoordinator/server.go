@@ -1,0 +1,282 @@
+package mockcoordinator
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Version is the GitLab version the mock reports (default: the store's).
+	Version string
+	// Clock drives runner timestamps, status and token expiry (default: real time).
+	Clock Clock
+	// TLS serves HTTPS with a self-signed CA generated at start (see CAFile).
+	TLS bool
+	// ClientCerts asks TLS clients for a certificate signed by the mock CA.
+	ClientCerts ClientCertMode
+	// CertDir receives the CA file (ca.pem). Default: a temporary directory
+	// removed by Close. Files in it are overwritten at start.
+	CertDir string
+	// StateFile, when set, persists the store: restored at NewServer if the
+	// file exists (else the default seed is used), rewritten atomically
+	// StateFlushDelay after mutating requests and on Close.
+	StateFile string
+	// StateFlushDelay defaults to DefaultStateFlushDelay.
+	StateFlushDelay time.Duration
+	// Latency delays every request (hosted GitLab adds about 20ms).
+	Latency time.Duration
+	// LogWriter, when set, receives one line per request (no tokens) and
+	// background errors.
+	LogWriter io.Writer
+}
+
+// Server is the mock coordinator as an HTTP(S) server: the store and API of
+// NewAPIHandler wrapped by fault injection, statistics and persistence.
+type Server struct {
+	opts   Options
+	store  *Store
+	seed   Seed
+	faults *Faults
+	stats  *Stats
+
+	mu         sync.Mutex
+	httpSrv    *http.Server
+	url        string
+	ca         *mockCA
+	caFile     string
+	certDir    string
+	ownCertDir bool // created by Start, removed by Close
+	client     *http.Client
+
+	flushMu    sync.Mutex // serialises state-file writes
+	dirtyMu    sync.Mutex
+	flushTimer *time.Timer
+	closed     bool
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// NewServer builds the store (restored from opts.StateFile when that file
+// exists, else seeded with SeedDefaults), the fault set and the statistics.
+// It does not listen yet: see Start.
+func NewServer(opts Options) (*Server, error) {
+	st := NewStore(StoreOptions{Version: opts.Version, Clock: opts.Clock})
+	restored := false
+	if opts.StateFile != "" {
+		var err error
+		if restored, err = loadState(st, opts.StateFile); err != nil {
+			return nil, err
+		}
+	}
+	if restored {
+		if opts.Version != "" {
+			st.SetVersion(opts.Version) // an explicit version wins over the saved one
+		}
+	} else {
+		st.SeedDefaults()
+	}
+	return &Server{
+		opts:   opts,
+		store:  st,
+		seed:   st.Seed(),
+		faults: newFaults(),
+		stats:  newStats(opts.LogWriter),
+	}, nil
+}
+
+// Start listens on addr, which must be a loopback address ("127.0.0.1:0"
+// picks a free port), and serves in the background.
+func (s *Server) Start(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.httpSrv != nil {
+		return errors.New("mock coordinator: already started")
+	}
+	if err := checkLoopback(addr); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("mock coordinator: listen on %s: %w", addr, err)
+	}
+	scheme := "http"
+	srv := &http.Server{
+		Handler:           s.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.stats.connAccepted()
+			}
+		},
+		// HTTP/1.1 only: FaultDrop and FaultApplyThenDrop hijack connections.
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+		// TLS handshake failures of deliberately untrusting clients are noise.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if s.opts.TLS {
+		cfg, err := s.setupTLS()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		srv.TLSConfig = cfg
+		ln = tls.NewListener(ln, cfg)
+		scheme = "https"
+		pool := x509.NewCertPool()
+		pool.AddCert(s.ca.cert)
+		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	s.httpSrv = srv
+	s.url = scheme + "://" + ln.Addr().String()
+	s.client = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logf("mock coordinator: serve: %v", err)
+		}
+	}()
+	return nil
+}
+
+// setupTLS generates the CA and writes it to the certificate directory.
+func (s *Server) setupTLS() (*tls.Config, error) {
+	ca, err := newMockCA()
+	if err != nil {
+		return nil, fmt.Errorf("mock coordinator: generate CA: %w", err)
+	}
+	dir := s.opts.CertDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "mock-coordinator-tls-"); err != nil {
+			return nil, fmt.Errorf("mock coordinator: %w", err)
+		}
+		s.ownCertDir = true
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("mock coordinator: certificate directory %s: %w", dir, err)
+	}
+	caFile := filepath.Join(dir, CAFileName)
+	if err := os.WriteFile(caFile, ca.certPEM, 0o644); err != nil {
+		return nil, fmt.Errorf("mock coordinator: write CA file: %w", err)
+	}
+	cfg, err := ca.serverTLSConfig(s.opts.ClientCerts)
+	if err != nil {
+		return nil, fmt.Errorf("mock coordinator: server certificate: %w", err)
+	}
+	s.ca, s.caFile, s.certDir = ca, caFile, dir
+	return cfg, nil
+}
+
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("mock coordinator: listen address %q: want HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free port): %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("mock coordinator: listen address %q: the host must be a loopback address (127.0.0.1, ::1 or localhost); the mock is a local test server that hands out tokens freely", addr)
+}
+
+// URL returns the base URL without /api/v4, e.g. "http://127.0.0.1:41234".
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// APIURL returns URL() + "/api/v4".
+func (s *Server) APIURL() string { return s.URL() + "/api/v4" }
+
+// CAFile returns the path of the PEM CA certificate ("" without TLS).
+func (s *Server) CAFile() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caFile
+}
+
+// CertDir returns the directory holding the CA file ("" without TLS).
+func (s *Server) CertDir() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.certDir
+}
+
+// HTTPClient returns a client that trusts the mock CA (no client
+// certificate); nil before Start.
+func (s *Server) HTTPClient() *http.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.client
+}
+
+// Store returns the in-memory GitLab behind the server.
+func (s *Server) Store() *Store { return s.store }
+
+// Faults returns the fault set; changes apply to the next request.
+func (s *Server) Faults() *Faults { return s.faults }
+
+// Stats returns request counters and the request log.
+func (s *Server) Stats() *Stats { return s.stats }
+
+// Seed returns the seeded fixture (tokens and ids of the demo group, subgroup
+// and project).
+func (s *Server) Seed() Seed { return s.seed }
+
+// Close shuts the server down gracefully (waiting up to 5 s for requests in
+// flight), writes the state file and removes a temporary certificate
+// directory. Calling it again returns the first result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.dirtyMu.Lock()
+		s.closed = true
+		if s.flushTimer != nil {
+			s.flushTimer.Stop()
+			s.flushTimer = nil
+		}
+		s.dirtyMu.Unlock()
+
+		var errs []error
+		s.mu.Lock()
+		srv := s.httpSrv
+		s.mu.Unlock()
+		if srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := srv.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("mock coordinator: shutdown: %w", err))
+				_ = srv.Close()
+			}
+			cancel()
+		}
+		if s.client != nil {
+			s.client.CloseIdleConnections()
+		}
+		if err := s.FlushState(); err != nil {
+			errs = append(errs, err)
+		}
+		if s.ownCertDir {
+			_ = os.RemoveAll(s.certDir)
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// logf reports background errors on the log writer (stderr without one).
+func (s *Server) logf(format string, args ...any) {
+	s.stats.printf(format, args...)
+}

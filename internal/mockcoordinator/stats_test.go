@@ -1,0 +1,112 @@
+package mockcoordinator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStatsCountRequestsPerRoute(t *testing.T) {
+	s := startTestServer(t, Options{})
+	c := newClient(s)
+	for i := 0; i < 3; i++ {
+		mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil)
+	}
+	if r, err := createInstanceRunner(t, c, s, "stats"); err != nil || r.status != http.StatusCreated {
+		t.Fatalf("create runner: %v %d %s", err, r.status, r.body)
+	}
+	mustCall(t, c, s, "GET", "/no/such/route", s.Seed().AdminToken, nil)
+
+	waitFor(t, func() bool { return s.Stats().TotalRequests() == 5 }, "TotalRequests() == 5")
+	for route, want := range map[string]int{"GET /version": 3, "POST /user/runners": 1, "": 1, "GET /metadata": 0} {
+		if got := s.Stats().Requests(route); got != want {
+			t.Errorf("Requests(%q) = %d, want %d", route, got, want)
+		}
+	}
+	s.Stats().Reset()
+	if s.Stats().TotalRequests() != 0 || len(s.Stats().Log()) != 0 || s.Stats().Requests("GET /version") != 0 {
+		t.Error("Reset did not zero the counters and the log")
+	}
+}
+
+func TestStatsKeepAliveReusesOneConnection(t *testing.T) {
+	s := startTestServer(t, Options{})
+	c := newClient(s)
+	for i := 0; i < 10; i++ {
+		mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil)
+	}
+	if got := s.Stats().ConnectionsAccepted(); got != 1 {
+		t.Errorf("ConnectionsAccepted() = %d after 10 sequential keep-alive requests, want 1", got)
+	}
+
+	tr := s.HTTPClient().Transport.(*http.Transport).Clone()
+	tr.DisableKeepAlives = true
+	noKA := &http.Client{Transport: tr}
+	for i := 0; i < 3; i++ {
+		mustCall(t, noKA, s, "GET", "/version", s.Seed().AdminToken, nil)
+	}
+	waitFor(t, func() bool { return s.Stats().ConnectionsAccepted() == 4 }, "ConnectionsAccepted() == 4 after 3 requests without keep-alive")
+}
+
+func TestStatsLogHasNoTokens(t *testing.T) {
+	s := startTestServer(t, Options{})
+	c := newClient(s)
+	admin := s.Seed().AdminToken
+
+	// Token in the query string, in the header, in a request body and in a response body.
+	mustCall(t, c, s, "GET", "/version?private_token="+admin, "", nil)
+	r, err := createInstanceRunner(t, c, s, "log-secrets")
+	if err != nil || r.status != http.StatusCreated {
+		t.Fatalf("create runner: %v %d %s", err, r.status, r.body)
+	}
+	var created struct{ Token string }
+	if err := json.Unmarshal(r.body, &created); err != nil || created.Token == "" {
+		t.Fatalf("create runner body %s: %v", r.body, err)
+	}
+	verifyRunner(t, c, s, created.Token)
+
+	waitFor(t, func() bool { return len(s.Stats().Log()) == 3 }, "3 log entries")
+	log := s.Stats().Log()
+	for _, e := range log {
+		js, _ := json.Marshal(e)
+		for _, text := range []string{e.String(), fmt.Sprintf("%+v", e), string(js)} {
+			for _, secret := range []string{admin, created.Token} {
+				if strings.Contains(text, secret) {
+					t.Errorf("log entry leaks a token: %s", text)
+				}
+			}
+		}
+	}
+	first := log[0]
+	if first.Method != "GET" || first.Path != "/api/v4/version" || first.Route != "GET /version" || first.Status != 200 || first.Time.IsZero() {
+		t.Errorf("first entry = %+v, want GET /api/v4/version route \"GET /version\" status 200 with a time", first)
+	}
+	if log[2].Route != "POST /runners/verify" || log[2].Status != 200 {
+		t.Errorf("verify entry = %+v, want route \"POST /runners/verify\" status 200", log[2])
+	}
+}
+
+func TestStatsLiveLogWriter(t *testing.T) {
+	var buf lockedBuffer
+	s := startTestServer(t, Options{LogWriter: &buf})
+	c := newClient(s)
+	mustCall(t, c, s, "GET", "/version?private_token="+s.Seed().AdminToken, "", nil)
+	waitFor(t, func() bool { return strings.Contains(buf.String(), "GET /api/v4/version -> 200") }, "a live log line")
+	if strings.Contains(buf.String(), s.Seed().AdminToken) {
+		t.Errorf("live log leaks the token: %s", buf.String())
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
