@@ -87,7 +87,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"| configuration | GitLab endpoint | who may call it |\n|---|---|---|\n" +
 			"| nothing, or `scope = \"owned\"` | `GET /runners` | any user: the runners the user can manage |\n" +
 			"| `scope = \"instance\"` | `GET /runners/all` | administrators only |\n" +
-			"| `group_id = 12` | `GET /groups/12/runners` | users who can see the group's runners (Owner) |\n" +
+			"| `group_id = 12` | `GET /groups/12/runners` | the group's Maintainers and Owners, administrators |\n" +
 			"| `project_id = 34` | `GET /projects/34/runners` | project Maintainers and above |\n\n" +
 			"The filters `type`, `status`, `paused`, `tag_list` and `version_prefix` are applied by GitLab.",
 		Attributes: map[string]schema.Attribute{
@@ -267,7 +267,7 @@ func runnersListFailure(scope string, scopeID int64, status int) (summary, advic
 				"(the default lists the runners the token's user can manage)."
 	case status == http.StatusForbidden && scope == runnersScopeGroup:
 		return "Listing Group Runners Forbidden",
-			fmt.Sprintf("Listing the runners of group %d needs a token of a user with the Owner role in that group (or an administrator); "+
+			fmt.Sprintf("Listing the runners of group %d needs a token of a user with at least the Maintainer role in that group (or an administrator); "+
 				"omit group_id to list the runners the token's user can manage.", scopeID)
 	case status == http.StatusForbidden && scope == runnersScopeProject:
 		return "Listing Project Runners Forbidden",

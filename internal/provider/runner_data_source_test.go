@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+func runnerCheck(name string, p tfjsonpath.Path, want knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("data.gitlabrunner_runner."+name, p, want)
+}
+
+// TestAccRunnerDataSource reads a group runner and a project runner created in
+// the mock, sees the managers appear once two hosts verify the token, and gets
+// clear errors for a missing and a malformed id.
+func TestAccRunnerDataSource(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+
+	mock := acctest.StartMock(t)
+	seed := mock.Seed
+	admin := dsTestClient(t, mock, seed.AdminToken)
+	groupRunner, token := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
+		RunnerType:      gitlabapi.RunnerTypeGroup,
+		GroupID:         dsPtr(seed.Group.ID),
+		Description:     dsPtr("build fleet"),
+		MaintenanceNote: dsPtr("owned by the platform team"),
+		Locked:          dsPtr(true),
+		RunUntagged:     dsPtr(false),
+		TagList:         dsPtr([]string{"docker", "linux"}),
+		AccessLevel:     dsPtr(gitlabapi.AccessLevelRefProtected),
+		MaximumTimeout:  dsPtr(int64(3600)),
+	})
+	projectRunner, _ := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
+		RunnerType: gitlabapi.RunnerTypeProject,
+		ProjectID:  dsPtr(seed.Project.ID),
+		Paused:     dsPtr(true),
+	})
+
+	cfg := mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "group" {
+  id = ` + dsItoa(groupRunner) + ` # a number works as well as a string
+}
+data "gitlabrunner_runner" "project" {
+  id = "` + dsItoa(projectRunner) + `"
+}
+`
+	created := acctest.DefaultStartTime.UTC().Format(dsTimeLayout)
+	managers := tfjsonpath.New("managers")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(mock.Clock.Now),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "missing" {
+  id = "999999"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Runner 999999 not found: GitLab answered GET /runners/999999: 404`),
+			},
+			{
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "malformed" {
+  id = "runner-12"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)must be a positive whole number.*runner-12|runner-12.*must be a positive whole number`),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("id"), knownvalue.StringExact(dsItoa(groupRunner))),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("maintenance_note"), knownvalue.StringExact("owned by the platform team")),
+					runnerCheck("group", tfjsonpath.New("runner_type"), knownvalue.StringExact("group_type")),
+					runnerCheck("group", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("paused"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("active"), knownvalue.Bool(true)),
+					runnerCheck("group", tfjsonpath.New("locked"), knownvalue.Bool(true)),
+					runnerCheck("group", tfjsonpath.New("run_untagged"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("tag_list"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("docker"), knownvalue.StringExact("linux")})),
+					runnerCheck("group", tfjsonpath.New("access_level"), knownvalue.StringExact("ref_protected")),
+					runnerCheck("group", tfjsonpath.New("maximum_timeout"), knownvalue.Int64Exact(3600)),
+					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("never_contacted")),
+					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.StringExact(created)),
+					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":   knownvalue.Int64Exact(seed.Group.ID),
+							"name": knownvalue.NotNull(),
+						}),
+					})),
+					runnerCheck("group", tfjsonpath.New("projects"), knownvalue.ListSizeExact(0)),
+					runnerCheck("group", managers, knownvalue.ListSizeExact(0)),
+
+					runnerCheck("project", tfjsonpath.New("runner_type"), knownvalue.StringExact("project_type")),
+					runnerCheck("project", tfjsonpath.New("paused"), knownvalue.Bool(true)),
+					runnerCheck("project", tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
+					runnerCheck("project", tfjsonpath.New("projects"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":                  knownvalue.Int64Exact(seed.Project.ID),
+							"path_with_namespace": knownvalue.StringExact(seed.Project.PathWithNamespace),
+						}),
+					})),
+					runnerCheck("project", tfjsonpath.New("groups"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// Two hosts run `gitlab-runner register --token …`: two managers.
+				PreConfig: func() {
+					for _, systemID := range []string{"s_0123456789ab", "r_Zy9Xw8Vu7Ts6"} {
+						if status := mock.VerifyStatus(t, token, systemID); status != http.StatusOK {
+							t.Fatalf("verify %s: status %d", systemID, status)
+						}
+						mock.Clock.Advance(time.Minute)
+					}
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", managers, knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"system_id":    knownvalue.StringExact("s_0123456789ab"),
+							"version":      knownvalue.StringExact("18.6.0"),
+							"platform":     knownvalue.StringExact("linux"),
+							"architecture": knownvalue.StringExact("amd64"),
+							"status":       knownvalue.StringExact("online"),
+							"created_at":   knownvalue.StringExact(created),
+							"contacted_at": knownvalue.StringExact(created),
+						}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
+							"contacted_at": knownvalue.StringExact(acctest.DefaultStartTime.Add(time.Minute).UTC().Format(dsTimeLayout)),
+						}),
+					})),
+					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),
+					runnerCheck("group", tfjsonpath.New("version"), knownvalue.StringExact("18.6.0")),
+					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.NotNull()),
+					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// Note for the acceptance tests: provider aliases with different tokens or
+// servers do not work in terraform-plugin-testing, because every alias talks to
+// the same in-process provider server and the last Configure wins. Tests
+// therefore use one step per token or server.
+
+func TestDSParseVersion(t *testing.T) {
+	cases := map[string]struct {
+		major, minor int
+		ok           bool
+	}{
+		"17.4.1-ee":   {17, 4, true},
+		"16.11.0-pre": {16, 11, true},
+		"15.9":        {15, 9, true},
+		"20.0.0":      {20, 0, true},
+		"":            {0, 0, false},
+		"seventeen":   {0, 0, false},
+		"17":          {0, 0, false},
+		"17.x.1":      {0, 0, false},
+	}
+	for in, want := range cases {
+		got, ok := dsParseVersion(in)
+		if ok != want.ok || (ok && (got.Major != want.major || got.Minor != want.minor)) {
+			t.Errorf("dsParseVersion(%q) = %v, %v; want %d.%d, %v", in, got, ok, want.major, want.minor, want.ok)
+		}
+	}
+}
+
+func TestDSParseID(t *testing.T) {
+	if id, err := dsParseID("id", "42"); err != nil || id != 42 {
+		t.Fatalf("dsParseID(42) = %d, %v", id, err)
+	}
+	for _, bad := range []string{"", "0", "-3", "abc", "4.2", "12a"} {
+		_, err := dsParseID("id", bad)
+		if err == nil {
+			t.Errorf("dsParseID(%q): expected an error", bad)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "id") || !strings.Contains(msg, fmt.Sprintf("%q", bad)) {
+			t.Errorf("dsParseID(%q): error %q should name the attribute and the value", bad, msg)
+		}
+	}
+}
+
+func dsItoa(n int64) string { return fmt.Sprint(n) }
+
+// dsTestClient is a client for the mock authenticated as token, for setting up
+// fixtures through GitLab's own API.
+func dsTestClient(t testing.TB, m *acctest.Mock, token string) *gitlabapi.Client {
+	t.Helper()
+	c, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// dsCreateRunner creates a runner through POST /user/runners and returns its
+// id and authentication token.
+func dsCreateRunner(t testing.TB, c *gitlabapi.Client, opts gitlabapi.CreateUserRunnerOptions) (int64, string) {
+	t.Helper()
+	rt, err := c.CreateUserRunner(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("creating a %s runner: %v", opts.RunnerType, err)
+	}
+	return rt.ID, rt.Token
+}
+
+func dsPtr[T any](v T) *T { return &v }
