@@ -58,11 +58,16 @@ func TestStateFileFlushedAfterMutationWithoutClose(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
 	s := startTestServer(t, Options{StateFile: state, StateFlushDelay: 20 * time.Millisecond})
 	c := newClient(s)
-	// GETs do not write the file.
+	// The fresh seed is written at start; GETs do not rewrite the file.
+	seeded, err := os.ReadFile(state)
+	if err != nil || !strings.Contains(string(seeded), s.Seed().AdminToken) {
+		t.Fatalf("state file not written with the seed at start: %v", err)
+	}
+	fi1, _ := os.Stat(state)
 	mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil)
 	time.Sleep(100 * time.Millisecond)
-	if _, err := os.Stat(state); !os.IsNotExist(err) {
-		t.Fatalf("state file written after a GET (err %v)", err)
+	if fi2, _ := os.Stat(state); !fi2.ModTime().Equal(fi1.ModTime()) {
+		t.Fatal("state file rewritten after a GET")
 	}
 	if r, err := createInstanceRunner(t, c, s, "flushed"); err != nil || r.status != http.StatusCreated {
 		t.Fatalf("create runner: %v %d", err, r.status)
@@ -108,5 +113,13 @@ func assertNoTempFiles(t *testing.T, dir string) {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
+	}
+}
+
+func TestStateFileInMissingDirectoryFailsAtStart(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "no-such-dir", "state.json")
+	_, err := NewServer(Options{StateFile: state})
+	if err == nil || !strings.Contains(err.Error(), state) {
+		t.Fatalf("NewServer with a state file in a missing directory: err = %v, want an error naming %s", err, state)
 	}
 }

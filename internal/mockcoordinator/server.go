@@ -30,8 +30,9 @@ type Options struct {
 	// removed by Close. Files in it are overwritten at start.
 	CertDir string
 	// StateFile, when set, persists the store: restored at NewServer if the
-	// file exists (else the default seed is used), rewritten atomically
-	// StateFlushDelay after mutating requests and on Close.
+	// file exists (else the default seed is used and written at once),
+	// rewritten atomically StateFlushDelay after mutating requests and on
+	// Close.
 	StateFile string
 	// StateFlushDelay defaults to DefaultStateFlushDelay.
 	StateFlushDelay time.Duration
@@ -87,13 +88,21 @@ func NewServer(opts Options) (*Server, error) {
 	} else {
 		st.SeedDefaults()
 	}
-	return &Server{
+	s := &Server{
 		opts:   opts,
 		store:  st,
 		seed:   st.Seed(),
 		faults: newFaults(),
 		stats:  newStats(opts.LogWriter),
-	}, nil
+	}
+	if opts.StateFile != "" && !restored {
+		// Write the fresh seed at once: a bad path fails here rather than at
+		// shutdown, and the tokens survive even a crash before any change.
+		if err := s.FlushState(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Start listens on addr, which must be a loopback address ("127.0.0.1:0"

@@ -13,67 +13,77 @@ import (
 
 // handler wraps the API with, from the outside in: statistics and request
 // log, global latency, fault injection, and state-file scheduling.
+//
+// The request is recorded before the handler returns, i.e. before net/http
+// sends the last bytes of the answer (and before a dropped connection is
+// closed): a client that has its answer can rely on Stats counting it.
 func (s *Server) handler() http.Handler {
 	api := NewAPIHandler(s.store)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		route := MatchRoute(r.Method, r.URL.Path)
 		rec := &srvStatusRecorder{ResponseWriter: w}
-		fault := s.serveWithFaults(rec, r, route, api)
+		fault, drop := s.serveWithFaults(rec, r, route, api)
+		status := rec.status
+		if drop {
+			status = 0
+		}
 		s.stats.record(LogEntry{
 			Time:       start,
 			Method:     r.Method,
 			Path:       r.URL.Path, // never the query: it may carry private_token
 			Route:      route,
-			Status:     rec.status,
+			Status:     status,
 			Duration:   time.Since(start),
 			Fault:      fault,
 			ClientCert: tlsClientCertName(r),
 		})
+		if drop {
+			dropConnection(w)
+		}
 	})
 }
 
-// serveWithFaults answers the request, possibly through an injected fault,
-// and returns the name of the fault that decided the answer ("" if none).
-func (s *Server) serveWithFaults(w *srvStatusRecorder, r *http.Request, route string, api http.Handler) string {
+// serveWithFaults answers the request, possibly through an injected fault.
+// It returns the name of the fault that decided the answer ("" if none) and
+// whether the caller must drop the connection instead of answering.
+func (s *Server) serveWithFaults(w *srvStatusRecorder, r *http.Request, route string, api http.Handler) (string, bool) {
 	if !srvSleep(r.Context(), s.opts.Latency) {
-		return ""
+		return "", false
 	}
 	delays, f := s.faults.pick(route)
 	for _, d := range delays {
 		if !srvSleep(r.Context(), d) {
-			return FaultLatency.String()
+			return FaultLatency.String(), false
 		}
 	}
 	if f == nil {
 		s.apply(w, r, api)
 		if len(delays) > 0 {
-			return FaultLatency.String()
+			return FaultLatency.String(), false
 		}
-		return ""
+		return "", false
 	}
 	switch f.Kind {
 	case FaultStatus:
 		writeFaultError(w, f.effectiveStatus())
-		return "status-" + strconv.Itoa(f.effectiveStatus())
+		return "status-" + strconv.Itoa(f.effectiveStatus()), false
 	case FaultRateLimit:
 		writeFaultRateLimited(w, f.effectiveStatus(), f.RetryAfter)
-		return FaultRateLimit.String()
+		return FaultRateLimit.String(), false
 	case FaultDrop:
-		dropConnection(w)
-		return FaultDrop.String()
+		return FaultDrop.String(), true
 	case FaultApplyThenStatus:
 		s.apply(newSrvDiscardWriter(), r, api)
 		writeFaultError(w, f.effectiveStatus())
-		return "apply-then-" + strconv.Itoa(f.effectiveStatus())
+		return "apply-then-" + strconv.Itoa(f.effectiveStatus()), false
 	case FaultApplyThenDrop:
 		s.apply(newSrvDiscardWriter(), r, api)
-		dropConnection(w)
-		return FaultApplyThenDrop.String()
+		return FaultApplyThenDrop.String(), true
 	}
 	// Unknown kind: behave as if there was no fault.
 	s.apply(w, r, api)
-	return ""
+	return "", false
 }
 
 // apply runs the real API handler and schedules a state flush for requests
@@ -143,14 +153,13 @@ func writeFaultRateLimited(w http.ResponseWriter, status int, retryAfter time.Du
 
 // dropConnection closes the client's connection without an answer. The TCP
 // connection is reset (linger 0) so the client sees an error at once.
-func dropConnection(w *srvStatusRecorder) {
-	conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack()
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		// Cannot hijack (should not happen on HTTP/1.1): abort the handler,
 		// which makes net/http close the connection without a response.
 		panic(http.ErrAbortHandler)
 	}
-	w.status = 0
 	if tc, ok := underlyingTCP(conn); ok {
 		_ = tc.SetLinger(0)
 	}

@@ -110,3 +110,23 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// Tests of other packages reset the stats, make a call and count at once:
+// a request must be counted before its client can see the answer.
+func TestStatsCountedBeforeClientSeesAnswer(t *testing.T) {
+	s := startTestServer(t, Options{})
+	c := newClient(s)
+	for i := 1; i <= 30; i++ {
+		mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil)
+		if got := s.Stats().Requests("GET /version"); got != i {
+			t.Fatalf("after answer %d: Requests = %d", i, got)
+		}
+	}
+	s.Faults().Add(Fault{Route: "POST /user/runners", Kind: FaultDrop, Times: 1})
+	if _, err := createInstanceRunner(t, c, s, "x"); err == nil {
+		t.Fatal("want a dropped connection")
+	}
+	if got := s.Stats().Requests("POST /user/runners"); got != 1 {
+		t.Fatalf("dropped request counted %d times right after the client's error, want 1", got)
+	}
+}
