@@ -101,18 +101,13 @@ func NewClient(cfg Config) (*Client, error) {
 		if strings.ContainsAny(v, "\r\n\x00") {
 			return nil, fmt.Errorf("headers: the value of %q must not contain line breaks", k)
 		}
-		if managedHeaders[ck] {
-			switch ck {
-			case "Private-Token":
-				if cfg.Token != "" {
-					return nil, fmt.Errorf("headers: %q conflicts with the token setting; set the token with token only", k)
-				}
-				// No token configured: the header is the way the user authenticates.
-			case "User-Agent":
-				return nil, fmt.Errorf("headers: %q is managed by the provider and cannot be set here", k)
-			default:
-				return nil, fmt.Errorf("headers: %q is managed by the provider and cannot be set here", k)
-			}
+		switch {
+		case ck == "Private-Token" && cfg.Token != "":
+			return nil, fmt.Errorf("headers: %q conflicts with the token setting; set the token with token only", k)
+		case ck == "Private-Token":
+			// No token configured: the header is the way the user authenticates.
+		case managedHeaders[ck]:
+			return nil, fmt.Errorf("headers: %q is managed by the provider and cannot be set here", k)
 		}
 		headers.Set(ck, v)
 	}

@@ -14,6 +14,9 @@ import (
 // message (HTML error pages from proxies can be large).
 const maxMessageLen = 512
 
+// maxDecodedBody bounds how much of an error body is parsed at all.
+const maxDecodedBody = 1 << 20
+
 // decodeErrorBody extracts GitLab's message from an error body. It handles
 // every shape GitLab produces:
 //
@@ -27,6 +30,9 @@ const maxMessageLen = 512
 //
 // It never panics, whatever the input.
 func decodeErrorBody(status int, body []byte) (message string, fields map[string][]string) {
+	if len(body) > maxDecodedBody {
+		body = body[:maxDecodedBody]
+	}
 	text := strings.TrimSpace(string(body))
 	if text == "" {
 		return http.StatusText(status), nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,5 +160,18 @@ func TestEndpointsAndAnswers(t *testing.T) {
 	}
 	if _, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{}); err == nil {
 		t.Error("create without runner_type must fail before calling the API")
+	}
+}
+
+func TestHTMLSuccessAnswerExplained(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte("<html><body>Sign in</body></html>"))
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, nil)
+	_, err := c.GetVersion(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "GET /version: the 200 answer is HTML") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -133,7 +133,10 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (*response, error
 	}
 	if out != nil {
 		if err := decodeJSON(resp.body, out); err != nil {
-			return nil, fmt.Errorf("%s %s: %d answer is not the expected JSON: %w", cl.method, cl.path, resp.status, err)
+			if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
+				return nil, fmt.Errorf("%s %s: the %d answer is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", cl.method, cl.path, resp.status, c.webURL)
+			}
+			return nil, fmt.Errorf("%s %s: the %d answer is not the expected JSON: %w", cl.method, cl.path, resp.status, err)
 		}
 	}
 	return resp, nil
