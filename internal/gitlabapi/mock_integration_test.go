@@ -1,0 +1,146 @@
+package gitlabapi_test
+
+// These tests run the client against the project's mock coordinator, which
+// follows the same API reference: they catch the two drifting apart.
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+func mockClient(t *testing.T, m *acctest.Mock, token string) *gitlabapi.Client {
+	t.Helper()
+	c, err := gitlabapi.NewClient(gitlabapi.Config{
+		BaseURL: m.URL(), Token: token, Retries: 2,
+		RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestMockRunnerLifecycle(t *testing.T) {
+	m := acctest.StartMock(t)
+	c := mockClient(t, m, m.Seed.Project.MaintainerToken)
+	ctx := t.Context()
+
+	tok, err := c.CreateUserRunner(ctx, gitlabapi.CreateUserRunnerOptions{
+		RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(m.Seed.Project.ID),
+		Description: new("lifecycle"), TagList: &[]string{"docker"}, MaximumTimeout: new(int64(3600)),
+	})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if tok.ID == 0 || len(tok.Token) < 10 {
+		t.Fatalf("create answer = %+v", tok.ID)
+	}
+
+	r, err := c.GetRunner(ctx, tok.ID)
+	if err != nil || r.Description != "lifecycle" || r.RunnerType != gitlabapi.RunnerTypeProject ||
+		r.MaximumTimeout == nil || *r.MaximumTimeout != 3600 || len(r.TagList) != 1 || r.CreatedAt == nil {
+		t.Fatalf("get: %+v %v", r, err)
+	}
+
+	_, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{MaximumTimeout: new(int64(5))})
+	var apiErr *gitlabapi.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || len(apiErr.Fields["maximum_timeout"]) == 0 {
+		t.Fatalf("invalid update: %#v", err)
+	}
+	r, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{ClearMaximumTimeout: true, TagList: &[]string{"a", "b"}})
+	if err != nil || r.MaximumTimeout != nil || len(r.TagList) != 2 {
+		t.Fatalf("update: %+v %v", r, err)
+	}
+
+	if _, err := c.VerifyRunner(ctx, tok.Token, "s_lifecycle01"); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	ms, err := c.ListRunnerManagers(ctx, tok.ID)
+	if err != nil || len(ms) != 1 || ms[0].SystemID != "s_lifecycle01" {
+		t.Fatalf("managers: %+v %v", ms, err)
+	}
+
+	rot, err := c.ResetRunnerAuthenticationToken(ctx, tok.ID)
+	if err != nil || rot.Token == tok.Token {
+		t.Fatalf("reset: %v", err)
+	}
+	if _, err := c.VerifyRunner(ctx, tok.Token, "s_lifecycle01"); !errors.Is(err, gitlabapi.ErrForbidden) {
+		t.Errorf("old token after reset: want 403, got %v", err)
+	}
+
+	list, err := c.ListRunners(ctx, gitlabapi.ListRunnersOptions{Scope: gitlabapi.RunnerScopeProject, ScopeID: m.Seed.Project.ID})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("list: %v %v", list, err)
+	}
+
+	if err := c.DeleteRunner(ctx, tok.ID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if _, err := c.GetRunner(ctx, tok.ID); !errors.Is(err, gitlabapi.ErrNotFound) {
+		t.Errorf("after delete: want ErrNotFound, got %v", err)
+	}
+}
+
+func TestMockMetadata(t *testing.T) {
+	m := acctest.StartMock(t)
+	admin := mockClient(t, m, m.Seed.AdminToken)
+	ctx := t.Context()
+	if v, err := admin.GetVersion(ctx); err != nil || v.Version == "" {
+		t.Errorf("version: %+v %v", v, err)
+	}
+	if s, err := admin.GetApplicationSettings(ctx); err != nil || s.AllowRunnerRegistrationToken == nil {
+		t.Errorf("settings: %+v %v", s, err)
+	}
+	g, err := admin.GetGroup(ctx, m.Seed.Group.ID)
+	if err != nil || g.FullPath != m.Seed.Group.FullPath || !g.RunnersTokenVisible {
+		t.Errorf("group: %+v %v", g, err)
+	}
+	p, err := admin.GetProject(ctx, m.Seed.Project.ID)
+	if err != nil || p.PathWithNamespace != m.Seed.Project.PathWithNamespace {
+		t.Errorf("project: %+v %v", p, err)
+	}
+	dev := mockClient(t, m, m.Seed.Group.DeveloperToken)
+	if _, err := dev.GetApplicationSettings(ctx); !errors.Is(err, gitlabapi.ErrForbidden) {
+		t.Errorf("settings as developer: want 403, got %v", err)
+	}
+	if g, err := dev.GetGroup(ctx, m.Seed.Group.ID); err == nil && g.RunnersTokenVisible {
+		t.Errorf("developer must not see runners_token")
+	}
+}
+
+func TestMockCreateAppliedThenFailedIsMaybeApplied(t *testing.T) {
+	for _, kind := range []mockcoordinator.FaultKind{mockcoordinator.FaultApplyThenStatus, mockcoordinator.FaultApplyThenDrop} {
+		m := acctest.StartMock(t)
+		c := mockClient(t, m, m.Seed.AdminToken)
+		m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: kind, Times: 1})
+		before := len(m.Store().RunnerIDs())
+		_, err := c.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeInstance})
+		if !errors.Is(err, gitlabapi.ErrMaybeApplied) {
+			t.Errorf("%v: want ErrMaybeApplied, got %v", kind, err)
+		}
+		if got := m.Stats().Requests("POST /user/runners"); got != 1 {
+			t.Errorf("%v: %d create requests, want exactly 1 (no retry)", kind, got)
+		}
+		if after := len(m.Store().RunnerIDs()); after != before+1 {
+			t.Errorf("%v: runners %d → %d; the fault should have applied the create", kind, before, after)
+		}
+	}
+}
+
+func TestMockGetRetriedThroughFaults(t *testing.T) {
+	m := acctest.StartMock(t)
+	c := mockClient(t, m, m.Seed.AdminToken)
+	m.Faults().Add(mockcoordinator.Fault{Route: "GET /version", Kind: mockcoordinator.FaultDrop, Times: 1})
+	m.Faults().Add(mockcoordinator.Fault{Route: "GET /version", Kind: mockcoordinator.FaultStatus, Status: 502, Times: 1})
+	if _, err := c.GetVersion(t.Context()); err != nil {
+		t.Fatalf("GET through a drop and a 502: %v", err)
+	}
+	if got := m.Stats().Requests("GET /version"); got != 3 {
+		t.Errorf("GET /version requests = %d, want 3", got)
+	}
+}
