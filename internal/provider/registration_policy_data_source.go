@@ -75,10 +75,10 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 	computedBool := func(md string) schema.BoolAttribute {
 		return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
 	}
-	computedInterval := func(which string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after creation or " +
-			"rotation at which new runner authentication tokens expire; null when tokens do not expire, or when the " +
-			"settings are not readable (administrator only; a warning says so)."}
+	computedInterval := func(which, kind string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
+			"creation or rotation at which the authentication tokens of " + kind + " runners expire (minimum 7200); null " +
+			"when they do not expire, or when the settings are not readable (administrator only; a warning says so)."}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reports whether runner **registration tokens** (the legacy `gitlab-runner register " +
@@ -128,14 +128,15 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				"needs: GitLab 15.11 or later."),
 			"legacy_workflow_phase": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Where the server's version sits on the registration-token timeline:\n" +
+				MarkdownDescription: "Where the server's version sits on the registration-token timeline (null only when the " +
+					"version string cannot be parsed; a warning says so):\n" +
 					"  - `supported` — before 15.6: registration tokens are the only workflow.\n" +
 					"  - `deprecated` — 15.6 to 16.11.x: deprecated in 15.6, new workflow usable from 15.10 and official in 16.0; " +
 					"registration tokens still work (the switches to turn them off arrive in 16.11).\n" +
 					"  - `disabled_by_default` — 17.0 to 19.x: 17.0 disabled registration tokens (GitLab.com: every top-level " +
 					"group; self-managed: the upgrade migration at instance level); administrators and top-level group Owners may re-enable them.\n" +
-					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0).\n\n" +
-					"Null only when the version string cannot be parsed (a warning says so).",
+					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0; " +
+					"the older plan quoted in the migration guide said \"disabled in 16.6, removed in 17.0\").",
 			},
 			"registration_tokens_allowed_instance": computedBool("Whether the instance allows registration tokens: the " +
 				"application setting `allow_runner_registration_token` (16.11+; administrators only). Before 16.11 the setting " +
@@ -152,9 +153,9 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				MarkdownDescription: "Instance setting `valid_runner_registrars`: who besides administrators may register or " +
 					"create runners (`group`, `project`). Null when the settings are not readable (administrator only).",
 			},
-			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval"),
-			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval"),
-			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval"),
+			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval", "instance"),
+			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval", "group"),
+			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval", "project"),
 			"removal_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "GitLab version that removes registration tokens: `20.0` (planned).",

@@ -1,24 +1,21 @@
-# The runners the token's user can manage (GET /runners).
+# Runners the token's user can manage (the default scope, GET /runners).
 data "gitlabrunner_runners" "mine" {}
 
-# The runners available to one group, narrowed by GitLab's own filters.
-data "gitlabrunner_runners" "group_k8s" {
-  group_id = 42
+# Paused group runners of one group that carry both tags.
+data "gitlabrunner_runners" "paused_docker" {
+  group_id = 12
   type     = "group_type"
-  tag_list = ["k8s"]
-  paused   = false
+  paused   = true
+  tag_list = ["docker", "linux"]
 }
 
-# Every runner of the instance that never contacted GitLab (administrators only).
-data "gitlabrunner_runners" "never_contacted" {
+# Every runner of the instance that has not contacted GitLab for a week
+# (needs an administrator token).
+data "gitlabrunner_runners" "stale" {
   scope  = "instance"
-  status = "never_contacted"
+  status = "stale"
 }
 
-output "group_k8s_runner_ids" {
-  value = data.gitlabrunner_runners.group_k8s.ids
-}
-
-output "never_contacted" {
-  value = { for r in data.gitlabrunner_runners.never_contacted.runners : r.id => r.description }
+output "stale_runner_ids" {
+  value = data.gitlabrunner_runners.stale.ids
 }
