@@ -35,6 +35,10 @@ import (
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
 //     and RetryWaitMax.
+//
+// Note: retryablehttp closes the pool's idle connections when a call finally
+// fails after retries (or its context ends); successful calls and plain
+// error answers (4xx, a POST's 5xx) keep the pool intact.
 
 // attemptState follows one logical call through its attempts. It travels in
 // the request context, where retryablehttp's hooks can find it.
