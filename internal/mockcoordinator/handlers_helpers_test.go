@@ -159,3 +159,11 @@ func jsonNum(n int64) string {
 	raw, _ := json.Marshal(n)
 	return string(raw)
 }
+
+func newRawRequest(method, path string) *http.Request { return httptest.NewRequest(method, path, nil) }
+
+func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}

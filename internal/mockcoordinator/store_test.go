@@ -1,0 +1,282 @@
+package mockcoordinator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestMatchRoute(t *testing.T) {
+	for _, c := range []struct{ method, path, want string }{
+		{"POST", "/api/v4/user/runners", "POST /user/runners"},
+		{"POST", "/user/runners", "POST /user/runners"},
+		{"GET", "/api/v4/runners/12", "GET /runners/:id"},
+		{"PUT", "/runners/12", "PUT /runners/:id"},
+		{"DELETE", "/api/v4/runners/12", "DELETE /runners/:id"},
+		{"GET", "/api/v4/runners/all", "GET /runners/all"},
+		{"GET", "/api/v4/runners", "GET /runners"},
+		{"POST", "/api/v4/runners", "POST /runners"},
+		{"DELETE", "/api/v4/runners", "DELETE /runners"},
+		{"POST", "/api/v4/runners/verify", "POST /runners/verify"},
+		{"DELETE", "/api/v4/runners/managers", "DELETE /runners/managers"},
+		{"POST", "/api/v4/runners/reset_authentication_token", "POST /runners/reset_authentication_token"},
+		{"POST", "/api/v4/runners/7/reset_authentication_token", "POST /runners/:id/reset_authentication_token"},
+		{"GET", "/api/v4/runners/7/managers", "GET /runners/:id/managers"},
+		{"POST", "/api/v4/jobs/request", "POST /jobs/request"},
+		{"GET", "/api/v4/groups/3/runners", "GET /groups/:id/runners"},
+		{"GET", "/api/v4/groups/demo%2Fplatform", "GET /groups/:id"},
+		{"GET", "/api/v4/projects/5/runners", "GET /projects/:id/runners"},
+		{"GET", "/api/v4/projects/5", "GET /projects/:id"},
+		{"GET", "/api/v4/application/settings", "GET /application/settings"},
+		{"PUT", "/api/v4/application/settings", "PUT /application/settings"},
+		{"GET", "/api/v4/version", "GET /version"},
+		{"GET", "/api/v4/metadata", "GET /metadata"},
+		{"GET", "/api/v4/nothing", ""},
+		{"PATCH", "/api/v4/runners/1", ""},
+	} {
+		if got := MatchRoute(c.method, c.path); got != c.want {
+			t.Errorf("MatchRoute(%s %s) = %q, want %q", c.method, c.path, got, c.want)
+		}
+	}
+	for _, name := range RouteNames() {
+		method, pattern, _ := strings.Cut(name, " ")
+		if got := MatchRoute(method, strings.ReplaceAll(pattern, ":id", "1")); got != name {
+			t.Errorf("route %q not matched by its own pattern (got %q)", name, got)
+		}
+	}
+}
+
+func TestFakeClock(t *testing.T) {
+	c := NewFakeClock(testStart)
+	if !c.Now().Equal(testStart) {
+		t.Fatal("Now")
+	}
+	if got := c.Advance(time.Hour); !got.Equal(testStart.Add(time.Hour)) || !c.Now().Equal(got) {
+		t.Fatal("Advance")
+	}
+	c.Set(testStart)
+	if !c.Now().Equal(testStart) {
+		t.Fatal("Set")
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Advance(time.Second); _ = c.Now() }()
+	}
+	wg.Wait()
+	if !c.Now().Equal(testStart.Add(10 * time.Second)) {
+		t.Fatal("concurrent Advance lost updates")
+	}
+}
+
+func TestParseVersion(t *testing.T) {
+	for in, want := range map[string]Version{
+		"18.6.0-ee": {Raw: "18.6.0-ee", Major: 18, Minor: 6, Enterprise: true},
+		"17.4.1":    {Raw: "17.4.1", Major: 17, Minor: 4, Patch: 1},
+		"15.9":      {Raw: "15.9", Major: 15, Minor: 9},
+		"":          {Raw: DefaultVersion, Major: 18, Minor: 6, Enterprise: true},
+	} {
+		if got := ParseVersion(in); got != want {
+			t.Errorf("ParseVersion(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+	if !ParseVersion("16.11").HasRegistrationSwitch() || ParseVersion("16.10.9").HasRegistrationSwitch() {
+		t.Error("registration switch threshold")
+	}
+	if ParseVersion("15.10").HasUserRunners() || !ParseVersion("15.11").HasUserRunners() {
+		t.Error("user runners threshold")
+	}
+	if !ParseVersion("20.0").LegacyRegistrationRemoved() || ParseVersion("19.11").LegacyRegistrationRemoved() {
+		t.Error("removal threshold")
+	}
+}
+
+func TestSeedDefaults(t *testing.T) {
+	st := NewStore(StoreOptions{})
+	s := st.SeedDefaults()
+	if again := st.SeedDefaults(); again != s || st.Seed() != s {
+		t.Fatal("SeedDefaults is not idempotent")
+	}
+	if s.Group.FullPath != "demo" || s.Subgroup.FullPath != "demo/platform" || s.Project.PathWithNamespace != "demo/platform/app" {
+		t.Fatalf("paths: %+v", s)
+	}
+	for _, tok := range []string{s.AdminToken, s.ReadAPIToken, s.NonAdminToken, s.Group.OwnerToken, s.Group.MaintainerToken,
+		s.Group.DeveloperToken, s.Project.MaintainerToken, s.Project.DeveloperToken} {
+		if !strings.HasPrefix(tok, "glpat-") || len(tok) != 26 {
+			t.Fatalf("token %q is not glpat- + 20", tok)
+		}
+	}
+	for _, tok := range []string{s.Group.RegistrationToken, s.Subgroup.RegistrationToken, s.Project.RegistrationToken} {
+		if !strings.HasPrefix(tok, "GR1348941") {
+			t.Fatalf("registration token %q lacks GR1348941", tok)
+		}
+	}
+	if s.InstanceRegistrationToken == "" || strings.HasPrefix(s.InstanceRegistrationToken, "GR1348941") {
+		t.Fatalf("instance registration token %q", s.InstanceRegistrationToken)
+	}
+	raw, _ := json.Marshal(s)
+	for _, key := range []string{`"admin_token"`, `"instance_registration_token"`, `"subgroup"`, `"owner_token"`, `"path_with_namespace"`, `"read_api_token"`, `"non_admin_token"`} {
+		if !strings.Contains(string(raw), key) {
+			t.Fatalf("seed JSON lacks %s: %s", key, raw)
+		}
+	}
+	// two stores get different secrets
+	if NewStore(StoreOptions{}).SeedDefaults().AdminToken == s.AdminToken {
+		t.Fatal("tokens are not random")
+	}
+}
+
+func TestSnapshotRestore(t *testing.T) {
+	e := newTestEnv(t, "17.4.0")
+	e.st.UpdateSettings(func(s *Settings) {
+		s.AllowRunnerRegistrationToken = true
+		s.RunnerTokenExpirationInterval = ptr(int64(9000))
+	})
+	_ = e.st.SetGroupAllowRegistrationTokens(e.seed.Group.ID, true)
+	id, tok := e.projectRunner("tag_list", []string{"a"}, "maximum_timeout", 900)
+	expect(t, e.call("POST", "/runners/verify", "", map[string]any{"token": tok, "system_id": "s_0123456789ab"}), 200, "")
+	inst, _ := e.instanceRunner()
+
+	data, err := e.st.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2 := NewStore(StoreOptions{Clock: e.clock})
+	if err := st2.Restore(data); err != nil {
+		t.Fatal(err)
+	}
+	if st2.Version().Raw != "17.4.0" || st2.Seed() != e.seed {
+		t.Fatalf("version/seed not restored")
+	}
+	r1, _ := e.st.Runner(id)
+	r2, ok := st2.Runner(id)
+	j1, _ := json.Marshal(r1)
+	j2, _ := json.Marshal(r2)
+	if !ok || string(j1) != string(j2) || *r2.MaximumTimeout != 900 || len(r2.Managers) != 1 {
+		t.Fatalf("runner differs:\n%+v\n%+v", r1, r2)
+	}
+	h2 := NewAPIHandler(st2)
+	e2 := &testEnv{t: t, st: st2, h: h2, clock: e.clock, seed: st2.Seed()}
+	// tokens and indices work after restore
+	expect(t, e2.call("POST", "/runners/verify", "", map[string]any{"token": tok}), 200, "")
+	expect(t, e2.call("GET", "/runners/"+itoa(inst), e.seed.AdminToken, nil), 200, "")
+	rec := e2.call("GET", "/projects/"+itoa(e.seed.Project.ID)+"/runners?type=project_type", e.seed.Project.MaintainerToken, nil)
+	if l := decodeList(t, rec); len(l) != 1 {
+		t.Fatalf("project index after restore: %s", rec.Body.String())
+	}
+	if v := decodeMap(t, e2.call("GET", "/projects/"+itoa(e.seed.Project.ID), e.seed.AdminToken, nil))["runners_token"]; v != e.seed.Project.RegistrationToken {
+		t.Fatalf("group switch not restored: %v", v)
+	}
+	// new ids continue after the restored ones
+	nid, _ := e2.instanceRunner()
+	if nid <= inst {
+		t.Fatalf("new id %d after restore not above %d", nid, inst)
+	}
+	if err := st2.Restore([]byte("nope")); err == nil {
+		t.Fatal("bad snapshot accepted")
+	}
+}
+
+func TestOutOfBandEdits(t *testing.T) {
+	e := newTestEnv(t, "")
+	id, tok := e.groupRunner()
+	if err := e.st.UpdateRunner(id, func(r *RunnerRecord) { r.Description = "drift"; r.Token = "glrt-swapped" }); err != nil {
+		t.Fatal(err)
+	}
+	if d := decodeMap(t, e.call("GET", "/runners/"+itoa(id), e.seed.AdminToken, nil)); d["description"] != "drift" {
+		t.Fatalf("drift not visible: %v", d)
+	}
+	expect(t, e.call("POST", "/runners/verify", "", map[string]any{"token": tok}), 403, "")
+	expect(t, e.call("POST", "/runners/verify", "", map[string]any{"token": "glrt-swapped"}), 200, "")
+	if err := e.st.UpdateRunner(999, func(*RunnerRecord) {}); err == nil {
+		t.Fatal("UpdateRunner of an unknown runner succeeded")
+	}
+	if !e.st.DeleteRunner(id) || e.st.DeleteRunner(id) {
+		t.Fatal("DeleteRunner results")
+	}
+	expect(t, e.call("GET", "/runners/"+itoa(id), e.seed.AdminToken, nil), 404, "")
+	if len(e.st.RunnerIDs()) != 0 {
+		t.Fatal("RunnerIDs not empty")
+	}
+}
+
+// TestConcurrentClients: 50 clients create and update runners over HTTP at
+// once; no update may be lost (run with -race).
+func TestConcurrentClients(t *testing.T) {
+	e := newTestEnv(t, "")
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	const clients, perClient = 50, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	created := make([][]int64, clients)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := 0; i < perClient; i++ {
+				body := fmt.Sprintf(`{"runner_type":"group_type","group_id":%d,"description":"c%d-%d"}`, e.seed.Group.ID, c, i)
+				m, err := doJSON(srv.URL, "POST", "/api/v4/user/runners", e.seed.Group.OwnerToken, body, 201)
+				if err != nil {
+					errs <- err
+					return
+				}
+				id := int64(m["id"].(float64))
+				created[c] = append(created[c], id)
+				upd := fmt.Sprintf(`{"description":"updated-c%d-%d","tag_list":["c%d"]}`, c, i, c)
+				if _, err := doJSON(srv.URL, "PUT", fmt.Sprintf("/api/v4/runners/%d", id), e.seed.Group.OwnerToken, upd, 200); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := e.st.RunnerCount(); n != clients*perClient {
+		t.Fatalf("%d runners, want %d", n, clients*perClient)
+	}
+	seen := map[int64]bool{}
+	for c, list := range created {
+		for i, id := range list {
+			if seen[id] {
+				t.Fatalf("id %d handed out twice", id)
+			}
+			seen[id] = true
+			r, ok := e.st.Runner(id)
+			if !ok || r.Description != fmt.Sprintf("updated-c%d-%d", c, i) || len(r.TagList) != 1 || r.TagList[0] != fmt.Sprintf("c%d", c) {
+				t.Fatalf("runner %d lost its update: %+v", id, r)
+			}
+		}
+	}
+}
+
+func doJSON(base, method, path, token, body string, want int) (map[string]any, error) {
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("PRIVATE-TOKEN", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s %s: %v", method, path, err)
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%s %s: status %d, want %d: %v", method, path, resp.StatusCode, want, m)
+	}
+	return m, nil
+}
