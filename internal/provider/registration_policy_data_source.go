@@ -304,7 +304,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	case dsStatus(err) == http.StatusForbidden:
 		settings = nil
 		diags.AddWarning("Instance Runner Settings Not Readable", fmt.Sprintf(
-			"GET /application/settings answered 403 (%s): the instance settings can only be read with an administrator's "+
+			"GitLab answered %s. The instance settings can only be read with an administrator's "+
 				"token (api or read_api scope). registration_tokens_allowed_instance (unless the version alone decides it), "+
 				"valid_runner_registrars and the three *_runner_token_expiration_interval attributes are null. Configure the "+
 				"provider with an administrator's token to fill them.", err.Error()))
