@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -88,7 +89,7 @@ func apiErrorDetail(attempted string, err error, hints ...string) string {
 	switch {
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "%s failed.\n\nGitLab answered %d %s", attempted, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-		if msg := strings.TrimSpace(apiErr.Message); msg != "" {
+		if msg := gitlabMessage(apiErr); msg != "" {
 			fmt.Fprintf(&b, ": %s", redactSecrets(msg))
 		}
 		b.WriteString(" (")
@@ -108,6 +109,26 @@ func apiErrorDetail(attempted string, err error, hints ...string) string {
 		}
 	}
 	return b.String()
+}
+
+// gitlabMessage is GitLab's message without the status it repeats
+// ("403 Forbidden - Insufficient permissions" -> "Insufficient permissions").
+func gitlabMessage(e *gitlabapi.Error) string {
+	msg := strings.TrimSpace(e.Message)
+	code := strconv.Itoa(e.StatusCode)
+	rest, ok := strings.CutPrefix(msg, code)
+	if !ok {
+		return msg
+	}
+	rest = strings.TrimSpace(rest)
+	if text := http.StatusText(e.StatusCode); len(rest) >= len(text) && strings.EqualFold(rest[:len(text)], text) {
+		rest = rest[len(text):]
+	}
+	rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), "-"))
+	if rest == "" {
+		return ""
+	}
+	return rest
 }
 
 // statusHint is the advice that only depends on the answer.

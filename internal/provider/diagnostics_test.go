@@ -34,7 +34,7 @@ func TestAPIErrorDetail(t *testing.T) {
 	}{
 		{"group create forbidden",
 			apiErrorDetail("Creating a group runner in group 12", forbidden, createHint(group, forbidden)),
-			[]string{"Creating a group runner in group 12 failed", "403 Forbidden", "Insufficient permissions", "POST /user/runners",
+			[]string{"Creating a group runner in group 12 failed", "GitLab answered 403 Forbidden: Insufficient permissions (POST /user/runners)",
 				"Owner role on group 12", "`create_runner` or `api`", "valid_runner_registrars"}},
 		{"project create forbidden",
 			apiErrorDetail("x", forbidden, createHint(project, forbidden)),
