@@ -177,7 +177,7 @@ func (d *registrationPolicyDataSource) ConfigValidators(context.Context) []datas
 }
 
 func (d *registrationPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = dsConfigureClient(req, resp)
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *registrationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -184,7 +184,7 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *runnerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = dsConfigureClient(req, resp)
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -172,7 +172,7 @@ func (d *runnersDataSource) ConfigValidators(context.Context) []datasource.Confi
 }
 
 func (d *runnersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = dsConfigureClient(req, resp)
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

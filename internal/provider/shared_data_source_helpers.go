@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -22,24 +21,6 @@ import (
 
 // dsTimeLayout is GitLab's own timestamp format (ISO-8601, milliseconds, UTC).
 const dsTimeLayout = "2006-01-02T15:04:05.000Z07:00"
-
-// dsConfigureClient extracts the API client from the provider data. It returns
-// nil (without error) while the provider is not configured yet, which the
-// framework does during validation.
-func dsConfigureClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *ProviderData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	pd, ok := req.ProviderData.(*ProviderData)
-	if !ok || pd == nil {
-		resp.Diagnostics.AddError(
-			"Unexpected Provider Data",
-			fmt.Sprintf("The data source expected *provider.ProviderData but got %T. This is a bug in the provider; please report it.", req.ProviderData),
-		)
-		return nil
-	}
-	return pd
-}
 
 // dsClientMissing reports the error when Read runs without a configured client.
 func dsClientMissing(diags *diag.Diagnostics) {
