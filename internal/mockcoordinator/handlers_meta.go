@@ -94,6 +94,7 @@ func (c *reqCtx) putSettings() {
 	defer st.mu.Unlock()
 	if allow != nil && st.version.HasRegistrationSwitch() {
 		st.settings.AllowRunnerRegistrationToken = *allow
+		st.instanceSwitchSet = true
 	}
 	if registrarsGiven {
 		st.settings.ValidRunnerRegistrars = registrars

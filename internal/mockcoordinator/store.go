@@ -184,14 +184,16 @@ func (t *tokenRecord) hasAny(scopes ...string) bool {
 }
 
 type groupRecord struct {
-	ID                int64          `json:"id"`
-	Name              string         `json:"name"`
-	Path              string         `json:"path"`
-	ParentID          int64          `json:"parent_id,omitempty"`
-	RegistrationToken string         `json:"registration_token"`
-	AllowRegistration bool           `json:"allow_runner_registration_token"` // top-level groups only
-	Members           map[int64]Role `json:"members,omitempty"`
-	CreatedAt         time.Time      `json:"created_at"`
+	ID                int64  `json:"id"`
+	Name              string `json:"name"`
+	Path              string `json:"path"`
+	ParentID          int64  `json:"parent_id,omitempty"`
+	RegistrationToken string `json:"registration_token"`
+	AllowRegistration bool   `json:"allow_runner_registration_token"` // top-level groups only
+	// AllowRegistrationSet: the switch was set explicitly, so SetVersion keeps it.
+	AllowRegistrationSet bool           `json:"allow_runner_registration_token_set,omitempty"`
+	Members              map[int64]Role `json:"members,omitempty"`
+	CreatedAt            time.Time      `json:"created_at"`
 }
 
 type projectRecord struct {
@@ -211,11 +213,14 @@ type Store struct {
 	version Version
 
 	settings Settings
-	users    map[int64]*userRecord
-	tokens   map[string]*tokenRecord
-	groups   map[int64]*groupRecord
-	projects map[int64]*projectRecord
-	runners  map[int64]*RunnerRecord
+	// instanceSwitchSet: allow_runner_registration_token was set explicitly
+	// (PUT /application/settings or UpdateSettings), so SetVersion keeps it.
+	instanceSwitchSet bool
+	users             map[int64]*userRecord
+	tokens            map[string]*tokenRecord
+	groups            map[int64]*groupRecord
+	projects          map[int64]*projectRecord
+	runners           map[int64]*RunnerRecord
 
 	// Indices, kept in ascending id order, so list pages need no sorting.
 	runnerOrder    []int64
@@ -260,6 +265,7 @@ func (st *Store) resetLocked() {
 	st.runnerByToken = map[string]int64{}
 	st.nextUserID, st.nextGroupID, st.nextProjectID, st.nextRunnerID, st.nextManagerID = 1, 1, 1, 1, 1
 	st.seed, st.seeded = Seed{}, false
+	st.instanceSwitchSet = false
 }
 
 func (st *Store) now() time.Time { return st.clock.Now().UTC() }
@@ -274,17 +280,21 @@ func (st *Store) Version() Version {
 	return st.version
 }
 
-// SetVersion switches the emulated GitLab version. Like a fresh install of
-// that version, it resets the instance and top-level group registration-token
-// switches to the version's default (on before 17.0, off from 17.0).
+// SetVersion switches the emulated GitLab version. Registration-token
+// switches (instance and top-level groups) that were never set explicitly
+// follow the new version's default (on before 17.0, off from 17.0); switches
+// set explicitly (PUT /application/settings, UpdateSettings,
+// SetGroupAllowRegistrationTokens) keep their value.
 func (st *Store) SetVersion(v string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.version = ParseVersion(v)
 	def := st.version.RegistrationDefault()
-	st.settings.AllowRunnerRegistrationToken = def
+	if !st.instanceSwitchSet {
+		st.settings.AllowRunnerRegistrationToken = def
+	}
 	for _, g := range st.groups {
-		if g.ParentID == 0 {
+		if g.ParentID == 0 && !g.AllowRegistrationSet {
 			g.AllowRegistration = def
 		}
 	}
@@ -298,10 +308,15 @@ func (st *Store) Settings() Settings {
 }
 
 // UpdateSettings edits the instance settings out of band.
+// A changed allow_runner_registration_token counts as set explicitly.
 func (st *Store) UpdateSettings(fn func(*Settings)) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	before := st.settings.AllowRunnerRegistrationToken
 	fn(&st.settings)
+	if st.settings.AllowRunnerRegistrationToken != before {
+		st.instanceSwitchSet = true
+	}
 }
 
 // SetGroupAllowRegistrationTokens flips a top-level group's "allow runner
@@ -316,7 +331,7 @@ func (st *Store) SetGroupAllowRegistrationTokens(groupID int64, allowed bool) er
 	if g.ParentID != 0 {
 		return fmt.Errorf("group %d is not a top-level group: the switch exists on top-level groups only", groupID)
 	}
-	g.AllowRegistration = allowed
+	g.AllowRegistration, g.AllowRegistrationSet = allowed, true
 	return nil
 }
 

@@ -269,6 +269,22 @@ func (f *runnerFilter) match(r *RunnerRecord, now time.Time) bool {
 	return true
 }
 
+// onlyType reports whether the filter adds nothing to the given index list:
+// no filter but possibly a type that every runner of the list has.
+func (f *runnerFilter) onlyType(list []int64, st *Store) bool {
+	if f.Paused != nil || f.Status != "" || len(f.Tags) > 0 || f.VersionPrefix != "" {
+		return false
+	}
+	if f.Type == "" {
+		return true
+	}
+	return sameSlice(list, st.runnersByType[f.Type])
+}
+
+func sameSlice(a, b []int64) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 func containsString(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -283,6 +299,15 @@ func containsString(list []string, s string) bool {
 // collects those of the requested page. No sorting per request.
 func (st *Store) pageOf(lists [][]int64, f *runnerFilter, page, perPage int, now time.Time) ([]*RunnerRecord, int) {
 	skip := (page - 1) * perPage
+	if len(lists) == 1 && f.onlyType(lists[0], st) {
+		// Fast path: the index already is the answer; slice the page out.
+		l := lists[0]
+		out := make([]*RunnerRecord, 0, perPage)
+		for i := skip; i < len(l) && i < skip+perPage; i++ {
+			out = append(out, st.runners[l[i]])
+		}
+		return out, len(l)
+	}
 	out := make([]*RunnerRecord, 0, perPage)
 	total := 0
 	visit := func(id int64) {

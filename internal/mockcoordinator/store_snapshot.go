@@ -8,20 +8,22 @@ import (
 
 // snapshot is the persisted form of the whole store (the clock is not part of it).
 type snapshot struct {
-	Format        int              `json:"format"`
-	Version       string           `json:"version"`
-	Settings      Settings         `json:"settings"`
-	Users         []*userRecord    `json:"users"`
-	Tokens        []*tokenRecord   `json:"tokens"`
-	Groups        []*groupRecord   `json:"groups"`
-	Projects      []*projectRecord `json:"projects"`
-	Runners       []*RunnerRecord  `json:"runners"`
-	NextUserID    int64            `json:"next_user_id"`
-	NextGroupID   int64            `json:"next_group_id"`
-	NextProjectID int64            `json:"next_project_id"`
-	NextRunnerID  int64            `json:"next_runner_id"`
-	NextManagerID int64            `json:"next_manager_id"`
-	Seed          *Seed            `json:"seed,omitempty"`
+	Format   int      `json:"format"`
+	Version  string   `json:"version"`
+	Settings Settings `json:"settings"`
+	// InstanceSwitchSet: the instance registration switch was set explicitly.
+	InstanceSwitchSet bool             `json:"instance_switch_set,omitempty"`
+	Users             []*userRecord    `json:"users"`
+	Tokens            []*tokenRecord   `json:"tokens"`
+	Groups            []*groupRecord   `json:"groups"`
+	Projects          []*projectRecord `json:"projects"`
+	Runners           []*RunnerRecord  `json:"runners"`
+	NextUserID        int64            `json:"next_user_id"`
+	NextGroupID       int64            `json:"next_group_id"`
+	NextProjectID     int64            `json:"next_project_id"`
+	NextRunnerID      int64            `json:"next_runner_id"`
+	NextManagerID     int64            `json:"next_manager_id"`
+	Seed              *Seed            `json:"seed,omitempty"`
 }
 
 const snapshotFormat = 1
@@ -34,6 +36,7 @@ func (st *Store) Snapshot() ([]byte, error) {
 		Format: snapshotFormat, Version: st.version.Raw, Settings: st.settings.clone(),
 		NextUserID: st.nextUserID, NextGroupID: st.nextGroupID, NextProjectID: st.nextProjectID,
 		NextRunnerID: st.nextRunnerID, NextManagerID: st.nextManagerID,
+		InstanceSwitchSet: st.instanceSwitchSet,
 	}
 	for _, u := range st.users {
 		s.Users = append(s.Users, u)
@@ -75,6 +78,7 @@ func (st *Store) Restore(data []byte) error {
 	st.resetLocked()
 	st.version = ParseVersion(s.Version)
 	st.settings = s.Settings
+	st.instanceSwitchSet = s.InstanceSwitchSet
 	if st.settings.ValidRunnerRegistrars == nil {
 		st.settings.ValidRunnerRegistrars = []string{}
 	}
@@ -105,8 +109,34 @@ func (st *Store) Restore(data []byte) error {
 	}
 	st.nextUserID, st.nextGroupID, st.nextProjectID = s.NextUserID, s.NextGroupID, s.NextProjectID
 	st.nextRunnerID, st.nextManagerID = s.NextRunnerID, s.NextManagerID
+	st.fixNextIDsLocked()
 	if s.Seed != nil {
 		st.seed, st.seeded = *s.Seed, true
 	}
 	return nil
+}
+
+// fixNextIDsLocked keeps id counters above every stored id (a hand-edited or
+// older state file must not make new objects collide with restored ones).
+func (st *Store) fixNextIDsLocked() {
+	bump := func(next *int64, id int64) {
+		if *next <= id {
+			*next = id + 1
+		}
+	}
+	for id := range st.users {
+		bump(&st.nextUserID, id)
+	}
+	for id := range st.groups {
+		bump(&st.nextGroupID, id)
+	}
+	for id := range st.projects {
+		bump(&st.nextProjectID, id)
+	}
+	for id, r := range st.runners {
+		bump(&st.nextRunnerID, id)
+		for _, m := range r.Managers {
+			bump(&st.nextManagerID, m.ID)
+		}
+	}
 }

@@ -280,3 +280,37 @@ func doJSON(base, method, path, token, body string, want int) (map[string]any, e
 	}
 	return m, nil
 }
+
+func TestSetVersionKeepsExplicitSwitches(t *testing.T) {
+	e := newTestEnv(t, "16.11.0")
+	other := e.st.CreateGroup("other", 0)
+	if !e.st.Settings().AllowRunnerRegistrationToken {
+		t.Fatal("16.11 default must be on")
+	}
+	e.st.SetVersion("17.0.0") // nothing explicit yet: everything follows the new default
+	if e.st.Settings().AllowRunnerRegistrationToken {
+		t.Fatal("17.0 default must be off")
+	}
+	expect(t, e.call("PUT", "/application/settings", e.seed.AdminToken, map[string]any{"allow_runner_registration_token": true}), 200, "")
+	_ = e.st.SetGroupAllowRegistrationTokens(e.seed.Group.ID, true)
+	e.st.SetVersion("18.6.0-ee")
+	if !e.st.Settings().AllowRunnerRegistrationToken {
+		t.Fatal("explicit instance switch lost by SetVersion")
+	}
+	expect(t, legacyRegister(e, e.seed.Group.RegistrationToken), 201, "")
+	// the untouched group follows the version default (off)
+	tok := decodeMap(t, e.call("GET", "/groups/"+itoa(other), e.seed.AdminToken, nil))["runners_token"]
+	if tok != nil {
+		t.Fatalf("untouched group runners_token = %v", tok)
+	}
+	// snapshot keeps the explicit marks
+	data, _ := e.st.Snapshot()
+	st2 := NewStore(StoreOptions{})
+	if err := st2.Restore(data); err != nil {
+		t.Fatal(err)
+	}
+	st2.SetVersion("17.2.0")
+	if !st2.Settings().AllowRunnerRegistrationToken {
+		t.Fatal("explicit switch lost across snapshot + SetVersion")
+	}
+}
