@@ -136,6 +136,15 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 		t.Errorf("read changed the token")
 	}
 
+	// A user who may not see the runner: an error, and the runner stays in state.
+	stranger := testResource(t, m, m.Seed.NonAdminToken)
+	readResp = &resource.ReadResponse{State: toState(t, got)}
+	stranger.Read(ctx, resource.ReadRequest{State: toState(t, got)}, readResp)
+	if text := diagText(readResp.Diagnostics); !strings.Contains(text, "Unable to Read Runner") || !strings.Contains(text, "403") ||
+		!strings.Contains(text, "not treated as deleted") || readResp.State.Raw.IsNull() {
+		t.Errorf("read without access must fail and keep the state: %q", text)
+	}
+
 	// Update of attributes plus rotation: PUT + reset = 2 requests.
 	plan := got
 	plan.Description = types.StringValue("changed")
@@ -219,17 +228,28 @@ func TestUserRunnerCreateRecovery(t *testing.T) {
 			{Route: "POST /runners/:id/reset_authentication_token", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 		}, 1, 2, ""},
 		{"never applied", []mockcoordinator.Fault{{Route: "POST /user/runners", Kind: mockcoordinator.FaultStatus, Status: 503}}, 2, 0, "failed twice"},
+		{"project runner applied then 502", []mockcoordinator.Fault{{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1}}, 1, 1, ""},
+		{"instance runner applied then dropped", []mockcoordinator.Fault{{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenDrop, Times: 1}}, 1, 1, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m := acctest.StartMock(t)
 			r := testResource(t, m, m.Seed.Group.OwnerToken)
+			plan := plannedGroupRunner(m.Seed.Group.ID, "recovered")
+			switch {
+			case strings.HasPrefix(tc.name, "project"):
+				r = testResource(t, m, m.Seed.Project.MaintainerToken)
+				plan.RunnerType, plan.GroupID, plan.ProjectID = types.StringValue("project_type"), types.Int64Null(), types.Int64Value(m.Seed.Project.ID)
+			case strings.HasPrefix(tc.name, "instance"):
+				r = testResource(t, m, m.Seed.AdminToken)
+				plan.RunnerType, plan.GroupID = types.StringValue("instance_type"), types.Int64Null()
+			}
 			for _, f := range tc.faults {
 				m.Faults().Add(f)
 			}
 			m.Stats().Reset()
-			got, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "recovered"))
+			got, diags := create(t, r, plan)
 			if posts := m.Stats().Requests("POST /user/runners"); posts != tc.wantPosts {
 				t.Errorf("POST /user/runners sent %d times, want %d", posts, tc.wantPosts)
 			}
@@ -250,7 +270,7 @@ func TestUserRunnerCreateRecovery(t *testing.T) {
 				t.Fatalf("want exactly one runner, got %v", ids)
 			}
 			rec, _ := m.Store().Runner(ids[0])
-			if got.ID.ValueString() != strconv.FormatInt(ids[0], 10) || rec.Description != "recovered" {
+			if got.ID.ValueString() != strconv.FormatInt(ids[0], 10) || rec.Description != "recovered" || rec.RunnerType != plan.RunnerType.ValueString() {
 				t.Errorf("state id %s, runner %d with description %q", got.ID, ids[0], rec.Description)
 			}
 			if status := m.VerifyStatus(t, got.Token.ValueString(), "s_0123456789ab"); status != 200 {

@@ -414,8 +414,9 @@ func TestAccUserRunner_instance(t *testing.T) {
 }
 
 // TestAccUserRunner_drift: a runner deleted outside Terraform is planned for
-// creation; one edited outside Terraform is updated back; removing a runner
-// that is already gone from the configuration succeeds.
+// creation; one edited outside Terraform is updated back; a token that lost
+// access fails the refresh instead of dropping the runner from state;
+// removing a runner that is already gone from the configuration succeeds.
 func TestAccUserRunner_drift(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
@@ -462,6 +463,16 @@ func TestAccUserRunner_drift(t *testing.T) {
 			Config:           cfg,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(urAddr, "id", &id), checkMock(m, expectMockAttrs(want))),
+		},
+		// A token that may not see the runner: an error, not a deletion.
+		resource.TestStep{
+			Config:      strings.Replace(cfg, owner, m.Seed.NonAdminToken, 1),
+			ExpectError: words("Unable to Read Runner"),
+		},
+		resource.TestStep{
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check:            resource.TestCheckResourceAttrPtr(urAddr, "id", &id),
 		},
 		// Deleted by hand, then removed from the configuration: nothing fails.
 		resource.TestStep{

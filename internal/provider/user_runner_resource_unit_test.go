@@ -221,3 +221,24 @@ func TestUpdateOptionsSendFullDesiredSet(t *testing.T) {
 		t.Fatalf("got %+v", opts)
 	}
 }
+
+// Every attribute is documented (the descriptions become the docs).
+func TestUserRunnerSchemaDocumented(t *testing.T) {
+	s := testRunnerSchema(t)
+	if len(s.MarkdownDescription) < 100 {
+		t.Errorf("the resource needs a description")
+	}
+	for name, a := range s.Attributes {
+		if len(a.GetMarkdownDescription()) < 20 {
+			t.Errorf("attribute %s has no real MarkdownDescription", name)
+		}
+	}
+	if !s.Attributes["token"].IsSensitive() {
+		t.Errorf("token must be sensitive")
+	}
+	for _, want := range []string{"gitlab-runner register --url", "--token", "rotation_triggers", "import"} {
+		if !strings.Contains(s.Attributes["token"].GetMarkdownDescription()+s.MarkdownDescription, want) {
+			t.Errorf("the token's docs should mention %q", want)
+		}
+	}
+}
