@@ -102,7 +102,7 @@ func TestAccRegistrationPolicyDataSource_Switches(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := acctest.StartMock(t, acctest.WithVersion("18.6.0-ee"))
+	mock := dsStartMock(t, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	cfg := mock.ProviderBlock(seed.AdminToken) + `
 data "gitlabrunner_registration_policy" "instance" {}
@@ -184,7 +184,7 @@ func TestAccRegistrationPolicyDataSource_NonAdmin(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := acctest.StartMock(t, acctest.WithVersion("18.6.0-ee"))
+	mock := dsStartMock(t, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true })
 	setGroupSwitch := func(on bool) func() {

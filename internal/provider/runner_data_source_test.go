@@ -26,7 +26,7 @@ func TestAccRunnerDataSource(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := acctest.StartMock(t)
+	mock := dsStartMock(t)
 	seed := mock.Seed
 	admin := dsTestClient(t, mock, seed.AdminToken)
 	groupRunner, token := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{

@@ -61,7 +61,7 @@ func TestAccRunnersDataSource(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := acctest.StartMock(t)
+	mock := dsStartMock(t)
 	seed := mock.Seed
 	admin := dsTestClient(t, mock, seed.AdminToken)
 

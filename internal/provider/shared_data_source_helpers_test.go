@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -78,3 +79,20 @@ func dsCreateRunner(t testing.TB, c *gitlabapi.Client, opts gitlabapi.CreateUser
 }
 
 func dsPtr[T any](v T) *T { return &v }
+
+// dsStartMock is acctest.StartMock plus a 2 s pause before the mock closes.
+//
+// Workaround: Go's transport sometimes dials a spare connection while
+// Terraform reads several data sources at once and then never uses it. The
+// server sees it in StateNew, and http.Server.Shutdown counts such a
+// connection as idle only once it is 5–6 s old, while the mock's Close gives
+// Shutdown 5 s and reports "shutdown: context deadline exceeded", failing the
+// test. The pause (a cleanup registered after StartMock's, so it runs first)
+// lets the connection age. Remove it once Server.Close force-closes after a
+// short graceful shutdown.
+func dsStartMock(t *testing.T, opts ...acctest.MockOption) *acctest.Mock {
+	t.Helper()
+	m := acctest.StartMock(t, opts...)
+	t.Cleanup(func() { time.Sleep(2 * time.Second) })
+	return m
+}
