@@ -185,6 +185,9 @@ func (c *reqCtx) registerLegacyRunner() {
 		v.fail("token is missing")
 	}
 	attrs := parseRunnerAttrs(v)
+	if c.p.has("active") && c.p.has("paused") {
+		v.fail("active, paused are mutually exclusive")
+	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return

@@ -1,5 +1,7 @@
 package mockcoordinator
 
+import "strings"
+
 // runnerAttrs are the optional runner attributes shared by POST /user/runners,
 // PUT /runners/:id and legacy POST /runners; nil means "not given".
 type runnerAttrs struct {
@@ -38,6 +40,8 @@ func parseRunnerAttrs(v *validator) runnerAttrs {
 		a.MaximumTimeout, a.TimeoutGiven = n, true
 	}
 	if s, ok := v.str("maintenance_note"); ok {
+		a.MaintenanceNote = &s
+	} else if s, ok := v.str("maintainer_note"); ok { // deprecated alias
 		a.MaintenanceNote = &s
 	}
 	return a
@@ -81,6 +85,34 @@ func newRunnerDefaults(runnerType string) *RunnerRecord {
 }
 
 const maxTextLength = 1024
+
+// modelAttrOrder and modelAttrNames turn model errors into Rails' full
+// messages ("Maximum timeout needs to be at least 10 minutes").
+var (
+	modelAttrOrder = []string{"description", "maintenance_note", "tag_list", "tags_list", "maximum_timeout"}
+	modelAttrNames = map[string]string{"description": "Description", "maintenance_note": "Maintenance note",
+		"tag_list": "Tag list", "tags_list": "Tags list", "maximum_timeout": "Maximum timeout"}
+)
+
+// fullMessagesSentence joins model errors like Rails'
+// errors.full_messages.to_sentence ("a", "a and b", "a, b, and c").
+func fullMessagesSentence(errs map[string][]string) string {
+	var msgs []string
+	for _, attr := range modelAttrOrder {
+		for _, m := range errs[attr] {
+			msgs = append(msgs, modelAttrNames[attr]+" "+m)
+		}
+	}
+	switch len(msgs) {
+	case 0:
+		return ""
+	case 1:
+		return msgs[0]
+	case 2:
+		return msgs[0] + " and " + msgs[1]
+	}
+	return strings.Join(msgs[:len(msgs)-1], ", ") + ", and " + msgs[len(msgs)-1]
+}
 
 // validateRunnerModel mirrors Ci::Runner's validations; nil when valid.
 func validateRunnerModel(r *RunnerRecord) map[string][]string {

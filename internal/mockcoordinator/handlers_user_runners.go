@@ -75,7 +75,9 @@ func (c *reqCtx) createUserRunner() {
 	}
 	attrs.apply(r)
 	if errs := validateRunnerModel(r); errs != nil {
-		c.modelError(errs)
+		// user_runners.rb answers service errors with bad_request!(errors.to_sentence),
+		// unlike PUT /runners/:id and POST /runners (render_validation_error!).
+		c.badRequest(fullMessagesSentence(errs))
 		return
 	}
 	r.CreatorID = u.ID

@@ -137,14 +137,19 @@ func TestCreateUserRunnerErrors(t *testing.T) {
 		{"project by developer", s.Project.DeveloperToken, map[string]any{"runner_type": "project_type", "project_id": s.Project.ID}, 403, `{"message":"403 Forbidden - Insufficient permissions"}`},
 		{"project by group developer", s.Group.DeveloperToken, map[string]any{"runner_type": "project_type", "project_id": s.Project.ID}, 403, `{"message":"403 Forbidden - Insufficient permissions"}`},
 		{"permission before model errors", s.Group.MaintainerToken, map[string]any{"runner_type": "group_type", "group_id": s.Group.ID, "maximum_timeout": 1}, 403, `{"message":"403 Forbidden - Insufficient permissions"}`},
+		// POST /user/runners reports model errors through bad_request!(errors.to_sentence)
 		{"untagged without tags", s.AdminToken, map[string]any{"runner_type": "instance_type", "run_untagged": false}, 400,
-			`{"message":{"tags_list":["can not be empty when runner is not allowed to pick untagged jobs"]}}`},
+			`{"message":"400 Bad request - Tags list can not be empty when runner is not allowed to pick untagged jobs"}`},
 		{"short timeout", s.AdminToken, map[string]any{"runner_type": "instance_type", "maximum_timeout": 599}, 400,
-			`{"message":{"maximum_timeout":["needs to be at least 10 minutes"]}}`},
+			`{"message":"400 Bad request - Maximum timeout needs to be at least 10 minutes"}`},
 		{"long description", s.AdminToken, map[string]any{"runner_type": "instance_type", "description": long}, 400,
-			`{"message":{"description":["is too long (maximum is 1024 characters)"]}}`},
+			`{"message":"400 Bad request - Description is too long (maximum is 1024 characters)"}`},
 		{"long maintenance note", s.AdminToken, map[string]any{"runner_type": "instance_type", "maintenance_note": long}, 400,
-			`{"message":{"maintenance_note":["is too long (maximum is 1024 characters)"]}}`},
+			`{"message":"400 Bad request - Maintenance note is too long (maximum is 1024 characters)"}`},
+		{"two model errors", s.AdminToken, map[string]any{"runner_type": "instance_type", "maximum_timeout": 1, "run_untagged": false}, 400,
+			`{"message":"400 Bad request - Tags list can not be empty when runner is not allowed to pick untagged jobs and Maximum timeout needs to be at least 10 minutes"}`},
+		{"three model errors", s.AdminToken, map[string]any{"runner_type": "instance_type", "maximum_timeout": 1, "run_untagged": false, "description": long}, 400,
+			`{"message":"400 Bad request - Description is too long (maximum is 1024 characters), Tags list can not be empty when runner is not allowed to pick untagged jobs, and Maximum timeout needs to be at least 10 minutes"}`},
 		{"malformed JSON", s.AdminToken, `{"runner_type":`, 400, `{"message":"400 Bad request - the request body is not a valid JSON object"}`},
 	}
 	for _, tc := range cases {
