@@ -136,7 +136,9 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) diag.Diagnost
 		m.ProjectID = types.Int64Null()
 	case gitlabapi.RunnerTypeProject:
 		// projects[0] is the owner project; a runner may be enabled in more.
-		if len(d.Projects) > 0 {
+		// A configured project the runner still belongs to is kept, so that
+		// enabling the runner elsewhere never plans a replacement.
+		if len(d.Projects) > 0 && !runnerInProject(d, m.ProjectID) {
 			m.ProjectID = types.Int64Value(d.Projects[0].ID)
 		}
 		m.GroupID = types.Int64Null()
@@ -156,6 +158,18 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) diag.Diagnost
 	tags, diags := types.SetValue(types.StringType, elems)
 	m.TagList = tags
 	return diags
+}
+
+func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
+	if id.IsNull() || id.IsUnknown() {
+		return false
+	}
+	for _, p := range d.Projects {
+		if p.ID == id.ValueInt64() {
+			return true
+		}
+	}
+	return false
 }
 
 // applyToken stores a freshly minted token.

@@ -176,6 +176,12 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 		{gitlabapi.RunnerDetails{Runner: gitlabapi.Runner{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, types.Int64Null(), types.Int64Value(34)},
 		{gitlabapi.RunnerDetails{Runner: gitlabapi.Runner{ID: 3, RunnerType: "instance_type"}, MaximumTimeout: &timeout}, types.Int64Null(), types.Int64Null()},
 	}
+	// A configured project the runner is still enabled in is kept.
+	keep := userRunnerModel{ProjectID: types.Int64Value(35)}
+	keep.applyDetails(&cases[1].details)
+	if keep.ProjectID.ValueInt64() != 35 {
+		t.Errorf("project 35 is one of the runner's projects and must be kept, got %s", keep.ProjectID)
+	}
 	for _, tc := range cases {
 		m := userRunnerModel{GroupID: types.Int64Value(99), ProjectID: types.Int64Value(98), Token: types.StringValue("glrt-keep")}
 		if diags := m.applyDetails(&tc.details); diags.HasError() {
