@@ -3,9 +3,13 @@ package mockcoordinator
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+// versionPrefixRe is Grape's regexp for version_prefix.
+var versionPrefixRe = regexp.MustCompile(`^[\d+.]+`)
 
 const (
 	defaultPerPage = 20
@@ -14,17 +18,31 @@ const (
 	maxCountedTotal = 10000
 )
 
-// listParams validates pagination and runner filters of the list endpoints.
-func (c *reqCtx) listParams() (f runnerFilter, page, perPage int, ok bool) {
+// Deprecated `scope` values of GET /runners (statuses) and GET /runners/all
+// (statuses and types, plus "specific" and "shared").
+var (
+	ownedScopes = []string{"active", "paused", "online", "offline", "never_contacted", "stale"}
+	allScopes   = append([]string{"specific", "shared", RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject}, ownedScopes...)
+)
+
+// listParams validates pagination and runner filters of the list endpoints;
+// scopes lists the accepted deprecated `scope` values (nil: no such param).
+func (c *reqCtx) listParams(scopes []string) (f runnerFilter, page, perPage int, ok bool) {
 	if !c.parseParams() {
 		return f, 0, 0, false
 	}
 	v := &validator{p: c.p}
+	if scopes != nil {
+		f.Scope, _ = v.oneOf("scope", scopes...)
+	}
 	f.Type, _ = v.oneOf("type", RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject)
 	f.Paused = v.boolean("paused")
 	f.Status, _ = v.oneOf("status", "online", "offline", "stale", "never_contacted", "active", "paused")
 	f.Tags, _ = v.list("tag_list")
 	f.VersionPrefix, _ = v.str("version_prefix")
+	if f.VersionPrefix != "" && !versionPrefixRe.MatchString(f.VersionPrefix) {
+		v.fail("version_prefix is invalid")
+	}
 	pg, _ := v.integer("page")
 	pp, _ := v.integer("per_page")
 	if len(v.errs) > 0 {
@@ -97,10 +115,10 @@ func (c *reqCtx) writePage(items []*RunnerRecord, total, page, perPage int) {
 
 // listAllRunners is GET /runners/all (administrators only).
 func (c *reqCtx) listAllRunners() {
-	if !c.authenticate(scopesRunnerRead...) {
+	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	f, page, perPage, ok := c.listParams()
+	f, page, perPage, ok := c.listParams(allScopes)
 	if !ok {
 		return
 	}
@@ -123,10 +141,10 @@ func (c *reqCtx) listAllRunners() {
 // runners of groups they own, and their subgroups; project runners of
 // projects they maintain). Like GitLab, administrators get no extra runners here.
 func (c *reqCtx) listOwnedRunners() {
-	if !c.authenticate(scopesRunnerRead...) {
+	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	f, page, perPage, ok := c.listParams()
+	f, page, perPage, ok := c.listParams(ownedScopes)
 	if !ok {
 		return
 	}
@@ -159,13 +177,10 @@ func (c *reqCtx) listGroupRunners() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	f, page, perPage, ok := c.listParams()
-	if !ok {
-		return
-	}
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
+	// authorize! runs in a before block: ahead of parameter validation.
 	g := st.findGroupLocked(c.pathID)
 	if g == nil || !(c.user.Admin || st.groupRole(c.user.ID, g.ID) > 0) {
 		c.notFound("Group")
@@ -173,6 +188,10 @@ func (c *reqCtx) listGroupRunners() {
 	}
 	if !c.user.Admin && st.groupRole(c.user.ID, g.ID) < Maintainer {
 		c.forbidden("")
+		return
+	}
+	f, page, perPage, ok := c.listParams(nil)
+	if !ok {
 		return
 	}
 	lists := [][]int64{st.runnersByType[RunnerTypeInstance]}
@@ -189,10 +208,6 @@ func (c *reqCtx) listProjectRunners() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	f, page, perPage, ok := c.listParams()
-	if !ok {
-		return
-	}
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -203,6 +218,10 @@ func (c *reqCtx) listProjectRunners() {
 	}
 	if !c.user.Admin && st.projectRole(c.user.ID, p.ID) < Maintainer {
 		c.forbidden("")
+		return
+	}
+	f, page, perPage, ok := c.listParams(allScopes)
+	if !ok {
 		return
 	}
 	lists := [][]int64{st.runnersByType[RunnerTypeInstance], st.runnersByProj[p.ID]}

@@ -197,3 +197,32 @@ func TestListScopesAndPermissions(t *testing.T) {
 	expect(t, e.call("GET", "/groups/9999/runners", s.AdminToken, nil), 404, `{"message":"404 Group Not Found"}`)
 	expect(t, e.call("GET", "/projects/9999/runners", s.AdminToken, nil), 404, `{"message":"404 Project Not Found"}`)
 }
+
+func TestListDeprecatedScopeAndScopes(t *testing.T) {
+	e := newTestEnv(t, "")
+	s := e.seed
+	inst, _ := e.instanceRunner()
+	grp, _ := e.groupRunner("paused", true)
+	for q, want := range map[string][]int64{
+		"?scope=shared":   {inst},
+		"?scope=specific": {grp},
+		"?scope=paused":   {grp},
+		"?scope=active":   {inst},
+	} {
+		rec := e.call("GET", "/runners/all"+q, s.AdminToken, nil)
+		if got := ids(t, rec); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: got %v, want %v", q, got, want)
+		}
+	}
+	expect(t, e.call("GET", "/runners/all?scope=bogus", s.AdminToken, nil), 400, `{"error":"scope does not have a valid value"}`)
+	expect(t, e.call("GET", "/runners?scope=shared", s.Group.OwnerToken, nil), 400, `{"error":"scope does not have a valid value"}`)
+	expect(t, e.call("GET", "/runners/all?version_prefix=v17", s.AdminToken, nil), 400, `{"error":"version_prefix is invalid"}`)
+	// manage_runner only opens /runners/:id*, not the lists
+	mgr := e.st.CreatePersonalAccessToken(e.st.CreateUser("mgr", true), ScopeManageRunner)
+	expect(t, e.call("GET", "/runners/all", mgr, nil), 403,
+		`{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api read_api"}`)
+	expect(t, e.call("GET", "/runners/"+itoa(grp), mgr, nil), 200, "")
+	// group/project authorization runs before parameter validation
+	expect(t, e.call("GET", "/groups/"+itoa(s.Group.ID)+"/runners?type=bogus", s.Group.DeveloperToken, nil), 403, `{"message":"403 Forbidden"}`)
+	expect(t, e.call("GET", "/groups/"+itoa(s.Group.ID)+"/runners?type=bogus", s.Group.OwnerToken, nil), 400, `{"error":"type does not have a valid value"}`)
+}

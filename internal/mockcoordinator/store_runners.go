@@ -220,6 +220,7 @@ func (st *Store) DeleteRunner(id int64) bool {
 
 // runnerFilter holds the list filters of the runner list endpoints.
 type runnerFilter struct {
+	Scope         string // deprecated: a status or type ("specific" = not instance, "shared" = instance)
 	Type          string
 	Status        string
 	Paused        *bool
@@ -229,6 +230,9 @@ type runnerFilter struct {
 
 func (f *runnerFilter) match(r *RunnerRecord, now time.Time) bool {
 	if f.Type != "" && r.RunnerType != f.Type {
+		return false
+	}
+	if f.Scope != "" && !scopeMatch(f.Scope, r, now) {
 		return false
 	}
 	if f.Paused != nil && r.Paused != *f.Paused {
@@ -272,7 +276,7 @@ func (f *runnerFilter) match(r *RunnerRecord, now time.Time) bool {
 // onlyType reports whether the filter adds nothing to the given index list:
 // no filter but possibly a type that every runner of the list has.
 func (f *runnerFilter) onlyType(list []int64, st *Store) bool {
-	if f.Paused != nil || f.Status != "" || len(f.Tags) > 0 || f.VersionPrefix != "" {
+	if f.Paused != nil || f.Status != "" || f.Scope != "" || len(f.Tags) > 0 || f.VersionPrefix != "" {
 		return false
 	}
 	if f.Type == "" {
@@ -283,6 +287,22 @@ func (f *runnerFilter) onlyType(list []int64, st *Store) bool {
 
 func sameSlice(a, b []int64) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func scopeMatch(scope string, r *RunnerRecord, now time.Time) bool {
+	switch scope {
+	case "specific":
+		return r.RunnerType != RunnerTypeInstance
+	case "shared":
+		return r.RunnerType == RunnerTypeInstance
+	case RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject:
+		return r.RunnerType == scope
+	case "active":
+		return !r.Paused
+	case "paused":
+		return r.Paused
+	}
+	return r.status(now) == scope
 }
 
 func containsString(list []string, s string) bool {
