@@ -173,6 +173,11 @@ data "gitlabrunner_registration_policy" "project" {
 				Config:            cfg,
 				ConfigStateChecks: expect(false, false),
 			},
+			{
+				PreConfig:         set(false, false),
+				Config:            cfg,
+				ConfigStateChecks: expect(false, false),
+			},
 		},
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 )
 
 func runnerCheck(name string, p tfjsonpath.Path, want knownvalue.Check) statecheck.StateCheck {
@@ -148,6 +149,27 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("version"), knownvalue.StringExact("18.6.0")),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.NotNull()),
 					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// The managers endpoint failing for real is an error ...
+				PreConfig: func() {
+					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Error Reading Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
+			},
+			{
+				// ... but a 404 from it (a server without the managers API) only
+				// leaves managers null, with a warning; the rest is read.
+				PreConfig: func() {
+					mock.Faults().Clear()
+					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 404})
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", managers, knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
 				},
 			},
 		},

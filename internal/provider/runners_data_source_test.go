@@ -110,6 +110,12 @@ func TestAccRunnersDataSource(t *testing.T) {
   status   = "never_contacted"
   paused   = false
   tag_list = ["linux"]`) +
+		ds("version_18_6", `
+  scope          = "instance"
+  version_prefix = "18.6"`) +
+		ds("version_17", `
+  scope          = "instance"
+  version_prefix = "17."`) +
 		ds("top_group", fmt.Sprintf(`
   group_id = %d
   type     = "group_type"`, seed.Group.ID)) +
@@ -179,6 +185,9 @@ data "gitlabrunner_runners" "bad_filter" {
 							"status":      knownvalue.StringExact("never_contacted"),
 						}),
 					})),
+					// Only g1 has contacted GitLab (gitlab-runner 18.6.0).
+					runnersIDs("version_18_6", dsIDSet{g1}),
+					runnersIDs("version_17", dsIDSet{}),
 					runnersIDs("top_group", dsIDSet{g1}),
 					runnersCheck("top_group", "scope", knownvalue.StringExact("group")),
 					runnersCheck("top_group", "id", knownvalue.StringExact("group:"+dsItoa(seed.Group.ID))),
@@ -201,4 +210,16 @@ data "gitlabrunner_runners" "bad_filter" {
 			},
 		},
 	})
+}
+
+// The custom check must be able to fail.
+func TestDSIDSetCheck(t *testing.T) {
+	if err := (dsIDSet{1, 2}).CheckValue([]any{"2", "1"}); err != nil {
+		t.Fatalf("same ids in another order: %v", err)
+	}
+	for _, bad := range []any{[]any{"1"}, []any{"1", "3"}, []any{"1", "2", "2"}, "1,2", []any{1, 2}} {
+		if err := (dsIDSet{1, 2}).CheckValue(bad); err == nil {
+			t.Errorf("%v should not match ids 1, 2", bad)
+		}
+	}
 }
