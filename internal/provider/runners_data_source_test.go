@@ -143,6 +143,23 @@ data "gitlabrunner_runners" "everything" {
 				ExpectError: regexp.MustCompile(`(?s)Listing All Runners Requires an Administrator Token.*403 Forbidden.*needs an\s+administrator\s+token;\s+use\s+group_id/project_id\s+or\s+omit\s+the\s+scope`),
 			},
 			{
+				// A group Developer may not list the group's runners.
+				Config: mock.ProviderBlock(seed.Group.DeveloperToken) + fmt.Sprintf(`
+data "gitlabrunner_runners" "group" {
+  group_id = %d
+}
+`, seed.Group.ID),
+				ExpectError: regexp.MustCompile(`(?s)Listing Group Runners Forbidden.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
+			},
+			{
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runners" "missing_project" {
+  project_id = 987654
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Project Not Found.*project_id = 987654`),
+			},
+			{
 				Config: mock.ProviderBlock(seed.AdminToken) + `
 data "gitlabrunner_runners" "ambiguous" {
   scope    = "owned"
