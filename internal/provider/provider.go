@@ -285,7 +285,7 @@ func checkReadableFile(name string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	info, err := f.Stat()
 	if err != nil {
 		return err
@@ -310,11 +310,20 @@ func validHeaderName(name string) bool {
 		return false
 	}
 	for _, r := range name {
-		if r > 127 || !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || strings.ContainsRune("!#$%&'*+^`|~", r)) {
+		if !isHeaderTokenChar(r) {
 			return false
 		}
 	}
 	return true
+}
+
+func isHeaderTokenChar(r rune) bool {
+	switch {
+	case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		return true
+	default:
+		return strings.ContainsRune("-_.!#$%&'*+^`|~", r)
+	}
 }
 
 func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
