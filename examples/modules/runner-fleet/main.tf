@@ -39,17 +39,26 @@ locals {
 }
 
 # Registration tokens let anyone holding one add runners outside Terraform.
-# A check only warns (plans and applies go on), so a CI plan shows the
+# The check only warns (plans and applies go on), so a CI plan shows the
 # warning until the top-level group's or the instance's switch is off.
-check "registration_tokens_disabled" {
-  data "gitlabrunner_registration_policy" "fleet" {
-    group_id   = local.policy_group_id
-    project_id = local.policy_project_id
-  }
+#
+# The data source is read at plan time, outside the check block: a data
+# source scoped to a check block is re-read on every apply, so every plan of
+# the fleet would show a pending read (and never be empty for drift checks).
+data "gitlabrunner_registration_policy" "fleet" {
+  count = var.check_registration_policy ? 1 : 0
 
+  group_id   = local.policy_group_id
+  project_id = local.policy_project_id
+}
+
+check "registration_tokens_disabled" {
   assert {
     # null means the token cannot read the policy (the data source warns why).
-    condition     = data.gitlabrunner_registration_policy.fleet.registration_tokens_allowed != true
-    error_message = "Registration tokens are still allowed for ${coalesce(data.gitlabrunner_registration_policy.fleet.scope_path, "the instance")}: ${data.gitlabrunner_registration_policy.fleet.recommended_action}"
+    condition = try(data.gitlabrunner_registration_policy.fleet[0].registration_tokens_allowed, null) != true
+    error_message = try(
+      "Registration tokens are still allowed for ${coalesce(data.gitlabrunner_registration_policy.fleet[0].scope_path, "the instance")}: ${data.gitlabrunner_registration_policy.fleet[0].recommended_action}",
+      "Registration tokens are still allowed.",
+    )
   }
 }

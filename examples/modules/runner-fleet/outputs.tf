@@ -33,3 +33,13 @@ output "token_expires_at" {
   description = "When each token expires (RFC 3339), by key; null for tokens without expiry."
   value       = { for k, r in gitlabrunner_user_runner.this : k => r.token_expires_at }
 }
+
+output "registration_policy" {
+  description = "The registration-token policy the module's check looked at (null when check_registration_policy is false)."
+  value = var.check_registration_policy ? {
+    scope                       = coalesce(data.gitlabrunner_registration_policy.fleet[0].scope_path, "instance")
+    registration_tokens_allowed = data.gitlabrunner_registration_policy.fleet[0].registration_tokens_allowed
+    legacy_workflow_phase       = data.gitlabrunner_registration_policy.fleet[0].legacy_workflow_phase
+    recommended_action          = data.gitlabrunner_registration_policy.fleet[0].recommended_action
+  } : null
+}

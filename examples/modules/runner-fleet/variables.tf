@@ -73,3 +73,9 @@ variable "registration_policy_group_id" {
   type        = number
   default     = null
 }
+
+variable "check_registration_policy" {
+  description = "Read gitlabrunner_registration_policy and warn (a check block) while registration tokens are still allowed for the fleet's group, project or instance."
+  type        = bool
+  default     = true
+}
