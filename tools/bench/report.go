@@ -1,0 +1,277 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Targets of issue 7.
+const (
+	targetRatio     = 1.3 // wall time within 1.3× of max(core floor, round-trip floor) at the largest N
+	targetRSSMB     = 80  // provider peak RSS at the largest N
+	targetListPage  = 2 * time.Millisecond
+	targetConnExtra = 2 // connections per provider process: parallelism + 2
+	targetN         = 500
+)
+
+// requestTargets: the most requests per runner each phase may make.
+// refresh and delete must make exactly that many.
+var requestTargets = map[string]struct {
+	max   float64
+	exact bool
+	what  string // which requests count
+}{
+	"create":   {2, false, "all"},
+	"refresh":  {1, true, "all"},
+	"rotation": {2, false, "all"},
+	"update":   {2, false, "all"},
+	"destroy":  {1, true, "changes"},
+}
+
+// refreshRoute is the read Terraform's refresh makes for every runner.
+const refreshRoute = "GET /runners/:id"
+
+var shortRoutes = map[string]string{
+	"POST /user/runners":                           "POST create",
+	"GET /runners/:id":                             "GET",
+	"PUT /runners/:id":                             "PUT",
+	"DELETE /runners/:id":                          "DELETE",
+	"POST /runners/:id/reset_authentication_token": "POST reset",
+}
+
+// roundTripFloor: the requests at Terraform's parallelism, back to back.
+func roundTripFloor(m *measurement, latency time.Duration) time.Duration {
+	return time.Duration(float64(m.requests()) * float64(latency) / parallelism)
+}
+
+func ratio(p, f *measurement, latency time.Duration) (float64, string) {
+	rt := roundTripFloor(p, latency)
+	floor, which := f.wall, "core"
+	if rt > floor {
+		floor, which = rt, "round-trip"
+	}
+	if floor <= 0 {
+		return math.NaN(), which
+	}
+	return p.wall.Seconds() / floor.Seconds(), which
+}
+
+func perRunner(m *measurement, n int) string {
+	routes := make([]string, 0, len(m.routes))
+	for r := range m.routes {
+		routes = append(routes, r)
+	}
+	sort.Slice(routes, func(i, j int) bool {
+		return m.routes[routes[i]] > m.routes[routes[j]] || (m.routes[routes[i]] == m.routes[routes[j]] && routes[i] < routes[j])
+	})
+	parts := make([]string, 0, len(routes))
+	for _, r := range routes {
+		name := shortRoutes[r]
+		if name == "" {
+			name = r
+			if name == "" {
+				name = "unmatched"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", trimFloat(float64(m.routes[r])/float64(n)), name))
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("**%s** (%s)", trimFloat(float64(m.requests())/float64(n)), strings.Join(parts, " + "))
+}
+
+func trimFloat(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+func connections(m *measurement) string {
+	total, maxProc, withConns := m.attributedConns()
+	s := fmt.Sprintf("%d; max %d per process (%d of %d provider processes connected)", m.conns, maxProc, withConns, len(m.procs))
+	if int64(total) != m.conns {
+		s += fmt.Sprintf("; %d attributed by /proc sampling", total)
+	}
+	return s
+}
+
+type target struct {
+	name, measured string
+	met            bool
+}
+
+func renderReport(res *results) string {
+	var b strings.Builder
+	o := res.o
+	mode := "plain HTTP"
+	if o.tls {
+		mode = "TLS (HTTPS with the mock's own CA; the provider's cacert_file)"
+	}
+	fmt.Fprintf(&b, "## Fleet benchmark: %s, %s latency per request\n\n", mode, o.latency)
+	fmt.Fprintf(&b, "- Command: `%s`\n", strings.Join(commandLine(), " "))
+	fmt.Fprintf(&b, "- Started %s, took %s\n", res.started.UTC().Format("2006-01-02 15:04 MST"), res.took.Round(time.Second))
+	fmt.Fprintf(&b, "- Machine: %d CPUs (%s), %s memory, Linux %s; load average at start %s\n", res.env.cpus, res.env.cpuModel, res.env.memory, res.env.kernel, res.env.load)
+	fmt.Fprintf(&b, "- %s, %s; every command with `-parallelism=%d -refresh=true`\n\n", res.env.terraform, res.env.goVersion, parallelism)
+
+	b.WriteString("| N | phase | gitlabrunner s | terraform_data s (core floor) | round-trip floor s | ratio | requests per runner | connections per command | provider peak RSS MB |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---|---|---:|\n")
+	for _, sr := range res.sizes {
+		for _, ph := range phases() {
+			p, f := sr.provider[ph.name], sr.floor[ph.name]
+			if p == nil || f == nil {
+				continue
+			}
+			r, which := ratio(p, f, o.latency)
+			fail := ""
+			if p.failure != "" {
+				fail = " (failed)"
+			}
+			fmt.Fprintf(&b, "| %d | %s%s | %.2f | %.2f | %.2f | %.2f× %s | %s | %s | %.1f |\n",
+				sr.n, ph.name, fail, p.wall.Seconds(), f.wall.Seconds(), roundTripFloor(p, o.latency).Seconds(),
+				r, which, perRunner(p, sr.n), connections(p), float64(p.peakRSSKB())/1024)
+		}
+	}
+	b.WriteString("\nratio = gitlabrunner wall time / max(core floor, round-trip floor); the floor that is larger is named. ")
+	b.WriteString("Round-trip floor = requests × latency / parallelism. Connections: accepted by the mock during the command; ")
+	b.WriteString("Terraform starts a new provider process for each graph walk (schema, validate, plan, apply), so they are also shown per process.\n\n")
+
+	if len(res.goBench) > 0 {
+		b.WriteString("Mock coordinator, `go test -run '^$' -bench . -benchmem ./internal/mockcoordinator`:\n\n")
+		b.WriteString("| benchmark | time/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
+		for _, g := range res.goBench {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", g.name, time.Duration(g.nsPerOp).Round(time.Microsecond/10), g.bytesPerOp, g.allocsPerOp)
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("### Targets\n\n| target | measured | |\n|---|---|---|\n")
+	for _, t := range evaluateTargets(res) {
+		mark := "met"
+		if !t.met {
+			mark = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.name, t.measured, mark)
+	}
+	return b.String()
+}
+
+func commandLine() []string {
+	args := []string{"go run ./tools/bench"}
+	for _, a := range os.Args[1:] {
+		if strings.ContainsAny(a, " '\"") {
+			a = "'" + a + "'"
+		}
+		args = append(args, a)
+	}
+	return args
+}
+
+func evaluateTargets(res *results) []target {
+	var ts []target
+	// Requests per runner, at every N.
+	for _, ph := range phases() {
+		rt := requestTargets[ph.name]
+		worst, worstN, seen := 0.0, 0, false
+		for _, sr := range res.sizes {
+			m := sr.provider[ph.name]
+			if m == nil || m.failure != "" {
+				continue
+			}
+			count := m.requests()
+			if rt.what == "changes" {
+				count -= m.routes[refreshRoute]
+			}
+			v := float64(count) / float64(sr.n)
+			bad := v > rt.max+1e-9 || (rt.exact && math.Abs(v-rt.max) > 1e-9)
+			if !seen || bad || v > worst {
+				worst, worstN, seen = v, sr.n, true
+			}
+		}
+		if !seen {
+			continue
+		}
+		op := "≤"
+		if rt.exact {
+			op = "="
+		}
+		name := fmt.Sprintf("requests per runner, %s %s %s", ph.name, op, trimFloat(rt.max))
+		if rt.what == "changes" {
+			name += " (besides the refresh read of `terraform destroy -refresh=true`)"
+		}
+		met := worst <= rt.max+1e-9 && (!rt.exact || math.Abs(worst-rt.max) <= 1e-9)
+		ts = append(ts, target{name, fmt.Sprintf("%s (worst over N; at N=%d)", trimFloat(worst), worstN), met})
+	}
+
+	big := largest(res)
+	if big == nil {
+		return ts
+	}
+	note := ""
+	if big.n < targetN {
+		note = fmt.Sprintf(" (the targets are for N=%d; this run's largest N is %d)", targetN, big.n)
+	}
+	mode := "plain"
+	if res.o.tls {
+		mode = "TLS"
+	}
+	maxConns, worstPhase := 0, ""
+	for _, ph := range phases() {
+		if m := big.provider[ph.name]; m != nil {
+			if _, mp, _ := m.attributedConns(); mp > maxConns || worstPhase == "" {
+				maxConns, worstPhase = mp, ph.name
+			}
+		}
+	}
+	limit := parallelism + targetConnExtra
+	ts = append(ts, target{fmt.Sprintf("connections per provider process ≤ %d (%s) at N=%d%s", limit, mode, big.n, note),
+		fmt.Sprintf("%d (most in %s)", maxConns, worstPhase), maxConns <= limit})
+
+	for _, ph := range phases() {
+		p, f := big.provider[ph.name], big.floor[ph.name]
+		if p == nil || f == nil {
+			continue
+		}
+		r, which := ratio(p, f, res.o.latency)
+		ts = append(ts, target{fmt.Sprintf("wall time, %s, within %.1f× of the floor at N=%d%s", ph.name, targetRatio, big.n, note),
+			fmt.Sprintf("%.2f× (%.2fs vs %s floor %.2fs)", r, p.wall.Seconds(), which, math.Max(f.wall.Seconds(), roundTripFloor(p, res.o.latency).Seconds())),
+			r <= targetRatio})
+	}
+
+	var peak int64
+	for _, m := range big.provider {
+		if v := m.peakRSSKB(); v > peak {
+			peak = v
+		}
+	}
+	ts = append(ts, target{fmt.Sprintf("provider peak RSS < %d MB at N=%d%s", targetRSSMB, big.n, note),
+		fmt.Sprintf("%.1f MB", float64(peak)/1024), peak > 0 && float64(peak)/1024 < targetRSSMB})
+
+	var worstList *goBenchResult
+	for i := range res.goBench {
+		g := &res.goBench[i]
+		if strings.HasPrefix(g.name, "BenchmarkListRunnersPage") && (worstList == nil || g.nsPerOp > worstList.nsPerOp) {
+			worstList = g
+		}
+	}
+	if worstList != nil {
+		ts = append(ts, target{"mock: list page of 100 from 10,000 runners < 2 ms",
+			fmt.Sprintf("%s (slowest variant: %s)", time.Duration(worstList.nsPerOp).Round(time.Microsecond), strings.TrimPrefix(worstList.name, "BenchmarkListRunnersPage/")),
+			time.Duration(worstList.nsPerOp) < targetListPage})
+	}
+	return ts
+}
+
+func largest(res *results) *sizeResult {
+	var big *sizeResult
+	for _, sr := range res.sizes {
+		if big == nil || sr.n > big.n {
+			big = sr
+		}
+	}
+	return big
+}
