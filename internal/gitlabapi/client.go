@@ -17,6 +17,12 @@ const (
 	DefaultRetryWaitMin    = 250 * time.Millisecond
 	DefaultRetryWaitMax    = 30 * time.Second
 	DefaultMaxConnsPerHost = 16 // Terraform runs 10 operations in parallel by default
+	// DefaultRequestTimeout bounds one attempt (connect, send, answer, body).
+	// GitLab itself aborts a request after 60 s (Rack::Timeout, Puma), so an
+	// answer that has not arrived by then will not come: the attempt fails
+	// and the retry policy decides (a GET is retried; a create or rotation
+	// fails with ErrMaybeApplied and the caller reconciles).
+	DefaultRequestTimeout = 60 * time.Second
 )
 
 // Config configures a Client. Zero values get sensible defaults.
@@ -41,6 +47,10 @@ type Config struct {
 	UserAgent string // default DefaultUserAgent
 
 	RetryWaitMin, RetryWaitMax time.Duration // 0 => DefaultRetryWaitMin / DefaultRetryWaitMax
+
+	// RequestTimeout bounds each attempt; 0 => DefaultRequestTimeout,
+	// negative => no limit (only the caller's context).
+	RequestTimeout time.Duration
 
 	// MaxConnsPerHost sizes the idle connection pool per host
 	// (MaxIdleConnsPerHost); 0 => DefaultMaxConnsPerHost. It does not limit

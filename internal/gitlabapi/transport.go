@@ -38,8 +38,20 @@ func newHTTPClient(cfg Config, base *url.URL, extra http.Header) (*http.Client, 
 	}
 	tr.TLSClientConfig = tlsCfg
 
+	timeout := cfg.RequestTimeout
+	switch {
+	case timeout == 0:
+		timeout = DefaultRequestTimeout
+	case timeout < 0:
+		timeout = 0
+	}
+
 	sensitive := sensitiveHeaderNames(extra)
 	return &http.Client{
+		// Per attempt: retryablehttp calls Do once per attempt. Without it a
+		// server that accepts the request and never answers hangs the
+		// provider until Terraform is interrupted.
+		Timeout:   timeout,
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			return checkRedirect(req, via, sensitive)
