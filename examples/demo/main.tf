@@ -22,7 +22,8 @@ resource "gitlabrunner_user_runner" "instance" {
   tag_list        = ["docker", "linux"]
   maximum_timeout = 3600
 
-  rotate_before_expiry = "168h"
+  # The demo's instance runner tokens live 90 days: rotate 30 days before.
+  rotate_before_expiry = "720h"
 }
 
 # A group runner for every project of the demo group, only for tagged jobs of
@@ -40,7 +41,9 @@ resource "gitlabrunner_user_runner" "group" {
   rotation_triggers = {
     rotated = var.group_token_rotation
   }
-  rotate_before_expiry = "168h"
+  # Group runner tokens live 30 days in the demo: rotate 10 days before they
+  # expire, before a running gitlab-runner would (at 75% of the lifetime).
+  rotate_before_expiry = "240h"
 }
 
 # A project runner, locked to its project.

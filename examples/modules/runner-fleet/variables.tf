@@ -59,7 +59,7 @@ variable "rotation_triggers" {
 }
 
 variable "rotate_before_expiry" {
-  description = "Default rotate_before_expiry for runners that set none (a Go duration such as \"168h\"); null to rotate only on trigger changes."
+  description = "Default rotate_before_expiry for runners that set none (a Go duration such as \"240h\"; more than a quarter of the token lifetime, so Terraform rotates before a running gitlab-runner does); null to rotate only on trigger changes."
   type        = string
   default     = null
 }

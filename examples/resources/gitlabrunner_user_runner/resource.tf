@@ -15,8 +15,10 @@ resource "gitlabrunner_user_runner" "platform" {
     rotated = "2025-01"
   }
 
-  # When GitLab expires runner tokens, rotate a week before they expire.
-  rotate_before_expiry = "168h"
+  # When GitLab expires runner tokens (say after 30 days), rotate 10 days
+  # before they expire: before a running gitlab-runner rotates its own token
+  # (at 75% of the lifetime), so the token Terraform hands out stays valid.
+  rotate_before_expiry = "240h"
 }
 
 # A project runner with GitLab's defaults for everything else.
