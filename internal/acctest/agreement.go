@@ -1,0 +1,204 @@
+package acctest
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// Agreement of Terraform's state with the mock coordinator, the invariant of
+// the reliability tests: whatever failed on the way, after the apply
+//
+//   - every runner in the mock is known to the state (no orphan), except the
+//     ones the test created outside Terraform;
+//   - every runner in the state exists in the mock, exactly once (no lost
+//     runner, no duplicate), and is not tainted;
+//   - the attributes in state are the mock's (description, paused, locked,
+//     run_untagged, access_level, maintenance_note, maximum_timeout,
+//     tag_list, runner_type, group_id, project_id) — a leftover creation
+//     marker in a description shows up here;
+//   - every token in state is the runner's current token in the mock and
+//     POST /runners/verify accepts it.
+
+// StateRunner is one runner resource instance as the state records it.
+type StateRunner struct {
+	Address string
+	ID      string
+	Tainted bool
+	// Attributes are flatmap attributes ("description", "tag_list.#", ...).
+	Attributes map[string]string
+}
+
+// AgreementReport counts what an agreement check looked at.
+type AgreementReport struct {
+	StateRunners   int // runner instances in state
+	MockRunners    int // runners in the mock (outside ones included)
+	TokensVerified int // tokens accepted by POST /runners/verify
+	TokensAbsent   int // runners in state without a token (imported, not rotated)
+}
+
+// AgreementSystemID is the system_id the agreement check verifies tokens
+// with; the check registers it as a manager of every runner it verifies.
+const AgreementSystemID = "s_agreement0001"
+
+// RunnersInState returns the instances of resourceType in every module of s.
+func RunnersInState(s *terraform.State, resourceType string) []StateRunner {
+	var out []StateRunner
+	for _, mod := range s.Modules {
+		prefix := strings.Join(mod.Path[1:], ".")
+		for name, rs := range mod.Resources {
+			if rs.Type != resourceType || rs.Primary == nil {
+				continue
+			}
+			addr := name
+			if prefix != "" {
+				addr = prefix + "." + name
+			}
+			out = append(out, StateRunner{Address: addr, ID: rs.Primary.ID, Tainted: rs.Primary.Tainted, Attributes: rs.Primary.Attributes})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out
+}
+
+// CheckAgreement is a TestCheckFunc asserting the agreement above for the
+// instances of resourceType in the state. outside lists runners the test
+// created without Terraform. Failures list every disagreement (up to 20).
+func (m *Mock) CheckAgreement(t testing.TB, resourceType string, outside ...int64) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		_, err := m.Agreement(t, RunnersInState(s, resourceType), outside...)
+		return err
+	}
+}
+
+// Agreement checks runners (as the state records them) against the mock and
+// returns what it counted, and an error naming every disagreement.
+func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) (AgreementReport, error) {
+	t.Helper()
+	var (
+		rep      AgreementReport
+		problems []string
+	)
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	known := map[int64]string{} // id -> address
+	for _, r := range runners {
+		rep.StateRunners++
+		id, err := strconv.ParseInt(r.ID, 10, 64)
+		if err != nil {
+			add("%s: id %q is not a runner id", r.Address, r.ID)
+			continue
+		}
+		if other, dup := known[id]; dup {
+			add("%s and %s both hold runner %d", other, r.Address, id)
+			continue
+		}
+		known[id] = r.Address
+		if r.Tainted {
+			add("%s (runner %d) is tainted", r.Address, id)
+		}
+		rec, ok := m.Store().Runner(id)
+		if !ok {
+			add("%s: runner %d is in state but not in the mock coordinator", r.Address, id)
+			continue
+		}
+		for _, p := range compareRunner(r.Attributes, rec) {
+			add("%s (runner %d): %s", r.Address, id, p)
+		}
+		token := r.Attributes["token"]
+		if token == "" {
+			rep.TokensAbsent++
+			continue
+		}
+		if token != rec.Token {
+			add("%s (runner %d): the token in state is not the runner's current token", r.Address, id)
+			continue
+		}
+		if st := m.VerifyStatus(t, token, AgreementSystemID); st != 200 {
+			add("%s (runner %d): POST /runners/verify answered %d to the token in state, want 200", r.Address, id, st)
+			continue
+		}
+		rep.TokensVerified++
+	}
+
+	skip := map[int64]bool{}
+	for _, id := range outside {
+		skip[id] = true
+	}
+	for _, id := range m.Store().RunnerIDs() {
+		rep.MockRunners++
+		if _, ok := known[id]; ok || skip[id] {
+			continue
+		}
+		rec, _ := m.Store().Runner(id)
+		add("runner %d (%q) exists in the mock coordinator but not in state: an orphan", id, rec.Description)
+	}
+
+	if len(problems) > 0 {
+		n := len(problems)
+		if n > 20 {
+			problems = append(problems[:20], fmt.Sprintf("... and %d more", n-20))
+		}
+		return rep, fmt.Errorf("state and mock coordinator disagree (%d problems):\n  %s", n, strings.Join(problems, "\n  "))
+	}
+	return rep, nil
+}
+
+// compareRunner lists the attributes where the state differs from the mock.
+// Attributes missing from the state map are not compared.
+func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []string {
+	var out []string
+	cmp := func(name, want string) {
+		got, ok := attrs[name]
+		if ok && got != want {
+			out = append(out, fmt.Sprintf("%s = %q in state, %q in the mock", name, got, want))
+		}
+	}
+	cmp("runner_type", rec.RunnerType)
+	cmp("description", rec.Description)
+	cmp("maintenance_note", rec.MaintenanceNote)
+	cmp("paused", strconv.FormatBool(rec.Paused))
+	cmp("locked", strconv.FormatBool(rec.Locked))
+	cmp("run_untagged", strconv.FormatBool(rec.RunUntagged))
+	cmp("access_level", rec.AccessLevel)
+	if rec.MaximumTimeout != nil {
+		cmp("maximum_timeout", strconv.FormatInt(*rec.MaximumTimeout, 10))
+	} else if v := attrs["maximum_timeout"]; v != "" {
+		out = append(out, fmt.Sprintf("maximum_timeout = %s in state, unset in the mock", v))
+	}
+	if rec.RunnerType == mockcoordinator.RunnerTypeGroup {
+		cmp("group_id", strconv.FormatInt(rec.GroupID, 10))
+	}
+	if rec.RunnerType == mockcoordinator.RunnerTypeProject && len(rec.ProjectIDs) > 0 {
+		if v, ok := attrs["project_id"]; ok && v != "" {
+			found := false
+			for _, p := range rec.ProjectIDs {
+				found = found || strconv.FormatInt(p, 10) == v
+			}
+			if !found {
+				out = append(out, fmt.Sprintf("project_id = %s in state, the mock's runner belongs to %v", v, rec.ProjectIDs))
+			}
+		}
+	}
+	if n, ok := attrs["tag_list.#"]; ok {
+		var tags []string
+		for k, v := range attrs {
+			if strings.HasPrefix(k, "tag_list.") && k != "tag_list.#" {
+				tags = append(tags, v)
+			}
+		}
+		sort.Strings(tags)
+		want := append([]string{}, rec.TagList...)
+		sort.Strings(want)
+		if n != strconv.Itoa(len(want)) || strings.Join(tags, ",") != strings.Join(want, ",") {
+			out = append(out, fmt.Sprintf("tag_list = %v in state, %v in the mock", tags, want))
+		}
+	}
+	return out
+}

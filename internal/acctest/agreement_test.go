@@ -1,0 +1,92 @@
+package acctest
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// stateWith builds a state holding the given runner instances of
+// gitlabrunner_user_runner in the root module.
+func stateWith(runners map[string]*terraform.InstanceState) *terraform.State {
+	s := terraform.NewState()
+	for name, is := range runners {
+		s.RootModule().Resources["gitlabrunner_user_runner."+name] = &terraform.ResourceState{
+			Type: "gitlabrunner_user_runner", Primary: is,
+		}
+	}
+	return s
+}
+
+func instance(id int64, token, description string) *terraform.InstanceState {
+	return &terraform.InstanceState{ID: strconv.FormatInt(id, 10), Attributes: map[string]string{
+		"id": strconv.FormatInt(id, 10), "token": token, "description": description, "runner_type": "instance_type",
+		"paused": "false", "locked": "false", "run_untagged": "true", "access_level": "not_protected", "tag_list.#": "0",
+	}}
+}
+
+func TestAgreement(t *testing.T) {
+	m := StartMock(t)
+	id1, tok1 := createRunner(t, m)
+	id2, tok2 := createRunner(t, m)
+
+	check := func(s *terraform.State, outside ...int64) error {
+		return m.CheckAgreement(t, "gitlabrunner_user_runner", outside...)(s)
+	}
+
+	// Both runners in state with their tokens: agreement.
+	good := stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest"), "b": instance(id2, tok2, "acctest")})
+	rep, err := m.Agreement(t, RunnersInState(good, "gitlabrunner_user_runner"))
+	if err != nil {
+		t.Fatalf("agreeing state: %v", err)
+	}
+	if rep.StateRunners != 2 || rep.MockRunners != 2 || rep.TokensVerified != 2 {
+		t.Errorf("report = %+v", rep)
+	}
+
+	cases := []struct {
+		name    string
+		state   *terraform.State
+		outside []int64
+		want    string
+	}{
+		{"orphan", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest")}), nil,
+			"runner " + strconv.FormatInt(id2, 10) + ` ("acctest") exists in the mock coordinator but not in state`},
+		{"lost", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest"), "b": instance(id2, tok2, "acctest"), "c": instance(9999, "", "x")}), nil,
+			"runner 9999 is in state but not in the mock"},
+		{"duplicate", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest"), "b": instance(id1, tok1, "acctest")}), []int64{id2},
+			"both hold runner"},
+		{"stale token", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok2, "acctest")}), []int64{id2},
+			"not the runner's current token"},
+		{"marker left", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest [terraform-create:0011223344556677]")}), []int64{id2},
+			`description = "acctest [terraform-create:0011223344556677]" in state, "acctest" in the mock`},
+	}
+	for _, tc := range cases {
+		err := check(tc.state, tc.outside...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), tok1) || strings.Contains(err.Error(), tok2)) {
+			t.Errorf("%s: the error quotes a token", tc.name)
+		}
+	}
+
+	tainted := instance(id1, tok1, "acctest")
+	tainted.Tainted = true
+	if err := check(stateWith(map[string]*terraform.InstanceState{"a": tainted}), id2); err == nil || !strings.Contains(err.Error(), "tainted") {
+		t.Errorf("tainted: %v", err)
+	}
+
+	// A token the mock no longer accepts (deleted runner's token reused on
+	// another id is impossible; rotate out of band instead).
+	if err := m.Store().UpdateRunner(id1, func(r *mockcoordinator.RunnerRecord) { r.Token = "glrt-rotated-out-of-band-000" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := check(good); err == nil || !strings.Contains(err.Error(), "not the runner's current token") {
+		t.Errorf("rotated out of band: %v", err)
+	}
+}
