@@ -40,13 +40,6 @@ const fleetTokenLifetime = 30 * 24 * time.Hour
 func TestAccRunnerFleetModule(t *testing.T) {
 	acctest.PreCheck(t)
 	mock := acctest.StartMock(t)
-	// Workaround, as in the provider's data source tests: Go's transport may
-	// dial a spare connection it never uses; the mock's Close gives
-	// http.Server.Shutdown 5 s, and Shutdown waits until such a connection is
-	// 5 s old. Pausing first (this cleanup runs before StartMock's) avoids a
-	// spurious "shutdown: context deadline exceeded". Remove it once Close
-	// force-closes never-used connections.
-	t.Cleanup(func() { time.Sleep(2 * time.Second) })
 	lifetime := int64(fleetTokenLifetime / time.Second)
 	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) {
 		s.GroupRunnerTokenExpirationInterval = &lifetime

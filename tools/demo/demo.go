@@ -325,9 +325,10 @@ func verifyStatus(ctx context.Context, c *gitlabapi.Client, token, systemID stri
 }
 
 func (d *demo) printNextSteps() {
-	step("Next, on a host that runs jobs (in .demo/run, with your GitLab's URL)")
+	step("What you run next, on each host that runs jobs (from the Terraform directory; here the mock's URL, yours is your GitLab's)")
 	fmt.Printf("    gitlab-runner register --url %s --token \"$(terraform output -raw group_runner_token)\"\n", d.client.WebURL())
-	fmt.Println("    (the tags, locked, access level and timeout belong to the runner in GitLab: `register` takes none of them)")
+	fmt.Println("    (likewise instance_runner_token and project_runner_token; `register` takes no --tag-list, --locked or")
+	fmt.Println("    --access-level with such a token: those belong to the runner in GitLab, that is, to the resource)")
 }
 
 func randomHex(n int) string {
