@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -57,12 +58,10 @@ Examples:
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet("mock-coordinator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHeader)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, faultHelp)
-	}
+	// The flag package would print every error followed by the whole usage;
+	// run prints one clear line instead, and the usage only for --help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "loopback `HOST:PORT` to listen on; port 0 picks a free port")
 	fs.StringVar(&cfg.version, "gitlab-version", "", "GitLab `VERSION` to emulate, e.g. 17.4.1-ee (default: the mock's current default, 18.6.0-ee)")
 	fs.StringVar(&cfg.state, "state", "", "`FILE` to keep the state in across restarts: read at start if it exists, written atomically about 1s after each change and on shutdown")
@@ -102,6 +101,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not log requests on stderr")
 
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usageHeader)
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			fmt.Fprint(stderr, faultHelp)
+		}
 		return nil, err
 	}
 	if fs.NArg() > 0 {

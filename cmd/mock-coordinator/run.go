@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 )
@@ -26,7 +27,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
+		fmt.Fprintf(stderr, "mock-coordinator: %v (see --help)\n", err)
 		return exitUsage
 	}
 
@@ -54,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv.Faults().Add(f)
 	}
 	if err := srv.Start(cfg.listen); err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: --listen %q: %v\n", cfg.listen, err)
+		fmt.Fprintf(stderr, "mock-coordinator: flag --listen: %s\n", strings.TrimPrefix(err.Error(), "mock coordinator: "))
 		_ = srv.Close()
 		return exitError
 	}

@@ -264,7 +264,7 @@ func (s *Server) Close() error {
 
 		var errs []error
 		s.mu.Lock()
-		srv := s.httpSrv
+		srv, client, ownDir, certDir := s.httpSrv, s.client, s.ownCertDir, s.certDir
 		s.mu.Unlock()
 		if srv != nil {
 			// Give requests in flight a moment, then cut what is left:
@@ -277,14 +277,14 @@ func (s *Server) Close() error {
 			}
 			cancel()
 		}
-		if s.client != nil {
-			s.client.CloseIdleConnections()
+		if client != nil {
+			client.CloseIdleConnections()
 		}
 		if err := s.FlushState(); err != nil {
 			errs = append(errs, err)
 		}
-		if s.ownCertDir {
-			_ = os.RemoveAll(s.certDir)
+		if ownDir {
+			_ = os.RemoveAll(certDir)
 		}
 		s.closeErr = errors.Join(errs...)
 	})
