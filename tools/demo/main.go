@@ -56,7 +56,7 @@ func run(ctx context.Context, tfPath string) error {
 		return err
 	}
 	if fi, err := os.Stat(tfPath); err != nil || fi.IsDir() {
-		return fmt.Errorf("Terraform binary %s not found: run `make tools` first", tfPath)
+		return fmt.Errorf("no Terraform binary at %s: run `make tools` first", tfPath)
 	}
 	root, err := os.Getwd()
 	if err != nil {

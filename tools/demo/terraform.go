@@ -61,8 +61,8 @@ func (t *terraform) run(ctx context.Context, extraEnv []string, args ...string) 
 	if err != nil {
 		return "", err
 	}
-	defer logFile.Close()
-	fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " "))
+	defer func() { _ = logFile.Close() }()
+	_, _ = fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " "))
 
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, t.bin, append([]string{"-chdir=" + t.dir}, args...)...)
