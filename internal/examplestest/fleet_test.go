@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -107,6 +108,12 @@ func TestAccRunnerFleetModule(t *testing.T) {
 					}
 					if err := o.tokensRegister(t, mock, 200); err != nil {
 						return err
+					}
+					if got := fmt.Sprint(o.Policy["registration_tokens_allowed"]); got != "false" {
+						return fmt.Errorf("registration_policy.registration_tokens_allowed = %s, want false (GitLab 18.6 default)", got)
+					}
+					if got := fmt.Sprint(o.Policy["scope"]); got != seed.Group.FullPath {
+						return fmt.Errorf("registration_policy.scope = %s, want the k8s runner's group %s", got, seed.Group.FullPath)
 					}
 					first = o
 					return nil
@@ -316,6 +323,7 @@ type fleetOutputs struct {
 	Tokens         map[string]string
 	TokenExpiresAt map[string]string
 	Runners        map[string]map[string]any
+	Policy         map[string]any
 }
 
 // checkMock turns a question to the mock into a state check.
@@ -362,6 +370,9 @@ func (c outputsCheck) CheckState(_ context.Context, req statecheck.CheckStateReq
 	if !req.State.Values.Outputs["tokens"].Sensitive {
 		resp.Error = fmt.Errorf("output tokens is not sensitive")
 		return
+	}
+	if p, ok := req.State.Values.Outputs["registration_policy"]; ok {
+		o.Policy, _ = p.Value.(map[string]any)
 	}
 	if m, ok := req.State.Values.Outputs["runners"].Value.(map[string]any); ok {
 		for k, v := range m {
@@ -467,16 +478,19 @@ func sameTime(what, got string, want time.Time) error {
 	return nil
 }
 
-// prefix is the token's kind without its secret part, e.g. "glrt-t2_".
+// prefix is the token's kind without its secret part: "glrt-t2_" for a
+// GitLab 17.5+ group runner token, else "glrt-" or "".
 func prefix(tok string) string {
-	if i := strings.IndexByte(tok, '_'); i >= 0 && i < 9 {
-		return tok[:i+1]
+	if !strings.HasPrefix(tok, "glrt-") {
+		return ""
 	}
-	if len(tok) > 5 {
-		return tok[:5]
+	if p := partitionRE.FindString(tok[len("glrt-"):]); p != "" {
+		return "glrt-" + p
 	}
-	return tok
+	return "glrt-"
 }
+
+var partitionRE = regexp.MustCompile(`^t[0-9]_`)
 
 func sorted(s []string) []string { c := slices.Clone(s); slices.Sort(c); return c }
 

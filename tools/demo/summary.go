@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -33,21 +34,25 @@ func printPolicy(p policyOutput) {
 }
 
 // tokenPrefix shows what kind of token it is and nothing that would let
-// anyone use it: "glrt-t2_…" (or "glrt-…" for tokens without a partition).
+// anyone use it: "glrt-t2_…", or "glrt-…" for tokens without a partition
+// (GitLab before 17.5).
 func tokenPrefix(tok string) string {
 	const glrt = "glrt-"
 	switch {
 	case tok == "":
 		return "(none)"
 	case strings.HasPrefix(tok, glrt):
-		if i := strings.IndexByte(tok[len(glrt):], '_'); i >= 0 && i <= 3 {
-			return tok[:len(glrt)+i+1] + "…"
+		if p := partitionRE.FindString(tok[len(glrt):]); p != "" {
+			return glrt + p + "…"
 		}
 		return glrt + "…"
 	default:
 		return "(not glrt-)…"
 	}
 }
+
+// partitionRE matches the partition part of GitLab 17.5+ tokens: t1_, t2_, t3_.
+var partitionRE = regexp.MustCompile(`^t[0-9]_`)
 
 // orNone formats an RFC 3339 expiry as a date and time, or "never".
 func orNone(s *string) string {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The demo prints token prefixes only: never anything of the secret part.
+func TestTokenPrefix(t *testing.T) {
+	cases := map[string]string{
+		"glrt-t2_AbCdEfGhIjKlMnOpQrSt": "glrt-t2_…",
+		"glrt-t1_x":                    "glrt-t1_…",
+		"glrt-AbCdEfGhIjKlMnOpQrSt":    "glrt-…", // before GitLab 17.5: no partition
+		"glrt-Ab_CdEfGhIjKlMnOpQrSt":   "glrt-…", // an underscore in the secret part is not a partition
+		"t1_AbCdEfGhIjKlMnOpQrSt":      "(not glrt-)…",
+		"":                             "(none)",
+	}
+	for tok, want := range cases {
+		got := tokenPrefix(tok)
+		if got != want {
+			t.Errorf("tokenPrefix(%q) = %q, want %q", tok, got, want)
+		}
+		if secret := strings.TrimPrefix(tok, "glrt-"); len(secret) > 4 && strings.Contains(got, secret[4:]) {
+			t.Errorf("tokenPrefix(%q) = %q shows part of the secret", tok, got)
+		}
+	}
+}
+
+func TestOrNone(t *testing.T) {
+	ts := "2026-12-24T13:56:07Z"
+	if got := orNone(&ts); got != "2026-12-24 13:56 UTC" {
+		t.Errorf("orNone(%q) = %q", ts, got)
+	}
+	if got := orNone(nil); got != "never" {
+		t.Errorf("orNone(nil) = %q, want never", got)
+	}
+}
+
+// TestDemo runs the whole demo (what `make demo` runs) into a temporary
+// directory: build, mock, apply, register, rotate, destroy.
+func TestDemo(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run the demo end to end")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &demo{root: root, dir: filepath.Join(t.TempDir(), ".demo"), tfPath: tf}
+	if err := d.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
