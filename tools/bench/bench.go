@@ -44,9 +44,19 @@ func newBench(ctx context.Context, o *options) (*bench, error) {
 		}
 	}
 
-	step("Building the provider into .bench/plugins (as released: -trimpath -ldflags '-s -w')")
+	pkg := "."
+	if o.profile {
+		// The same provider server with CPU, heap and allocation profiles.
+		pkg = "./tools/bench/profprovider"
+		step("Building the provider with profiling (tools/bench/profprovider) into .bench/plugins; profiles go to .bench/profiles")
+		if err := os.RemoveAll(filepath.Join(o.dir, "profiles")); err != nil {
+			return nil, err
+		}
+	} else {
+		step("Building the provider into .bench/plugins (as released: -trimpath -ldflags '-s -w')")
+	}
 	b.provider = filepath.Join(o.dir, "plugins", providerBinary)
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.provider, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.provider, pkg)
 	cmd.Dir = o.root
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -172,6 +182,7 @@ resource "terraform_data" "fleet" {
 // result of one command.
 type measurement struct {
 	wall    time.Duration
+	cpu     time.Duration  // CPU time of Terraform and its plugins
 	routes  map[string]int // requests per route during the command
 	conns   int64          // connections the mock accepted during the command
 	procs   []procStats    // provider processes seen during the command
@@ -199,6 +210,14 @@ func (m *measurement) attributedConns() (total, maxProc, procsWithConns int) {
 		}
 	}
 	return
+}
+
+func (m *measurement) providerCPU() time.Duration {
+	var t time.Duration
+	for _, p := range m.procs {
+		t += p.cpu
+	}
+	return t
 }
 
 func (m *measurement) peakRSSKB() int64 {
@@ -277,8 +296,9 @@ func (b *bench) runSize(ctx context.Context, sr *sizeResult) error {
 			return err
 		}
 		_, maxProc, _ := pm.attributedConns()
-		fmt.Printf("    terraform_data %6.2fs | gitlabrunner %6.2fs, %.2f requests/runner, %d connections (max %d per provider process), peak RSS %.1f MB\n",
-			fm.wall.Seconds(), pm.wall.Seconds(), float64(pm.requests())/float64(n), pm.conns, maxProc, float64(pm.peakRSSKB())/1024)
+		fmt.Printf("    terraform_data %6.2fs (CPU %.1fs) | gitlabrunner %6.2fs (CPU %.1fs, provider %.1fs), %.2f requests/runner, %d connections (max %d per provider process), peak RSS %.1f MB\n",
+			fm.wall.Seconds(), fm.cpu.Seconds(), pm.wall.Seconds(), pm.cpu.Seconds(), pm.providerCPU().Seconds(),
+			float64(pm.requests())/float64(n), pm.conns, maxProc, float64(pm.peakRSSKB())/1024)
 
 		// The mock must agree with Terraform about what happened.
 		got := len(b.mock.Store().RunnerIDs()) - before
@@ -311,13 +331,21 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 
 	b.logs++
 	logPath := filepath.Join(b.logDir, fmt.Sprintf("%03d-%s.log", b.logs, label))
+	env := privateEnv(b.cliConfig, vars)
+	if b.o.profile {
+		pdir := filepath.Join(b.o.dir, "profiles", label)
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return nil, err
+		}
+		env = append(env, "BENCH_PROFILE_DIR="+pdir)
+	}
 	s := startSampler(b.provider, b.o.tfPath, b.mockPort)
 	start := time.Now()
-	out, err := runTerraform(ctx, b.o.tfPath, dir, privateEnv(b.cliConfig, vars), logPath, ph.args...)
+	out, cpu, err := runTerraform(ctx, b.o.tfPath, dir, env, logPath, ph.args...)
 	wall := time.Since(start)
 	procs := s.stop()
 
-	m := &measurement{wall: wall, procs: procs, conns: stats.ConnectionsAccepted() - connsBefore, routes: map[string]int{}}
+	m := &measurement{wall: wall, cpu: cpu, procs: procs, conns: stats.ConnectionsAccepted() - connsBefore, routes: map[string]int{}}
 	for route, c := range stats.RequestsByRoute() {
 		if d := c - routesBefore[route]; d != 0 {
 			m.routes[route] = d

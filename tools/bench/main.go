@@ -53,6 +53,7 @@ type options struct {
 	tls     bool
 	out     string
 	goBench bool
+	profile bool
 	root    string // repository root
 	dir     string // .bench
 }
@@ -66,6 +67,7 @@ func main() {
 	flag.BoolVar(&o.tls, "tls", false, "serve the mock over TLS (the provider trusts its CA through cacert_file)")
 	flag.StringVar(&o.out, "out", "", "also write the report (markdown) to this file")
 	flag.BoolVar(&o.goBench, "gobench", true, "also run the mock coordinator's Go benchmarks")
+	flag.BoolVar(&o.profile, "profile", false, "run a provider build that writes CPU, heap and allocation profiles to .bench/profiles/<run>/ (timings then include profiling overhead)")
 	flag.Parse()
 	if o.tfPath == "" && flag.NArg() == 1 {
 		o.tfPath = flag.Arg(0)

@@ -27,7 +27,8 @@ const sampleInterval = 5 * time.Millisecond
 type procStats struct {
 	pid   int
 	hwmKB int64
-	conns int // distinct connections to the mock seen in this process
+	cpu   time.Duration // user + system CPU time, at the last sample
+	conns int           // distinct connections to the mock seen in this process
 }
 
 type sampler struct {
@@ -43,6 +44,7 @@ type sampler struct {
 
 type procState struct {
 	hwmKB   int64
+	cpu     time.Duration
 	sockets map[uint64]bool // inodes of connections to the mock
 }
 
@@ -72,7 +74,7 @@ func (s *sampler) stop() []procStats {
 	s.wg.Wait()
 	out := make([]procStats, 0, len(s.procs))
 	for pid, p := range s.procs {
-		out = append(out, procStats{pid: pid, hwmKB: p.hwmKB, conns: len(p.sockets)})
+		out = append(out, procStats{pid: pid, hwmKB: p.hwmKB, cpu: p.cpu, conns: len(p.sockets)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
 	return out
@@ -112,6 +114,9 @@ func (s *sampler) sample() {
 		p := s.procs[pid]
 		if hwm := readHWM(pid); hwm > p.hwmKB {
 			p.hwmKB = hwm
+		}
+		if cpu := readCPU(pid); cpu > p.cpu {
+			p.cpu = cpu
 		}
 		fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
 		if err != nil {
@@ -155,6 +160,30 @@ func readHWM(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// clockTick is USER_HZ, the unit of /proc/PID/stat times (100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// readCPU returns the user + system CPU time of a process (0 if unknown).
+func readCPU(pid int) time.Duration {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may contain spaces: count from its ')'.
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * clockTick
 }
 
 // socketsToPort returns the inodes of the sockets in a /proc/net/tcp table

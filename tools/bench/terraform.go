@@ -45,11 +45,12 @@ next:
 // runTerraform executes `terraform -chdir=dir <args>` and returns its stdout.
 // Stdout and stderr go to logPath; a failure returns the log's last lines.
 // Terraform runs in its own process group, which is killed afterwards, so no
-// provider plugin ever outlives its command.
-func runTerraform(ctx context.Context, bin, dir string, env []string, logPath string, args ...string) (string, error) {
+// provider plugin ever outlives its command. cpu is the CPU time of Terraform
+// and the plugins it waited for.
+func runTerraform(ctx context.Context, bin, dir string, env []string, logPath string, args ...string) (out string, cpu time.Duration, err error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer logFile.Close()
 	fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " "))
@@ -67,11 +68,14 @@ func runTerraform(ctx context.Context, bin, dir string, env []string, logPath st
 	if cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if err != nil {
 		_ = logFile.Sync()
-		return stdout.String(), fmt.Errorf("terraform %s failed (%v); the end of %s:\n%s", args[0], err, rel(logPath), tail(logPath, 30))
+		return stdout.String(), cpu, fmt.Errorf("terraform %s failed (%v); the end of %s:\n%s", args[0], err, rel(logPath), tail(logPath, 30))
 	}
-	return stdout.String(), nil
+	return stdout.String(), cpu, nil
 }
 
 // tail returns the last n lines of a file, indented.
