@@ -54,6 +54,9 @@ type ProviderData struct {
 type gitlabrunnerProvider struct {
 	version string
 	now     func() time.Time
+	// adjustClient, when set, changes the client settings before the client
+	// is built. Tests use it to shorten timeouts; nil in real use.
+	adjustClient func(*gitlabapi.Config)
 }
 
 // providerModel maps the provider block.
@@ -162,6 +165,9 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 	settings.UserAgent = fmt.Sprintf("terraform-provider-gitlabrunner/%s (+https://registry.terraform.io/providers/gitlabrunner/gitlabrunner) Terraform/%s",
 		p.version, req.TerraformVersion)
 
+	if p.adjustClient != nil {
+		p.adjustClient(&settings)
+	}
 	client, err := gitlabapi.NewClient(settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Provider Configuration",
