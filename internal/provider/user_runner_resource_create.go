@@ -8,15 +8,19 @@ package provider
 //  1. POST with a unique creation marker appended to the description
 //     ("<description> [terraform-create:<16 hex>]").
 //  2. If the client reports gitlabapi.ErrMaybeApplied, list the runners of
-//     the scope and look for the marker. Found: adopt that runner and mint a
-//     fresh token for it (reset_authentication_token), since the lost
-//     answer's token is unknown. Not found: the POST did not happen; send it
-//     once more with the same marker. Never a duplicate.
-//  3. As soon as an id and token exist they go into state, so a failure of a
-//     later step leaves a tainted resource Terraform replaces, never an
-//     orphaned runner.
+//     the scope and look for the marker, for a few seconds (lateApplyWaits):
+//     a request that timed out on our side may still be applied by GitLab.
+//     Found: adopt that runner and mint a fresh token for it
+//     (reset_authentication_token), since the lost answer's token is
+//     unknown. Not found: the POST did not happen; send it once more with
+//     the same marker.
+//  3. As soon as a runner id exists it goes into state, with its token when
+//     there is one, so a failure of a later step (including the adoption)
+//     leaves a tainted resource Terraform replaces, never an orphaned runner.
 //  4. PUT /runners/:id with the full desired attributes: it restores the
 //     description (removing the marker) and returns the canonical details.
+//  5. After an ambiguous create, any other runner still carrying the marker
+//     is a late-applied duplicate of a lost request: it is deleted.
 //
 // Without failures that is two requests: POST and PUT.
 
@@ -29,6 +33,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -88,9 +93,18 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 
-	id, token, diags := r.createOrAdopt(ctx, scope, opts, marker)
+	id, token, ambiguous, diags := r.createOrAdopt(ctx, scope, opts, marker)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		if id > 0 {
+			// A runner exists but no token could be obtained for it: keep it
+			// in state (tainted) so the next apply deletes and replaces it.
+			plan.ID = types.StringValue(strconv.FormatInt(id, 10))
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)
+		}
 		return
 	}
 
@@ -123,14 +137,74 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	resp.Diagnostics.Append(plan.applyDetails(details)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if ambiguous {
+		resp.Diagnostics.Append(r.deleteLateDuplicates(ctx, scope, marker, id)...)
+	}
 	tflog.Info(ctx, "created runner", map[string]any{"runner_id": id, "scope": scope.String()})
+}
+
+// lateApplyWaits are the pauses between looks for the creation marker after
+// a create whose answer was lost: GitLab may still apply a request the
+// client gave up on (timeout, proxy 502/504), so "not found at once" is not
+// yet "not created". About 10 s in all; only failures pay it.
+var lateApplyWaits = []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second}
+
+// awaitMarker looks for the runner carrying marker, repeating the look
+// after each of lateApplyWaits.
+func (r *userRunnerResource) awaitMarker(ctx context.Context, scope runnerScope, marker string) (*gitlabapi.Runner, error) {
+	for _, wait := range lateApplyWaits {
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+		found, err := r.findByMarker(ctx, scope, marker)
+		if err != nil || found != nil {
+			return found, err
+		}
+	}
+	return nil, nil
+}
+
+// deleteLateDuplicates removes runners other than keep that still carry
+// the marker: requests whose answer was lost and that GitLab applied after
+// the provider had looked. keep no longer carries it (the PUT restored its
+// description). A failure is a warning naming the runner: the apply itself
+// succeeded.
+func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope runnerScope, marker string, keep int64) diag.Diagnostics {
+	var diags diag.Diagnostics
+	runners, err := r.listScope(ctx, scope)
+	if err != nil {
+		diags.AddWarning("Could Not Check for Duplicate Runners", fmt.Sprintf(
+			"A create request of this runner got no clear answer. Listing the runners of %s to make sure no late duplicate "+
+				"exists failed: %s. Check for runners whose description contains %q and delete them.", scope, redactSecrets(err.Error()), marker))
+		return diags
+	}
+	for _, dup := range runners {
+		if dup.ID == keep || !strings.Contains(dup.Description, marker) {
+			continue
+		}
+		tflog.Warn(ctx, "deleting a duplicate runner created by a create request whose answer was lost",
+			map[string]any{"runner_id": dup.ID, "kept_runner_id": keep, "marker": marker})
+		if err := r.data.Client.DeleteRunner(ctx, dup.ID); err != nil && !errors.Is(err, gitlabapi.ErrNotFound) {
+			diags.AddWarning("Could Not Delete Duplicate Runner", fmt.Sprintf(
+				"Runner %d in %s was created by a create request of runner %d whose answer was lost (its description "+
+					"contains %q). Deleting it failed: %s. Delete it in GitLab.", dup.ID, scope, keep, marker, redactSecrets(err.Error())))
+		}
+	}
+	return diags
 }
 
 // createOrAdopt creates the runner, reconciling ambiguous failures as
 // described at the top of this file. It returns the runner id and a token
 // known to be valid.
-func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScope, opts gitlabapi.CreateUserRunnerOptions, marker string) (int64, *gitlabapi.RunnerToken, diag.Diagnostics) {
-	var diags diag.Diagnostics
+//
+// ambiguous reports that some create request got no clear answer (so a late
+// duplicate may exist); id is set with an error when a runner was found but
+// no token could be obtained for it.
+func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScope, opts gitlabapi.CreateUserRunnerOptions, marker string) (id int64, token *gitlabapi.RunnerToken, ambiguous bool, diags diag.Diagnostics) {
 	client := r.data.Client
 	attempted := fmt.Sprintf("Creating %s in %s (POST /user/runners)", scope.kind(), scope)
 
@@ -139,36 +213,37 @@ func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScop
 		if err == nil && (tok == nil || tok.ID <= 0 || tok.Token == "") {
 			diags.AddError("Unable to Create Runner", attempted+" returned no runner id or token. This is unexpected from "+
 				"GitLab; check in GitLab whether a runner was created in "+scope.String()+" (its description contains "+marker+").")
-			return 0, nil, diags
+			return 0, nil, ambiguous, diags
 		}
 		if err == nil {
-			return tok.ID, tok, diags
+			return tok.ID, tok, ambiguous, diags
 		}
 		if !errors.Is(err, gitlabapi.ErrMaybeApplied) {
 			diags.AddError("Unable to Create Runner", r.createErrorDetail(ctx, attempted, scope, err))
-			return 0, nil, diags
+			return 0, nil, ambiguous, diags
 		}
+		ambiguous = true
 		tflog.Warn(ctx, "the create request may have been applied; looking for the runner by its creation marker",
 			map[string]any{"scope": scope.String(), "marker": marker, "attempt": attempt})
 
-		found, lerr := r.findByMarker(ctx, scope, marker)
+		found, lerr := r.awaitMarker(ctx, scope, marker)
 		if lerr != nil {
 			diags.AddError("Unable to Confirm Runner Creation", apiErrorDetail(
 				fmt.Sprintf("%s got no clear answer (%s), and listing the runners of %s to check whether it was created anyway",
 					attempted, redactSecrets(err.Error()), scope), lerr,
 				fmt.Sprintf("A runner whose description contains %q may exist in %s. Delete it in GitLab, or import it "+
 					"(then change rotation_triggers to obtain a token), before applying again.", marker, scope)))
-			return 0, nil, diags
+			return 0, nil, ambiguous, diags
 		}
 		if found != nil {
 			tok, diags := r.adopt(ctx, found.ID, scope, marker)
-			return found.ID, tok, diags
+			return found.ID, tok, ambiguous, diags
 		}
 		if attempt == 2 {
 			diags.AddError("Unable to Create Runner", fmt.Sprintf(
 				"%s failed twice without a clear answer (last: %s), and no runner with the creation marker %q exists in %s, "+
 					"so nothing was created.\n\n%s", attempted, redactSecrets(err.Error()), marker, scope, hintRetryLater))
-			return 0, nil, diags
+			return 0, nil, ambiguous, diags
 		}
 		tflog.Info(ctx, "no runner carries the creation marker: the create did not happen; trying once more",
 			map[string]any{"scope": scope.String(), "marker": marker})
@@ -178,16 +253,7 @@ func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScop
 // findByMarker returns the runner of the scope whose description carries
 // the marker, or nil.
 func (r *userRunnerResource) findByMarker(ctx context.Context, scope runnerScope, marker string) (*gitlabapi.Runner, error) {
-	opts := gitlabapi.ListRunnersOptions{Type: scope.Type}
-	switch scope.Type {
-	case gitlabapi.RunnerTypeGroup:
-		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeGroup, scope.GroupID
-	case gitlabapi.RunnerTypeProject:
-		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeProject, scope.ProjectID
-	default:
-		opts.Scope = gitlabapi.RunnerScopeAll
-	}
-	runners, err := r.data.Client.ListRunners(ctx, opts)
+	runners, err := r.listScope(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +263,20 @@ func (r *userRunnerResource) findByMarker(ctx context.Context, scope runnerScope
 		}
 	}
 	return nil, nil
+}
+
+// listScope lists the runners of the scope's type in the scope.
+func (r *userRunnerResource) listScope(ctx context.Context, scope runnerScope) ([]gitlabapi.Runner, error) {
+	opts := gitlabapi.ListRunnersOptions{Type: scope.Type}
+	switch scope.Type {
+	case gitlabapi.RunnerTypeGroup:
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeGroup, scope.GroupID
+	case gitlabapi.RunnerTypeProject:
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeProject, scope.ProjectID
+	default:
+		opts.Scope = gitlabapi.RunnerScopeAll
+	}
+	return r.data.Client.ListRunners(ctx, opts)
 }
 
 // adopt takes over a runner created by a create request whose answer was
@@ -212,7 +292,7 @@ func (r *userRunnerResource) adopt(ctx context.Context, id int64, scope runnerSc
 			fmt.Sprintf("The create request's answer was lost, but runner %d in %s carries its creation marker %q. "+
 				"Obtaining a token for it (POST /runners/%d/reset_authentication_token)", id, scope, marker, id), err,
 			manageErrorHint(id, err),
-			fmt.Sprintf("Import runner %d (then change rotation_triggers to obtain a token), or delete it in GitLab, before applying again.", id)))
+			"Terraform has saved the runner in state as tainted: the next apply deletes it and creates a new one."))
 		return nil, diags
 	}
 	return tok, diags
