@@ -25,6 +25,15 @@ func main() {
 	if dir == "" {
 		log.Fatal("BENCH_PROFILE_DIR is not set: this binary is only for tools/bench -profile")
 	}
+	// As the real provider does (log_defaults.go): no SDK logs unless
+	// Terraform shows them.
+	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
+		for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GITLABRUNNER"} {
+			if os.Getenv(v) == "" {
+				_ = os.Setenv(v, "OFF")
+			}
+		}
+	}
 	name := func(kind string) string { return filepath.Join(dir, fmt.Sprintf("%s-%d.prof", kind, os.Getpid())) }
 	cpu, err := os.Create(name("cpu"))
 	if err != nil {
