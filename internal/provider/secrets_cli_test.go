@@ -1,0 +1,195 @@
+package provider
+
+// A harness that drives the terraform (or tofu) binary directly against the
+// provider built as a plugin binary (served through a dev_overrides CLI
+// configuration, as `make demo` does), so that everything Terraform and the
+// provider write — trace logs, plan and show output, diagnostics — can be
+// inspected. terraform-plugin-testing cannot be used for that: it logs the
+// test configuration itself.
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	pluginOnce sync.Once
+	pluginDir  string
+	pluginErr  error
+)
+
+// buildPlugin builds the provider binary once per test process into a
+// directory under the system's temporary directory, the same for every run
+// from this checkout (go build's cache makes rebuilding cheap).
+func buildPlugin(t *testing.T) string {
+	t.Helper()
+	pluginOnce.Do(func() {
+		_, thisFile, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(thisFile), "..", "..")
+		// One directory per checkout, reused (overwritten) by every run.
+		sum := sha256.Sum256([]byte(root))
+		dir := filepath.Join(os.TempDir(), "gitlabrunner-test-plugin-"+hex.EncodeToString(sum[:6]))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			pluginErr = err
+			return
+		}
+		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(goBin); err != nil {
+			goBin = "go"
+		}
+		cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "terraform-provider-gitlabrunner"), ".")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			pluginErr = fmt.Errorf("go build of the provider: %v\n%s", err, out)
+			return
+		}
+		pluginDir = dir
+	})
+	if pluginErr != nil {
+		t.Fatal(pluginErr)
+	}
+	return pluginDir
+}
+
+// cli runs the Terraform binary of TF_ACC_TERRAFORM_PATH in a working
+// directory with a private CLI configuration and environment, TF_LOG=trace
+// written to one file per run, and keeps every output for inspection.
+type cli struct {
+	t      *testing.T
+	bin    string
+	dir    string
+	logDir string
+	env    []string
+	runs   int
+
+	mu      sync.Mutex
+	outputs map[string]string // name -> stdout+stderr or log content
+}
+
+// newCLI prepares a working directory holding files, and an environment
+// with env added (e.g. GITLAB_TOKEN).
+func newCLI(t *testing.T, files map[string]string, env map[string]string) *cli {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform binary: set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+	plugins := buildPlugin(t)
+	base := t.TempDir()
+	c := &cli{t: t, bin: bin, dir: filepath.Join(base, "work"), logDir: filepath.Join(base, "logs"), outputs: map[string]string{}}
+	for _, d := range []string{c.dir, c.logDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(base, "terraformrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"gitlabrunner/gitlabrunner\" = %q\n  }\n  direct {}\n}\n", plugins)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		c.write(name, content)
+	}
+	drop := []string{"TF_CLI_CONFIG_FILE=", "TF_CLI_ARGS", "TF_DATA_DIR=", "TF_WORKSPACE=", "TF_VAR_", "TF_LOG",
+		"GITLAB_", "TF_REATTACH_PROVIDERS=", "TF_PLUGIN_CACHE_DIR=", "TF_ACC"}
+next:
+	for _, kv := range os.Environ() {
+		for _, p := range drop {
+			if strings.HasPrefix(kv, p) {
+				continue next
+			}
+		}
+		c.env = append(c.env, kv)
+	}
+	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=trace")
+	for k, v := range env {
+		c.env = append(c.env, k+"="+v)
+	}
+	return c
+}
+
+func (c *cli) write(name, content string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// run executes `terraform <args> -no-color` and returns stdout+stderr. With
+// wantErr the command must fail, else it must succeed.
+func (c *cli) run(wantErr bool, args ...string) string {
+	c.t.Helper()
+	c.runs++
+	name := fmt.Sprintf("%02d-%s", c.runs, args[0])
+	logPath := filepath.Join(c.logDir, name+".trace.log")
+	cmd := exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
+	cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.WaitDelay = 10 * time.Second
+	err := cmd.Run()
+	trace, _ := os.ReadFile(logPath)
+	c.mu.Lock()
+	c.outputs[name+" (output)"] = out.String()
+	c.outputs[name+" (TF_LOG=trace)"] = string(trace)
+	c.mu.Unlock()
+	switch {
+	case err != nil && !wantErr:
+		c.t.Fatalf("terraform %s failed: %v\n%s", strings.Join(args, " "), err, tailLines(out.String(), 40))
+	case err == nil && wantErr:
+		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out.String(), 40))
+	}
+	return out.String()
+}
+
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// leak is one secret found somewhere.
+type leak struct{ where, what string }
+
+// scan looks for every secret value in every output and log.
+// secrets maps a description ("admin token") to its value.
+func (c *cli) scan(secrets map[string]string) []leak {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var found []leak
+	for where, text := range c.outputs {
+		for what, value := range secrets {
+			if value != "" && strings.Contains(text, value) {
+				found = append(found, leak{where, what})
+			}
+		}
+	}
+	return found
+}
+
+// all returns every output and log joined, for assertions on content.
+func (c *cli) all() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	for _, v := range c.outputs {
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
