@@ -108,7 +108,7 @@ func TestAccSecrets_noSecretInLogsOrOutput(t *testing.T) {
 		"admin token": s.AdminToken, "read_api token": s.ReadAPIToken, "non-admin token": s.NonAdminToken,
 		"group owner token": s.Group.OwnerToken, "group maintainer token": s.Group.MaintainerToken,
 		"group developer token": s.Group.DeveloperToken, "project maintainer token": s.Project.MaintainerToken,
-		"project developer token": s.Project.DeveloperToken,
+		"project developer token":     s.Project.DeveloperToken,
 		"instance registration token": s.InstanceRegistrationToken, "group registration token": s.Group.RegistrationToken,
 		"subgroup registration token": s.Subgroup.RegistrationToken, "project registration token": s.Project.RegistrationToken,
 	}
