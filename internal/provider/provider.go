@@ -219,7 +219,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	apiURL, err := gitlabapi.NormalizeBaseURL(rawURL)
 	if err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
-			fmt.Sprintf("The base_url %q (from %s) is not usable: %s", rawURL, urlSource, err))
+			// err quotes the value with any password redacted; rawURL may hold one.
+			fmt.Sprintf("The base_url from %s is not usable: %s", urlSource, err))
 	} else {
 		out.BaseURL = apiURL.String()
 		if apiURL.Scheme == "http" && !isLoopbackHost(apiURL.Hostname()) {
