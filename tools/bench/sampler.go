@@ -22,7 +22,9 @@ import (
 	"time"
 )
 
-const sampleInterval = 5 * time.Millisecond
+// sampleInterval trades accuracy for load: on a 2-core machine the sampler
+// must not steal CPU from Terraform.
+const sampleInterval = 20 * time.Millisecond
 
 type procStats struct {
 	pid   int
@@ -40,6 +42,10 @@ type sampler struct {
 
 	procs   map[int]*procState
 	notProv map[int]bool
+	// Socket inodes looked up in /proc/net/tcp without a match: unix
+	// sockets (the plugin's gRPC), other peers. Twice unmatched (a socket
+	// may not be connected yet the first time) means not a mock connection.
+	unmatched map[uint64]int
 }
 
 type procState struct {
@@ -50,7 +56,7 @@ type procState struct {
 
 func startSampler(providerExe, tfExe string, mockPort int) *sampler {
 	s := &sampler{exe: providerExe, tfExe: tfExe, mockPort: mockPort, done: make(chan struct{}),
-		procs: map[int]*procState{}, notProv: map[int]bool{}}
+		procs: map[int]*procState{}, notProv: map[int]bool{}, unmatched: map[uint64]int{}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -109,7 +115,7 @@ func (s *sampler) sample() {
 		live = append(live, pid)
 	}
 
-	inodes := map[uint64]int{} // socket inode -> pid
+	inodes := map[uint64]int{} // socket inodes not classified yet -> pid
 	for _, pid := range live {
 		p := s.procs[pid]
 		if hwm := readHWM(pid); hwm > p.hwmKB {
@@ -127,9 +133,11 @@ func (s *sampler) sample() {
 			if err != nil || !strings.HasPrefix(link, "socket:[") {
 				continue
 			}
-			if ino, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]"), 10, 64); err == nil {
-				inodes[ino] = pid
+			ino, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]"), 10, 64)
+			if err != nil || p.sockets[ino] || s.unmatched[ino] >= 2 {
+				continue
 			}
+			inodes[ino] = pid
 		}
 	}
 	if len(inodes) == 0 {
@@ -139,8 +147,12 @@ func (s *sampler) sample() {
 		for _, ino := range socketsToPort(table, s.mockPort) {
 			if pid, ok := inodes[ino]; ok {
 				s.procs[pid].sockets[ino] = true
+				delete(inodes, ino)
 			}
 		}
+	}
+	for ino := range inodes {
+		s.unmatched[ino]++
 	}
 }
 

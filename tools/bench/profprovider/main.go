@@ -13,7 +13,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -43,11 +45,14 @@ func main() {
 		log.Fatal(err)
 	}
 
+	stopWatch := watchPeak(name)
+
 	err = providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/gitlabrunner/gitlabrunner",
 		ProtocolVersion: 6,
 	})
 
+	stopWatch()
 	pprof.StopCPUProfile()
 	_ = cpu.Close()
 	for _, kind := range []string{"heap", "allocs"} {
@@ -59,4 +64,45 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// watchPeak samples the heap every 50 ms and, whenever the heap in use grows
+// by a tenth over the last peak, writes the heap profile to heap-peak-<pid>.prof
+// (objects live at the last GC, with their allocation sites) and the figures
+// (heap in use, goroutines) to peak-<pid>.txt: what the high-water mark of RSS
+// is made of.
+func watchPeak(name func(string) string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var peak uint64
+		maxG := 0
+		var ms runtime.MemStats
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			runtime.ReadMemStats(&ms)
+			g := runtime.NumGoroutine()
+			if g > maxG {
+				maxG = g
+			}
+			if ms.HeapInuse > peak+peak/10 {
+				peak = ms.HeapInuse
+				if f, err := os.Create(name("heap-peak")); err == nil {
+					_ = pprof.Lookup("heap").WriteTo(f, 0)
+					_ = f.Close()
+				}
+			}
+			_ = os.WriteFile(name("peak")[:len(name("peak"))-len(".prof")]+".txt", []byte(fmt.Sprintf(
+				"heap in use peak %d KiB, heap sys %d KiB, stacks %d KiB, runtime sys %d KiB, goroutines max %d, GC cycles %d\n",
+				peak/1024, ms.HeapSys/1024, ms.StackSys/1024, ms.Sys/1024, maxG, ms.NumGC)), 0o644)
+		}
+	}()
+	return func() { close(done); <-finished }
 }
