@@ -54,6 +54,7 @@ type options struct {
 	out     string
 	goBench bool
 	profile bool
+	repeat  int
 	root    string // repository root
 	dir     string // .bench
 }
@@ -67,6 +68,7 @@ func main() {
 	flag.BoolVar(&o.tls, "tls", false, "serve the mock over TLS (the provider trusts its CA through cacert_file)")
 	flag.StringVar(&o.out, "out", "", "also write the report (markdown) to this file")
 	flag.BoolVar(&o.goBench, "gobench", true, "also run the mock coordinator's Go benchmarks")
+	flag.IntVar(&o.repeat, "repeat", 1, "run every fleet size this many times; wall times are the fastest run's (least disturbed by other load), other figures the worst")
 	flag.BoolVar(&o.profile, "profile", false, "run a provider build that writes CPU, heap and allocation profiles to .bench/profiles/<run>/ (timings then include profiling overhead)")
 	flag.Parse()
 	if o.tfPath == "" && flag.NArg() == 1 {
@@ -91,6 +93,9 @@ func run(ctx context.Context, o *options, sizes string) error {
 	var err error
 	if o.sizes, err = parseSizes(sizes); err != nil {
 		return err
+	}
+	if o.repeat < 1 || o.repeat > 10 {
+		return fmt.Errorf("-repeat %d: want 1 to 10", o.repeat)
 	}
 	if o.latency < 0 {
 		return fmt.Errorf("-latency %s: must not be negative", o.latency)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -35,6 +36,10 @@ func main() {
 				_ = os.Setenv(v, "OFF")
 			}
 		}
+	}
+	// And its garbage collector setting (gc_defaults.go).
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(50)
 	}
 	name := func(kind string) string { return filepath.Join(dir, fmt.Sprintf("%s-%d.prof", kind, os.Getpid())) }
 	cpu, err := os.Create(name("cpu"))
