@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,8 +30,9 @@ import (
 //     dial error, connection refused). After a 5xx or a connection lost once
 //     the request may have been sent it is not retried and fails with
 //     ErrMaybeApplied.
-//   - Certificate errors, unsupported schemes and redirect loops are never
-//     retried: they do not heal.
+//   - Certificate errors, TLS handshakes the server refused (e.g. a missing
+//     client certificate), unsupported schemes and redirect loops are never
+//     retried: they do not heal. A refused handshake is not ErrMaybeApplied.
 //   - At most Retries retries; the request context bounds everything and a
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
@@ -88,8 +90,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if err != nil {
 		// A non-idempotent request that obtained a connection may have been
-		// (partly) sent: from here on we cannot know whether GitLab applied it.
-		st.maybeApplied.Store(!st.idempotent && st.gotConn.Load())
+		// (partly) sent: from here on we cannot know whether GitLab applied it
+		// — unless the server refused the TLS handshake, in which case its
+		// HTTP side never saw the request.
+		st.maybeApplied.Store(!st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err))
 		retry := false
 		switch {
 		case ctx.Err() != nil:
@@ -128,6 +132,9 @@ func permanentTransportError(err error) bool {
 		errors.As(err, &verify) || errors.As(err, &recordHeader) {
 		return true
 	}
+	if tlsRefusedByServer(err) {
+		return true
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		msg := ue.Err.Error()
@@ -136,6 +143,16 @@ func permanentTransportError(err error) bool {
 		}
 	}
 	return false
+}
+
+// tlsRefusedByServer reports a TLS alert from the server, such as
+// "remote error: tls: certificate required" or "bad certificate": the server
+// refused the handshake (with TLS 1.3 the client only learns it when it
+// reads the answer). crypto/tls reports it as a *net.OpError "remote error"
+// around an unexported alert type, hence the check of the message.
+func tlsRefusedByServer(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error" && strings.HasPrefix(op.Err.Error(), "tls: ")
 }
 
 // backoff is retryablehttp's Backoff: the server's wait for 429 (and 503
