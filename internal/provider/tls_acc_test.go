@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -77,7 +78,8 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 	resource.Test(t, urCase(t, m,
 		resource.TestStep{
 			Config:      tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
-			ExpectError: words("tls: certificate required"),
+			// A refused handshake is a plain failure, not "may have been applied".
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls: certificate required`),
 		},
 		resource.TestStep{
 			PreConfig: func() { m.Stats().Reset() },
