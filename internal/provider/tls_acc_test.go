@@ -77,7 +77,7 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 	withCert := m.ProviderBlockWithClientCert(t, m.Seed.Group.OwnerToken)
 	resource.Test(t, urCase(t, m,
 		resource.TestStep{
-			Config:      tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
+			Config: tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
 			// A refused handshake is a plain failure, not "may have been applied".
 			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls: certificate required`),
 		},
