@@ -2,7 +2,7 @@
 # `make bench`: the fleet benchmark (see tools/bench/main.go).
 #
 # Usage: tools/bench.sh <absolute path to terraform> [flags of tools/bench]
-#   flags: -n 10,100,500  -latency 20ms  -tls  -out BENCHMARKS-run.md  -gobench=false
+#   flags: -n 10,100,500  -latency 20ms  -tls  -repeat 2  -out BENCHMARKS-run.md  -gobench=false  -profile
 # With make, pass flags through BENCH_ARGS: make bench BENCH_ARGS="-tls -n 500"
 #
 # The work is done by a Go program: it builds the provider, runs the mock
