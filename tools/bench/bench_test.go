@@ -1,0 +1,137 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes(" 10,100 ,500")
+	if err != nil || len(got) != 3 || got[0] != 10 || got[1] != 100 || got[2] != 500 {
+		t.Fatalf("parseSizes = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "0", "10,x", "-5", "20000"} {
+		if _, err := parseSizes(bad); err == nil || !strings.Contains(err.Error(), "-n") {
+			t.Errorf("parseSizes(%q): want an error naming -n, got %v", bad, err)
+		}
+	}
+}
+
+func TestParseGoBench(t *testing.T) {
+	out := `goos: linux
+BenchmarkListRunnersPage/per_page=100&page=50-2         	   21322	     55123 ns/op	   57452 B/op	     286 allocs/op
+BenchmarkCreateRunner-2   	   80000	     14512 ns/op	   11294 B/op	     138 allocs/op
+PASS
+ok  	github.com/x/internal/mockcoordinator	5.1s`
+	res := parseGoBench(out)
+	if len(res) != 2 {
+		t.Fatalf("got %d results: %+v", len(res), res)
+	}
+	if r := res[0]; r.name != "BenchmarkListRunnersPage/per_page=100&page=50" || r.nsPerOp != 55123 || r.bytesPerOp != 57452 || r.allocsPerOp != 286 {
+		t.Fatalf("first result %+v", r)
+	}
+	if res[1].name != "BenchmarkCreateRunner" || res[1].nsPerOp != 14512 {
+		t.Fatalf("second result %+v", res[1])
+	}
+}
+
+func TestSocketsToPort(t *testing.T) {
+	table := `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:8CA0 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 20 4 30 10 -1
+   1: 0100007F:1F90 0100007F:8CA0 01 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 20 4 30 10 -1
+   2: 0100007F:8CA2 0100007F:1F90 06 00000000:00000000 03:00001000 00000000     0        0 0 3 0000000000000000
+   3: 0100007F:8CA4 0100007F:1F91 01 00000000:00000000 00:00000000 00000000     0        0 4244 1 0000000000000000 20 4 30 10 -1
+`
+	path := filepath.Join(t.TempDir(), "tcp")
+	if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// 0x1F90 = 8080: the client end (4242) only; the server end, a
+	// TIME_WAIT entry without inode and another port are not connections to it.
+	got := socketsToPort(path, 8080)
+	if len(got) != 1 || got[0] != 4242 {
+		t.Fatalf("socketsToPort = %v, want [4242]", got)
+	}
+}
+
+func TestMergeKeepsFastestWallAndWorstFigures(t *testing.T) {
+	a := &measurement{wall: 10 * time.Second, cpu: 20 * time.Second, conns: 10,
+		routes: map[string]int{"GET /runners/:id": 500}, procs: []procStats{{pid: 1, hwmKB: 50000, conns: 10}}}
+	b := &measurement{wall: 8 * time.Second, cpu: 18 * time.Second, conns: 12,
+		routes: map[string]int{"GET /runners/:id": 501}, procs: []procStats{{pid: 2, hwmKB: 70000, conns: 11}}}
+	m := merge([]*measurement{a, b})
+	if m.wall != 8*time.Second || m.cpu != 18*time.Second {
+		t.Errorf("wall/cpu %v/%v, want the fastest run's 8s/18s", m.wall, m.cpu)
+	}
+	if m.requests() != 501 || m.conns != 12 || m.peakRSSKB() != 70000 {
+		t.Errorf("requests %d conns %d peak %d: want the worst (501, 12, 70000)", m.requests(), m.conns, m.peakRSSKB())
+	}
+	if _, maxProc, _ := m.attributedConns(); maxProc != 11 {
+		t.Errorf("max connections per process %d, want 11", maxProc)
+	}
+}
+
+// judged evaluates the targets of a synthetic N=500 result.
+func judged(t *testing.T, mutate func(p, f map[string]*measurement)) []target {
+	t.Helper()
+	p, f := map[string]*measurement{}, map[string]*measurement{}
+	routes := map[string]map[string]int{
+		"create":   {"POST /user/runners": 500, "PUT /runners/:id": 500},
+		"refresh":  {"GET /runners/:id": 500},
+		"rotation": {"GET /runners/:id": 500, "POST /runners/:id/reset_authentication_token": 500},
+		"update":   {"GET /runners/:id": 500, "PUT /runners/:id": 500},
+		"destroy":  {"GET /runners/:id": 500, "DELETE /runners/:id": 500},
+	}
+	for _, ph := range phases() {
+		p[ph.name] = &measurement{wall: 11 * time.Second, routes: routes[ph.name], conns: 10,
+			procs: []procStats{{pid: 1, hwmKB: 70 * 1024, conns: 10}}}
+		f[ph.name] = &measurement{wall: 10 * time.Second}
+	}
+	mutate(p, f)
+	res := &results{o: &options{latency: 20 * time.Millisecond}, sizes: []*sizeResult{{n: 500, provider: p, floor: f}},
+		goBench: []goBenchResult{{name: "BenchmarkListRunnersPage/x", nsPerOp: 600e3}}}
+	return evaluateTargets(res)
+}
+
+func findTarget(t *testing.T, ts []target, prefix string) target {
+	t.Helper()
+	for _, tg := range ts {
+		if strings.HasPrefix(tg.name, prefix) {
+			return tg
+		}
+	}
+	t.Fatalf("no target %q in %+v", prefix, ts)
+	return target{}
+}
+
+func TestEvaluateTargets(t *testing.T) {
+	all := judged(t, func(p, f map[string]*measurement) {})
+	if len(all) != 13 {
+		t.Errorf("%d targets, want 13: %+v", len(all), all)
+	}
+	for _, tg := range all {
+		if !tg.met || !tg.judged {
+			t.Errorf("%+v: want met", tg)
+		}
+	}
+
+	miss := judged(t, func(p, f map[string]*measurement) {
+		p["destroy"].routes["DELETE /runners/:id"] = 1000 // a retried delete
+		p["refresh"].wall = 14 * time.Second              // 1.4× the 10 s floor
+		p["update"].procs[0].hwmKB = 90 * 1024
+		p["rotation"].conns = 14 // 4 connections the sampler did not see: 10 + 4 > 12
+	})
+	for _, prefix := range []string{"requests per runner, destroy", "wall time, refresh", "provider peak RSS", "connections per provider"} {
+		if tg := findTarget(t, miss, prefix); tg.met {
+			t.Errorf("%+v: want missed", tg)
+		}
+	}
+	for _, prefix := range []string{"requests per runner, create", "wall time, update", "mock: list page"} {
+		if tg := findTarget(t, miss, prefix); !tg.met {
+			t.Errorf("%+v: want met", tg)
+		}
+	}
+}
