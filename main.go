@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/processdefaults"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 )
 
@@ -18,6 +19,9 @@ var version = "dev"
 //go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-name gitlabrunner
 
 func main() {
+	// First: the SDK reads its log levels when Serve creates its loggers.
+	processdefaults.Apply()
+
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()

@@ -14,12 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/processdefaults"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 )
 
@@ -28,19 +28,8 @@ func main() {
 	if dir == "" {
 		log.Fatal("BENCH_PROFILE_DIR is not set: this binary is only for tools/bench -profile")
 	}
-	// As the real provider does (log_defaults.go): no SDK logs unless
-	// Terraform shows them.
-	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
-		for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GITLABRUNNER"} {
-			if os.Getenv(v) == "" {
-				_ = os.Setenv(v, "OFF")
-			}
-		}
-	}
-	// And its garbage collector setting (gc_defaults.go).
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(50)
-	}
+	// The same process settings as the real provider (main.go).
+	processdefaults.Apply()
 	name := func(kind string) string { return filepath.Join(dir, fmt.Sprintf("%s-%d.prof", kind, os.Getpid())) }
 	cpu, err := os.Create(name("cpu"))
 	if err != nil {

@@ -1,7 +1,9 @@
-package main
+package processdefaults
 
 import (
+	"os"
 	"reflect"
+	"runtime/debug"
 	"testing"
 )
 
@@ -28,5 +30,24 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 				t.Fatalf("environment %v, want %v", env, tc.want)
 			}
 		})
+	}
+}
+
+// Apply works on the real process environment, which the SDK reads later.
+func TestApplySetsTheProcessEnvironment(t *testing.T) {
+	for _, k := range append([]string{"TF_LOG", "TF_LOG_PROVIDER", "GOGC", "GOMEMLIMIT"}, quietLogEnv...) {
+		t.Setenv(k, "")
+	}
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+
+	Apply()
+	for _, k := range quietLogEnv {
+		if got := os.Getenv(k); got != "OFF" {
+			t.Errorf("%s = %q after Apply, want OFF", k, got)
+		}
+	}
+	if got := debug.SetGCPercent(100); got != defaultGCPercent {
+		t.Errorf("GC percent %d after Apply, want %d", got, defaultGCPercent)
 	}
 }

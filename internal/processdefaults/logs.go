@@ -1,6 +1,4 @@
-package main
-
-import "os"
+package processdefaults
 
 // SDK logs only when someone reads them.
 //
@@ -12,13 +10,14 @@ import "os"
 // So when Terraform shows no provider logs, the provider writes none; with
 // TF_LOG or TF_LOG_PROVIDER set (Terraform passes its environment to the
 // provider) nothing changes, and a level set explicitly for one logger wins.
+//
+// The SDK reads these variables when providerserver.Serve creates its
+// loggers, so they must be set before that.
 
 // quietLogEnv are the provider-side log level variables: the SDK
 // (terraform-plugin-go), its protocol subsystem, the framework, and this
 // provider's own tflog logger (TF_LOG_PROVIDER_<provider name>).
 var quietLogEnv = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GITLABRUNNER"}
-
-func init() { quietLogsUnlessRequested(os.Getenv, os.Setenv) }
 
 func quietLogsUnlessRequested(getenv func(string) string, setenv func(string, string) error) {
 	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {

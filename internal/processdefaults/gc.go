@@ -1,9 +1,4 @@
-package main
-
-import (
-	"os"
-	"runtime/debug"
-)
+package processdefaults
 
 // A tighter garbage collector than Go's default, unless the user tunes it.
 //
@@ -16,8 +11,6 @@ import (
 // the provider, which is a small part of a Terraform run. GOGC or GOMEMLIMIT
 // in the environment (Terraform passes its own to the provider) wins.
 const defaultGCPercent = 50
-
-func init() { tuneGC(os.Getenv, debug.SetGCPercent) }
 
 func tuneGC(getenv func(string) string, setGCPercent func(int) int) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
