@@ -102,10 +102,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, usageHeader)
+			// Best effort: help goes to stderr and there is nowhere to
+			// report a failed write of it.
+			_, _ = fmt.Fprint(stderr, usageHeader)
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			fmt.Fprint(stderr, faultHelp)
+			_, _ = fmt.Fprint(stderr, faultHelp)
 		}
 		return nil, err
 	}

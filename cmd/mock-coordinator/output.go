@@ -51,9 +51,15 @@ func writeJSONInfo(w io.Writer, info startupInfo) error {
 }
 
 // writeSummary prints a human-readable summary. Tokens are included on
-// purpose: this is a local test server.
-func writeSummary(w io.Writer, info startupInfo, cfg *config) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+// purpose: this is a local test server. It returns the first write error
+// (like writeJSONInfo); the remaining lines are skipped after one.
+func writeSummary(w io.Writer, info startupInfo, cfg *config) error {
+	var werr error
+	p := func(format string, args ...any) {
+		if werr == nil {
+			_, werr = fmt.Fprintf(w, format+"\n", args...)
+		}
+	}
 	p("mock-coordinator (GitLab %s) listening on %s", info.GitLabVersion, info.BaseURL)
 	p("  API:        %s", info.APIURL)
 	if info.CAFile != "" {
@@ -90,4 +96,5 @@ func writeSummary(w io.Writer, info startupInfo, cfg *config) {
 	p("  non-admin token (no memberships):  %s", info.NonAdminToken)
 	p("")
 	p("Press Ctrl-C to stop.")
+	return werr
 }

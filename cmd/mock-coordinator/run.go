@@ -27,7 +27,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: %v (see --help)\n", err)
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator: %v (see --help)\n", err)
 		return exitUsage
 	}
 
@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv, err := mockcoordinator.NewServer(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
 		return exitError
 	}
 	if cfg.faultSeedSet {
@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv.Faults().Add(f)
 	}
 	if err := srv.Start(cfg.listen); err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: flag --listen: %s\n", strings.TrimPrefix(err.Error(), "mock coordinator: "))
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator: flag --listen: %s\n", strings.TrimPrefix(err.Error(), "mock coordinator: "))
 		_ = srv.Close()
 		return exitError
 	}
@@ -65,22 +65,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if cfg.printJSON {
 			err = writeJSONInfo(stdout, info)
 		} else {
-			writeSummary(stdout, info, cfg)
+			err = writeSummary(stdout, info, cfg)
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
 		_ = srv.Close()
 		return exitError
 	}
 
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
-		fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator: %v\n", err)
 		return exitError
 	}
 	if !cfg.quiet {
-		fmt.Fprintln(stderr, "mock-coordinator: stopped")
+		_, _ = fmt.Fprintln(stderr, "mock-coordinator: stopped")
 	}
 	return exitOK
 }

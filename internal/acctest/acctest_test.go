@@ -92,7 +92,7 @@ func TestVerifyStatusAndRunners(t *testing.T) {
 func TestCheckDestroy(t *testing.T) {
 	m := StartMock(t)
 	id, _ := createRunner(t, m)
-	st := terraform.NewState()
+	st := newState()
 	st.RootModule().Resources["gitlabrunner_user_runner.a"] = &terraform.ResourceState{
 		Type: "gitlabrunner_user_runner", Primary: &terraform.InstanceState{ID: strconv.FormatInt(id, 10)},
 	}

@@ -10,10 +10,20 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 )
 
+// newState builds an empty state with its root module, as the testing
+// framework hands one to check functions (terraform.NewState is deprecated
+// for use outside its module).
+func newState() *terraform.State {
+	return &terraform.State{Modules: []*terraform.ModuleState{{
+		Path:      []string{"root"},
+		Resources: map[string]*terraform.ResourceState{},
+	}}}
+}
+
 // stateWith builds a state holding the given runner instances of
 // gitlabrunner_user_runner in the root module.
 func stateWith(runners map[string]*terraform.InstanceState) *terraform.State {
-	s := terraform.NewState()
+	s := newState()
 	for name, is := range runners {
 		s.RootModule().Resources["gitlabrunner_user_runner."+name] = &terraform.ResourceState{
 			Type: "gitlabrunner_user_runner", Primary: is,

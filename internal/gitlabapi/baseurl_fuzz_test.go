@@ -85,7 +85,9 @@ func FuzzMaskHidesSecrets(f *testing.F) {
 // tokenAlphabet reports whether s uses only the characters of GitLab tokens.
 func tokenAlphabet(s string) bool {
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.", r)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("-_.", r):
+		default:
 			return false
 		}
 	}

@@ -145,7 +145,7 @@ func NewClient(cfg Config) (*Client, error) {
 		retries = 0
 	}
 
-	httpClient, err := newHTTPClient(cfg, base, headers)
+	httpClient, err := newHTTPClient(cfg, headers)
 	if err != nil {
 		return nil, err
 	}

@@ -26,12 +26,13 @@ var timeLayouts = []string{
 func (f *flexTime) UnmarshalJSON(b []byte) error {
 	f.t = nil
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+	if len(b) == 0 || b[0] != '"' {
+		// null, or a number or object where a time belongs: unknown
 		return nil
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil // a number or object where a time belongs: unknown
+		return err // unreachable: the decoder hands over only valid JSON
 	}
 	f.t = parseTime(s)
 	return nil

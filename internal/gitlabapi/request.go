@@ -213,7 +213,9 @@ func (e *maskedError) Error() string { return e.msg }
 func (e *maskedError) Unwrap() error { return e.err }
 
 func readAll(body io.ReadCloser) ([]byte, error) {
-	defer body.Close()
+	// The body has been read (or failed); a Close error changes nothing
+	// for the caller.
+	defer func() { _ = body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(body, maxBodyBytes))
 	if err != nil {
 		return b, err

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 
@@ -20,7 +19,7 @@ const maxRedirects = 10
 // Terraform's 10 parallel operations (cleanhttp sizes it by GOMAXPROCS, which
 // is 3 on a 2-core runner and would make most requests open a new
 // connection), TLS settings from cfg and a credential-safe redirect policy.
-func newHTTPClient(cfg Config, base *url.URL, extra http.Header) (*http.Client, error) {
+func newHTTPClient(cfg Config, extra http.Header) (*http.Client, error) {
 	tr := cleanhttp.DefaultPooledTransport()
 	perHost := cfg.MaxConnsPerHost
 	if perHost <= 0 {

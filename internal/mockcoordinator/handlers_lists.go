@@ -182,7 +182,7 @@ func (c *reqCtx) listGroupRunners() {
 	defer st.mu.RUnlock()
 	// authorize! runs in a before block: ahead of parameter validation.
 	g := st.findGroupLocked(c.pathID)
-	if g == nil || !(c.user.Admin || st.groupRole(c.user.ID, g.ID) > 0) {
+	if g == nil || !c.user.Admin && st.groupRole(c.user.ID, g.ID) <= 0 {
 		c.notFound("Group")
 		return
 	}
@@ -212,7 +212,7 @@ func (c *reqCtx) listProjectRunners() {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	p := st.findProjectLocked(c.pathID)
-	if p == nil || !(c.user.Admin || st.projectRole(c.user.ID, p.ID) > 0) {
+	if p == nil || !c.user.Admin && st.projectRole(c.user.ID, p.ID) <= 0 {
 		c.notFound("Project")
 		return
 	}

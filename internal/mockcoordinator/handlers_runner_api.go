@@ -201,8 +201,8 @@ func (c *reqCtx) registerLegacyRunner() {
 	}
 	var r *RunnerRecord
 	allowed := false
-	switch {
-	case tok == st.settings.RegistrationToken:
+	switch tok {
+	case st.settings.RegistrationToken:
 		r = newRunnerDefaults(RunnerTypeInstance)
 		allowed = st.registrationAllowedForInstance()
 	default:

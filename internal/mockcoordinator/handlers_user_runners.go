@@ -56,7 +56,7 @@ func (c *reqCtx) createUserRunner() {
 			c.badRequest("Missing/invalid group")
 			return
 		}
-		if !u.Admin && !(containsString(st.settings.ValidRunnerRegistrars, "group") && st.groupRole(u.ID, g.ID) >= Owner) {
+		if !u.Admin && (!containsString(st.settings.ValidRunnerRegistrars, "group") || st.groupRole(u.ID, g.ID) < Owner) {
 			c.forbidden("Insufficient permissions")
 			return
 		}
@@ -67,7 +67,7 @@ func (c *reqCtx) createUserRunner() {
 			c.badRequest("Missing/invalid project")
 			return
 		}
-		if !u.Admin && !(containsString(st.settings.ValidRunnerRegistrars, "project") && st.projectRole(u.ID, p.ID) >= Maintainer) {
+		if !u.Admin && (!containsString(st.settings.ValidRunnerRegistrars, "project") || st.projectRole(u.ID, p.ID) < Maintainer) {
 			c.forbidden("Insufficient permissions")
 			return
 		}

@@ -41,17 +41,17 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	tmpName := tmp.Name()
 	cleanup := func() { _ = os.Remove(tmpName) }
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // err is what matters: the temp file is removed
 		cleanup()
 		return err
 	}
 	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // err is what matters: the temp file is removed
 		cleanup()
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // err is what matters: the temp file is removed
 		cleanup()
 		return err
 	}
@@ -64,8 +64,8 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: not every filesystem supports it
-		d.Close()
+		_ = d.Sync()  // best effort: not every filesystem supports it
+		_ = d.Close() // read-only directory handle
 	}
 	return nil
 }

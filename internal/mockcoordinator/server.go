@@ -135,11 +135,11 @@ func (s *Server) Start(addr string) error {
 		// TLS handshake failures of deliberately untrusting clients are noise.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := defaultTransportClone()
 	if s.opts.TLS {
 		cfg, err := s.setupTLS()
 		if err != nil {
-			ln.Close()
+			_ = ln.Close() // nothing served on it yet; err is what matters
 			return err
 		}
 		srv.TLSConfig = cfg
@@ -294,4 +294,14 @@ func (s *Server) Close() error {
 // logf reports background errors on the log writer (stderr without one).
 func (s *Server) logf(format string, args ...any) {
 	s.stats.printf(format, args...)
+}
+
+// defaultTransportClone returns a copy of http.DefaultTransport's settings, or
+// a zero Transport should something have replaced DefaultTransport with
+// another RoundTripper.
+func defaultTransportClone() *http.Transport {
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		return dt.Clone()
+	}
+	return &http.Transport{}
 }

@@ -117,7 +117,8 @@ func srvSleep(ctx context.Context, d time.Duration) bool {
 func writeFaultError(w http.ResponseWriter, status int) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	fmt.Fprintf(w, `{"message":%q}`, fmt.Sprintf("%d %s", status, http.StatusText(status)))
+	// A failed write means the client is gone; there is no one to tell.
+	_, _ = fmt.Fprintf(w, `{"message":%q}`, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 }
 
 // Rate-limit header values modelled on GitLab's authenticated API throttle.
@@ -148,7 +149,8 @@ func writeFaultRateLimited(w http.ResponseWriter, status int, retryAfter time.Du
 	h.Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	h.Set("RateLimit-ResetTime", reset.UTC().Format(http.TimeFormat))
 	w.WriteHeader(status)
-	fmt.Fprintf(w, `{"message":%q}`, fmt.Sprintf("%d %s", status, http.StatusText(status)))
+	// A failed write means the client is gone; there is no one to tell.
+	_, _ = fmt.Fprintf(w, `{"message":%q}`, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 }
 
 // dropConnection closes the client's connection without an answer. The TCP

@@ -114,7 +114,8 @@ func (s *Stats) printf(format string, args ...any) {
 	if w == nil {
 		w = os.Stderr
 	}
-	fmt.Fprintf(w, format+"\n", args...)
+	// Best effort, like the request lines: logging never fails the server.
+	_, _ = fmt.Fprintf(w, format+"\n", args...)
 }
 
 func (s *Stats) connAccepted() { s.conns.Add(1) }
@@ -130,6 +131,7 @@ func (s *Stats) record(e LogEntry) {
 	}
 	s.log = append(s.log, e)
 	if s.out != nil {
-		fmt.Fprintln(s.out, e.String())
+		// Best effort: the request log must never fail a request.
+		_, _ = fmt.Fprintln(s.out, e.String())
 	}
 }

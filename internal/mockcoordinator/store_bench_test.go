@@ -10,7 +10,7 @@ import (
 )
 
 // fillRunners creates n runners directly (a third of each type).
-func fillRunners(b testing.TB, e *testEnv, n int) {
+func fillRunners(e *testEnv, n int) {
 	e.st.mu.Lock()
 	defer e.st.mu.Unlock()
 	for i := 0; i < n; i++ {
@@ -31,7 +31,7 @@ func fillRunners(b testing.TB, e *testEnv, n int) {
 // BenchmarkListRunnersPage: one page of 100 from 10,000 runners.
 func BenchmarkListRunnersPage(b *testing.B) {
 	e := newTestEnv(b, "")
-	fillRunners(b, e, 10000)
+	fillRunners(e, 10000)
 	for _, q := range []string{"?per_page=100&page=50", "?per_page=100&page=3&tag_list=docker,t3", "?per_page=100&status=never_contacted&page=7"} {
 		b.Run(strings.TrimPrefix(q, "?"), func(b *testing.B) {
 			req := httptest.NewRequest("GET", "/api/v4/runners/all"+q, nil)
@@ -72,12 +72,12 @@ func TestListPageFastWith10000Runners(t *testing.T) {
 		t.Skip("short")
 	}
 	e := newTestEnv(t, "")
-	fillRunners(t, e, 10000)
+	fillRunners(e, 10000)
 	rec := e.call("GET", "/runners/all?per_page=100&page=100", e.seed.AdminToken, nil)
 	if rec.Header().Get("X-Total") != "10000" || rec.Header().Get("X-Next-Page") != "" || len(decodeList(t, rec)) != 100 {
 		t.Fatalf("last page: %v", rec.Header())
 	}
-	var best time.Duration = time.Hour
+	best := time.Hour
 	for i := 0; i < 5; i++ {
 		start := time.Now()
 		e.call("GET", "/runners/all?per_page=100&page=42&tag_list=docker", e.seed.AdminToken, nil)
@@ -89,7 +89,7 @@ func TestListPageFastWith10000Runners(t *testing.T) {
 		t.Fatalf("list page took %v", best)
 	}
 	// above 10,000 GitLab omits x-total, x-total-pages and rel="last"
-	fillRunners(t, e, 1)
+	fillRunners(e, 1)
 	rec = e.call("GET", "/runners/all?per_page=100", e.seed.AdminToken, nil)
 	if _, has := rec.Header()["X-Total"]; has || strings.Contains(rec.Header().Get("Link"), `rel="last"`) || rec.Header().Get("X-Next-Page") != "2" {
 		t.Fatalf("headers above 10,000: %v", rec.Header())

@@ -11,9 +11,9 @@ const urlSafeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 // crypto/rand: the mock's tokens are secrets like the real ones.
 func randomString(n int, alphabet string) string {
 	b := make([]byte, n)
-	max := big.NewInt(int64(len(alphabet)))
+	limit := big.NewInt(int64(len(alphabet)))
 	for i := range b {
-		v, err := rand.Int(rand.Reader, max)
+		v, err := rand.Int(rand.Reader, limit)
 		if err != nil {
 			panic("mockcoordinator: crypto/rand failed: " + err.Error())
 		}
@@ -22,17 +22,22 @@ func randomString(n int, alphabet string) string {
 	return string(b)
 }
 
-func randomURLSafe(n int) string { return randomString(n, urlSafeAlphabet) }
+// tokenRandomLen is the length of the random part of every token the mock
+// mints (GitLab's are 20 characters too).
+const tokenRandomLen = 20
+
+// randomURLSafe returns the random part of a token.
+func randomURLSafe() string { return randomString(tokenRandomLen, urlSafeAlphabet) }
 
 // personalAccessToken mints a "glpat-" token.
-func personalAccessToken() string { return "glpat-" + randomURLSafe(20) }
+func personalAccessToken() string { return "glpat-" + randomURLSafe() }
 
 // groupRegistrationToken mints a group or project registration token
 // (GitLab prefixes them with GR1348941).
-func groupRegistrationToken() string { return "GR1348941" + randomURLSafe(20) }
+func groupRegistrationToken() string { return "GR1348941" + randomURLSafe() }
 
 // instanceRegistrationToken mints the instance registration token (no prefix).
-func instanceRegistrationToken() string { return randomURLSafe(20) }
+func instanceRegistrationToken() string { return randomURLSafe() }
 
 // partitionPrefix is the token partition part GitLab 17.5+ embeds per runner type.
 func partitionPrefix(runnerType string) string {
@@ -50,9 +55,9 @@ func partitionPrefix(runnerType string) string {
 // POST /user/runners (or the UI) as the emulated version would.
 func authenticationToken(v Version, runnerType string) string {
 	if v.AtLeast(17, 5) {
-		return "glrt-" + partitionPrefix(runnerType) + randomURLSafe(20)
+		return "glrt-" + partitionPrefix(runnerType) + randomURLSafe()
 	}
-	return "glrt-" + randomURLSafe(20)
+	return "glrt-" + randomURLSafe()
 }
 
 // legacyRunnerToken mints the token of a runner registered with a
@@ -61,10 +66,10 @@ func authenticationToken(v Version, runnerType string) string {
 func legacyRunnerToken(v Version, runnerType string) string {
 	switch {
 	case v.AtLeast(17, 9):
-		return "glrtr-" + partitionPrefix(runnerType) + randomURLSafe(20)
+		return "glrtr-" + partitionPrefix(runnerType) + randomURLSafe()
 	case v.AtLeast(17, 5):
-		return partitionPrefix(runnerType) + randomURLSafe(20)
+		return partitionPrefix(runnerType) + randomURLSafe()
 	default:
-		return randomURLSafe(20)
+		return randomURLSafe()
 	}
 }
