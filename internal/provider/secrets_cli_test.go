@@ -43,9 +43,12 @@ func buildPlugin(t *testing.T) string {
 			pluginErr = err
 			return
 		}
-		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goBin); err != nil {
-			goBin = "go"
+		// `go test` puts its own GOROOT/bin first on the test's PATH, so
+		// this is the toolchain running the test.
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			pluginErr = fmt.Errorf("go build of the provider: %w", err)
+			return
 		}
 		cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "terraform-provider-gitlabrunner"), ".")
 		cmd.Dir = root

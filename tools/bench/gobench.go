@@ -23,12 +23,16 @@ type goBenchResult struct {
 
 // runGoBench runs the mock coordinator's Go benchmarks (list page of 100 from
 // 10,000 runners; create) and parses their results.
-func runGoBench(ctx context.Context, root, logPath string) ([]goBenchResult, error) {
+func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, err error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close()
+	defer func() {
+		if cerr := logFile.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("%s: %w", rel(logPath), cerr)
+		}
+	}()
 	var out strings.Builder
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/mockcoordinator")
 	cmd.Dir = root

@@ -107,7 +107,7 @@ func run(ctx context.Context, o *options, sizes string) error {
 		return err
 	}
 	if fi, err := os.Stat(o.tfPath); err != nil || fi.IsDir() {
-		return fmt.Errorf("Terraform binary %s not found: run `make tools` first", o.tfPath)
+		return fmt.Errorf("no Terraform binary at %s: run `make tools` first", o.tfPath)
 	}
 	if o.root, err = os.Getwd(); err != nil {
 		return err

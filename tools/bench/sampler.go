@@ -205,7 +205,7 @@ func socketsToPort(table string, port int) []uint64 {
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	var out []uint64
 	sc := bufio.NewScanner(f)
 	sc.Scan() // header

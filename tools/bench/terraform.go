@@ -52,8 +52,14 @@ func runTerraform(ctx context.Context, bin, dir string, env []string, logPath st
 	if err != nil {
 		return "", 0, err
 	}
-	defer logFile.Close()
-	fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " "))
+	defer func() {
+		if cerr := logFile.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("%s: %w", rel(logPath), cerr)
+		}
+	}()
+	if _, err := fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " ")); err != nil {
+		return "", 0, err
+	}
 
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, append([]string{"-chdir=" + dir}, args...)...)
