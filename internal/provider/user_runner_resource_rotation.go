@@ -12,21 +12,40 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// rotationView holds the four attributes ModifyPlan looks at, of the plan or
+// of the state. ModifyPlan runs for every resource in every plan, so it reads
+// these one by one instead of the whole model (which the framework fills by
+// reflection, field by field).
+type rotationView struct {
+	Token              types.String
+	TokenExpiresAt     types.String
+	RotationTriggers   types.Map
+	RotateBeforeExpiry types.String
+}
+
 func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Creates mint a token anyway; destroys need nothing.
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state userRunnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	var plan, state rotationView
+	d := &resp.Diagnostics
+	getAttr(ctx, d, req.Plan, "rotation_triggers", &plan.RotationTriggers)
+	getAttr(ctx, d, req.Plan, "rotate_before_expiry", &plan.RotateBeforeExpiry)
+	getAttr(ctx, d, req.Plan, "token", &plan.Token)
+	getAttr(ctx, d, req.Plan, "token_expires_at", &plan.TokenExpiresAt)
+	getAttr(ctx, d, req.State, "rotation_triggers", &state.RotationTriggers)
+	getAttr(ctx, d, req.State, "token", &state.Token)
+	getAttr(ctx, d, req.State, "token_expires_at", &state.TokenExpiresAt)
+	if d.HasError() {
 		return
 	}
 
@@ -38,15 +57,44 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 	token, expiresAt := state.Token, state.TokenExpiresAt
 	if rotate {
-		tflog.Info(ctx, "the plan rotates the runner's token", map[string]any{"runner_id": state.ID.ValueString(), "reason": reason})
+		var id types.String
+		getAttr(ctx, d, req.State, "id", &id)
+		tflog.Info(ctx, "the plan rotates the runner's token", map[string]any{"runner_id": id.ValueString(), "reason": reason})
 		token, expiresAt = types.StringUnknown(), types.StringUnknown()
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token"), token)...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), expiresAt)...)
+	// Each SetAttribute rebuilds the whole planned object: only when needed.
+	if !plan.Token.Equal(token) {
+		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token"), token)...)
+	}
+	if !plan.TokenExpiresAt.Equal(expiresAt) {
+		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), expiresAt)...)
+	}
+}
+
+// attrGetter is tfsdk.Plan or tfsdk.State.
+type attrGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
+}
+
+// getAttr reads one top-level attribute into a types.String or types.Map.
+// The *attr.Value target is the framework's fast path (no reflection).
+func getAttr[T attr.Value](ctx context.Context, d *diag.Diagnostics, from attrGetter, name string, target *T) {
+	var v attr.Value
+	d.Append(from.GetAttribute(ctx, path.Root(name), &v)...)
+	if d.HasError() {
+		return
+	}
+	t, ok := v.(T)
+	if !ok {
+		d.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider.", name, v, *target))
+		return
+	}
+	*target = t
 }
 
 // rotationNeeded is ModifyPlan's decision, with the reason for the log.
-func rotationNeeded(state, plan *userRunnerModel, now time.Time) (bool, string) {
+func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
 	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		if state.Token.IsNull() {
 			return true, "rotation_triggers changed and the state has no token (imported runner)"

@@ -53,8 +53,8 @@ func TestTriggersChanged(t *testing.T) {
 func TestRotationNeeded(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	expiring := func(in time.Duration) types.String { return types.StringValue(now.Add(in).Format(time.RFC3339)) }
-	base := func() userRunnerModel {
-		return userRunnerModel{
+	base := func() rotationView {
+		return rotationView{
 			Token:              types.StringValue("glrt-x"),
 			TokenExpiresAt:     types.StringNull(),
 			RotationTriggers:   triggers("v", "1"),
@@ -63,36 +63,36 @@ func TestRotationNeeded(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		mutate func(state, plan *userRunnerModel)
+		mutate func(state, plan *rotationView)
 		want   bool
 		reason string
 	}{
-		{"nothing", func(s, p *userRunnerModel) {}, false, ""},
-		{"trigger changed", func(s, p *userRunnerModel) { p.RotationTriggers = triggers("v", "2") }, true, "rotation_triggers changed"},
-		{"imported then trigger", func(s, p *userRunnerModel) {
+		{"nothing", func(s, p *rotationView) {}, false, ""},
+		{"trigger changed", func(s, p *rotationView) { p.RotationTriggers = triggers("v", "2") }, true, "rotation_triggers changed"},
+		{"imported then trigger", func(s, p *rotationView) {
 			s.Token, s.RotationTriggers = types.StringNull(), types.MapNull(types.StringType)
 		}, true, "imported"},
-		{"imported without trigger", func(s, p *userRunnerModel) {
+		{"imported without trigger", func(s, p *rotationView) {
 			s.Token, s.RotationTriggers, p.RotationTriggers = types.StringNull(), types.MapNull(types.StringType), types.MapNull(types.StringType)
 		}, false, ""},
-		{"inside window", func(s, p *userRunnerModel) {
+		{"inside window", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(100*time.Hour), types.StringValue("168h")
 		}, true, "within rotate_before_expiry"},
-		{"exactly at window", func(s, p *userRunnerModel) {
+		{"exactly at window", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(168*time.Hour), types.StringValue("168h")
 		}, true, "within"},
-		{"already expired", func(s, p *userRunnerModel) {
+		{"already expired", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(-time.Hour), types.StringValue("168h")
 		}, true, "within"},
-		{"outside window", func(s, p *userRunnerModel) {
+		{"outside window", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(169*time.Hour), types.StringValue("168h")
 		}, false, ""},
-		{"no expiry", func(s, p *userRunnerModel) { p.RotateBeforeExpiry = types.StringValue("168h") }, false, ""},
-		{"expiring but no window", func(s, p *userRunnerModel) { s.TokenExpiresAt = expiring(time.Minute) }, false, ""},
-		{"window unknown", func(s, p *userRunnerModel) {
+		{"no expiry", func(s, p *rotationView) { p.RotateBeforeExpiry = types.StringValue("168h") }, false, ""},
+		{"expiring but no window", func(s, p *rotationView) { s.TokenExpiresAt = expiring(time.Minute) }, false, ""},
+		{"window unknown", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(time.Minute), types.StringUnknown()
 		}, false, ""},
-		{"invalid window ignored", func(s, p *userRunnerModel) {
+		{"invalid window ignored", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(time.Minute), types.StringValue("soon")
 		}, false, ""},
 	}
