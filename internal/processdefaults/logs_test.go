@@ -38,8 +38,8 @@ func TestApplySetsTheProcessEnvironment(t *testing.T) {
 	for _, k := range append([]string{"TF_LOG", "TF_LOG_PROVIDER", "GOGC", "GOMEMLIMIT"}, quietLogEnv...) {
 		t.Setenv(k, "")
 	}
-	old := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(old)
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
 
 	Apply()
 	for _, k := range quietLogEnv {
@@ -47,7 +47,7 @@ func TestApplySetsTheProcessEnvironment(t *testing.T) {
 			t.Errorf("%s = %q after Apply, want OFF", k, got)
 		}
 	}
-	if got := debug.SetGCPercent(100); got != defaultGCPercent {
-		t.Errorf("GC percent %d after Apply, want %d", got, defaultGCPercent)
+	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
+		t.Errorf("memory limit %d after Apply, want %d", got, defaultMemoryLimit)
 	}
 }
