@@ -32,38 +32,56 @@ func (st *Store) canReadRunner(u *userRecord, r *RunnerRecord) bool {
 	return r.RunnerType == RunnerTypeGroup && st.groupRole(u.ID, r.GroupID) >= Maintainer
 }
 
-// getRunner is GET /runners/:id.
-func (c *reqCtx) getRunner() {
-	if !c.authenticate(scopesRunnerRead...) {
-		return
+// authRunnerID authenticates with one of scopes and parses :id; on failure
+// the error has been answered.
+func (c *reqCtx) authRunnerID(scopes []string) (int64, bool) {
+	if !c.authenticate(scopes...) {
+		return 0, false
 	}
-	id, ok := c.runnerID()
-	if !ok {
-		return
-	}
+	return c.runnerID()
+}
+
+// withRunner locks the store (exclusively when write), looks up runner id and
+// runs fn with the lock still held. A missing runner answers 404 "Runner";
+// when allowed is not nil and says no, 403 "No access granted". A nil allowed
+// leaves the permission checks to fn.
+func (c *reqCtx) withRunner(id int64, write bool, allowed func(*Store, *userRecord, *RunnerRecord) bool, fn func(st *Store, r *RunnerRecord)) {
 	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
+	if write {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+	} else {
+		st.mu.RLock()
+		defer st.mu.RUnlock()
+	}
 	r := st.runners[id]
 	if r == nil {
 		c.notFound("Runner")
 		return
 	}
-	if !st.canReadRunner(c.user, r) {
+	if allowed != nil && !allowed(st, c.user, r) {
 		c.forbidden("No access granted")
 		return
 	}
-	c.json(http.StatusOK, st.renderRunnerDetails(r, c.now, c.baseURL()))
+	fn(st, r)
+}
+
+// getRunner is GET /runners/:id.
+func (c *reqCtx) getRunner() {
+	id, ok := c.authRunnerID(scopesRunnerRead)
+	if !ok {
+		return
+	}
+	c.withRunner(id, false, (*Store).canReadRunner, func(st *Store, r *RunnerRecord) {
+		c.json(http.StatusOK, st.renderRunnerDetails(r, c.now, c.baseURL()))
+	})
 }
 
 var updateParamNames = "description, active, paused, tag_list, run_untagged, locked, access_level, maximum_timeout, maintenance_note"
 
 // updateRunner is PUT /runners/:id.
 func (c *reqCtx) updateRunner() {
-	if !c.authenticate(scopesRunnerWrite...) {
-		return
-	}
-	id, ok := c.runnerID()
+	id, ok := c.authRunnerID(scopesRunnerWrite)
 	if !ok || !c.parseParams() {
 		return
 	}
@@ -83,109 +101,65 @@ func (c *reqCtx) updateRunner() {
 		c.grapeError(v.errs)
 		return
 	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runners[id]
-	if r == nil {
-		c.notFound("Runner")
-		return
-	}
-	if !st.canManageRunner(c.user, r) {
-		c.forbidden("No access granted")
-		return
-	}
-	updated := r.clone()
-	attrs.apply(&updated)
-	if errs := validateRunnerModel(&updated); errs != nil {
-		c.modelError(errs)
-		return
-	}
-	*r = updated // same id, type, token and projects: indices stay valid
-	c.json(http.StatusOK, st.renderRunnerDetails(r, c.now, c.baseURL()))
+	c.withRunner(id, true, (*Store).canManageRunner, func(st *Store, r *RunnerRecord) {
+		updated := r.clone()
+		attrs.apply(&updated)
+		if errs := validateRunnerModel(&updated); errs != nil {
+			c.modelError(errs)
+			return
+		}
+		*r = updated // same id, type, token and projects: indices stay valid
+		c.json(http.StatusOK, st.renderRunnerDetails(r, c.now, c.baseURL()))
+	})
 }
 
-// deleteRunner is DELETE /runners/:id.
+// deleteRunner is DELETE /runners/:id. Administrators may delete any runner;
+// others not one shared by several projects (checked before their rights).
 func (c *reqCtx) deleteRunner() {
-	if !c.authenticate(scopesRunnerWrite...) {
-		return
-	}
-	id, ok := c.runnerID()
+	id, ok := c.authRunnerID(scopesRunnerWrite)
 	if !ok {
 		return
 	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runners[id]
-	if r == nil {
-		c.notFound("Runner")
-		return
-	}
-	if !c.user.Admin {
-		if len(r.ProjectIDs) > 1 {
-			c.forbidden("Runner associated with more than one project")
-			return
+	c.withRunner(id, true, nil, func(st *Store, r *RunnerRecord) {
+		if !c.user.Admin {
+			if len(r.ProjectIDs) > 1 {
+				c.forbidden("Runner associated with more than one project")
+				return
+			}
+			if !st.canManageRunner(c.user, r) {
+				c.forbidden("No access granted")
+				return
+			}
 		}
-		if !st.canManageRunner(c.user, r) {
-			c.forbidden("No access granted")
-			return
-		}
-	}
-	st.deleteRunnerLocked(id)
-	c.noContent()
+		st.deleteRunnerLocked(id)
+		c.noContent()
+	})
 }
 
 // resetRunnerToken is POST /runners/:id/reset_authentication_token (by a user;
 // works even when the current token has expired).
 func (c *reqCtx) resetRunnerToken() {
-	if !c.authenticate(scopesRunnerWrite...) {
-		return
-	}
-	id, ok := c.runnerID()
+	id, ok := c.authRunnerID(scopesRunnerWrite)
 	if !ok {
 		return
 	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runners[id]
-	if r == nil {
-		c.notFound("Runner")
-		return
-	}
-	if !st.canManageRunner(c.user, r) {
-		c.forbidden("No access granted")
-		return
-	}
-	st.rotateTokenLocked(r, c.now)
-	c.json(http.StatusCreated, resetTokenJSON{Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)})
+	c.withRunner(id, true, (*Store).canManageRunner, func(st *Store, r *RunnerRecord) {
+		st.rotateTokenLocked(r, c.now)
+		c.json(http.StatusCreated, resetTokenJSON{Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)})
+	})
 }
 
 // listManagers is GET /runners/:id/managers (not paginated).
 func (c *reqCtx) listManagers() {
-	if !c.authenticate(scopesRunnerRead...) {
-		return
-	}
-	id, ok := c.runnerID()
+	id, ok := c.authRunnerID(scopesRunnerRead)
 	if !ok {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	r := st.runners[id]
-	if r == nil {
-		c.notFound("Runner")
-		return
-	}
-	if !st.canReadRunner(c.user, r) {
-		c.forbidden("No access granted")
-		return
-	}
-	out := make([]managerJSON, 0, len(r.Managers))
-	for i := range r.Managers {
-		out = append(out, renderManager(&r.Managers[i], c.now))
-	}
-	c.json(http.StatusOK, out)
+	c.withRunner(id, false, (*Store).canReadRunner, func(_ *Store, r *RunnerRecord) {
+		out := make([]managerJSON, 0, len(r.Managers))
+		for i := range r.Managers {
+			out = append(out, renderManager(&r.Managers[i], c.now))
+		}
+		c.json(http.StatusOK, out)
+	})
 }
