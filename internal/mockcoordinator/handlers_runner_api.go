@@ -36,15 +36,31 @@ func (p *params) info() *runnerInfo {
 		Platform: get("platform"), Architecture: get("architecture")}
 }
 
-// verifyRunner is POST /runners/verify: 200 {id, token, token_expires_at};
-// records the contact and creates or refreshes the manager for system_id.
-func (c *reqCtx) verifyRunner() {
+// systemIDParam says whether an endpoint reads the system_id parameter.
+type systemIDParam int
+
+const (
+	noSystemID       systemIDParam = iota // not read (not validated either)
+	optionalSystemID                      // read when given
+	requiredSystemID                      // "system_id is missing" without it
+)
+
+// withRunnerToken parses the parameters, validates the token (and system_id
+// as sys says) with Grape's 400 on errors, then locks the store and runs fn
+// with the runner owning the token; an invalid or expired token answers 403.
+func (c *reqCtx) withRunnerToken(sys systemIDParam, fn func(st *Store, r *RunnerRecord, systemID string)) {
 	if !c.parseParams() {
 		return
 	}
 	v := &validator{p: c.p}
 	tok := c.runnerTokenParam(v)
-	systemID, _ := v.str("system_id")
+	var systemID string
+	if sys != noSystemID {
+		systemID, _ = v.str("system_id")
+		if sys == requiredSystemID && systemID == "" {
+			v.fail("system_id is missing")
+		}
+	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
@@ -57,114 +73,57 @@ func (c *reqCtx) verifyRunner() {
 		c.forbidden("")
 		return
 	}
-	st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
-	c.json(http.StatusOK, renderToken(r))
+	fn(st, r, systemID)
+}
+
+// verifyRunner is POST /runners/verify: 200 {id, token, token_expires_at};
+// records the contact and creates or refreshes the manager for system_id.
+func (c *reqCtx) verifyRunner() {
+	c.withRunnerToken(optionalSystemID, func(st *Store, r *RunnerRecord, systemID string) {
+		st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
+		c.json(http.StatusOK, renderToken(r))
+	})
 }
 
 // requestJob is POST /jobs/request: the mock never has jobs, so 204.
 func (c *reqCtx) requestJob() {
-	if !c.parseParams() {
-		return
-	}
-	v := &validator{p: c.p}
-	tok := c.runnerTokenParam(v)
-	systemID, _ := v.str("system_id")
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
-		return
-	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runnerByTokenLocked(tok, c.now)
-	if r == nil {
-		c.forbidden("")
-		return
-	}
-	st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
-	c.w.Header().Set("X-GitLab-Last-Update", strconv.FormatInt(c.now.UnixNano(), 36))
-	c.noContent()
+	c.withRunnerToken(optionalSystemID, func(st *Store, r *RunnerRecord, systemID string) {
+		st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
+		c.w.Header().Set("X-GitLab-Last-Update", strconv.FormatInt(c.now.UnixNano(), 36))
+		c.noContent()
+	})
 }
 
 // deleteRunnerByToken is DELETE /runners: the runner unregisters itself
 // (and all its managers).
 func (c *reqCtx) deleteRunnerByToken() {
-	if !c.parseParams() {
-		return
-	}
-	v := &validator{p: c.p}
-	tok := c.runnerTokenParam(v)
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
-		return
-	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runnerByTokenLocked(tok, c.now)
-	if r == nil {
-		c.forbidden("")
-		return
-	}
-	st.deleteRunnerLocked(r.ID)
-	c.noContent()
+	c.withRunnerToken(noSystemID, func(st *Store, r *RunnerRecord, _ string) {
+		st.deleteRunnerLocked(r.ID)
+		c.noContent()
+	})
 }
 
 // deleteManager is DELETE /runners/managers: one host unregisters.
 func (c *reqCtx) deleteManager() {
-	if !c.parseParams() {
-		return
-	}
-	v := &validator{p: c.p}
-	tok := c.runnerTokenParam(v)
-	systemID, _ := v.str("system_id")
-	if systemID == "" {
-		v.fail("system_id is missing")
-	}
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
-		return
-	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runnerByTokenLocked(tok, c.now)
-	if r == nil {
-		c.forbidden("")
-		return
-	}
-	for i := range r.Managers {
-		if r.Managers[i].SystemID == systemID {
-			r.Managers = append(r.Managers[:i], r.Managers[i+1:]...)
-			c.noContent()
-			return
+	c.withRunnerToken(requiredSystemID, func(_ *Store, r *RunnerRecord, systemID string) {
+		for i := range r.Managers {
+			if r.Managers[i].SystemID == systemID {
+				r.Managers = append(r.Managers[:i], r.Managers[i+1:]...)
+				c.noContent()
+				return
+			}
 		}
-	}
-	c.notFound("")
+		c.notFound("")
+	})
 }
 
 // resetOwnToken is POST /runners/reset_authentication_token: the runner
 // rotates its own (unexpired) token; 201 {token, token_expires_at}.
 func (c *reqCtx) resetOwnToken() {
-	if !c.parseParams() {
-		return
-	}
-	v := &validator{p: c.p}
-	tok := c.runnerTokenParam(v)
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
-		return
-	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runnerByTokenLocked(tok, c.now)
-	if r == nil {
-		c.forbidden("")
-		return
-	}
-	st.rotateTokenLocked(r, c.now)
-	c.json(http.StatusCreated, resetTokenJSON{Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)})
+	c.withRunnerToken(noSystemID, func(st *Store, r *RunnerRecord, _ string) {
+		st.rotateTokenLocked(r, c.now)
+		c.json(http.StatusCreated, resetTokenJSON{Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)})
+	})
 }
 
 // registerLegacyRunner is POST /runners with a registration token.
