@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 // providerBinary is the executable name Terraform looks for in the
@@ -399,7 +400,8 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 
 	b.logs++
 	logPath := filepath.Join(b.logDir, fmt.Sprintf("%03d-%s.log", b.logs, label))
-	env := privateEnv(b.cliConfig, vars)
+	// TF_LOG is dropped too: a log level slows Terraform down.
+	env := tfcli.PrivateEnv(b.cliConfig, vars, "TF_LOG")
 	if b.o.profile {
 		pdir := filepath.Join(b.o.dir, "profiles", label)
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
@@ -409,7 +411,7 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 	}
 	s := startSampler(b.provider, b.o.tfPath, b.mockPort)
 	start := time.Now()
-	out, cpu, err := runTerraform(ctx, b.o.tfPath, dir, env, logPath, ph.args...)
+	out, cpu, err := tfcli.Run(ctx, b.o.tfPath, dir, env, logPath, 30, ph.args...)
 	wall := time.Since(start)
 	procs := s.stop()
 
@@ -429,7 +431,7 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 	}
 	if !strings.Contains(out, want) {
 		m.failure = "unexpected result"
-		return m, fmt.Errorf("%s: Terraform's output lacks %q; see %s", label, want, rel(logPath))
+		return m, fmt.Errorf("%s: Terraform's output lacks %q; see %s", label, want, tfcli.Rel(logPath))
 	}
 	return m, nil
 }

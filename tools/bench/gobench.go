@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 // goBenchResult is one line of `go test -bench` output.
@@ -30,7 +32,7 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 	}
 	defer func() {
 		if cerr := logFile.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("%s: %w", rel(logPath), cerr)
+			err = fmt.Errorf("%s: %w", tfcli.Rel(logPath), cerr)
 		}
 	}()
 	var out strings.Builder
@@ -46,11 +48,11 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench ./internal/mockcoordinator failed (%v); the end of %s:\n%s", err, rel(logPath), tail(logPath, 20))
+		return nil, fmt.Errorf("go test -bench ./internal/mockcoordinator failed (%v); the end of %s:\n%s", err, tfcli.Rel(logPath), tfcli.Tail(logPath, 20))
 	}
 	res := parseGoBench(out.String())
 	if len(res) == 0 {
-		return nil, fmt.Errorf("go test -bench printed no benchmark results; see %s", rel(logPath))
+		return nil, fmt.Errorf("go test -bench printed no benchmark results; see %s", tfcli.Rel(logPath))
 	}
 	for _, r := range res {
 		fmt.Printf("    %-60s %12.0f ns/op %10d B/op %8d allocs/op\n", r.name, r.nsPerOp, r.bytesPerOp, r.allocsPerOp)

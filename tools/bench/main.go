@@ -41,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 // parallelism is Terraform's default, passed explicitly to every command.
@@ -100,14 +102,8 @@ func run(ctx context.Context, o *options, sizes string) error {
 	if o.latency < 0 {
 		return fmt.Errorf("-latency %s: must not be negative", o.latency)
 	}
-	if o.tfPath == "" {
-		return errors.New("no Terraform binary given: run `make bench`, or `go run ./tools/bench -terraform /path/to/terraform`")
-	}
-	if o.tfPath, err = filepath.Abs(o.tfPath); err != nil {
+	if o.tfPath, err = tfcli.Binary(o.tfPath, "run `make bench`, or `go run ./tools/bench -terraform /path/to/terraform`"); err != nil {
 		return err
-	}
-	if fi, err := os.Stat(o.tfPath); err != nil || fi.IsDir() {
-		return fmt.Errorf("no Terraform binary at %s: run `make tools` first", o.tfPath)
 	}
 	if o.root, err = os.Getwd(); err != nil {
 		return err

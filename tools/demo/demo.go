@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 // Token lifetimes the demo's mock applies, so token_expires_at is shown set
@@ -92,7 +93,7 @@ func (d *demo) run(ctx context.Context) error {
 		return fmt.Errorf("after destroy the mock coordinator still has runners %v", left)
 	}
 	fmt.Println("    the mock coordinator has no runner left")
-	fmt.Printf("    Terraform's full output is in %s\n", rel(d.tf.logDir))
+	fmt.Printf("    Terraform's full output is in %s\n", tfcli.Rel(d.tf.logDir))
 	return nil
 }
 
@@ -177,13 +178,13 @@ provider_installation {
 
 	seed := d.mock.Seed()
 	d.tf = &terraform{bin: d.tfPath, dir: run, logDir: filepath.Join(d.dir, "logs"),
-		env: privateEnv(cliConfig, map[string]string{
+		env: tfcli.PrivateEnv(cliConfig, map[string]string{
 			"base_url":   d.mock.URL(),
 			"token":      seed.AdminToken,
 			"group_id":   strconv.FormatInt(seed.Group.ID, 10),
 			"project_id": strconv.FormatInt(seed.Project.ID, 10),
 		})}
-	fmt.Printf("    Terraform: %s, CLI configuration %s, working directory %s\n", d.tfPath, rel(cliConfig), rel(run))
+	fmt.Printf("    Terraform: %s, CLI configuration %s, working directory %s\n", d.tfPath, tfcli.Rel(cliConfig), tfcli.Rel(run))
 	return nil
 }
 

@@ -24,6 +24,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 func main() {
@@ -48,15 +50,9 @@ func main() {
 }
 
 func run(ctx context.Context, tfPath string) error {
-	if tfPath == "" {
-		return errors.New("no Terraform binary given: run it as `make demo`, or `go run ./tools/demo --terraform /path/to/terraform`")
-	}
-	tfPath, err := filepath.Abs(tfPath)
+	tfPath, err := tfcli.Binary(tfPath, "run it as `make demo`, or `go run ./tools/demo --terraform /path/to/terraform`")
 	if err != nil {
 		return err
-	}
-	if fi, err := os.Stat(tfPath); err != nil || fi.IsDir() {
-		return fmt.Errorf("no Terraform binary at %s: run `make tools` first", tfPath)
 	}
 	root, err := os.Getwd()
 	if err != nil {

@@ -1,0 +1,137 @@
+// Package tfcli runs the Terraform CLI for the repository's tools (bench and
+// demo): with a private environment, in its own process group, its output
+// logged to a file.
+package tfcli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Binary checks the Terraform binary path given on the command line and
+// returns it absolute. usage completes the error when none was given
+// ("no Terraform binary given: " + usage).
+func Binary(path, usage string) (string, error) {
+	if path == "" {
+		return "", errors.New("no Terraform binary given: " + usage)
+	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+		return "", fmt.Errorf("no Terraform binary at %s: run `make tools` first", path)
+	}
+	return path, nil
+}
+
+// PrivateEnv is the caller's environment without anything that would make a
+// run depend on the user's setup (their CLI configuration, a GitLab token, a
+// data dir or workspace, variables, extra CLI arguments), and without the
+// variables starting with one of alsoDrop; plus cliConfig as the CLI
+// configuration, no checkpoint calls, no input, and vars as TF_VAR_s.
+func PrivateEnv(cliConfig string, vars map[string]string, alsoDrop ...string) []string {
+	drop := append([]string{"TF_CLI_CONFIG_FILE=", "TF_CLI_ARGS", "TF_DATA_DIR=", "TF_WORKSPACE=", "TF_VAR_",
+		"GITLAB_TOKEN=", "GITLAB_BASE_URL=", "TF_REATTACH_PROVIDERS=", "TF_PLUGIN_CACHE_DIR="}, alsoDrop...)
+	var env []string
+next:
+	for _, kv := range os.Environ() {
+		for _, p := range drop {
+			if strings.HasPrefix(kv, p) {
+				continue next
+			}
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	for k, v := range vars {
+		env = append(env, "TF_VAR_"+k+"="+v)
+	}
+	return env
+}
+
+// Run executes `bin -chdir=dir <args>` with env and returns its stdout.
+// Stdout and stderr go to logPath; a failure returns the log's last
+// tailLines lines. Terraform runs in its own process group: on cancellation
+// the whole group (Terraform and its provider plugins) gets SIGINT, and
+// SIGKILL if it is still there 15 seconds later; afterwards the group is
+// killed, so no provider plugin ever outlives its command. cpu is the CPU
+// time of Terraform and the plugins it waited for.
+func Run(ctx context.Context, bin, dir string, env []string, logPath string, tailLines int, args ...string) (out string, cpu time.Duration, err error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return "", 0, err
+	}
+	defer func() {
+		if cerr := logFile.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("%s: %w", Rel(logPath), cerr)
+		}
+	}()
+	if _, err := fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " ")); err != nil {
+		return "", 0, err
+	}
+
+	var stdout bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = env
+	cmd.Stdout = io.MultiWriter(&stdout, logFile)
+	cmd.Stderr = logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = 15 * time.Second
+
+	err = cmd.Run()
+	if cmd.Process != nil {
+		// Nothing of this run may outlive it (a provider plugin left behind
+		// would keep the port of a dead mock busy in a user's process list).
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if err != nil {
+		_ = logFile.Sync()
+		return stdout.String(), cpu, fmt.Errorf("terraform %s failed (%v); the end of %s:\n%s", args[0], err, Rel(logPath), Tail(logPath, tailLines))
+	}
+	return stdout.String(), cpu, nil
+}
+
+// Tail returns the last n lines of a file, indented.
+func Tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "    (log unreadable: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "    " + strings.Join(lines, "\n    ")
+}
+
+// Rel is path relative to the working directory when it lies below it,
+// otherwise path unchanged.
+func Rel(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return path
+}
