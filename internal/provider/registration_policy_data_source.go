@@ -72,9 +72,6 @@ func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasourc
 }
 
 func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedBool := func(md string) schema.BoolAttribute {
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
-	}
 	computedInterval := func(which, kind string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
 			"creation or rotation at which the authentication tokens of " + kind + " runners expire (minimum 7200); null " +
@@ -121,10 +118,10 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				Computed:            true,
 				MarkdownDescription: "The server's version as `GET /version` reports it, e.g. `17.4.1-ee`.",
 			},
-			"enterprise": computedBool("Whether the server runs GitLab Enterprise Edition."),
-			"new_workflow_available": computedBool("Whether the new runner creation workflow (runner created in GitLab, " +
+			"enterprise": dsComputedBool("Whether the server runs GitLab Enterprise Edition."),
+			"new_workflow_available": dsComputedBool("Whether the new runner creation workflow (runner created in GitLab, " +
 				"`glrt-` authentication token) is available: GitLab 15.10 or later."),
-			"user_runners_api_available": computedBool("Whether `POST /user/runners` exists, which `gitlabrunner_user_runner` " +
+			"user_runners_api_available": dsComputedBool("Whether `POST /user/runners` exists, which `gitlabrunner_user_runner` " +
 				"needs: GitLab 15.11 or later."),
 			"legacy_workflow_phase": schema.StringAttribute{
 				Computed: true,
@@ -138,11 +135,11 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0; " +
 					"the older plan quoted in the migration guide said \"disabled in 16.6, removed in 17.0\").",
 			},
-			"registration_tokens_allowed_instance": computedBool("Whether the instance allows registration tokens: the " +
+			"registration_tokens_allowed_instance": dsComputedBool("Whether the instance allows registration tokens: the " +
 				"application setting `allow_runner_registration_token` (16.11+; administrators only). Before 16.11 the setting " +
 				"does not exist and registration tokens are always allowed (`true`); from 20.0 they are removed (`false`). " +
 				"Null (with a warning) when the token cannot read the settings."),
-			"registration_tokens_allowed": computedBool("The effective answer for `group_id` or `project_id`: registration tokens " +
+			"registration_tokens_allowed": dsComputedBool("The effective answer for `group_id` or `project_id`: registration tokens " +
 				"are allowed only when the instance allows them **and** the top-level group's switch is on. Read from the " +
 				"group's or project's `runners_token` (null when disallowed), which GitLab shows to group Owners and project " +
 				"Maintainers, together with the instance setting. Without a scope it equals `registration_tokens_allowed_instance`. " +
@@ -182,12 +179,7 @@ func (d *registrationPolicyDataSource) Configure(_ context.Context, req datasour
 
 func (d *registrationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config registrationPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil || d.data.Client == nil {
-		dsClientMissing(&resp.Diagnostics)
+	if !dsReadConfig(ctx, req, resp, d.data, &config) {
 		return
 	}
 	state, diags := readRegistrationPolicy(ctx, d.data.Client, config.GroupID.ValueInt64(), config.ProjectID.ValueInt64())

@@ -97,12 +97,6 @@ func (d *runnerDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedString := func(md string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: md}
-	}
-	computedBool := func(md string) schema.BoolAttribute {
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads every detail of one GitLab runner (`GET /runners/:id`) and the runner managers " +
 			"(`GET /runners/:id/managers`): each host that verified the runner's authentication token with its own " +
@@ -117,37 +111,37 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 					stringvalidator.RegexMatches(runnerIDPattern, "must be a positive whole number (a GitLab runner id such as \"42\")"),
 				},
 			},
-			"description":  computedString("The runner's description."),
-			"ip_address":   computedString("IP address from which the runner last contacted GitLab (empty when never contacted; deprecated by GitLab in favour of the managers' `ip_address`)."),
-			"active":       computedBool("Whether the runner picks up jobs; the opposite of `paused` (GitLab's deprecated field, kept for compatibility)."),
-			"paused":       computedBool("Whether the runner is paused and picks up no new jobs."),
-			"is_shared":    computedBool("Whether the runner is shared with every project (instance runners)."),
-			"runner_type":  computedString("`instance_type`, `group_type` or `project_type`."),
-			"name":         computedString("The name the runner reported when it last contacted GitLab (often `gitlab-runner`); empty when never contacted."),
-			"online":       computedBool("Whether GitLab considers the runner online (contacted within the last 2 hours)."),
-			"status":       computedString("`online`, `offline`, `stale` (created more than 7 days ago and not contacted for 7 days) or `never_contacted`."),
+			"description":  dsComputedString("The runner's description."),
+			"ip_address":   dsComputedString("IP address from which the runner last contacted GitLab (empty when never contacted; deprecated by GitLab in favour of the managers' `ip_address`)."),
+			"active":       dsComputedBool("Whether the runner picks up jobs; the opposite of `paused` (GitLab's deprecated field, kept for compatibility)."),
+			"paused":       dsComputedBool("Whether the runner is paused and picks up no new jobs."),
+			"is_shared":    dsComputedBool("Whether the runner is shared with every project (instance runners)."),
+			"runner_type":  dsComputedString("`instance_type`, `group_type` or `project_type`."),
+			"name":         dsComputedString("The name the runner reported when it last contacted GitLab (often `gitlab-runner`); empty when never contacted."),
+			"online":       dsComputedBool("Whether GitLab considers the runner online (contacted within the last 2 hours)."),
+			"status":       dsComputedString("`online`, `offline`, `stale` (created more than 7 days ago and not contacted for 7 days) or `never_contacted`."),
 			"tag_list":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The runner's tags, in GitLab's order."},
-			"run_untagged": computedBool("Whether the runner picks up jobs without tags."),
-			"locked":       computedBool("Whether the runner is locked to its current projects."),
+			"run_untagged": dsComputedBool("Whether the runner picks up jobs without tags."),
+			"locked":       dsComputedBool("Whether the runner is locked to its current projects."),
 			"maximum_timeout": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Maximum job timeout in seconds enforced by the runner; null when none is set.",
 			},
-			"access_level":     computedString("`not_protected` (jobs from any ref) or `ref_protected` (jobs from protected branches and tags only)."),
-			"maintenance_note": computedString("Free-form maintenance note of the runner."),
-			"contacted_at":     computedString("When the runner last contacted GitLab (ISO-8601 UTC, e.g. `2024-05-01T10:00:00.000Z`); null when never contacted."),
-			"created_at":       computedString("When the runner was created (ISO-8601 UTC); null when GitLab does not report it."),
-			"version":          computedString("gitlab-runner version of the most recently seen manager; empty when never contacted."),
-			"revision":         computedString("gitlab-runner revision of the most recently seen manager."),
-			"platform":         computedString("Operating system of the most recently seen manager (e.g. `linux`)."),
-			"architecture":     computedString("CPU architecture of the most recently seen manager (e.g. `amd64`)."),
+			"access_level":     dsComputedString("`not_protected` (jobs from any ref) or `ref_protected` (jobs from protected branches and tags only)."),
+			"maintenance_note": dsComputedString("Free-form maintenance note of the runner."),
+			"contacted_at":     dsComputedString("When the runner last contacted GitLab (ISO-8601 UTC, e.g. `2024-05-01T10:00:00.000Z`); null when never contacted."),
+			"created_at":       dsComputedString("When the runner was created (ISO-8601 UTC); null when GitLab does not report it."),
+			"version":          dsComputedString("gitlab-runner version of the most recently seen manager; empty when never contacted."),
+			"revision":         dsComputedString("gitlab-runner revision of the most recently seen manager."),
+			"platform":         dsComputedString("Operating system of the most recently seen manager (e.g. `linux`)."),
+			"architecture":     dsComputedString("CPU architecture of the most recently seen manager (e.g. `amd64`)."),
 			"groups": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Groups the runner belongs to (group runners); empty for instance and project runners.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Group id."},
-					"name":    computedString("Group name."),
-					"web_url": computedString("Group web URL."),
+					"name":    dsComputedString("Group name."),
+					"web_url": dsComputedString("Group web URL."),
 				}},
 			},
 			"projects": schema.ListNestedAttribute{
@@ -155,10 +149,10 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "Projects the runner is assigned to (project runners); empty for instance and group runners.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":                  schema.Int64Attribute{Computed: true, MarkdownDescription: "Project id."},
-					"name":                computedString("Project name."),
-					"name_with_namespace": computedString("Project name with its namespace, e.g. `Demo / Platform / App`."),
-					"path":                computedString("Project path."),
-					"path_with_namespace": computedString("Project full path, e.g. `demo/platform/app`."),
+					"name":                dsComputedString("Project name."),
+					"name_with_namespace": dsComputedString("Project name with its namespace, e.g. `Demo / Platform / App`."),
+					"path":                dsComputedString("Project path."),
+					"path_with_namespace": dsComputedString("Project full path, e.g. `demo/platform/app`."),
 				}},
 			},
 			"managers": schema.ListNestedAttribute{
@@ -168,15 +162,15 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 					"Null (with a warning) when the GitLab server has no managers API.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Manager id."},
-					"system_id":    computedString("The host's system id (`s_` + 12 hex characters from the machine id, or `r_` + 12 random characters)."),
-					"version":      computedString("gitlab-runner version on that host."),
-					"revision":     computedString("gitlab-runner revision on that host."),
-					"platform":     computedString("Operating system of that host."),
-					"architecture": computedString("CPU architecture of that host."),
-					"ip_address":   computedString("IP address from which the host last contacted GitLab."),
-					"status":       computedString("`online`, `offline`, `stale` or `never_contacted`, as for the runner."),
-					"contacted_at": computedString("When the host last contacted GitLab (ISO-8601 UTC); null when never."),
-					"created_at":   computedString("When the manager was first seen (ISO-8601 UTC)."),
+					"system_id":    dsComputedString("The host's system id (`s_` + 12 hex characters from the machine id, or `r_` + 12 random characters)."),
+					"version":      dsComputedString("gitlab-runner version on that host."),
+					"revision":     dsComputedString("gitlab-runner revision on that host."),
+					"platform":     dsComputedString("Operating system of that host."),
+					"architecture": dsComputedString("CPU architecture of that host."),
+					"ip_address":   dsComputedString("IP address from which the host last contacted GitLab."),
+					"status":       dsComputedString("`online`, `offline`, `stale` or `never_contacted`, as for the runner."),
+					"contacted_at": dsComputedString("When the host last contacted GitLab (ISO-8601 UTC); null when never."),
+					"created_at":   dsComputedString("When the manager was first seen (ISO-8601 UTC)."),
 				}},
 			},
 		},
@@ -189,12 +183,7 @@ func (d *runnerDataSource) Configure(_ context.Context, req datasource.Configure
 
 func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model runnerDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil || d.data.Client == nil {
-		dsClientMissing(&resp.Diagnostics)
+	if !dsReadConfig(ctx, req, resp, d.data, &model) {
 		return
 	}
 	id, err := dsParseID("id", model.ID.ValueString())

@@ -75,12 +75,6 @@ func (d *runnersDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedString := func(md string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: md}
-	}
-	computedBool := func(md string) schema.BoolAttribute {
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the runners of one scope, following GitLab's pagination to the end. Give at most one of " +
 			"`scope`, `group_id` and `project_id`:\n\n" +
@@ -91,7 +85,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"| `project_id = 34` | `GET /projects/34/runners` | project Maintainers and above |\n\n" +
 			"The filters `type`, `status`, `paused`, `tag_list` and `version_prefix` are applied by GitLab.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("Identifier of this listing: the scope, e.g. `owned`, `instance`, `group:12` or `project:34`."),
+			"id": dsComputedString("Identifier of this listing: the scope, e.g. `owned`, `instance`, `group:12` or `project:34`."),
 			"scope": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -149,16 +143,16 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Computed:            true,
 				MarkdownDescription: "The listed runners, in the same order as `ids`, with the fields GitLab returns in lists. Use `gitlabrunner_runner` for tags, managers and the rest.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          computedString("Runner id, as a string."),
-					"description": computedString("Runner description."),
-					"ip_address":  computedString("IP address of the last contact (empty when never contacted)."),
-					"active":      computedBool("The opposite of `paused` (GitLab's deprecated field)."),
-					"paused":      computedBool("Whether the runner is paused."),
-					"is_shared":   computedBool("Whether the runner is an instance (shared) runner."),
-					"runner_type": computedString("`instance_type`, `group_type` or `project_type`."),
-					"name":        computedString("Name reported by the runner; empty when never contacted."),
-					"online":      computedBool("Whether the runner is online."),
-					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
+					"id":          dsComputedString("Runner id, as a string."),
+					"description": dsComputedString("Runner description."),
+					"ip_address":  dsComputedString("IP address of the last contact (empty when never contacted)."),
+					"active":      dsComputedBool("The opposite of `paused` (GitLab's deprecated field)."),
+					"paused":      dsComputedBool("Whether the runner is paused."),
+					"is_shared":   dsComputedBool("Whether the runner is an instance (shared) runner."),
+					"runner_type": dsComputedString("`instance_type`, `group_type` or `project_type`."),
+					"name":        dsComputedString("Name reported by the runner; empty when never contacted."),
+					"online":      dsComputedBool("Whether the runner is online."),
+					"status":      dsComputedString("`online`, `offline`, `stale` or `never_contacted`."),
 				}},
 			},
 		},
@@ -177,12 +171,7 @@ func (d *runnersDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model runnersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil || d.data.Client == nil {
-		dsClientMissing(&resp.Diagnostics)
+	if !dsReadConfig(ctx, req, resp, d.data, &model) {
 		return
 	}
 

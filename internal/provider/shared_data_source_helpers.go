@@ -5,6 +5,7 @@ package provider
 // the same package.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -29,6 +32,31 @@ func dsClientMissing(diags *diag.Diagnostics) {
 		"The gitlabrunner provider has no GitLab client: the provider block (base_url, token) was not configured. "+
 			"Configure the provider and run again.",
 	)
+}
+
+// dsReadConfig reads the data source's configuration into model and checks
+// that the provider has a GitLab client; false when Read must stop (the
+// diagnostics say why).
+func dsReadConfig(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, data *ProviderData, model any) bool {
+	resp.Diagnostics.Append(req.Config.Get(ctx, model)...)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	if data == nil || data.Client == nil {
+		dsClientMissing(&resp.Diagnostics)
+		return false
+	}
+	return true
+}
+
+// dsComputedString is a computed string attribute described by md.
+func dsComputedString(md string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: md}
+}
+
+// dsComputedBool is a computed bool attribute described by md.
+func dsComputedBool(md string) schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
 }
 
 // dsStatus returns the HTTP status of a GitLab API error, or 0 when err is not one
