@@ -19,10 +19,9 @@ import (
 //     ones the test created outside Terraform;
 //   - every runner in the state exists in the mock, exactly once (no lost
 //     runner, no duplicate), and is not tainted;
-//   - the attributes in state are the mock's (description, paused, locked,
-//     run_untagged, access_level, maintenance_note, maximum_timeout,
-//     tag_list, runner_type, group_id, project_id) — a leftover creation
-//     marker in a description shows up here;
+//   - the attributes in state are the mock's (runner_type, group_id,
+//     project_id and every row of the mock's runner attribute table) — a
+//     leftover creation marker in a description shows up here;
 //   - every token in state is the runner's current token in the mock and
 //     POST /runners/verify accepts it.
 
@@ -150,8 +149,10 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 	return rep, nil
 }
 
-// compareRunner lists the attributes where the state differs from the mock.
-// Attributes missing from the state map are not compared.
+// compareRunner lists the attributes where the state differs from the mock:
+// the runner's scope and every attribute of the mock's runner attribute
+// table (Terraform's attributes carry GitLab's names). Attributes missing
+// from the state map are not compared.
 func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []string {
 	var out []string
 	cmp := func(name, want string) {
@@ -161,17 +162,6 @@ func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []
 		}
 	}
 	cmp("runner_type", rec.RunnerType)
-	cmp("description", rec.Description)
-	cmp("maintenance_note", rec.MaintenanceNote)
-	cmp("paused", strconv.FormatBool(rec.Paused))
-	cmp("locked", strconv.FormatBool(rec.Locked))
-	cmp("run_untagged", strconv.FormatBool(rec.RunUntagged))
-	cmp("access_level", rec.AccessLevel)
-	if rec.MaximumTimeout != nil {
-		cmp("maximum_timeout", strconv.FormatInt(*rec.MaximumTimeout, 10))
-	} else if v := attrs["maximum_timeout"]; v != "" {
-		out = append(out, fmt.Sprintf("maximum_timeout = %s in state, unset in the mock", v))
-	}
 	if rec.RunnerType == mockcoordinator.RunnerTypeGroup {
 		cmp("group_id", strconv.FormatInt(rec.GroupID, 10))
 	}
@@ -186,18 +176,42 @@ func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []
 			}
 		}
 	}
-	if n, ok := attrs["tag_list.#"]; ok {
-		var tags []string
-		for k, v := range attrs {
-			if strings.HasPrefix(k, "tag_list.") && k != "tag_list.#" {
-				tags = append(tags, v)
-			}
+	for _, attr := range mockcoordinator.RunnerAttributeTable() {
+		if attr.Negated {
+			continue // a deprecated alias of another row (active = !paused)
 		}
-		sort.Strings(tags)
-		want := append([]string{}, rec.TagList...)
-		sort.Strings(want)
-		if n != strconv.Itoa(len(want)) || strings.Join(tags, ",") != strings.Join(want, ",") {
-			out = append(out, fmt.Sprintf("tag_list = %v in state, %v in the mock", tags, want))
+		name, a := attr.Name, &rec.RunnerAttributes
+		switch attr.Kind {
+		case mockcoordinator.StringKind:
+			cmp(name, attr.StringValue(a))
+		case mockcoordinator.BoolKind:
+			cmp(name, strconv.FormatBool(attr.BoolValue(a)))
+		case mockcoordinator.IntegerKind:
+			if v := attr.IntegerValue(a); v != nil {
+				cmp(name, strconv.FormatInt(*v, 10))
+			} else if got := attrs[name]; got != "" {
+				out = append(out, fmt.Sprintf("%s = %s in state, unset in the mock", name, got))
+			}
+		case mockcoordinator.StringListKind:
+			// A set in state: flatmap "name.#" and "name.<key>" entries.
+			n, ok := attrs[name+".#"]
+			if !ok {
+				continue
+			}
+			var got []string
+			for k, s := range attrs {
+				if strings.HasPrefix(k, name+".") && k != name+".#" {
+					got = append(got, s)
+				}
+			}
+			want := append([]string{}, attr.StringListValue(a)...)
+			sort.Strings(got)
+			sort.Strings(want)
+			if n != strconv.Itoa(len(want)) || strings.Join(got, ",") != strings.Join(want, ",") {
+				out = append(out, fmt.Sprintf("%s = %v in state, %v in the mock", name, got, want))
+			}
+		default:
+			out = append(out, fmt.Sprintf("%s: the agreement check cannot compare attributes of kind %d", name, attr.Kind))
 		}
 	}
 	return out

@@ -100,3 +100,70 @@ func TestAgreement(t *testing.T) {
 		t.Errorf("rotated out of band: %v", err)
 	}
 }
+
+// TestCompareRunnerEveryAttribute: the agreement check compares every row of
+// the mock's runner attribute table (aliases aside): a state holding the
+// mock's values agrees, and a change to any one attribute is reported by name.
+func TestCompareRunnerEveryAttribute(t *testing.T) {
+	timeout := int64(900)
+	rec := mockcoordinator.RunnerRecord{RunnerType: mockcoordinator.RunnerTypeInstance}
+	rec.Description, rec.MaintenanceNote, rec.AccessLevel = "d", "n", "ref_protected"
+	rec.Paused, rec.Locked, rec.RunUntagged = true, true, false
+	rec.TagList, rec.MaximumTimeout = []string{"b", "a"}, &timeout
+
+	// The state Terraform would hold for rec, built from the table.
+	state := map[string]string{"runner_type": rec.RunnerType}
+	var rows []*mockcoordinator.RunnerAttribute
+	for _, attr := range mockcoordinator.RunnerAttributeTable() {
+		if attr.Negated {
+			continue
+		}
+		rows = append(rows, attr)
+		a := &rec.RunnerAttributes
+		switch attr.Kind {
+		case mockcoordinator.StringKind:
+			state[attr.Name] = attr.StringValue(a)
+		case mockcoordinator.BoolKind:
+			state[attr.Name] = strconv.FormatBool(attr.BoolValue(a))
+		case mockcoordinator.IntegerKind:
+			state[attr.Name] = strconv.FormatInt(*attr.IntegerValue(a), 10)
+		case mockcoordinator.StringListKind:
+			l := attr.StringListValue(a)
+			state[attr.Name+".#"] = strconv.Itoa(len(l))
+			for i, s := range l {
+				state[attr.Name+"."+strconv.Itoa(i)] = s
+			}
+		default:
+			t.Fatalf("row %q: kind %d", attr.Name, attr.Kind)
+		}
+	}
+	if p := compareRunner(state, rec); len(p) != 0 {
+		t.Fatalf("state built from the record disagrees: %v", p)
+	}
+	for _, attr := range rows {
+		changed := map[string]string{}
+		for k, v := range state {
+			changed[k] = v
+		}
+		switch attr.Kind {
+		case mockcoordinator.StringListKind:
+			changed[attr.Name+".0"] = "other"
+		case mockcoordinator.BoolKind:
+			b, _ := strconv.ParseBool(state[attr.Name])
+			changed[attr.Name] = strconv.FormatBool(!b)
+		case mockcoordinator.IntegerKind:
+			changed[attr.Name] = "1234"
+		default:
+			changed[attr.Name] = state[attr.Name] + "-other"
+		}
+		p := compareRunner(changed, rec)
+		if len(p) != 1 || !strings.HasPrefix(p[0], attr.Name+" = ") {
+			t.Errorf("%s changed in state: problems %v, want one naming %s", attr.Name, p, attr.Name)
+		}
+	}
+	// An unset timeout in the mock against a value in state.
+	rec.MaximumTimeout = nil
+	if p := compareRunner(state, rec); len(p) != 1 || !strings.Contains(p[0], "maximum_timeout = 900 in state, unset in the mock") {
+		t.Errorf("unset maximum_timeout: %v", p)
+	}
+}

@@ -22,7 +22,13 @@ type reqCtx struct {
 // ---- responses ----
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	var body []byte
+	var err error
+	if doc, ok := v.(jsonDocument); ok {
+		body = doc // encoded already
+	} else {
+		body, err = json.Marshal(v)
+	}
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"message":"500 Internal Server Error"}`)
 	}
@@ -47,8 +53,8 @@ func (c *reqCtx) badRequest(reason string) {
 }
 
 // modelError is a failed model validation: 400 {"message":{"attr":["..."]}}.
-func (c *reqCtx) modelError(errs map[string][]string) {
-	c.json(http.StatusBadRequest, map[string]any{"message": errs})
+func (c *reqCtx) modelError(errs []FieldError) {
+	c.json(http.StatusBadRequest, map[string]any{"message": modelErrors(errs)})
 }
 
 func (c *reqCtx) unauthorized() {

@@ -106,11 +106,7 @@ func (c *reqCtx) writePage(items []*RunnerRecord, total, page, perPage int) {
 	}
 	h.Set("Link", strings.Join(links, ", "))
 
-	out := make([]runnerJSON, len(items))
-	for i, r := range items {
-		out[i] = renderRunner(r, c.now)
-	}
-	c.json(http.StatusOK, out)
+	c.json(http.StatusOK, renderRunners(items, c.now))
 }
 
 // listAllRunners is GET /runners/all (administrators only).

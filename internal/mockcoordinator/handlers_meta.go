@@ -74,15 +74,16 @@ func (c *reqCtx) putSettings() {
 		c.forbidden("")
 		return
 	}
-	errs := map[string][]string{}
+	var errs []FieldError
 	for _, r := range registrars {
 		if r != "group" && r != "project" {
-			errs["valid_runner_registrars"] = []string{"is invalid"}
+			errs = append(errs, FieldError{Attribute: "valid_runner_registrars", Message: "is invalid"})
+			break
 		}
 	}
 	for _, iv := range intervals {
 		if iv.given && iv.val != nil && *iv.val < minTokenExpirationInterval {
-			errs[iv.key] = []string{"must be greater than or equal to " + strconv.Itoa(minTokenExpirationInterval)}
+			errs = append(errs, FieldError{Attribute: iv.key, Message: "must be greater than or equal to " + strconv.Itoa(minTokenExpirationInterval)})
 		}
 	}
 	if len(errs) > 0 {

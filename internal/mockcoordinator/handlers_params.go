@@ -247,3 +247,63 @@ func (v *validator) oneOf(key string, allowed ...string) (string, bool) {
 	}
 	return s, present
 }
+
+// parseRunnerChanges reads the runner attributes, in the table's order
+// (GitLab's declaration order, which Grape's error messages follow).
+func parseRunnerChanges(v *validator) RunnerChanges {
+	var ch RunnerChanges
+	for _, attr := range runnerAttributes {
+		if !readRunnerAttribute(v, attr, attr.Name, &ch) && attr.FallbackName != "" {
+			readRunnerAttribute(v, attr, attr.FallbackName, &ch)
+		}
+	}
+	return ch
+}
+
+// readRunnerAttribute reads parameter name as attr; false when it was not
+// given (or not valid).
+func readRunnerAttribute(v *validator, attr *RunnerAttribute, name string, ch *RunnerChanges) bool {
+	switch attr.Kind {
+	case StringKind:
+		var s string
+		var ok bool
+		if attr.Values != nil {
+			s, ok = v.oneOf(name, attr.Values...)
+		} else {
+			s, ok = v.str(name)
+		}
+		if ok {
+			ch.SetString(attr, s)
+		}
+		return ok
+	case BoolKind:
+		b := v.boolean(name)
+		if b != nil {
+			ch.SetBool(attr, *b)
+		}
+		return b != nil
+	case IntegerKind:
+		if !v.p.has(name) {
+			return false
+		}
+		n, _ := v.integer(name) // null clears the attribute
+		ch.SetInteger(attr, n)
+		return true
+	case StringListKind:
+		l, ok := v.list(name)
+		if ok {
+			ch.SetStringList(attr, l)
+		}
+		return ok
+	}
+	return false
+}
+
+// checkExclusiveRunnerAttributes adds Grape's mutually_exclusive errors.
+func checkExclusiveRunnerAttributes(v *validator) {
+	for _, attr := range runnerAttributes {
+		if attr.ExclusiveWith != "" && v.p.has(attr.Name) && v.p.has(attr.ExclusiveWith) {
+			v.fail(attr.Name + ", " + attr.ExclusiveWith + " are mutually exclusive")
+		}
+	}
+}

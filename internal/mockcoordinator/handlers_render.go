@@ -1,55 +1,11 @@
 package mockcoordinator
 
 import (
+	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
-
-// runnerJSON is a list item of the runner list endpoints.
-type runnerJSON struct {
-	ID          int64   `json:"id"`
-	Description string  `json:"description"`
-	IPAddress   *string `json:"ip_address"`
-	Active      bool    `json:"active"`
-	Paused      bool    `json:"paused"`
-	IsShared    bool    `json:"is_shared"`
-	RunnerType  string  `json:"runner_type"`
-	Name        *string `json:"name"`
-	Online      bool    `json:"online"`
-	Status      string  `json:"status"`
-}
-
-type runnerProjectJSON struct {
-	ID                int64  `json:"id"`
-	Name              string `json:"name"`
-	NameWithNamespace string `json:"name_with_namespace"`
-	Path              string `json:"path"`
-	PathWithNamespace string `json:"path_with_namespace"`
-}
-
-type runnerGroupJSON struct {
-	ID     int64  `json:"id"`
-	Name   string `json:"name"`
-	WebURL string `json:"web_url"`
-}
-
-// runnerDetailsJSON is GET/PUT /runners/:id. The token is never part of it.
-type runnerDetailsJSON struct {
-	runnerJSON
-	TagList         []string            `json:"tag_list"`
-	RunUntagged     bool                `json:"run_untagged"`
-	Locked          bool                `json:"locked"`
-	MaximumTimeout  *int64              `json:"maximum_timeout"`
-	AccessLevel     string              `json:"access_level"`
-	MaintenanceNote *string             `json:"maintenance_note"`
-	ContactedAt     *string             `json:"contacted_at"`
-	CreatedAt       *string             `json:"created_at"`
-	Version         *string             `json:"version"`
-	Revision        *string             `json:"revision"`
-	Platform        *string             `json:"platform"`
-	Architecture    *string             `json:"architecture"`
-	Projects        []runnerProjectJSON `json:"projects"`
-	Groups          []runnerGroupJSON   `json:"groups"`
-}
 
 type managerJSON struct {
 	ID           int64   `json:"id"`
@@ -77,50 +33,108 @@ type resetTokenJSON struct {
 	TokenExpiresAt *string `json:"token_expires_at"`
 }
 
-func renderRunner(r *RunnerRecord, now time.Time) runnerJSON {
+// runnerAttributes is the runner attribute table, read once.
+var runnerAttributes = RunnerAttributeTable()
+
+// renderRunners is a runner list page: an array of GitLab's Runner entity.
+func renderRunners(runners []*RunnerRecord, now time.Time) jsonDocument {
+	w := &jsonWriter{b: make([]byte, 0, 320*len(runners)+2)}
+	w.beginArray()
+	for _, r := range runners {
+		w.beginObject()
+		writeRunnerFields(w, r, now)
+		w.endObject()
+	}
+	w.endArray()
+	return w.b
+}
+
+// writeRunnerFields writes GitLab's Runner entity (a list item).
+func writeRunnerFields(w *jsonWriter, r *RunnerRecord, now time.Time) {
 	status := r.status(now)
-	return runnerJSON{
-		ID: r.ID, Description: r.Description, IPAddress: strOrNull(r.IPAddress),
-		Active: !r.Paused, Paused: r.Paused, IsShared: r.RunnerType == RunnerTypeInstance,
-		RunnerType: r.RunnerType, Name: strOrNull(r.Name), Online: status == "online", Status: status,
+	w.key("id").integer(r.ID)
+	for _, attr := range runnerAttributes {
+		if attr.Listed {
+			writeRunnerAttribute(w, attr, &r.RunnerAttributes)
+		}
+	}
+	w.key("ip_address").stringOrNull(r.IPAddress)
+	w.key("is_shared").boolean(r.RunnerType == RunnerTypeInstance)
+	w.key("runner_type").string(r.RunnerType)
+	w.key("name").stringOrNull(r.Name)
+	w.key("online").boolean(status == "online")
+	w.key("status").string(status)
+}
+
+// writeRunnerAttribute writes one row of the attribute table as GitLab shows it.
+func writeRunnerAttribute(w *jsonWriter, attr *RunnerAttribute, a *RunnerAttributes) {
+	w.key(attr.Name)
+	switch attr.Kind {
+	case StringKind:
+		if s := attr.StringValue(a); s != "" || !attr.NullWhenEmpty {
+			w.string(s)
+		} else {
+			w.null()
+		}
+	case BoolKind:
+		w.boolean(attr.BoolValue(a))
+	case IntegerKind:
+		w.integerOrNull(attr.IntegerValue(a))
+	case StringListKind:
+		w.strings(attr.StringListValue(a))
+	default:
+		panic("runner attribute " + attr.Name + ": no rendering for its kind")
 	}
 }
 
-// renderRunnerDetails needs st.mu held (reads groups and projects).
-func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string) runnerDetailsJSON {
-	d := runnerDetailsJSON{
-		runnerJSON:      renderRunner(r, now),
-		TagList:         append([]string{}, r.TagList...),
-		RunUntagged:     r.RunUntagged,
-		Locked:          r.Locked,
-		MaximumTimeout:  clonePtr(r.MaximumTimeout),
-		AccessLevel:     r.AccessLevel,
-		MaintenanceNote: strOrNull(r.MaintenanceNote),
-		ContactedAt:     formatTimePtr(r.ContactedAt),
-		CreatedAt:       formatTimePtr(&r.CreatedAt),
-		Version:         strOrNull(r.Version),
-		Revision:        strOrNull(r.Revision),
-		Platform:        strOrNull(r.Platform),
-		Architecture:    strOrNull(r.Architecture),
-		Projects:        []runnerProjectJSON{},
-		Groups:          []runnerGroupJSON{},
+// renderRunnerDetails is GET/PUT /runners/:id (GitLab's RunnerDetails
+// entity). The token is never part of it. It needs st.mu held (reads groups
+// and projects).
+func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string) jsonDocument {
+	w := &jsonWriter{b: make([]byte, 0, 1024)}
+	w.beginObject()
+	writeRunnerFields(w, r, now)
+	for _, attr := range runnerAttributes {
+		if !attr.Listed {
+			writeRunnerAttribute(w, attr, &r.RunnerAttributes)
+		}
 	}
+	version, revision, platform, architecture := r.Version, r.Revision, r.Platform, r.Architecture
 	if m := r.latestManager(); m != nil {
-		d.Version, d.Revision = strOrNull(m.Version), strOrNull(m.Revision)
-		d.Platform, d.Architecture = strOrNull(m.Platform), strOrNull(m.Architecture)
+		version, revision, platform, architecture = m.Version, m.Revision, m.Platform, m.Architecture
 	}
+	w.key("contacted_at").timeOrNull(r.ContactedAt)
+	w.key("created_at").timeOrNull(&r.CreatedAt)
+	w.key("version").stringOrNull(version)
+	w.key("revision").stringOrNull(revision)
+	w.key("platform").stringOrNull(platform)
+	w.key("architecture").stringOrNull(architecture)
+	w.key("projects").beginArray()
 	for _, pid := range r.ProjectIDs {
 		if p := st.projects[pid]; p != nil {
-			d.Projects = append(d.Projects, runnerProjectJSON{ID: p.ID, Name: p.Name, Path: p.Path,
-				NameWithNamespace: st.projectFullName(p), PathWithNamespace: st.projectFullPath(p)})
+			w.beginObject()
+			w.key("id").integer(p.ID)
+			w.key("name").string(p.Name)
+			w.key("name_with_namespace").string(st.projectFullName(p))
+			w.key("path").string(p.Path)
+			w.key("path_with_namespace").string(st.projectFullPath(p))
+			w.endObject()
 		}
 	}
+	w.endArray()
+	w.key("groups").beginArray()
 	if r.RunnerType == RunnerTypeGroup {
 		if g := st.groups[r.GroupID]; g != nil {
-			d.Groups = append(d.Groups, runnerGroupJSON{ID: g.ID, Name: g.Name, WebURL: base + "/groups/" + st.groupFullPath(g)})
+			w.beginObject()
+			w.key("id").integer(g.ID)
+			w.key("name").string(g.Name)
+			w.key("web_url").string(base + "/groups/" + st.groupFullPath(g))
+			w.endObject()
 		}
 	}
-	return d
+	w.endArray()
+	w.endObject()
+	return w.b
 }
 
 func renderManager(m *ManagerRecord, now time.Time) managerJSON {
@@ -139,4 +153,124 @@ func renderManager(m *ManagerRecord, now time.Time) managerJSON {
 
 func renderToken(r *RunnerRecord) tokenJSON {
 	return tokenJSON{ID: r.ID, Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)}
+}
+
+// jsonDocument is an encoded JSON answer.
+type jsonDocument []byte
+
+// jsonWriter encodes a JSON document field by field, in GitLab's key order
+// and without reflection: list pages render thousands of fields.
+type jsonWriter struct {
+	b     []byte
+	comma bool // a value precedes: the next one needs a separator
+}
+
+func (w *jsonWriter) sep() {
+	if w.comma {
+		w.b = append(w.b, ',')
+	}
+}
+
+func (w *jsonWriter) beginObject() { w.sep(); w.b, w.comma = append(w.b, '{'), false }
+func (w *jsonWriter) endObject()   { w.b, w.comma = append(w.b, '}'), true }
+func (w *jsonWriter) beginArray()  { w.sep(); w.b, w.comma = append(w.b, '['), false }
+func (w *jsonWriter) endArray()    { w.b, w.comma = append(w.b, ']'), true }
+
+// key starts an object member; its value follows.
+func (w *jsonWriter) key(k string) *jsonWriter {
+	w.sep()
+	w.b = append(appendJSONString(w.b, k), ':')
+	w.comma = false
+	return w
+}
+
+func (w *jsonWriter) null() { w.sep(); w.b, w.comma = append(w.b, "null"...), true }
+
+func (w *jsonWriter) string(s string) { w.sep(); w.b, w.comma = appendJSONString(w.b, s), true }
+
+// stringOrNull writes "" as null.
+func (w *jsonWriter) stringOrNull(s string) {
+	if s == "" {
+		w.null()
+		return
+	}
+	w.string(s)
+}
+
+func (w *jsonWriter) boolean(v bool) { w.sep(); w.b, w.comma = strconv.AppendBool(w.b, v), true }
+
+func (w *jsonWriter) integer(n int64) { w.sep(); w.b, w.comma = strconv.AppendInt(w.b, n, 10), true }
+
+func (w *jsonWriter) integerOrNull(n *int64) {
+	if n == nil {
+		w.null()
+		return
+	}
+	w.integer(*n)
+}
+
+func (w *jsonWriter) timeOrNull(t *time.Time) {
+	if t == nil {
+		w.null()
+		return
+	}
+	w.string(formatTime(*t))
+}
+
+func (w *jsonWriter) strings(l []string) {
+	w.beginArray()
+	for _, s := range l {
+		w.string(s)
+	}
+	w.endArray()
+}
+
+// appendJSONString quotes s; anything beyond plain printable ASCII is left
+// to encoding/json's escaping.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			raw, _ := json.Marshal(s) // a string always encodes
+			return append(b, raw...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// fullMessages joins model errors like Rails'
+// errors.full_messages.to_sentence ("A x", "A x and B y", "A x, B y, and C z").
+func fullMessages(errs []FieldError) string {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = humanize(e.Attribute) + " " + e.Message
+	}
+	switch len(msgs) {
+	case 0:
+		return ""
+	case 1:
+		return msgs[0]
+	case 2:
+		return msgs[0] + " and " + msgs[1]
+	}
+	return strings.Join(msgs[:len(msgs)-1], ", ") + ", and " + msgs[len(msgs)-1]
+}
+
+// humanize is Rails' human_attribute_name: "maximum_timeout" → "Maximum timeout".
+func humanize(attr string) string {
+	s := strings.ReplaceAll(attr, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// modelErrors is the {"attr":["message",...]} map of a failed validation.
+func modelErrors(errs []FieldError) map[string][]string {
+	m := map[string][]string{}
+	for _, e := range errs {
+		m[e.Attribute] = append(m[e.Attribute], e.Message)
+	}
+	return m
 }

@@ -143,10 +143,8 @@ func (c *reqCtx) registerLegacyRunner() {
 	if tok == "" {
 		v.fail("token is missing")
 	}
-	attrs := parseRunnerAttrs(v)
-	if c.p.has("active") && c.p.has("paused") {
-		v.fail("active, paused are mutually exclusive")
-	}
+	changes := parseRunnerChanges(v)
+	checkExclusiveRunnerAttributes(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
@@ -196,8 +194,8 @@ func (c *reqCtx) registerLegacyRunner() {
 		c.gone("runner registration disallowed")
 		return
 	}
-	attrs.apply(r)
-	if errs := validateRunnerModel(r); errs != nil {
+	changes.apply(&r.RunnerAttributes)
+	if errs := r.validate(); errs != nil {
 		c.modelError(errs)
 		return
 	}

@@ -3,6 +3,7 @@ package mockcoordinator
 import (
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Scopes accepted by the /runners/:id endpoints.
@@ -77,8 +78,6 @@ func (c *reqCtx) getRunner() {
 	})
 }
 
-var updateParamNames = "description, active, paused, tag_list, run_untagged, locked, access_level, maximum_timeout, maintenance_note"
-
 // updateRunner is PUT /runners/:id.
 func (c *reqCtx) updateRunner() {
 	id, ok := c.authRunnerID(scopesRunnerWrite)
@@ -86,25 +85,26 @@ func (c *reqCtx) updateRunner() {
 		return
 	}
 	v := &validator{p: c.p}
-	attrs := parseRunnerAttrs(v)
+	changes := parseRunnerChanges(v)
+	// Grape's at_least_one_of over every attribute.
+	var names []string
 	given := false
-	for _, k := range []string{"description", "active", "paused", "tag_list", "run_untagged", "locked", "access_level", "maximum_timeout", "maintenance_note"} {
-		given = given || c.p.has(k)
+	for _, attr := range runnerAttributes {
+		names = append(names, attr.Name)
+		given = given || c.p.has(attr.Name)
 	}
 	if !given {
-		v.fail(updateParamNames + " are missing, at least one parameter must be provided")
+		v.fail(strings.Join(names, ", ") + " are missing, at least one parameter must be provided")
 	}
-	if c.p.has("active") && c.p.has("paused") {
-		v.fail("active, paused are mutually exclusive")
-	}
+	checkExclusiveRunnerAttributes(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
 	}
 	c.withRunner(id, true, (*Store).canManageRunner, func(st *Store, r *RunnerRecord) {
 		updated := r.clone()
-		attrs.apply(&updated)
-		if errs := validateRunnerModel(&updated); errs != nil {
+		changes.apply(&updated.RunnerAttributes)
+		if errs := updated.validate(); errs != nil {
 			c.modelError(errs)
 			return
 		}

@@ -30,7 +30,7 @@ func (c *reqCtx) createUserRunner() {
 	if runnerType == RunnerTypeProject && projectID == nil && (projectNull || !c.p.has("project_id")) {
 		v.fail("project_id is missing")
 	}
-	attrs := parseRunnerAttrs(v)
+	changes := parseRunnerChanges(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
@@ -73,11 +73,11 @@ func (c *reqCtx) createUserRunner() {
 		}
 		r.ProjectIDs = []int64{p.ID}
 	}
-	attrs.apply(r)
-	if errs := validateRunnerModel(r); errs != nil {
+	changes.apply(&r.RunnerAttributes)
+	if errs := r.validate(); errs != nil {
 		// user_runners.rb answers service errors with bad_request!(errors.to_sentence),
 		// unlike PUT /runners/:id and POST /runners (render_validation_error!).
-		c.badRequest(fullMessagesSentence(errs))
+		c.badRequest(fullMessages(errs))
 		return
 	}
 	r.CreatorID = u.ID

@@ -150,6 +150,10 @@ func TestCreateUserRunnerErrors(t *testing.T) {
 			`{"message":"400 Bad request - Tags list can not be empty when runner is not allowed to pick untagged jobs and Maximum timeout needs to be at least 10 minutes"}`},
 		{"three model errors", s.AdminToken, map[string]any{"runner_type": "instance_type", "maximum_timeout": 1, "run_untagged": false, "description": long}, 400,
 			`{"message":"400 Bad request - Description is too long (maximum is 1024 characters), Tags list can not be empty when runner is not allowed to pick untagged jobs, and Maximum timeout needs to be at least 10 minutes"}`},
+		// Model errors follow the attribute table; Ci::Runner validates
+		// maintenance_note after maximum_timeout too.
+		{"four model errors", s.AdminToken, map[string]any{"runner_type": "instance_type", "maximum_timeout": 1, "run_untagged": false, "description": long, "maintenance_note": long}, 400,
+			`{"message":"400 Bad request - Description is too long (maximum is 1024 characters), Tags list can not be empty when runner is not allowed to pick untagged jobs, Maximum timeout needs to be at least 10 minutes, and Maintenance note is too long (maximum is 1024 characters)"}`},
 		{"malformed JSON", s.AdminToken, `{"runner_type":`, 400, `{"message":"400 Bad request - the request body is not a valid JSON object"}`},
 	}
 	for _, tc := range cases {

@@ -81,26 +81,19 @@ type ManagerRecord struct {
 
 // RunnerRecord is the stored form of a runner. Store methods hand out copies.
 type RunnerRecord struct {
-	ID              int64      `json:"id"`
-	RunnerType      string     `json:"runner_type"`
-	GroupID         int64      `json:"group_id,omitempty"`    // group_type only
-	ProjectIDs      []int64    `json:"project_ids,omitempty"` // project_type: owner project first
-	Description     string     `json:"description"`
-	MaintenanceNote string     `json:"maintenance_note"`
-	Paused          bool       `json:"paused"`
-	Locked          bool       `json:"locked"`
-	RunUntagged     bool       `json:"run_untagged"`
-	TagList         []string   `json:"tag_list"`
-	AccessLevel     string     `json:"access_level"`
-	MaximumTimeout  *int64     `json:"maximum_timeout"`
-	Token           string     `json:"token"`
-	TokenExpiresAt  *time.Time `json:"token_expires_at"`
-	CreatedAt       time.Time  `json:"created_at"`
-	ContactedAt     *time.Time `json:"contacted_at"`
-	CreatorID       int64      `json:"creator_id,omitempty"`
-	Legacy          bool       `json:"legacy,omitempty"` // registered with a registration token
-	Name            string     `json:"name,omitempty"`   // from the runner's info
-	IPAddress       string     `json:"ip_address,omitempty"`
+	ID         int64   `json:"id"`
+	RunnerType string  `json:"runner_type"`
+	GroupID    int64   `json:"group_id,omitempty"`    // group_type only
+	ProjectIDs []int64 `json:"project_ids,omitempty"` // project_type: owner project first
+	RunnerAttributes
+	Token          string     `json:"token"`
+	TokenExpiresAt *time.Time `json:"token_expires_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ContactedAt    *time.Time `json:"contacted_at"`
+	CreatorID      int64      `json:"creator_id,omitempty"`
+	Legacy         bool       `json:"legacy,omitempty"` // registered with a registration token
+	Name           string     `json:"name,omitempty"`   // from the runner's info
+	IPAddress      string     `json:"ip_address,omitempty"`
 	// Info of a legacy registration (version etc.) before any manager exists.
 	Version      string          `json:"version,omitempty"`
 	Revision     string          `json:"revision,omitempty"`
@@ -112,8 +105,7 @@ type RunnerRecord struct {
 func (r *RunnerRecord) clone() RunnerRecord {
 	c := *r
 	c.ProjectIDs = append([]int64(nil), r.ProjectIDs...)
-	c.TagList = append([]string{}, r.TagList...)
-	c.MaximumTimeout = clonePtr(r.MaximumTimeout)
+	c.RunnerAttributes = r.RunnerAttributes.clone()
 	c.TokenExpiresAt = clonePtr(r.TokenExpiresAt)
 	c.ContactedAt = clonePtr(r.ContactedAt)
 	c.Managers = append([]ManagerRecord(nil), r.Managers...)

@@ -44,6 +44,11 @@ func (st *Store) unindexRunner(r *RunnerRecord) {
 	}
 }
 
+// newRunnerDefaults returns a runner of the type with GitLab's default attributes.
+func newRunnerDefaults(runnerType string) *RunnerRecord {
+	return &RunnerRecord{RunnerType: runnerType, RunnerAttributes: defaultRunnerAttributes()}
+}
+
 // insertRunnerLocked assigns an id and creation time and stores r.
 func (st *Store) insertRunnerLocked(r *RunnerRecord) {
 	r.ID = st.nextRunnerID
@@ -51,9 +56,7 @@ func (st *Store) insertRunnerLocked(r *RunnerRecord) {
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = st.now()
 	}
-	if r.TagList == nil {
-		r.TagList = []string{}
-	}
+	r.normalize()
 	st.runners[r.ID] = r
 	st.indexRunner(r)
 }
@@ -202,9 +205,7 @@ func (st *Store) UpdateRunner(id int64, fn func(*RunnerRecord)) error {
 	st.unindexRunner(r)
 	fn(r)
 	r.ID = id
-	if r.TagList == nil {
-		r.TagList = []string{}
-	}
+	r.normalize()
 	st.indexRunner(r)
 	return nil
 }

@@ -101,9 +101,7 @@ func (st *Store) Restore(data []byte) error {
 		st.projects[p.ID] = p
 	}
 	for _, r := range s.Runners {
-		if r.TagList == nil {
-			r.TagList = []string{}
-		}
+		r.normalize()
 		st.runners[r.ID] = r
 		st.indexRunner(r)
 	}

@@ -92,7 +92,7 @@ func capture(attr string, dst *string) resource.TestCheckFunc {
 }
 
 // expectMockAttrs compares the mock's runner with the wanted attributes.
-func expectMockAttrs(want mockcoordinator.RunnerRecord) func(rec mockcoordinator.RunnerRecord) error {
+func expectMockAttrs(want mockcoordinator.RunnerAttributes) func(rec mockcoordinator.RunnerRecord) error {
 	return func(rec mockcoordinator.RunnerRecord) error {
 		var problems []string
 		cmp := func(name string, got, want any) {
@@ -125,8 +125,8 @@ func expectMockAttrs(want mockcoordinator.RunnerRecord) func(rec mockcoordinator
 }
 
 // gitlabDefaults is a runner with every optional attribute at GitLab's default.
-func gitlabDefaults(description string) mockcoordinator.RunnerRecord {
-	return mockcoordinator.RunnerRecord{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
+func gitlabDefaults(description string) mockcoordinator.RunnerAttributes {
+	return mockcoordinator.RunnerAttributes{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -226,7 +226,7 @@ func TestAccUserRunner_group(t *testing.T) {
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check: resource.ComposeTestCheckFunc(
 				sameIDAndToken,
-				checkMock(m, expectMockAttrs(mockcoordinator.RunnerRecord{
+				checkMock(m, expectMockAttrs(mockcoordinator.RunnerAttributes{
 					Description: "second", Paused: true, Locked: true, RunUntagged: false, TagList: []string{"docker", "linux"},
 					AccessLevel: "ref_protected", MaximumTimeout: ptr(int64(3600)), MaintenanceNote: "replace disk in March",
 				})),
@@ -325,7 +325,7 @@ func TestAccUserRunner_project(t *testing.T) {
 					if rec.RunnerType != "project_type" || len(rec.ProjectIDs) == 0 || rec.ProjectIDs[0] != m.Seed.Project.ID {
 						return fmt.Errorf("runner is %s in projects %v", rec.RunnerType, rec.ProjectIDs)
 					}
-					return expectMockAttrs(mockcoordinator.RunnerRecord{Description: "app runner", Locked: true, RunUntagged: true,
+					return expectMockAttrs(mockcoordinator.RunnerAttributes{Description: "app runner", Locked: true, RunUntagged: true,
 						TagList: []string{"app"}, AccessLevel: "not_protected", MaximumTimeout: ptr(int64(600))})(rec)
 				}),
 			),
@@ -378,7 +378,7 @@ func TestAccUserRunner_instance(t *testing.T) {
 					if rec.RunnerType != "instance_type" {
 						return fmt.Errorf("runner type %s", rec.RunnerType)
 					}
-					return expectMockAttrs(mockcoordinator.RunnerRecord{Description: "shared", RunUntagged: false,
+					return expectMockAttrs(mockcoordinator.RunnerAttributes{Description: "shared", RunUntagged: false,
 						TagList: []string{"docker", "shared"}, AccessLevel: "ref_protected"})(rec)
 				}),
 			),
