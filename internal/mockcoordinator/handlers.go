@@ -2,6 +2,7 @@ package mockcoordinator
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -15,8 +16,8 @@ type reqCtx struct {
 	st     *Store
 	pathID string // raw :id path segment
 	now    time.Time
-	user   *userRecord // set by authenticate
-	p      *params     // set by parseParams
+	caller *Caller // set by authenticate
+	p      *params // set by parseParams
 }
 
 // ---- responses ----
@@ -112,19 +113,9 @@ func userToken(r *http.Request) string {
 // authenticate resolves the caller and checks the token has one of scopes.
 // It writes 401 or 403 insufficient_scope and returns false on failure.
 func (c *reqCtx) authenticate(scopes ...string) bool {
-	tok := userToken(c.r)
-	c.st.mu.RLock()
-	t := c.st.tokens[tok]
-	var u *userRecord
-	if t != nil {
-		u = c.st.users[t.UserID]
-	}
-	c.st.mu.RUnlock()
-	if tok == "" || t == nil || u == nil {
-		c.unauthorized()
-		return false
-	}
-	if !t.hasAny(scopes...) {
+	caller, err := c.st.Authenticate(userToken(c.r), scopes...)
+	var e *Error
+	if errors.As(err, &e) && e.Reason == InsufficientScope {
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="`+strings.Join(scopes, " ")+`"`)
 		c.json(http.StatusForbidden, map[string]string{
 			"error":             "insufficient_scope",
@@ -133,8 +124,37 @@ func (c *reqCtx) authenticate(scopes ...string) bool {
 		})
 		return false
 	}
-	c.user = u
+	if err != nil {
+		c.fail(err)
+		return false
+	}
+	c.caller = caller
 	return true
+}
+
+// fail answers a failed store operation as GitLab does.
+func (c *reqCtx) fail(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		c.json(http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
+		return
+	}
+	switch e.Reason {
+	case Unauthorized:
+		c.unauthorized()
+	case Forbidden:
+		c.forbidden(e.Message)
+	case NotFound:
+		c.notFound(e.Message)
+	case BadRequest:
+		c.badRequest(e.Message)
+	case Gone:
+		c.gone(e.Message)
+	case Invalid:
+		c.modelError(e.Fields) // render_validation_error!
+	default:
+		c.json(http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
+	}
 }
 
 // remoteIP is the request's peer address without the port.

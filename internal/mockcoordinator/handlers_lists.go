@@ -27,7 +27,7 @@ var (
 
 // listParams validates pagination and runner filters of the list endpoints;
 // scopes lists the accepted deprecated `scope` values (nil: no such param).
-func (c *reqCtx) listParams(scopes []string) (f runnerFilter, page, perPage int, ok bool) {
+func (c *reqCtx) listParams(scopes []string) (f RunnerFilter, page, perPage int, ok bool) {
 	if !c.parseParams() {
 		return f, 0, 0, false
 	}
@@ -59,8 +59,10 @@ func (c *reqCtx) listParams(scopes []string) (f runnerFilter, page, perPage int,
 	return f, page, perPage, true
 }
 
-// writePage sets GitLab's pagination headers and writes the items.
-func (c *reqCtx) writePage(items []*RunnerRecord, total, page, perPage int) {
+// writePage reads one page of list, sets GitLab's pagination headers and
+// writes the items.
+func (c *reqCtx) writePage(list RunnerList, f RunnerFilter, page, perPage int) {
+	items, total := list.Page(f, page, perPage)
 	totalPages := (total + perPage - 1) / perPage
 	if totalPages < 1 {
 		totalPages = 1
@@ -118,24 +120,15 @@ func (c *reqCtx) listAllRunners() {
 	if !ok {
 		return
 	}
-	if !c.user.Admin {
-		c.forbidden("")
+	list, err := c.caller.AllRunners()
+	if err != nil {
+		c.fail(err)
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	lists := [][]int64{st.runnerOrder}
-	if f.Type != "" {
-		lists = [][]int64{st.runnersByType[f.Type]}
-	}
-	items, total := st.pageOf(lists, &f, page, perPage, c.now)
-	c.writePage(items, total, page, perPage)
+	c.writePage(list, f, page, perPage)
 }
 
-// listOwnedRunners is GET /runners: the runners the caller owns (group
-// runners of groups they own, and their subgroups; project runners of
-// projects they maintain). Like GitLab, administrators get no extra runners here.
+// listOwnedRunners is GET /runners: the runners the caller owns.
 func (c *reqCtx) listOwnedRunners() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
@@ -144,58 +137,25 @@ func (c *reqCtx) listOwnedRunners() {
 	if !ok {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	var lists [][]int64
-	uid := c.user.ID
-	if f.Type == "" || f.Type == RunnerTypeGroup {
-		for gid, l := range st.runnersByGroup {
-			if len(l) > 0 && st.groupRole(uid, gid) >= Owner {
-				lists = append(lists, l)
-			}
-		}
-	}
-	if f.Type == "" || f.Type == RunnerTypeProject {
-		for pid, l := range st.runnersByProj {
-			if len(l) > 0 && st.projectRole(uid, pid) >= Maintainer {
-				lists = append(lists, l)
-			}
-		}
-	}
-	items, total := st.pageOf(lists, &f, page, perPage, c.now)
-	c.writePage(items, total, page, perPage)
+	c.writePage(c.caller.OwnedRunners(), f, page, perPage)
 }
 
-// listGroupRunners is GET /groups/:id/runners: runners available to the group
-// (its own and its ancestors' group runners, plus instance runners).
+// listGroupRunners is GET /groups/:id/runners: runners available to the group.
 func (c *reqCtx) listGroupRunners() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
 	// authorize! runs in a before block: ahead of parameter validation.
-	g := st.findGroupLocked(c.pathID)
-	if g == nil || !c.user.Admin && st.groupRole(c.user.ID, g.ID) <= 0 {
-		c.notFound("Group")
-		return
-	}
-	if !c.user.Admin && st.groupRole(c.user.ID, g.ID) < Maintainer {
-		c.forbidden("")
+	list, err := c.caller.GroupRunners(c.pathID)
+	if err != nil {
+		c.fail(err)
 		return
 	}
 	f, page, perPage, ok := c.listParams(nil)
 	if !ok {
 		return
 	}
-	lists := [][]int64{st.runnersByType[RunnerTypeInstance]}
-	for _, gid := range st.groupAndAncestors(g.ID) {
-		lists = append(lists, st.runnersByGroup[gid])
-	}
-	items, total := st.pageOf(lists, &f, page, perPage, c.now)
-	c.writePage(items, total, page, perPage)
+	c.writePage(list, f, page, perPage)
 }
 
 // listProjectRunners is GET /projects/:id/runners: the project's runners,
@@ -204,26 +164,14 @@ func (c *reqCtx) listProjectRunners() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	p := st.findProjectLocked(c.pathID)
-	if p == nil || !c.user.Admin && st.projectRole(c.user.ID, p.ID) <= 0 {
-		c.notFound("Project")
-		return
-	}
-	if !c.user.Admin && st.projectRole(c.user.ID, p.ID) < Maintainer {
-		c.forbidden("")
+	list, err := c.caller.ProjectRunners(c.pathID)
+	if err != nil {
+		c.fail(err)
 		return
 	}
 	f, page, perPage, ok := c.listParams(allScopes)
 	if !ok {
 		return
 	}
-	lists := [][]int64{st.runnersByType[RunnerTypeInstance], st.runnersByProj[p.ID]}
-	for _, gid := range st.groupAndAncestors(p.GroupID) {
-		lists = append(lists, st.runnersByGroup[gid])
-	}
-	items, total := st.pageOf(lists, &f, page, perPage, c.now)
-	c.writePage(items, total, page, perPage)
+	c.writePage(list, f, page, perPage)
 }

@@ -2,15 +2,13 @@ package mockcoordinator
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 )
 
 // ---- application settings ----
 
-// settingsJSON renders the settings; allow_runner_registration_token exists from 16.11.
-func (st *Store) settingsJSON() map[string]any {
-	s := st.settings
+// renderSettings renders the settings; allow_runner_registration_token
+// exists from 16.11.
+func renderSettings(s Settings, v Version) map[string]any {
 	m := map[string]any{
 		"id":                                       1,
 		"valid_runner_registrars":                  append([]string{}, s.ValidRunnerRegistrars...),
@@ -20,7 +18,7 @@ func (st *Store) settingsJSON() map[string]any {
 		"signup_enabled":                           false,
 		"shared_runners_enabled":                   true,
 	}
-	if st.version.HasRegistrationSwitch() {
+	if v.HasRegistrationSwitch() {
 		m["allow_runner_registration_token"] = s.AllowRunnerRegistrationToken
 	}
 	return m
@@ -31,16 +29,13 @@ func (c *reqCtx) getSettings() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	if !c.user.Admin {
-		c.forbidden("")
+	s, err := c.caller.Settings()
+	if err != nil {
+		c.fail(err)
 		return
 	}
-	c.st.mu.RLock()
-	defer c.st.mu.RUnlock()
-	c.json(http.StatusOK, c.st.settingsJSON())
+	c.json(http.StatusOK, renderSettings(s, c.st.Version()))
 }
-
-const minTokenExpirationInterval = 7200
 
 // putSettings is PUT /application/settings (administrators only); answers
 // the whole settings object.
@@ -52,97 +47,39 @@ func (c *reqCtx) putSettings() {
 		return
 	}
 	v := &validator{p: c.p}
-	allow := v.boolean("allow_runner_registration_token")
-	registrars, registrarsGiven := v.list("valid_runner_registrars")
-	type interval struct {
-		key   string
-		val   *int64
-		given bool
+	var ch SettingsChanges
+	if b := v.boolean("allow_runner_registration_token"); b != nil {
+		ch.AllowRunnerRegistrationToken = Optional[bool]{Set: true, Value: *b}
 	}
-	intervals := []*interval{{key: "runner_token_expiration_interval"}, {key: "group_runner_token_expiration_interval"}, {key: "project_runner_token_expiration_interval"}}
-	for _, iv := range intervals {
+	if l, ok := v.list("valid_runner_registrars"); ok {
+		ch.ValidRunnerRegistrars = Optional[[]string]{Set: true, Value: l}
+	}
+	for _, iv := range []struct {
+		key string
+		dst *Optional[*int64]
+	}{
+		{"runner_token_expiration_interval", &ch.RunnerTokenExpirationInterval},
+		{"group_runner_token_expiration_interval", &ch.GroupRunnerTokenExpirationInterval},
+		{"project_runner_token_expiration_interval", &ch.ProjectRunnerTokenExpirationInterval},
+	} {
 		if c.p.has(iv.key) {
-			iv.val, _ = v.integer(iv.key)
-			iv.given = true
+			n, _ := v.integer(iv.key) // null clears the interval
+			*iv.dst = Optional[*int64]{Set: true, Value: n}
 		}
 	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
 	}
-	if !c.user.Admin {
-		c.forbidden("")
+	s, err := c.caller.UpdateSettings(ch)
+	if err != nil {
+		c.fail(err)
 		return
 	}
-	var errs []FieldError
-	for _, r := range registrars {
-		if r != "group" && r != "project" {
-			errs = append(errs, FieldError{Attribute: "valid_runner_registrars", Message: "is invalid"})
-			break
-		}
-	}
-	for _, iv := range intervals {
-		if iv.given && iv.val != nil && *iv.val < minTokenExpirationInterval {
-			errs = append(errs, FieldError{Attribute: iv.key, Message: "must be greater than or equal to " + strconv.Itoa(minTokenExpirationInterval)})
-		}
-	}
-	if len(errs) > 0 {
-		c.modelError(errs)
-		return
-	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if allow != nil && st.version.HasRegistrationSwitch() {
-		st.settings.AllowRunnerRegistrationToken = *allow
-		st.instanceSwitchSet = true
-	}
-	if registrarsGiven {
-		st.settings.ValidRunnerRegistrars = registrars
-	}
-	targets := []**int64{&st.settings.RunnerTokenExpirationInterval, &st.settings.GroupRunnerTokenExpirationInterval, &st.settings.ProjectRunnerTokenExpirationInterval}
-	for i, iv := range intervals {
-		if iv.given {
-			*targets[i] = clonePtr(iv.val)
-		}
-	}
-	c.json(http.StatusOK, st.settingsJSON())
+	c.json(http.StatusOK, renderSettings(s, c.st.Version()))
 }
 
 // ---- groups and projects ----
-
-// findGroupLocked resolves a :id segment: numeric id or URL-encoded full path.
-func (st *Store) findGroupLocked(raw string) *groupRecord {
-	if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
-		return st.groups[id]
-	}
-	path, err := url.PathUnescape(raw)
-	if err != nil {
-		return nil
-	}
-	for _, g := range st.groups {
-		if st.groupFullPath(g) == path {
-			return g
-		}
-	}
-	return nil
-}
-
-func (st *Store) findProjectLocked(raw string) *projectRecord {
-	if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
-		return st.projects[id]
-	}
-	path, err := url.PathUnescape(raw)
-	if err != nil {
-		return nil
-	}
-	for _, p := range st.projects {
-		if st.projectFullPath(p) == path {
-			return p
-		}
-	}
-	return nil
-}
 
 // getGroup is GET /groups/:id. runners_token is present for Owners and
 // administrators only, and null when registration tokens are disallowed.
@@ -150,34 +87,23 @@ func (c *reqCtx) getGroup() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	g := st.findGroupLocked(c.pathID)
-	role := Role(0)
-	if g != nil {
-		role = st.groupRole(c.user.ID, g.ID)
-	}
-	if g == nil || (!c.user.Admin && role == 0) {
-		c.notFound("Group")
+	g, err := c.caller.Group(c.pathID)
+	if err != nil {
+		c.fail(err)
 		return
 	}
-	base := c.baseURL()
 	m := map[string]any{
 		"id": g.ID, "name": g.Name, "path": g.Path,
-		"full_path": st.groupFullPath(g), "full_name": st.groupFullName(g),
+		"full_path": g.FullPath, "full_name": g.FullName,
 		"parent_id": nil, "visibility": "private",
-		"web_url":    base + "/groups/" + st.groupFullPath(g),
+		"web_url":    c.baseURL() + "/groups/" + g.FullPath,
 		"created_at": formatTime(g.CreatedAt),
 	}
 	if g.ParentID != 0 {
 		m["parent_id"] = g.ParentID
 	}
-	if c.user.Admin || role >= Owner {
-		m["runners_token"] = nil
-		if st.registrationAllowedForGroup(g.ID) {
-			m["runners_token"] = g.RegistrationToken
-		}
+	if g.ShowRunnersToken {
+		m["runners_token"] = g.RunnersToken
 	}
 	c.json(http.StatusOK, m)
 }
@@ -188,40 +114,30 @@ func (c *reqCtx) getProject() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI) {
 		return
 	}
-	st := c.st
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	p := st.findProjectLocked(c.pathID)
-	role := Role(0)
-	if p != nil {
-		role = st.projectRole(c.user.ID, p.ID)
-	}
-	if p == nil || (!c.user.Admin && role == 0) {
-		c.notFound("Project")
+	p, err := c.caller.Project(c.pathID)
+	if err != nil {
+		c.fail(err)
 		return
 	}
 	base := c.baseURL()
 	ns := map[string]any{"kind": "group", "parent_id": nil}
-	if g := st.groups[p.GroupID]; g != nil {
+	if g := p.Namespace; g != nil {
 		ns["id"], ns["name"], ns["path"] = g.ID, g.Name, g.Path
-		ns["full_path"] = st.groupFullPath(g)
-		ns["web_url"] = base + "/groups/" + st.groupFullPath(g)
+		ns["full_path"] = g.FullPath
+		ns["web_url"] = base + "/groups/" + g.FullPath
 		if g.ParentID != 0 {
 			ns["parent_id"] = g.ParentID
 		}
 	}
 	m := map[string]any{
 		"id": p.ID, "name": p.Name, "path": p.Path,
-		"path_with_namespace": st.projectFullPath(p), "name_with_namespace": st.projectFullName(p),
+		"path_with_namespace": p.FullPath, "name_with_namespace": p.FullName,
 		"namespace": ns, "visibility": "private",
-		"web_url":    base + "/" + st.projectFullPath(p),
+		"web_url":    base + "/" + p.FullPath,
 		"created_at": formatTime(p.CreatedAt),
 	}
-	if c.user.Admin || role >= Maintainer {
-		m["runners_token"] = nil
-		if st.registrationAllowedForGroup(p.GroupID) {
-			m["runners_token"] = p.RegistrationToken
-		}
+	if p.ShowRunnersToken {
+		m["runners_token"] = p.RunnersToken
 	}
 	c.json(http.StatusOK, m)
 }
@@ -255,7 +171,7 @@ func (c *reqCtx) getCurrentUser() {
 	if !c.authenticate(ScopeAPI, ScopeReadAPI, "read_user") {
 		return
 	}
-	u := c.user
+	u := c.caller.User()
 	c.json(http.StatusOK, map[string]any{
 		"id": u.ID, "username": u.Username, "name": u.Username, "state": "active", "is_admin": u.Admin,
 		"web_url": c.baseURL() + "/" + u.Username,

@@ -307,3 +307,17 @@ func checkExclusiveRunnerAttributes(v *validator) {
 		}
 	}
 }
+
+// info reads the `info` object a runner sends about itself.
+func (p *params) info() *RunnerInfo {
+	m, ok := p.m["info"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	get := func(k string) string {
+		s, _ := m[k].(string)
+		return s
+	}
+	return &RunnerInfo{Name: get("name"), Version: get("version"), Revision: get("revision"),
+		Platform: get("platform"), Architecture: get("architecture")}
+}

@@ -37,12 +37,12 @@ type resetTokenJSON struct {
 var runnerAttributes = RunnerAttributeTable()
 
 // renderRunners is a runner list page: an array of GitLab's Runner entity.
-func renderRunners(runners []*RunnerRecord, now time.Time) jsonDocument {
+func renderRunners(runners []RunnerRecord, now time.Time) jsonDocument {
 	w := &jsonWriter{b: make([]byte, 0, 320*len(runners)+2)}
 	w.beginArray()
-	for _, r := range runners {
+	for i := range runners {
 		w.beginObject()
-		writeRunnerFields(w, r, now)
+		writeRunnerFields(w, &runners[i], now)
 		w.endObject()
 	}
 	w.endArray()
@@ -51,7 +51,7 @@ func renderRunners(runners []*RunnerRecord, now time.Time) jsonDocument {
 
 // writeRunnerFields writes GitLab's Runner entity (a list item).
 func writeRunnerFields(w *jsonWriter, r *RunnerRecord, now time.Time) {
-	status := r.status(now)
+	status := r.Status(now)
 	w.key("id").integer(r.ID)
 	for _, attr := range runnerAttributes {
 		if attr.Listed {
@@ -88,9 +88,9 @@ func writeRunnerAttribute(w *jsonWriter, attr *RunnerAttribute, a *RunnerAttribu
 }
 
 // renderRunnerDetails is GET/PUT /runners/:id (GitLab's RunnerDetails
-// entity). The token is never part of it. It needs st.mu held (reads groups
-// and projects).
-func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string) jsonDocument {
+// entity). The token is never part of it.
+func renderRunnerDetails(d *RunnerDetails, now time.Time, base string) jsonDocument {
+	r := &d.RunnerRecord
 	w := &jsonWriter{b: make([]byte, 0, 1024)}
 	w.beginObject()
 	writeRunnerFields(w, r, now)
@@ -100,7 +100,7 @@ func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string
 		}
 	}
 	version, revision, platform, architecture := r.Version, r.Revision, r.Platform, r.Architecture
-	if m := r.latestManager(); m != nil {
+	if m := r.LatestManager(); m != nil {
 		version, revision, platform, architecture = m.Version, m.Revision, m.Platform, m.Architecture
 	}
 	w.key("contacted_at").timeOrNull(r.ContactedAt)
@@ -110,27 +110,23 @@ func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string
 	w.key("platform").stringOrNull(platform)
 	w.key("architecture").stringOrNull(architecture)
 	w.key("projects").beginArray()
-	for _, pid := range r.ProjectIDs {
-		if p := st.projects[pid]; p != nil {
-			w.beginObject()
-			w.key("id").integer(p.ID)
-			w.key("name").string(p.Name)
-			w.key("name_with_namespace").string(st.projectFullName(p))
-			w.key("path").string(p.Path)
-			w.key("path_with_namespace").string(st.projectFullPath(p))
-			w.endObject()
-		}
+	for _, p := range d.Projects {
+		w.beginObject()
+		w.key("id").integer(p.ID)
+		w.key("name").string(p.Name)
+		w.key("name_with_namespace").string(p.FullName)
+		w.key("path").string(p.Path)
+		w.key("path_with_namespace").string(p.FullPath)
+		w.endObject()
 	}
 	w.endArray()
 	w.key("groups").beginArray()
-	if r.RunnerType == RunnerTypeGroup {
-		if g := st.groups[r.GroupID]; g != nil {
-			w.beginObject()
-			w.key("id").integer(g.ID)
-			w.key("name").string(g.Name)
-			w.key("web_url").string(base + "/groups/" + st.groupFullPath(g))
-			w.endObject()
-		}
+	for _, g := range d.Groups {
+		w.beginObject()
+		w.key("id").integer(g.ID)
+		w.key("name").string(g.Name)
+		w.key("web_url").string(base + "/groups/" + g.FullPath)
+		w.endObject()
 	}
 	w.endArray()
 	w.endObject()
@@ -138,21 +134,24 @@ func (st *Store) renderRunnerDetails(r *RunnerRecord, now time.Time, base string
 }
 
 func renderManager(m *ManagerRecord, now time.Time) managerJSON {
-	contacted := m.ContactedAt
-	var cp *time.Time
-	if !contacted.IsZero() {
-		cp = &contacted
+	var contacted *time.Time
+	if !m.ContactedAt.IsZero() {
+		contacted = &m.ContactedAt
 	}
 	return managerJSON{
 		ID: m.ID, SystemID: m.SystemID, Version: strOrNull(m.Version), Revision: strOrNull(m.Revision),
 		Platform: strOrNull(m.Platform), Architecture: strOrNull(m.Architecture),
-		CreatedAt: formatTime(m.CreatedAt), ContactedAt: formatTimePtr(cp), IPAddress: strOrNull(m.IPAddress),
-		Status: runnerStatus(m.CreatedAt, cp, now),
+		CreatedAt: formatTime(m.CreatedAt), ContactedAt: formatTimePtr(contacted), IPAddress: strOrNull(m.IPAddress),
+		Status: m.Status(now),
 	}
 }
 
-func renderToken(r *RunnerRecord) tokenJSON {
-	return tokenJSON{ID: r.ID, Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)}
+func renderToken(t RunnerToken) tokenJSON {
+	return tokenJSON{ID: t.RunnerID, Token: t.Token, TokenExpiresAt: formatTimePtr(t.ExpiresAt)}
+}
+
+func renderResetToken(t RunnerToken) resetTokenJSON {
+	return resetTokenJSON{Token: t.Token, TokenExpiresAt: formatTimePtr(t.ExpiresAt)}
 }
 
 // jsonDocument is an encoded JSON answer.

@@ -10,32 +10,6 @@ import (
 // header is accepted when the body has none. Invalid and expired tokens both
 // answer 403 {"message":"403 Forbidden"}.
 
-// runnerTokenParam validates the token parameter (Grape: "token is missing").
-func (c *reqCtx) runnerTokenParam(v *validator) string {
-	tok, _ := v.str("token")
-	if tok == "" {
-		tok = c.r.Header.Get("RUNNER-TOKEN")
-	}
-	if tok == "" {
-		v.fail("token is missing")
-	}
-	return tok
-}
-
-// info reads the `info` object the runner sends about itself.
-func (p *params) info() *runnerInfo {
-	m, ok := p.m["info"].(map[string]any)
-	if !ok {
-		return nil
-	}
-	get := func(k string) string {
-		s, _ := m[k].(string)
-		return s
-	}
-	return &runnerInfo{Name: get("name"), Version: get("version"), Revision: get("revision"),
-		Platform: get("platform"), Architecture: get("architecture")}
-}
-
 // systemIDParam says whether an endpoint reads the system_id parameter.
 type systemIDParam int
 
@@ -45,16 +19,20 @@ const (
 	requiredSystemID                      // "system_id is missing" without it
 )
 
-// withRunnerToken parses the parameters, validates the token (and system_id
-// as sys says) with Grape's 400 on errors, then locks the store and runs fn
-// with the runner owning the token; an invalid or expired token answers 403.
-func (c *reqCtx) withRunnerToken(sys systemIDParam, fn func(st *Store, r *RunnerRecord, systemID string)) {
+// runnerTokenParams parses the parameters and validates the token (and
+// system_id as sys says), answering Grape's 400 on errors.
+func (c *reqCtx) runnerTokenParams(sys systemIDParam) (token, systemID string, ok bool) {
 	if !c.parseParams() {
-		return
+		return "", "", false
 	}
 	v := &validator{p: c.p}
-	tok := c.runnerTokenParam(v)
-	var systemID string
+	token, _ = v.str("token")
+	if token == "" {
+		token = c.r.Header.Get("RUNNER-TOKEN")
+	}
+	if token == "" {
+		v.fail("token is missing")
+	}
 	if sys != noSystemID {
 		systemID, _ = v.str("system_id")
 		if sys == requiredSystemID && systemID == "" {
@@ -63,84 +41,95 @@ func (c *reqCtx) withRunnerToken(sys systemIDParam, fn func(st *Store, r *Runner
 	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
-		return
+		return "", "", false
 	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r := st.runnerByTokenLocked(tok, c.now)
-	if r == nil {
-		c.forbidden("")
-		return
-	}
-	fn(st, r, systemID)
+	return token, systemID, true
+}
+
+// contact is what the calling runner host tells about itself.
+func (c *reqCtx) contact(systemID string) Contact {
+	return Contact{SystemID: systemID, IP: remoteIP(c.r), Info: c.p.info()}
 }
 
 // verifyRunner is POST /runners/verify: 200 {id, token, token_expires_at};
 // records the contact and creates or refreshes the manager for system_id.
 func (c *reqCtx) verifyRunner() {
-	c.withRunnerToken(optionalSystemID, func(st *Store, r *RunnerRecord, systemID string) {
-		st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
-		c.json(http.StatusOK, renderToken(r))
-	})
+	token, systemID, ok := c.runnerTokenParams(optionalSystemID)
+	if !ok {
+		return
+	}
+	tok, err := c.st.RecordContact(token, c.contact(systemID))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.json(http.StatusOK, renderToken(tok))
 }
 
 // requestJob is POST /jobs/request: the mock never has jobs, so 204.
 func (c *reqCtx) requestJob() {
-	c.withRunnerToken(optionalSystemID, func(st *Store, r *RunnerRecord, systemID string) {
-		st.recordContactLocked(r, systemID, remoteIP(c.r), c.p.info(), c.now)
-		c.w.Header().Set("X-GitLab-Last-Update", strconv.FormatInt(c.now.UnixNano(), 36))
-		c.noContent()
-	})
+	token, systemID, ok := c.runnerTokenParams(optionalSystemID)
+	if !ok {
+		return
+	}
+	if _, err := c.st.RecordContact(token, c.contact(systemID)); err != nil {
+		c.fail(err)
+		return
+	}
+	c.w.Header().Set("X-GitLab-Last-Update", strconv.FormatInt(c.now.UnixNano(), 36))
+	c.noContent()
 }
 
 // deleteRunnerByToken is DELETE /runners: the runner unregisters itself
 // (and all its managers).
 func (c *reqCtx) deleteRunnerByToken() {
-	c.withRunnerToken(noSystemID, func(st *Store, r *RunnerRecord, _ string) {
-		st.deleteRunnerLocked(r.ID)
-		c.noContent()
-	})
+	token, _, ok := c.runnerTokenParams(noSystemID)
+	if !ok {
+		return
+	}
+	if err := c.st.UnregisterRunner(token); err != nil {
+		c.fail(err)
+		return
+	}
+	c.noContent()
 }
 
 // deleteManager is DELETE /runners/managers: one host unregisters.
 func (c *reqCtx) deleteManager() {
-	c.withRunnerToken(requiredSystemID, func(_ *Store, r *RunnerRecord, systemID string) {
-		for i := range r.Managers {
-			if r.Managers[i].SystemID == systemID {
-				r.Managers = append(r.Managers[:i], r.Managers[i+1:]...)
-				c.noContent()
-				return
-			}
-		}
-		c.notFound("")
-	})
+	token, systemID, ok := c.runnerTokenParams(requiredSystemID)
+	if !ok {
+		return
+	}
+	if err := c.st.UnregisterManager(token, systemID); err != nil {
+		c.fail(err)
+		return
+	}
+	c.noContent()
 }
 
 // resetOwnToken is POST /runners/reset_authentication_token: the runner
 // rotates its own (unexpired) token; 201 {token, token_expires_at}.
 func (c *reqCtx) resetOwnToken() {
-	c.withRunnerToken(noSystemID, func(st *Store, r *RunnerRecord, _ string) {
-		st.rotateTokenLocked(r, c.now)
-		c.json(http.StatusCreated, resetTokenJSON{Token: r.Token, TokenExpiresAt: formatTimePtr(r.TokenExpiresAt)})
-	})
+	token, _, ok := c.runnerTokenParams(noSystemID)
+	if !ok {
+		return
+	}
+	tok, err := c.st.RotateRunnerToken(token)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.json(http.StatusCreated, renderResetToken(tok))
 }
 
 // registerLegacyRunner is POST /runners with a registration token.
-//
-//   - token matches the instance, a group or a project registration token and
-//     registration tokens are allowed there → 201, runner of that type;
-//   - matches but disallowed there → 410 "runner registration disallowed";
-//   - matches nothing → 403 "invalid token supplied", except 410 when the
-//     instance setting is off (16.11+);
-//   - 20.0+: 410 for every token (legacy registration removed).
 func (c *reqCtx) registerLegacyRunner() {
 	if !c.parseParams() {
 		return
 	}
 	v := &validator{p: c.p}
-	tok, _ := v.str("token")
-	if tok == "" {
+	token, _ := v.str("token")
+	if token == "" {
 		v.fail("token is missing")
 	}
 	changes := parseRunnerChanges(v)
@@ -149,64 +138,10 @@ func (c *reqCtx) registerLegacyRunner() {
 		c.grapeError(v.errs)
 		return
 	}
-	st := c.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.version.LegacyRegistrationRemoved() {
-		c.gone("runner registration disallowed")
+	tok, err := c.st.RegisterRunner(token, changes, Contact{IP: remoteIP(c.r), Info: c.p.info()})
+	if err != nil {
+		c.fail(err)
 		return
 	}
-	var r *RunnerRecord
-	allowed := false
-	switch tok {
-	case st.settings.RegistrationToken:
-		r = newRunnerDefaults(RunnerTypeInstance)
-		allowed = st.registrationAllowedForInstance()
-	default:
-		for _, g := range st.groups {
-			if g.RegistrationToken == tok {
-				r = newRunnerDefaults(RunnerTypeGroup)
-				r.GroupID = g.ID
-				allowed = st.registrationAllowedForGroup(g.ID)
-				break
-			}
-		}
-		if r == nil {
-			for _, p := range st.projects {
-				if p.RegistrationToken == tok {
-					r = newRunnerDefaults(RunnerTypeProject)
-					r.ProjectIDs = []int64{p.ID}
-					allowed = st.registrationAllowedForGroup(p.GroupID)
-					break
-				}
-			}
-		}
-	}
-	if r == nil {
-		if !st.registrationAllowedForInstance() {
-			c.gone("runner registration disallowed")
-			return
-		}
-		c.forbidden("invalid token supplied")
-		return
-	}
-	if !allowed {
-		c.gone("runner registration disallowed")
-		return
-	}
-	changes.apply(&r.RunnerAttributes)
-	if errs := r.validate(); errs != nil {
-		c.modelError(errs)
-		return
-	}
-	r.Legacy = true
-	r.CreatedAt = c.now
-	r.IPAddress = remoteIP(c.r)
-	if info := c.p.info(); info != nil {
-		r.Name, r.Version, r.Revision, r.Platform, r.Architecture = info.Name, info.Version, info.Revision, info.Platform, info.Architecture
-	}
-	r.Token = legacyRunnerToken(st.version, r.RunnerType)
-	r.TokenExpiresAt = st.tokenExpiry(r.RunnerType, c.now)
-	st.insertRunnerLocked(r)
-	c.json(http.StatusCreated, renderToken(r))
+	c.json(http.StatusCreated, renderToken(tok))
 }

@@ -1,12 +1,14 @@
 package mockcoordinator
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+)
 
 // createUserRunner is POST /user/runners: a user creates a runner and gets
 // its glrt- token, shown this once.
 func (c *reqCtx) createUserRunner() {
-	st := c.st
-	if !st.Version().HasUserRunners() {
+	if !c.st.Version().HasUserRunners() {
 		c.routeNotFound() // the endpoint does not exist before 15.11
 		return
 	}
@@ -14,6 +16,7 @@ func (c *reqCtx) createUserRunner() {
 		return
 	}
 	v := &validator{p: c.p}
+	req := RunnerCreation{}
 	runnerType, typeGiven := v.str("runner_type")
 	switch {
 	case !typeGiven:
@@ -22,6 +25,7 @@ func (c *reqCtx) createUserRunner() {
 	case !containsString([]string{RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject}, runnerType):
 		v.fail("runner_type does not have a valid value")
 	}
+	req.RunnerType = runnerType
 	groupID, groupNull := v.integer("group_id")
 	if runnerType == RunnerTypeGroup && groupID == nil && (groupNull || !c.p.has("group_id")) {
 		v.fail("group_id is missing")
@@ -30,60 +34,23 @@ func (c *reqCtx) createUserRunner() {
 	if runnerType == RunnerTypeProject && projectID == nil && (projectNull || !c.p.has("project_id")) {
 		v.fail("project_id is missing")
 	}
-	changes := parseRunnerChanges(v)
+	req.GroupID, req.ProjectID = groupID, projectID
+	req.Changes = parseRunnerChanges(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
 	}
-
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	u := c.user
-	r := newRunnerDefaults(runnerType)
-	switch runnerType {
-	case RunnerTypeInstance:
-		if groupID != nil || projectID != nil {
-			c.badRequest("Unexpected scope")
-			return
-		}
-		if !u.Admin {
-			c.forbidden("Insufficient permissions")
-			return
-		}
-	case RunnerTypeGroup:
-		g := st.groups[*groupID]
-		if g == nil {
-			c.badRequest("Missing/invalid group")
-			return
-		}
-		if !u.Admin && (!containsString(st.settings.ValidRunnerRegistrars, "group") || st.groupRole(u.ID, g.ID) < Owner) {
-			c.forbidden("Insufficient permissions")
-			return
-		}
-		r.GroupID = g.ID
-	case RunnerTypeProject:
-		p := st.projects[*projectID]
-		if p == nil {
-			c.badRequest("Missing/invalid project")
-			return
-		}
-		if !u.Admin && (!containsString(st.settings.ValidRunnerRegistrars, "project") || st.projectRole(u.ID, p.ID) < Maintainer) {
-			c.forbidden("Insufficient permissions")
-			return
-		}
-		r.ProjectIDs = []int64{p.ID}
-	}
-	changes.apply(&r.RunnerAttributes)
-	if errs := r.validate(); errs != nil {
+	tok, err := c.caller.CreateRunner(req)
+	var e *Error
+	if errors.As(err, &e) && e.Reason == Invalid {
 		// user_runners.rb answers service errors with bad_request!(errors.to_sentence),
 		// unlike PUT /runners/:id and POST /runners (render_validation_error!).
-		c.badRequest(fullMessages(errs))
+		c.badRequest(fullMessages(e.Fields))
 		return
 	}
-	r.CreatorID = u.ID
-	r.CreatedAt = c.now
-	r.Token = authenticationToken(st.version, runnerType)
-	r.TokenExpiresAt = st.tokenExpiry(runnerType, c.now)
-	st.insertRunnerLocked(r)
-	c.json(http.StatusCreated, renderToken(r))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.json(http.StatusCreated, renderToken(tok))
 }

@@ -148,7 +148,7 @@ func NewAPIHandler(st *Store) http.Handler {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
 			return
 		}
-		c := &reqCtx{w: w, r: r, st: st, pathID: param, now: st.now()}
+		c := &reqCtx{w: w, r: r, st: st, pathID: param, now: st.Now()}
 		rt.handle(c)
 	})
 }

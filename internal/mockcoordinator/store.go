@@ -112,8 +112,8 @@ func (r *RunnerRecord) clone() RunnerRecord {
 	return c
 }
 
-// latestManager returns the most recently contacted manager, or nil.
-func (r *RunnerRecord) latestManager() *ManagerRecord {
+// LatestManager returns the most recently contacted manager, or nil.
+func (r *RunnerRecord) LatestManager() *ManagerRecord {
 	var best *ManagerRecord
 	for i := range r.Managers {
 		m := &r.Managers[i]
@@ -144,8 +144,18 @@ func runnerStatus(createdAt time.Time, contactedAt *time.Time, now time.Time) st
 	return "offline"
 }
 
-func (r *RunnerRecord) status(now time.Time) string {
+// Status is the runner's status at now: online, offline, stale or never_contacted.
+func (r *RunnerRecord) Status(now time.Time) string {
 	return runnerStatus(r.CreatedAt, r.ContactedAt, now)
+}
+
+// Status is the manager's status at now, by the runner's rules.
+func (m *ManagerRecord) Status(now time.Time) string {
+	contacted := &m.ContactedAt
+	if m.ContactedAt.IsZero() {
+		contacted = nil
+	}
+	return runnerStatus(m.CreatedAt, contacted, now)
 }
 
 func (r *RunnerRecord) tokenExpired(now time.Time) bool {
@@ -261,6 +271,9 @@ func (st *Store) resetLocked() {
 }
 
 func (st *Store) now() time.Time { return st.clock.Now().UTC() }
+
+// Now is the store's current time (UTC).
+func (st *Store) Now() time.Time { return st.now() }
 
 // Clock returns the store's clock.
 func (st *Store) Clock() Clock { return st.clock }

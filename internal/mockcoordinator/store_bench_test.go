@@ -9,22 +9,30 @@ import (
 	"time"
 )
 
-// fillRunners creates n runners directly (a third of each type).
+// fillRunners creates n runners through the store (a third of each type).
 func fillRunners(e *testEnv, n int) {
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
+	e.t.Helper()
+	admin, err := e.st.Authenticate(e.seed.AdminToken, ScopeAPI)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	attrs := map[string]*RunnerAttribute{}
+	for _, attr := range RunnerAttributeTable() {
+		attrs[attr.Name] = attr
+	}
 	for i := 0; i < n; i++ {
-		r := newRunnerDefaults([]string{RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject}[i%3])
-		switch r.RunnerType {
+		req := RunnerCreation{RunnerType: []string{RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject}[i%3]}
+		switch req.RunnerType {
 		case RunnerTypeGroup:
-			r.GroupID = e.seed.Group.ID
+			req.GroupID = &e.seed.Group.ID
 		case RunnerTypeProject:
-			r.ProjectIDs = []int64{e.seed.Project.ID}
+			req.ProjectID = &e.seed.Project.ID
 		}
-		r.Description = fmt.Sprintf("runner-%d", i)
-		r.TagList = []string{"docker", fmt.Sprintf("t%d", i%7)}
-		r.Token = authenticationToken(e.st.version, r.RunnerType)
-		e.st.insertRunnerLocked(r)
+		req.Changes.SetString(attrs["description"], fmt.Sprintf("runner-%d", i))
+		req.Changes.SetStringList(attrs["tag_list"], []string{"docker", fmt.Sprintf("t%d", i%7)})
+		if _, err := admin.CreateRunner(req); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 }
 

@@ -1,14 +1,9 @@
 package mockcoordinator
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
-
-// ErrRunnerNotFound is returned by test-facing methods for an unknown runner id.
-var ErrRunnerNotFound = errors.New("runner not found")
 
 // ---- index maintenance (callers hold st.mu for writing) ----
 
@@ -44,8 +39,8 @@ func (st *Store) unindexRunner(r *RunnerRecord) {
 	}
 }
 
-// newRunnerDefaults returns a runner of the type with GitLab's default attributes.
-func newRunnerDefaults(runnerType string) *RunnerRecord {
+// newRunnerRecord returns a runner of the type with GitLab's default attributes.
+func newRunnerRecord(runnerType string) *RunnerRecord {
 	return &RunnerRecord{RunnerType: runnerType, RunnerAttributes: defaultRunnerAttributes()}
 }
 
@@ -100,15 +95,10 @@ func (st *Store) rotateTokenLocked(r *RunnerRecord, now time.Time) {
 	st.runnerByToken[r.Token] = r.ID
 }
 
-// runnerInfo is what the runner reports about itself in `info`.
-type runnerInfo struct {
-	Name, Version, Revision, Platform, Architecture string
-}
-
 // recordContactLocked notes that a runner host talked to us: it updates the
 // runner's contact time and IP and creates or refreshes the manager for
 // systemID (none when systemID is empty, as older runners send).
-func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info *runnerInfo, now time.Time) {
+func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info *RunnerInfo, now time.Time) {
 	t := now
 	r.ContactedAt = &t
 	if ip != "" {
@@ -215,158 +205,4 @@ func (st *Store) DeleteRunner(id int64) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.deleteRunnerLocked(id)
-}
-
-// ---- listing ----
-
-// runnerFilter holds the list filters of the runner list endpoints.
-type runnerFilter struct {
-	Scope         string // deprecated: a status or type ("specific" = not instance, "shared" = instance)
-	Type          string
-	Status        string
-	Paused        *bool
-	Tags          []string
-	VersionPrefix string
-}
-
-func (f *runnerFilter) match(r *RunnerRecord, now time.Time) bool {
-	if f.Type != "" && r.RunnerType != f.Type {
-		return false
-	}
-	if f.Scope != "" && !scopeMatch(f.Scope, r, now) {
-		return false
-	}
-	if f.Paused != nil && r.Paused != *f.Paused {
-		return false
-	}
-	switch f.Status {
-	case "":
-	case "active":
-		if r.Paused {
-			return false
-		}
-	case "paused":
-		if !r.Paused {
-			return false
-		}
-	default:
-		if r.status(now) != f.Status {
-			return false
-		}
-	}
-	for _, t := range f.Tags {
-		if !containsString(r.TagList, t) {
-			return false
-		}
-	}
-	if f.VersionPrefix != "" {
-		ok := strings.HasPrefix(r.Version, f.VersionPrefix) && r.Version != ""
-		for i := range r.Managers {
-			if strings.HasPrefix(r.Managers[i].Version, f.VersionPrefix) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// onlyType reports whether the filter adds nothing to the given index list:
-// no filter but possibly a type that every runner of the list has.
-func (f *runnerFilter) onlyType(list []int64, st *Store) bool {
-	if f.Paused != nil || f.Status != "" || f.Scope != "" || len(f.Tags) > 0 || f.VersionPrefix != "" {
-		return false
-	}
-	if f.Type == "" {
-		return true
-	}
-	return sameSlice(list, st.runnersByType[f.Type])
-}
-
-func sameSlice(a, b []int64) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-func scopeMatch(scope string, r *RunnerRecord, now time.Time) bool {
-	switch scope {
-	case "specific":
-		return r.RunnerType != RunnerTypeInstance
-	case "shared":
-		return r.RunnerType == RunnerTypeInstance
-	case RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject:
-		return r.RunnerType == scope
-	case "active":
-		return !r.Paused
-	case "paused":
-		return r.Paused
-	}
-	return r.status(now) == scope
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// pageOf walks the ascending, possibly overlapping id lists in order
-// (a k-way merge without duplicates), counts the runners matching f and
-// collects those of the requested page. No sorting per request.
-func (st *Store) pageOf(lists [][]int64, f *runnerFilter, page, perPage int, now time.Time) ([]*RunnerRecord, int) {
-	skip := (page - 1) * perPage
-	if len(lists) == 1 && f.onlyType(lists[0], st) {
-		// Fast path: the index already is the answer; slice the page out.
-		l := lists[0]
-		out := make([]*RunnerRecord, 0, perPage)
-		for i := skip; i < len(l) && i < skip+perPage; i++ {
-			out = append(out, st.runners[l[i]])
-		}
-		return out, len(l)
-	}
-	out := make([]*RunnerRecord, 0, perPage)
-	total := 0
-	visit := func(id int64) {
-		r := st.runners[id]
-		if r == nil || !f.match(r, now) {
-			return
-		}
-		if total >= skip && len(out) < perPage {
-			out = append(out, r)
-		}
-		total++
-	}
-	switch len(lists) {
-	case 0:
-	case 1:
-		for _, id := range lists[0] {
-			visit(id)
-		}
-	default:
-		pos := make([]int, len(lists))
-		last := int64(-1)
-		for {
-			best := -1
-			for i, l := range lists {
-				if pos[i] < len(l) && (best < 0 || l[pos[i]] < lists[best][pos[best]]) {
-					best = i
-				}
-			}
-			if best < 0 {
-				break
-			}
-			id := lists[best][pos[best]]
-			pos[best]++
-			if id != last {
-				visit(id)
-				last = id
-			}
-		}
-	}
-	return out, total
 }
