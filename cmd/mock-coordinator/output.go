@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // startupInfo is what --print-json prints: the seed plus where to reach the
@@ -18,7 +19,7 @@ type startupInfo struct {
 	ClientCert    string `json:"client_cert,omitempty"`
 	ClientKey     string `json:"client_key,omitempty"`
 	StateFile     string `json:"state_file,omitempty"`
-	mockcoordinator.Seed
+	store.Seed
 }
 
 func startupInfoOf(srv *mockcoordinator.Server, cfg *config) (startupInfo, error) {
@@ -79,7 +80,7 @@ func writeSummary(w io.Writer, info startupInfo, cfg *config) error {
 	p("Test credentials (this is a local test server; these tokens are not secrets):")
 	p("  admin token:                      %s", info.AdminToken)
 	p("  instance registration token:      %s", info.InstanceRegistrationToken)
-	g := func(label string, sg mockcoordinator.SeedGroup) {
+	g := func(label string, sg store.SeedGroup) {
 		p("  %s %q (id %d):", label, sg.FullPath, sg.ID)
 		p("    registration token: %s", sg.RegistrationToken)
 		p("    owner token:        %s", sg.OwnerToken)

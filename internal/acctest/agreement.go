@@ -9,7 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // Agreement of Terraform's state with the mock coordinator, the invariant of
@@ -153,7 +153,7 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 // the runner's scope and every attribute of the mock's runner attribute
 // table (Terraform's attributes carry GitLab's names). Attributes missing
 // from the state map are not compared.
-func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []string {
+func compareRunner(attrs map[string]string, rec store.RunnerRecord) []string {
 	var out []string
 	cmp := func(name, want string) {
 		got, ok := attrs[name]
@@ -162,10 +162,10 @@ func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []
 		}
 	}
 	cmp("runner_type", rec.RunnerType)
-	if rec.RunnerType == mockcoordinator.RunnerTypeGroup {
+	if rec.RunnerType == store.RunnerTypeGroup {
 		cmp("group_id", strconv.FormatInt(rec.GroupID, 10))
 	}
-	if rec.RunnerType == mockcoordinator.RunnerTypeProject && len(rec.ProjectIDs) > 0 {
+	if rec.RunnerType == store.RunnerTypeProject && len(rec.ProjectIDs) > 0 {
 		if v, ok := attrs["project_id"]; ok && v != "" {
 			found := false
 			for _, p := range rec.ProjectIDs {
@@ -176,23 +176,23 @@ func compareRunner(attrs map[string]string, rec mockcoordinator.RunnerRecord) []
 			}
 		}
 	}
-	for _, attr := range mockcoordinator.RunnerAttributeTable() {
+	for _, attr := range store.RunnerAttributeTable() {
 		if attr.Negated {
 			continue // a deprecated alias of another row (active = !paused)
 		}
 		name, a := attr.Name, &rec.RunnerAttributes
 		switch attr.Kind {
-		case mockcoordinator.StringKind:
+		case store.StringKind:
 			cmp(name, attr.StringValue(a))
-		case mockcoordinator.BoolKind:
+		case store.BoolKind:
 			cmp(name, strconv.FormatBool(attr.BoolValue(a)))
-		case mockcoordinator.IntegerKind:
+		case store.IntegerKind:
 			if v := attr.IntegerValue(a); v != nil {
 				cmp(name, strconv.FormatInt(*v, 10))
 			} else if got := attrs[name]; got != "" {
 				out = append(out, fmt.Sprintf("%s = %s in state, unset in the mock", name, got))
 			}
-		case mockcoordinator.StringListKind:
+		case store.StringListKind:
 			// A set in state: flatmap "name.#" and "name.<key>" entries.
 			n, ok := attrs[name+".#"]
 			if !ok {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // newState builds an empty state with its root module, as the testing
@@ -93,7 +93,7 @@ func TestAgreement(t *testing.T) {
 
 	// A token the mock no longer accepts (deleted runner's token reused on
 	// another id is impossible; rotate out of band instead).
-	if err := m.Store().UpdateRunner(id1, func(r *mockcoordinator.RunnerRecord) { r.Token = "glrt-rotated-out-of-band-000" }); err != nil {
+	if err := m.Store().UpdateRunner(id1, func(r *store.RunnerRecord) { r.Token = "glrt-rotated-out-of-band-000" }); err != nil {
 		t.Fatal(err)
 	}
 	if err := check(good); err == nil || !strings.Contains(err.Error(), "not the runner's current token") {
@@ -106,28 +106,28 @@ func TestAgreement(t *testing.T) {
 // mock's values agrees, and a change to any one attribute is reported by name.
 func TestCompareRunnerEveryAttribute(t *testing.T) {
 	timeout := int64(900)
-	rec := mockcoordinator.RunnerRecord{RunnerType: mockcoordinator.RunnerTypeInstance}
+	rec := store.RunnerRecord{RunnerType: store.RunnerTypeInstance}
 	rec.Description, rec.MaintenanceNote, rec.AccessLevel = "d", "n", "ref_protected"
 	rec.Paused, rec.Locked, rec.RunUntagged = true, true, false
 	rec.TagList, rec.MaximumTimeout = []string{"b", "a"}, &timeout
 
 	// The state Terraform would hold for rec, built from the table.
 	state := map[string]string{"runner_type": rec.RunnerType}
-	var rows []*mockcoordinator.RunnerAttribute
-	for _, attr := range mockcoordinator.RunnerAttributeTable() {
+	var rows []*store.RunnerAttribute
+	for _, attr := range store.RunnerAttributeTable() {
 		if attr.Negated {
 			continue
 		}
 		rows = append(rows, attr)
 		a := &rec.RunnerAttributes
 		switch attr.Kind {
-		case mockcoordinator.StringKind:
+		case store.StringKind:
 			state[attr.Name] = attr.StringValue(a)
-		case mockcoordinator.BoolKind:
+		case store.BoolKind:
 			state[attr.Name] = strconv.FormatBool(attr.BoolValue(a))
-		case mockcoordinator.IntegerKind:
+		case store.IntegerKind:
 			state[attr.Name] = strconv.FormatInt(*attr.IntegerValue(a), 10)
-		case mockcoordinator.StringListKind:
+		case store.StringListKind:
 			l := attr.StringListValue(a)
 			state[attr.Name+".#"] = strconv.Itoa(len(l))
 			for i, s := range l {
@@ -146,12 +146,12 @@ func TestCompareRunnerEveryAttribute(t *testing.T) {
 			changed[k] = v
 		}
 		switch attr.Kind {
-		case mockcoordinator.StringListKind:
+		case store.StringListKind:
 			changed[attr.Name+".0"] = "other"
-		case mockcoordinator.BoolKind:
+		case store.BoolKind:
 			b, _ := strconv.ParseBool(state[attr.Name])
 			changed[attr.Name] = strconv.FormatBool(!b)
-		case mockcoordinator.IntegerKind:
+		case store.IntegerKind:
 			changed[attr.Name] = "1234"
 		default:
 			changed[attr.Name] = state[attr.Name] + "-other"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // DefaultStartTime is where the fake clock of StartMock begins.
@@ -22,9 +23,9 @@ type Mock struct {
 	*mockcoordinator.Server
 	// Clock drives the mock's notion of time; nil with WithRealClock.
 	// Inject Now into the provider so both sides agree.
-	Clock *mockcoordinator.FakeClock
+	Clock *store.FakeClock
 	// Seed holds the seeded tokens and ids (shadows Server.Seed()).
-	Seed mockcoordinator.Seed
+	Seed store.Seed
 
 	tls bool
 }
@@ -79,7 +80,7 @@ func StartMock(t testing.TB, opts ...MockOption) *Mock {
 	}
 	m := &Mock{tls: cfg.opts.TLS}
 	if !cfg.realClock {
-		m.Clock = mockcoordinator.NewFakeClock(cfg.start)
+		m.Clock = store.NewFakeClock(cfg.start)
 		cfg.opts.Clock = m.Clock
 	}
 	cfg.opts.LogWriter = cfg.logTo

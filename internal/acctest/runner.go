@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // VerifyStatus sends what `gitlab-runner register --token` sends
@@ -46,9 +46,9 @@ func (m *Mock) VerifyStatus(t testing.TB, runnerToken, systemID string) int {
 }
 
 // Runners returns copies of every runner in the mock, in id order.
-func (m *Mock) Runners() []mockcoordinator.RunnerRecord {
+func (m *Mock) Runners() []store.RunnerRecord {
 	st := m.Store()
-	var out []mockcoordinator.RunnerRecord
+	var out []store.RunnerRecord
 	for _, id := range st.RunnerIDs() {
 		if r, ok := st.Runner(id); ok {
 			out = append(out, r)
@@ -58,7 +58,7 @@ func (m *Mock) Runners() []mockcoordinator.RunnerRecord {
 }
 
 // Runner returns the runner with the given id, if it exists.
-func (m *Mock) Runner(id int64) (mockcoordinator.RunnerRecord, bool) { return m.Store().Runner(id) }
+func (m *Mock) Runner(id int64) (store.RunnerRecord, bool) { return m.Store().Runner(id) }
 
 // CheckDestroy returns a CheckDestroy function: every resource of
 // resourceType in the state (its id attribute is the runner id) must be gone

@@ -24,7 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 )
 
@@ -42,7 +42,7 @@ func TestAccRunnerFleetModule(t *testing.T) {
 	acctest.PreCheck(t)
 	mock := acctest.StartMock(t)
 	lifetime := int64(fleetTokenLifetime / time.Second)
-	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) {
+	mock.Store().UpdateSettings(func(s *store.Settings) {
 		s.GroupRunnerTokenExpirationInterval = &lifetime
 		s.ProjectRunnerTokenExpirationInterval = &lifetime
 	})
@@ -73,7 +73,7 @@ func TestAccRunnerFleetModule(t *testing.T) {
 					if err := o.matchMock(mock); err != nil {
 						return err
 					}
-					if err := expectRunner(mock, o, "k8s", func(r mockcoordinator.RunnerRecord) error {
+					if err := expectRunner(mock, o, "k8s", func(r store.RunnerRecord) error {
 						return all(
 							eq("runner_type", r.RunnerType, "group_type"),
 							eq("group_id", r.GroupID, seed.Group.ID),
@@ -86,7 +86,7 @@ func TestAccRunnerFleetModule(t *testing.T) {
 					}); err != nil {
 						return err
 					}
-					if err := expectRunner(mock, o, "release", func(r mockcoordinator.RunnerRecord) error {
+					if err := expectRunner(mock, o, "release", func(r store.RunnerRecord) error {
 						return all(
 							eq("runner_type", r.RunnerType, "project_type"),
 							eq("owner project", firstOr(r.ProjectIDs), seed.Project.ID),
@@ -188,7 +188,7 @@ func TestAccRunnerFleetModule(t *testing.T) {
 				if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, true); err != nil {
 					t.Fatalf("enabling registration tokens for group %d: %v", seed.Group.ID, err)
 				}
-				mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true })
+				mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 			},
 			ConfigDirectory: config.StaticDirectory(dir),
 			ConfigVariables: vars("2026-02"),
@@ -282,7 +282,7 @@ provider "gitlabrunner" {
 }
 
 // fleetInputs are the module inputs of the test, as a user's tfvars file.
-func fleetInputs(seed mockcoordinator.Seed) string {
+func fleetInputs(seed store.Seed) string {
 	return fmt.Sprintf(`description_prefix   = "ci-"
 rotate_before_expiry = "168h"
 
@@ -439,7 +439,7 @@ func (o fleetOutputs) tokensRegister(t *testing.T, mock *acctest.Mock, want int)
 	return nil
 }
 
-func expectRunner(mock *acctest.Mock, o fleetOutputs, key string, check func(mockcoordinator.RunnerRecord) error) error {
+func expectRunner(mock *acctest.Mock, o fleetOutputs, key string, check func(store.RunnerRecord) error) error {
 	id, _ := strconv.ParseInt(o.IDs[key], 10, 64)
 	r, ok := mock.Runner(id)
 	if !ok {

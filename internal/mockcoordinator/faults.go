@@ -54,7 +54,7 @@ func (k FaultKind) String() string {
 const RouteAny = "*"
 
 // Fault describes one injected failure. Route is a route name as returned by
-// MatchRoute ("POST /user/runners", "GET /runners/:id") or "*" for every
+// api.MatchRoute ("POST /user/runners", "GET /runners/:id") or "*" for every
 // request.
 type Fault struct {
 	Route      string

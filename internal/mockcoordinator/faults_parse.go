@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/api"
 )
 
 // FaultSyntax is the one-line description of the fault spec syntax, used in
@@ -66,7 +68,7 @@ func parseFaultRoute(s string) (string, error) {
 			segs[i] = "1"
 		}
 	}
-	got := MatchRoute(method, strings.Join(segs, "/"))
+	got := api.MatchRoute(method, strings.Join(segs, "/"))
 	switch {
 	case got == "":
 		return "", fmt.Errorf("route %q is not served by the mock coordinator; use a route name such as \"POST /user/runners\" or \"GET /runners/:id\", or \"*\"", s)

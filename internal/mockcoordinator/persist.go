@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // DefaultStateFlushDelay is how long after a mutating request the state file
@@ -15,7 +17,7 @@ const DefaultStateFlushDelay = time.Second
 
 // loadState restores st from path. It reports false when the file does not
 // exist (the caller seeds a fresh store instead).
-func loadState(st *Store, path string) (bool, error) {
+func loadState(st *store.Store, path string) (bool, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // Options configure a Server.
@@ -21,7 +23,7 @@ type Options struct {
 	// Version is the GitLab version the mock reports (default: the store's).
 	Version string
 	// Clock drives runner timestamps, status and token expiry (default: real time).
-	Clock Clock
+	Clock store.Clock
 	// TLS serves HTTPS with a self-signed CA generated at start (see CAFile).
 	TLS bool
 	// ClientCerts asks TLS clients for a certificate signed by the mock CA.
@@ -44,11 +46,11 @@ type Options struct {
 }
 
 // Server is the mock coordinator as an HTTP(S) server: the store and API of
-// NewAPIHandler wrapped by fault injection, statistics and persistence.
+// NewHandler wrapped by fault injection, statistics and persistence.
 type Server struct {
 	opts   Options
-	store  *Store
-	seed   Seed
+	store  *store.Store
+	seed   store.Seed
 	faults *Faults
 	stats  *Stats
 
@@ -73,7 +75,7 @@ type Server struct {
 // exists, else seeded with SeedDefaults), the fault set and the statistics.
 // It does not listen yet: see Start.
 func NewServer(opts Options) (*Server, error) {
-	st := NewStore(StoreOptions{Version: opts.Version, Clock: opts.Clock})
+	st := store.NewStore(store.Options{Version: opts.Version, Clock: opts.Clock})
 	restored := false
 	if opts.StateFile != "" {
 		var err error
@@ -234,7 +236,7 @@ func (s *Server) HTTPClient() *http.Client {
 }
 
 // Store returns the in-memory GitLab behind the server.
-func (s *Server) Store() *Store { return s.store }
+func (s *Server) Store() *store.Store { return s.store }
 
 // Faults returns the fault set; changes apply to the next request.
 func (s *Server) Faults() *Faults { return s.faults }
@@ -244,7 +246,7 @@ func (s *Server) Stats() *Stats { return s.stats }
 
 // Seed returns the seeded fixture (tokens and ids of the demo group, subgroup
 // and project).
-func (s *Server) Seed() Seed { return s.seed }
+func (s *Server) Seed() store.Seed { return s.seed }
 
 // closeGrace is how long Close waits for requests in flight.
 const closeGrace = time.Second

@@ -9,13 +9,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // startTestServer starts a server on a free loopback port, closed at cleanup.
 func startTestServer(t *testing.T, opts Options) *Server {
 	t.Helper()
 	if opts.Clock == nil {
-		opts.Clock = NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		opts.Clock = store.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
 	if opts.LogWriter == nil {
 		opts.LogWriter = io.Discard
@@ -100,13 +102,13 @@ func newClient(s *Server) *http.Client {
 	return &http.Client{Transport: base, Timeout: 20 * time.Second}
 }
 
-func runnerWithDescription(s *Server, desc string) (RunnerRecord, bool) {
+func runnerWithDescription(s *Server, desc string) (store.RunnerRecord, bool) {
 	for _, id := range s.Store().RunnerIDs() {
 		if r, ok := s.Store().Runner(id); ok && r.Description == desc {
 			return r, true
 		}
 	}
-	return RunnerRecord{}, false
+	return store.RunnerRecord{}, false
 }
 
 func contains(b []byte, sub string) bool { return strings.Contains(string(b), sub) }

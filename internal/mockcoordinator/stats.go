@@ -19,7 +19,7 @@ type LogEntry struct {
 	Time     time.Time     `json:"time"`
 	Method   string        `json:"method"`
 	Path     string        `json:"path"`
-	Route    string        `json:"route"`  // MatchRoute name, "" when no route matched
+	Route    string        `json:"route"`  // api.MatchRoute name, "" when no route matched
 	Status   int           `json:"status"` // 0 when the connection was dropped
 	Duration time.Duration `json:"duration"`
 	// Fault is the kind of the injected fault that decided the answer, if any.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // policyCheck asserts one attribute of a registration policy data source.
@@ -38,7 +38,7 @@ func TestAccRegistrationPolicyDataSource_Versions(t *testing.T) {
 		instance                bool
 		enterprise              bool
 		action                  string
-		settings                func(*mockcoordinator.Settings)
+		settings                func(*store.Settings)
 	}
 	wants := []want{
 		{"15.9", "15.9.0-ee", "deprecated", false, false, true, true, `^GitLab 15\.9\.0-ee predates the new runner creation workflow`, nil},
@@ -46,13 +46,13 @@ func TestAccRegistrationPolicyDataSource_Versions(t *testing.T) {
 		// 17.0 with the instance switch turned back on by an administrator ...
 		{"17.0 re-enabled", "17.0.0-ee", "disabled_by_default", true, true, true, true,
 			`^Registration tokens are still allowed for the instance: create runners with gitlabrunner_user_runner and turn registration tokens off \(Admin > Settings > CI/CD > Runners\)\.$`,
-			func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true }},
+			func(s *store.Settings) { s.AllowRunnerRegistrationToken = true }},
 		// ... and off, as the upgrade migration leaves it.
 		{"17.0 off", "17.0.0-ee", "disabled_by_default", true, true, false, true, `^Registration tokens are off for the instance`,
-			func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = false }},
+			func(s *store.Settings) { s.AllowRunnerRegistrationToken = false }},
 		// 20.0 removes them whatever the (left-over) setting says.
 		{"20.0", "20.0.0-ee", "removed", true, true, false, true, `^GitLab 20\.0\.0-ee has removed registration tokens`,
-			func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true }},
+			func(s *store.Settings) { s.AllowRunnerRegistrationToken = true }},
 	}
 
 	var steps []resource.TestStep
@@ -118,7 +118,7 @@ data "gitlabrunner_registration_policy" "project" {
 `
 	set := func(instance, group bool) func() {
 		return func() {
-			mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) {
+			mock.Store().UpdateSettings(func(s *store.Settings) {
 				s.AllowRunnerRegistrationToken = instance
 				interval := int64(7200)
 				s.GroupRunnerTokenExpirationInterval = &interval
@@ -191,7 +191,7 @@ func TestAccRegistrationPolicyDataSource_NonAdmin(t *testing.T) {
 
 	mock := dsStartMock(t, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
-	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true })
+	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	setGroupSwitch := func(on bool) func() {
 		return func() {
 			if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, on); err != nil {
@@ -291,7 +291,7 @@ func TestAccRegistrationPolicyDataSource_CIGate(t *testing.T) {
 
 	mock := acctest.StartMock(t, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
-	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) { s.AllowRunnerRegistrationToken = true })
+	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, true); err != nil {
 		t.Fatal(err)
 	}

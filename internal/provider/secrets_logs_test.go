@@ -20,7 +20,7 @@ import (
 	"testing"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // tokenShapes match any GitLab secret, known to the test or not.
@@ -100,7 +100,7 @@ func TestAccSecrets_noSecretInLogsOrOutput(t *testing.T) {
 	s := m.Seed
 	// Registration tokens allowed: GET /groups/:id and /projects/:id then
 	// return them (runners_token), and the provider logs those bodies.
-	m.Store().UpdateSettings(func(st *mockcoordinator.Settings) { st.AllowRunnerRegistrationToken = true })
+	m.Store().UpdateSettings(func(st *store.Settings) { st.AllowRunnerRegistrationToken = true })
 	if err := m.Store().SetGroupAllowRegistrationTokens(s.Group.ID, true); err != nil {
 		t.Fatal(err)
 	}

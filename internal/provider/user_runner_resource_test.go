@@ -24,6 +24,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 const urAddr = "gitlabrunner_user_runner.test"
@@ -72,7 +73,7 @@ func stateRunnerID(s *terraform.State) (int64, error) {
 }
 
 // checkMock runs check on the mock's record of the runner in state.
-func checkMock(m *acctest.Mock, check func(rec mockcoordinator.RunnerRecord) error) resource.TestCheckFunc {
+func checkMock(m *acctest.Mock, check func(rec store.RunnerRecord) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id, err := stateRunnerID(s)
 		if err != nil {
@@ -92,8 +93,8 @@ func capture(attr string, dst *string) resource.TestCheckFunc {
 }
 
 // expectMockAttrs compares the mock's runner with the wanted attributes.
-func expectMockAttrs(want mockcoordinator.RunnerAttributes) func(rec mockcoordinator.RunnerRecord) error {
-	return func(rec mockcoordinator.RunnerRecord) error {
+func expectMockAttrs(want store.RunnerAttributes) func(rec store.RunnerRecord) error {
+	return func(rec store.RunnerRecord) error {
 		var problems []string
 		cmp := func(name string, got, want any) {
 			if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -125,8 +126,8 @@ func expectMockAttrs(want mockcoordinator.RunnerAttributes) func(rec mockcoordin
 }
 
 // gitlabDefaults is a runner with every optional attribute at GitLab's default.
-func gitlabDefaults(description string) mockcoordinator.RunnerAttributes {
-	return mockcoordinator.RunnerAttributes{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
+func gitlabDefaults(description string) store.RunnerAttributes {
+	return store.RunnerAttributes{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -190,7 +191,7 @@ func TestAccUserRunner_group(t *testing.T) {
 			},
 			Check: resource.ComposeTestCheckFunc(
 				capture("id", &id), capture("token", &token),
-				checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+				checkMock(m, func(rec store.RunnerRecord) error {
 					if rec.RunnerType != "group_type" || rec.GroupID != m.Seed.Group.ID {
 						return fmt.Errorf("runner is %s in group %d", rec.RunnerType, rec.GroupID)
 					}
@@ -226,7 +227,7 @@ func TestAccUserRunner_group(t *testing.T) {
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check: resource.ComposeTestCheckFunc(
 				sameIDAndToken,
-				checkMock(m, expectMockAttrs(mockcoordinator.RunnerAttributes{
+				checkMock(m, expectMockAttrs(store.RunnerAttributes{
 					Description: "second", Paused: true, Locked: true, RunUntagged: false, TagList: []string{"docker", "linux"},
 					AccessLevel: "ref_protected", MaximumTimeout: ptr(int64(3600)), MaintenanceNote: "replace disk in March",
 				})),
@@ -236,7 +237,7 @@ func TestAccUserRunner_group(t *testing.T) {
 		resource.TestStep{
 			Config:           urConfig(m, owner, strings.Replace(full, `["linux", "docker"]`, `["linux", "arm64"]`, 1)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check: resource.ComposeTestCheckFunc(sameIDAndToken, checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+			Check: resource.ComposeTestCheckFunc(sameIDAndToken, checkMock(m, func(rec store.RunnerRecord) error {
 				tags := append([]string{}, rec.TagList...)
 				sort.Strings(tags)
 				if strings.Join(tags, ",") != "arm64,linux" {
@@ -272,7 +273,7 @@ func TestAccUserRunner_group(t *testing.T) {
 			Config:           urConfig(m, owner, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", m.Seed.Subgroup.ID)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
 			Check: resource.ComposeTestCheckFunc(
-				checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+				checkMock(m, func(rec store.RunnerRecord) error {
 					if strconv.FormatInt(rec.ID, 10) == id || rec.GroupID != m.Seed.Subgroup.ID {
 						return fmt.Errorf("want a new runner in group %d, got runner %d in group %d", m.Seed.Subgroup.ID, rec.ID, rec.GroupID)
 					}
@@ -288,7 +289,7 @@ func TestAccUserRunner_group(t *testing.T) {
 		resource.TestStep{
 			Config:           urConfig(m, owner, fmt.Sprintf("  runner_type = \"project_type\"\n  project_id = %d", m.Seed.Project.ID)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+			Check: checkMock(m, func(rec store.RunnerRecord) error {
 				if strconv.FormatInt(rec.ID, 10) == id || rec.RunnerType != "project_type" || len(m.Store().RunnerIDs()) != 1 {
 					return fmt.Errorf("want one new project runner, got runner %d (%s), runners %v", rec.ID, rec.RunnerType, m.Store().RunnerIDs())
 				}
@@ -321,11 +322,11 @@ func TestAccUserRunner_project(t *testing.T) {
 				capture("id", &id),
 				resource.TestCheckResourceAttr(urAddr, "project_id", strconv.FormatInt(m.Seed.Project.ID, 10)),
 				resource.TestCheckNoResourceAttr(urAddr, "group_id"),
-				checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+				checkMock(m, func(rec store.RunnerRecord) error {
 					if rec.RunnerType != "project_type" || len(rec.ProjectIDs) == 0 || rec.ProjectIDs[0] != m.Seed.Project.ID {
 						return fmt.Errorf("runner is %s in projects %v", rec.RunnerType, rec.ProjectIDs)
 					}
-					return expectMockAttrs(mockcoordinator.RunnerAttributes{Description: "app runner", Locked: true, RunUntagged: true,
+					return expectMockAttrs(store.RunnerAttributes{Description: "app runner", Locked: true, RunUntagged: true,
 						TagList: []string{"app"}, AccessLevel: "not_protected", MaximumTimeout: ptr(int64(600))})(rec)
 				}),
 			),
@@ -345,7 +346,7 @@ func TestAccUserRunner_project(t *testing.T) {
 		resource.TestStep{
 			Config:           urConfig(m, m.Seed.Group.OwnerToken, body(other)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+			Check: checkMock(m, func(rec store.RunnerRecord) error {
 				if strconv.FormatInt(rec.ID, 10) == id || len(rec.ProjectIDs) == 0 || rec.ProjectIDs[0] != other || len(m.Store().RunnerIDs()) != 1 {
 					return fmt.Errorf("want one new runner in project %d, got runner %d in %v; runners %v", other, rec.ID, rec.ProjectIDs, m.Store().RunnerIDs())
 				}
@@ -374,11 +375,11 @@ func TestAccUserRunner_instance(t *testing.T) {
 				capture("id", &id),
 				resource.TestCheckNoResourceAttr(urAddr, "group_id"),
 				resource.TestCheckNoResourceAttr(urAddr, "project_id"),
-				checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+				checkMock(m, func(rec store.RunnerRecord) error {
 					if rec.RunnerType != "instance_type" {
 						return fmt.Errorf("runner type %s", rec.RunnerType)
 					}
-					return expectMockAttrs(mockcoordinator.RunnerAttributes{Description: "shared", RunUntagged: false,
+					return expectMockAttrs(store.RunnerAttributes{Description: "shared", RunUntagged: false,
 						TagList: []string{"docker", "shared"}, AccessLevel: "ref_protected"})(rec)
 				}),
 			),
@@ -403,7 +404,7 @@ func TestAccUserRunner_instance(t *testing.T) {
 		resource.TestStep{
 			Config:           urConfig(m, admin, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", m.Seed.Group.ID)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec mockcoordinator.RunnerRecord) error {
+			Check: checkMock(m, func(rec store.RunnerRecord) error {
 				if strconv.FormatInt(rec.ID, 10) == id || rec.RunnerType != "group_type" || len(m.Store().RunnerIDs()) != 1 {
 					return fmt.Errorf("want one new group runner, got runner %d (%s), runners %v", rec.ID, rec.RunnerType, m.Store().RunnerIDs())
 				}
@@ -453,7 +454,7 @@ func TestAccUserRunner_drift(t *testing.T) {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				err := m.Store().UpdateRunner(runnerID(), func(r *mockcoordinator.RunnerRecord) {
+				err := m.Store().UpdateRunner(runnerID(), func(r *store.RunnerRecord) {
 					r.Description, r.TagList, r.Paused, r.MaximumTimeout = "edited by hand", []string{"gpu"}, true, ptr(int64(7200))
 				})
 				if err != nil {
@@ -488,7 +489,7 @@ func TestAccUserRunner_rotation(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
 	const interval = 30 * 24 * time.Hour
-	m.Store().UpdateSettings(func(s *mockcoordinator.Settings) {
+	m.Store().UpdateSettings(func(s *store.Settings) {
 		s.GroupRunnerTokenExpirationInterval = ptr(int64(interval / time.Second))
 	})
 	cfg := func(trigger string) string {

@@ -36,7 +36,7 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 		}
 	}()
 	var out strings.Builder
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/mockcoordinator")
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/mockcoordinator/...")
 	cmd.Dir = root
 	cmd.Stdout = io.MultiWriter(&out, logFile)
 	cmd.Stderr = logFile
@@ -48,7 +48,7 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench ./internal/mockcoordinator failed (%v); the end of %s:\n%s", err, tfcli.Rel(logPath), tfcli.Tail(logPath, 20))
+		return nil, fmt.Errorf("go test -bench ./internal/mockcoordinator/... failed (%v); the end of %s:\n%s", err, tfcli.Rel(logPath), tfcli.Tail(logPath, 20))
 	}
 	res := parseGoBench(out.String())
 	if len(res) == 0 {

@@ -121,7 +121,7 @@ func run(ctx context.Context, o *options, sizes string) error {
 
 	res, runErr := b.runAll(ctx)
 	if runErr == nil && o.goBench {
-		step("go test -run '^$' -bench . -benchmem ./internal/mockcoordinator")
+		step("go test -run '^$' -bench . -benchmem ./internal/mockcoordinator/...")
 		res.goBench, runErr = runGoBench(ctx, o.root, filepath.Join(o.dir, "logs", "gobench.log"))
 	}
 	report := renderReport(res)

@@ -148,7 +148,7 @@ func renderReport(res *results) string {
 	b.WriteString("Peak RSS: the highest VmHWM of the provider processes of the command.\n\n")
 
 	if len(res.goBench) > 0 {
-		b.WriteString("Mock coordinator, `go test -run '^$' -bench . -benchmem ./internal/mockcoordinator`:\n\n")
+		b.WriteString("Mock coordinator, `go test -run '^$' -bench . -benchmem ./internal/mockcoordinator/...`:\n\n")
 		b.WriteString("| benchmark | time/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
 		for _, g := range res.goBench {
 			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", g.name, time.Duration(g.nsPerOp).Round(time.Microsecond/10), g.bytesPerOp, g.allocsPerOp)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
@@ -121,7 +122,7 @@ func (d *demo) startMock() error {
 		return fmt.Errorf("starting the mock coordinator on a free loopback port: %w", err)
 	}
 	d.mock = mock
-	mock.Store().UpdateSettings(func(s *mockcoordinator.Settings) {
+	mock.Store().UpdateSettings(func(s *store.Settings) {
 		s.RunnerTokenExpirationInterval = ptr(int64(instanceTokenLifetime))
 		s.GroupRunnerTokenExpirationInterval = ptr(int64(scopedTokenLifetime))
 		s.ProjectRunnerTokenExpirationInterval = ptr(int64(scopedTokenLifetime))

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+)
+
+func TestGroupAndProjectRunnersToken(t *testing.T) {
+	e := newTestEnv(t, "")
+	s := e.seed
+	gpath, ppath := "/groups/"+itoa(s.Group.ID), "/projects/"+itoa(s.Project.ID)
+
+	// 18.6 default: registration tokens disallowed → key present but null for owners
+	g := decodeMap(t, e.call("GET", gpath, s.Group.OwnerToken, nil))
+	if v, ok := g["runners_token"]; !ok || v != nil {
+		t.Fatalf("owner sees runners_token=%v present=%v, want null", v, ok)
+	}
+	if g["full_path"] != "demo" || g["parent_id"] != nil {
+		t.Fatalf("group: %v", g)
+	}
+	e.st.UpdateSettings(func(st *store.Settings) { st.AllowRunnerRegistrationToken = true })
+	if err := e.st.SetGroupAllowRegistrationTokens(s.Group.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.SetGroupAllowRegistrationTokens(s.Subgroup.ID, true); err == nil {
+		t.Fatal("the switch must be refused on a subgroup")
+	}
+	for _, tc := range []struct {
+		name, token, path string
+		status            int
+		visible           bool
+	}{
+		{"group owner", s.Group.OwnerToken, gpath, 200, true},
+		{"group admin", s.AdminToken, gpath, 200, true},
+		{"group maintainer", s.Group.MaintainerToken, gpath, 200, false},
+		{"group developer", s.Group.DeveloperToken, gpath, 200, false},
+		{"group stranger", s.NonAdminToken, gpath, 404, false},
+		{"subgroup owner (inherited)", s.Group.OwnerToken, "/groups/" + itoa(s.Subgroup.ID), 200, true},
+		{"project maintainer", s.Project.MaintainerToken, ppath, 200, true},
+		{"project via group maintainer", s.Group.MaintainerToken, ppath, 200, true},
+		{"project via group owner", s.Group.OwnerToken, ppath, 200, true},
+		{"project developer", s.Project.DeveloperToken, ppath, 200, false},
+		{"project stranger", s.NonAdminToken, ppath, 404, false},
+		{"project by path", s.AdminToken, "/projects/demo%2Fplatform%2Fapp", 200, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := e.call("GET", tc.path, tc.token, nil)
+			expect(t, rec, tc.status, "")
+			if tc.status != 200 {
+				return
+			}
+			m := decodeMap(t, rec)
+			v, has := m["runners_token"]
+			if has != tc.visible {
+				t.Fatalf("runners_token present=%v, want %v: %v", has, tc.visible, m)
+			}
+			if tc.visible {
+				if str, _ := v.(string); len(str) < 9 || str[:9] != "GR1348941" {
+					t.Fatalf("runners_token = %v", v)
+				}
+			}
+		})
+	}
+	p := decodeMap(t, e.call("GET", ppath, s.AdminToken, nil))
+	ns := p["namespace"].(map[string]any)
+	if p["path_with_namespace"] != "demo/platform/app" || ns["full_path"] != "demo/platform" || ns["parent_id"] != float64(s.Group.ID) || ns["kind"] != "group" {
+		t.Fatalf("project: %v", p)
+	}
+	expect(t, e.call("GET", "/groups/9999", s.AdminToken, nil), 404, `{"message":"404 Group Not Found"}`)
+	expect(t, e.call("GET", "/projects/9999", s.AdminToken, nil), 404, `{"message":"404 Project Not Found"}`)
+	// group switch off again → null for the project too
+	_ = e.st.SetGroupAllowRegistrationTokens(s.Group.ID, false)
+	if v := decodeMap(t, e.call("GET", ppath, s.AdminToken, nil))["runners_token"]; v != nil {
+		t.Fatalf("project runners_token with group switch off = %v", v)
+	}
+	// before 16.11 the token is always shown
+	e.st.SetVersion("16.5.0")
+	if v := decodeMap(t, e.call("GET", ppath, s.AdminToken, nil))["runners_token"]; v != s.Project.RegistrationToken {
+		t.Fatalf("16.5 project runners_token = %v", v)
+	}
+}

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+)
+
+// apiPrefix is where GitLab serves its REST API.
+const apiPrefix = "/api/v4"
+
+type handlerFunc func(c *reqCtx)
+
+type route struct {
+	method string
+	segs   []string // ":id" matches one path segment
+	name   string   // "METHOD /pattern", as MatchRoute reports it
+	handle handlerFunc
+}
+
+// routes is the route table. Literal routes come before parameterised ones
+// so that /runners/verify wins over /runners/:id.
+var routes = buildRoutes([]struct {
+	name   string
+	handle handlerFunc
+}{
+	{"POST /user/runners", (*reqCtx).createUserRunner},
+	{"GET /user", (*reqCtx).getCurrentUser},
+
+	{"GET /runners/all", (*reqCtx).listAllRunners},
+	{"GET /runners", (*reqCtx).listOwnedRunners},
+	{"POST /runners/verify", (*reqCtx).verifyRunner},
+	{"POST /runners/reset_authentication_token", (*reqCtx).resetOwnToken},
+	{"DELETE /runners/managers", (*reqCtx).deleteManager},
+	{"POST /runners", (*reqCtx).registerLegacyRunner},
+	{"DELETE /runners", (*reqCtx).deleteRunnerByToken},
+	{"POST /jobs/request", (*reqCtx).requestJob},
+
+	{"GET /runners/:id", (*reqCtx).getRunner},
+	{"PUT /runners/:id", (*reqCtx).updateRunner},
+	{"DELETE /runners/:id", (*reqCtx).deleteRunner},
+	{"POST /runners/:id/reset_authentication_token", (*reqCtx).resetRunnerToken},
+	{"GET /runners/:id/managers", (*reqCtx).listManagers},
+
+	{"GET /groups/:id/runners", (*reqCtx).listGroupRunners},
+	{"GET /projects/:id/runners", (*reqCtx).listProjectRunners},
+	{"GET /groups/:id", (*reqCtx).getGroup},
+	{"GET /projects/:id", (*reqCtx).getProject},
+
+	{"GET /application/settings", (*reqCtx).getSettings},
+	{"PUT /application/settings", (*reqCtx).putSettings},
+	{"GET /version", (*reqCtx).getVersion},
+	{"GET /metadata", (*reqCtx).getVersion},
+})
+
+func buildRoutes(defs []struct {
+	name   string
+	handle handlerFunc
+}) []route {
+	out := make([]route, 0, len(defs))
+	for _, d := range defs {
+		method, pattern, _ := strings.Cut(d.name, " ")
+		out = append(out, route{method: method, segs: splitPath(pattern), name: d.name, handle: d.handle})
+	}
+	return out
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// stripAPIPrefix removes a leading /api/v4; ok is false when the path had none.
+func stripAPIPrefix(path string) (string, bool) {
+	if path == apiPrefix {
+		return "/", true
+	}
+	if strings.HasPrefix(path, apiPrefix+"/") {
+		return path[len(apiPrefix):], true
+	}
+	return path, false
+}
+
+// match finds the route for method and a path without the /api/v4 prefix,
+// returning the raw :id segment if the pattern has one.
+func match(method, path string) (*route, string) {
+	segs := splitPath(path)
+	for i := range routes {
+		rt := &routes[i]
+		if rt.method != method || len(rt.segs) != len(segs) {
+			continue
+		}
+		param, ok := "", true
+		for j, s := range rt.segs {
+			if s == ":id" {
+				if segs[j] == "" {
+					ok = false
+					break
+				}
+				param = segs[j]
+				continue
+			}
+			if s != segs[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return rt, param
+		}
+	}
+	return nil, ""
+}
+
+// MatchRoute maps a request to its route name, e.g. ("GET",
+// "/api/v4/runners/12") → "GET /runners/:id". The /api/v4 prefix is
+// optional; "" when no route matches.
+func MatchRoute(method, path string) string {
+	p, _ := stripAPIPrefix(path)
+	if rt, _ := match(method, p); rt != nil {
+		return rt.name
+	}
+	return ""
+}
+
+// RouteNames lists every route name the API serves.
+func RouteNames() []string {
+	names := make([]string, len(routes))
+	for i, rt := range routes {
+		names[i] = rt.name
+	}
+	return names
+}
+
+// NewHandler serves the whole /api/v4 API over st. Unknown routes answer
+// 404 {"error":"404 Not Found"} like GitLab's catch-all route.
+func NewHandler(st *store.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, ok := stripAPIPrefix(r.URL.EscapedPath())
+		var rt *route
+		var param string
+		if ok {
+			rt, param = match(r.Method, path)
+		}
+		if rt == nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
+			return
+		}
+		c := &reqCtx{w: w, r: r, st: st, pathID: param, now: st.Now()}
+		rt.handle(c)
+	})
+}

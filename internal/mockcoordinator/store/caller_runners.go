@@ -1,0 +1,192 @@
+package store
+
+import (
+	"slices"
+	"time"
+)
+
+// RunnerToken is a runner's authentication token as the API hands it out.
+type RunnerToken struct {
+	RunnerID  int64
+	Token     string
+	ExpiresAt *time.Time // nil: no expiry
+}
+
+func runnerToken(r *RunnerRecord) RunnerToken {
+	return RunnerToken{RunnerID: r.ID, Token: r.Token, ExpiresAt: clonePtr(r.TokenExpiresAt)}
+}
+
+// RunnerDetails is a runner with the projects and groups it belongs to.
+type RunnerDetails struct {
+	RunnerRecord
+	Projects []ProjectRef
+	Groups   []GroupRef
+}
+
+func (st *Store) runnerDetailsLocked(r *RunnerRecord) RunnerDetails {
+	d := RunnerDetails{RunnerRecord: r.clone(), Projects: []ProjectRef{}, Groups: []GroupRef{}}
+	for _, pid := range r.ProjectIDs {
+		if p := st.projects[pid]; p != nil {
+			d.Projects = append(d.Projects, st.projectRef(p))
+		}
+	}
+	if r.RunnerType == RunnerTypeGroup {
+		if g := st.groups[r.GroupID]; g != nil {
+			d.Groups = append(d.Groups, st.groupRef(g))
+		}
+	}
+	return d
+}
+
+// RunnerCreation is what POST /user/runners asks for.
+type RunnerCreation struct {
+	RunnerType string
+	GroupID    *int64 // group_type: the runner's group
+	ProjectID  *int64 // project_type: the runner's project
+	Changes    RunnerChanges
+}
+
+// CreateRunner creates a runner owned by the caller and returns its token
+// (Ci::Runners::CreateRunnerService): instance runners need an
+// administrator, group runners an Owner of the group, project runners a
+// Maintainer of the project, and non-administrators need the runner type in
+// valid_runner_registrars.
+func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
+	st := c.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u := c.user
+	r := newRunnerRecord(req.RunnerType)
+	switch req.RunnerType {
+	case RunnerTypeInstance:
+		if req.GroupID != nil || req.ProjectID != nil {
+			return RunnerToken{}, badRequest("Unexpected scope")
+		}
+		if !u.Admin {
+			return RunnerToken{}, forbidden("Insufficient permissions")
+		}
+	case RunnerTypeGroup:
+		var g *groupRecord
+		if req.GroupID != nil {
+			g = st.groups[*req.GroupID]
+		}
+		if g == nil {
+			return RunnerToken{}, badRequest("Missing/invalid group")
+		}
+		if !u.Admin && (!slices.Contains(st.settings.ValidRunnerRegistrars, "group") || st.groupRole(u.ID, g.ID) < Owner) {
+			return RunnerToken{}, forbidden("Insufficient permissions")
+		}
+		r.GroupID = g.ID
+	case RunnerTypeProject:
+		var p *projectRecord
+		if req.ProjectID != nil {
+			p = st.projects[*req.ProjectID]
+		}
+		if p == nil {
+			return RunnerToken{}, badRequest("Missing/invalid project")
+		}
+		if !u.Admin && (!slices.Contains(st.settings.ValidRunnerRegistrars, "project") || st.projectRole(u.ID, p.ID) < Maintainer) {
+			return RunnerToken{}, forbidden("Insufficient permissions")
+		}
+		r.ProjectIDs = []int64{p.ID}
+	default:
+		return RunnerToken{}, badRequest("Invalid runner type")
+	}
+	req.Changes.apply(&r.RunnerAttributes)
+	if errs := r.validate(); errs != nil {
+		return RunnerToken{}, invalid(errs)
+	}
+	now := st.now()
+	r.CreatorID = u.ID
+	r.CreatedAt = now
+	r.Token = authenticationToken(st.version, r.RunnerType)
+	r.TokenExpiresAt = st.tokenExpiry(r.RunnerType, now)
+	st.insertRunnerLocked(r)
+	return runnerToken(r), nil
+}
+
+// withRunner locks the store (exclusively when write), looks up runner id
+// and runs fn with the lock still held. A missing runner is NotFound
+// "Runner"; when allowed says no, Forbidden "No access granted". A nil
+// allowed leaves the permission checks to fn.
+func (c *Caller) withRunner(id int64, write bool, allowed func(*Store, *userRecord, *RunnerRecord) bool, fn func(r *RunnerRecord) error) error {
+	st := c.st
+	if write {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+	} else {
+		st.mu.RLock()
+		defer st.mu.RUnlock()
+	}
+	r := st.runners[id]
+	if r == nil {
+		return notFound("Runner")
+	}
+	if allowed != nil && !allowed(st, c.user, r) {
+		return forbidden("No access granted")
+	}
+	return fn(r)
+}
+
+// Runner returns a runner the caller may read.
+func (c *Caller) Runner(id int64) (d RunnerDetails, err error) {
+	err = c.withRunner(id, false, (*Store).canReadRunner, func(r *RunnerRecord) error {
+		d = c.st.runnerDetailsLocked(r)
+		return nil
+	})
+	return d, err
+}
+
+// UpdateRunner changes the attributes of a runner the caller manages and
+// returns it; nothing changes when the result is invalid.
+func (c *Caller) UpdateRunner(id int64, ch RunnerChanges) (d RunnerDetails, err error) {
+	err = c.withRunner(id, true, (*Store).canManageRunner, func(r *RunnerRecord) error {
+		updated := r.RunnerAttributes.clone()
+		ch.apply(&updated)
+		if errs := updated.validate(); errs != nil {
+			return invalid(errs)
+		}
+		r.RunnerAttributes = updated // same id, type, token and projects: indices stay valid
+		d = c.st.runnerDetailsLocked(r)
+		return nil
+	})
+	return d, err
+}
+
+// DeleteRunner deletes a runner. Administrators may delete any runner;
+// others one they manage, but not one shared by several projects (checked
+// before their rights, as GitLab does).
+func (c *Caller) DeleteRunner(id int64) error {
+	return c.withRunner(id, true, nil, func(r *RunnerRecord) error {
+		if !c.user.Admin {
+			if len(r.ProjectIDs) > 1 {
+				return forbidden("Runner associated with more than one project")
+			}
+			if !c.st.canManageRunner(c.user, r) {
+				return forbidden("No access granted")
+			}
+		}
+		c.st.deleteRunnerLocked(id)
+		return nil
+	})
+}
+
+// ResetRunnerToken gives a runner the caller manages a new token; it works
+// even when the current token has expired.
+func (c *Caller) ResetRunnerToken(id int64) (tok RunnerToken, err error) {
+	err = c.withRunner(id, true, (*Store).canManageRunner, func(r *RunnerRecord) error {
+		c.st.rotateTokenLocked(r, c.st.now())
+		tok = runnerToken(r)
+		return nil
+	})
+	return tok, err
+}
+
+// RunnerManagers returns the managers of a runner the caller may read.
+func (c *Caller) RunnerManagers(id int64) (ms []ManagerRecord, err error) {
+	err = c.withRunner(id, false, (*Store).canReadRunner, func(r *RunnerRecord) error {
+		ms = append([]ManagerRecord{}, r.Managers...)
+		return nil
+	})
+	return ms, err
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
+
+// DefaultVersion is the GitLab version the mock emulates unless told otherwise.
+const DefaultVersion = "18.6.0-ee"
+
+// Version is a parsed GitLab version such as "17.4.1-ee".
+//
+// Emulated timeline (see gitlab-runner-api.md):
+//   - < 15.11: no POST /user/runners (404 like an unknown route);
+//   - < 16.11: no registration-token switch: application settings have no
+//     allow_runner_registration_token key, registration tokens always work;
+//   - 16.11 .. 16.x: switch present, instance and top-level groups default on;
+//   - 17.0+: switch present, instance and top-level groups default off;
+//   - 20.0+: legacy registration removed: POST /runners answers
+//     410 {"message":"410 Gone - runner registration disallowed"} for every
+//     token (matching or not), and runners_token is null everywhere.
+type Version struct {
+	Raw                 string
+	Major, Minor, Patch int
+	Enterprise          bool
+}
+
+// ParseVersion parses "MAJOR.MINOR[.PATCH][-suffix]"; unparsable parts are 0.
+// An "-ee" suffix marks Enterprise Edition.
+func ParseVersion(s string) Version {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		s = DefaultVersion
+	}
+	v := Version{Raw: s}
+	core := s
+	if i := strings.IndexAny(s, "-+ "); i >= 0 {
+		core = s[:i]
+		v.Enterprise = strings.Contains(strings.ToLower(s[i:]), "ee")
+	}
+	parts := strings.Split(core, ".")
+	nums := []*int{&v.Major, &v.Minor, &v.Patch}
+	for i := 0; i < len(parts) && i < 3; i++ {
+		n, _ := strconv.Atoi(parts[i])
+		*nums[i] = n
+	}
+	return v
+}
+
+// AtLeast reports whether v >= major.minor.
+func (v Version) AtLeast(major, minor int) bool {
+	if v.Major != major {
+		return v.Major > major
+	}
+	return v.Minor >= minor
+}
+
+// String returns the version as given.
+func (v Version) String() string { return v.Raw }
+
+// Revision is a stable fake git revision derived from the version string.
+func (v Version) Revision() string {
+	sum := sha1.Sum([]byte(v.Raw))
+	return hex.EncodeToString(sum[:])[:11]
+}
+
+// HasUserRunners: POST /user/runners exists (15.11+).
+func (v Version) HasUserRunners() bool { return v.AtLeast(15, 11) }
+
+// HasRegistrationSwitch: allow_runner_registration_token and the top-level
+// group switch exist (16.11+).
+func (v Version) HasRegistrationSwitch() bool { return v.AtLeast(16, 11) }
+
+// RegistrationDefault is the default of the instance and top-level group
+// switches for a fresh store of this version.
+func (v Version) RegistrationDefault() bool { return !v.AtLeast(17, 0) }
+
+// LegacyRegistrationRemoved: POST /runners with a registration token is gone (20.0+).
+func (v Version) LegacyRegistrationRemoved() bool { return v.AtLeast(20, 0) }
