@@ -1,35 +1,35 @@
-// Package mockcoordinator is an in-memory GitLab that speaks the parts of the
-// REST API (/api/v4) a runner's lifecycle touches: runner creation through
-// POST /user/runners, runner management, the runner-facing endpoints the real
-// gitlab-runner binary calls (verify, legacy registration, unregister, token
-// self-rotation, job requests), application settings, groups, projects and
-// version metadata.
+// Package mockcoordinator is an in-memory GitLab for the parts of the REST
+// API (/api/v4) a runner's lifecycle touches, served over HTTP or HTTPS on a
+// loopback address. The provider's acceptance tests (internal/acctest), the
+// demo, the benchmark and the mock-coordinator command run it; module
+// authors run it to test their Terraform code without a GitLab.
 //
-// The core (this file's siblings store*.go, handlers*.go, router.go, seed.go,
-// version.go, clock.go, tokens.go) holds the data and the HTTP handlers; the
-// server wrapper (server*.go, faults*.go, stats*.go, ...) listens, injects
-// faults and persists state.
+// It is three packages, each importing only the ones below it:
 //
-// Behaviour follows /work/shared/reference/gitlab-runner-api.md: status codes,
-// error body shapes (Grape parameter errors {"error":...}, bad_request
-// {"message":"400 Bad request - ..."}, model errors {"message":{attr:[...]}}),
-// permissions per role, token scopes, pagination headers and the
-// registration-token timeline emulated per GitLab version (see version.go).
+//   - store (internal/mockcoordinator/store): the data and GitLab's rules:
+//     users, tokens, groups, projects, runners and their managers, settings,
+//     the emulated GitLab version, the clock, the seeded fixture and the
+//     state snapshot. Its operations check permissions as GitLab does and
+//     fail with GitLab's reasons; tests edit it out of band through it too.
+//   - api (internal/mockcoordinator/api): the HTTP API over a store: routes
+//     and their names, Grape-style parameter validation, GitLab's status
+//     codes, error bodies and JSON entities.
+//   - mockcoordinator (this package): the server around the API: listener,
+//     TLS with a generated CA and optional client certificates, injected
+//     faults (Faults, ParseFault), request statistics and log (Stats), and
+//     persistence of the store in a state file.
 //
-// Choices where the reference leaves room (tests pin each):
-//   - lists are ordered by ascending id (GitLab's default order for offset
-//     pagination) and served from id-ordered indices without sorting; above
-//     10,000 matching runners x-total, x-total-pages and rel="last" are
-//     omitted, as GitLab does;
-//   - GET /runners returns only the caller's "owned" runners, for
-//     administrators too (GitLab's ci_owned_runners); /runners/all is admin-only;
-//   - reading a group runner (GET /runners/:id, /managers) needs Maintainer of
-//     the group; changing, deleting or resetting it needs Owner;
-//   - POST /user/runners reports model errors as bad_request full messages
-//     ("400 Bad request - Maximum timeout needs to be at least 10 minutes"),
-//     as lib/api/user_runners.rb does; PUT /runners/:id and POST /runners
-//     answer the attribute map {"message":{"maximum_timeout":[...]}};
-//   - an unknown runner answers {"message":"404 Runner Not Found"}, an unknown
-//     route or an endpoint the emulated version lacks {"error":"404 Not Found"};
-//   - version emulation: see Version in version.go.
+// A test typically starts a Server, points the provider at URL(), uses
+// Seed() for tokens and ids, injects faults through Faults(), and asserts on
+// Store() and Stats():
+//
+//	srv, err := mockcoordinator.NewServer(mockcoordinator.Options{TLS: true})
+//	...
+//	err = srv.Start("127.0.0.1:0")
+//	defer srv.Close()
+//	srv.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1})
+//
+// Faults and statistics name requests by route, as api.MatchRoute does:
+// "POST /user/runners", "GET /runners/:id". These names are also the
+// --fault syntax of cmd/mock-coordinator.
 package mockcoordinator
