@@ -148,7 +148,12 @@ func (c *reqCtx) listGroupRunners() {
 		return
 	}
 	// authorize! runs in a before block: ahead of parameter validation.
-	list, err := c.caller.GroupRunners(c.pathID)
+	ref, ok := c.namespaceID()
+	if !ok {
+		c.notFound("Group")
+		return
+	}
+	list, err := c.caller.GroupRunners(ref)
 	if err != nil {
 		c.fail(err)
 		return
@@ -166,7 +171,12 @@ func (c *reqCtx) listProjectRunners() {
 	if !c.authenticate(store.ScopeAPI, store.ScopeReadAPI) {
 		return
 	}
-	list, err := c.caller.ProjectRunners(c.pathID)
+	ref, ok := c.namespaceID()
+	if !ok {
+		c.notFound("Project")
+		return
+	}
+	list, err := c.caller.ProjectRunners(ref)
 	if err != nil {
 		c.fail(err)
 		return

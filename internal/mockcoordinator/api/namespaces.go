@@ -12,7 +12,12 @@ func (c *reqCtx) getGroup() {
 	if !c.authenticate(store.ScopeAPI, store.ScopeReadAPI) {
 		return
 	}
-	g, err := c.caller.Group(c.pathID)
+	ref, ok := c.namespaceID()
+	if !ok {
+		c.notFound("Group")
+		return
+	}
+	g, err := c.caller.Group(ref)
 	if err != nil {
 		c.fail(err)
 		return
@@ -39,7 +44,12 @@ func (c *reqCtx) getProject() {
 	if !c.authenticate(store.ScopeAPI, store.ScopeReadAPI) {
 		return
 	}
-	p, err := c.caller.Project(c.pathID)
+	ref, ok := c.namespaceID()
+	if !ok {
+		c.notFound("Project")
+		return
+	}
+	p, err := c.caller.Project(ref)
 	if err != nil {
 		c.fail(err)
 		return

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -157,6 +159,20 @@ func (c *reqCtx) fail(err error) {
 	default:
 		c.json(http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
 	}
+}
+
+// namespaceID reads the :id segment of /groups/:id and /projects/:id: a
+// numeric id, else a URL-encoded full path ("demo%2Fplatform"). ok is false
+// when the segment cannot be decoded (no such group or project).
+func (c *reqCtx) namespaceID() (store.NamespaceID, bool) {
+	if id, err := strconv.ParseInt(c.pathID, 10, 64); err == nil {
+		return store.NamespaceID{ID: id}, true
+	}
+	path, err := url.PathUnescape(c.pathID)
+	if err != nil || path == "" {
+		return store.NamespaceID{}, false
+	}
+	return store.NamespaceID{FullPath: path}, true
 }
 
 // remoteIP is the request's peer address without the port.

@@ -130,8 +130,8 @@ func (c *Caller) UpdateSettings(ch SettingsChanges) (Settings, error) {
 
 // ---- groups and projects ----
 
-// GroupRef names a group.
-type GroupRef struct {
+// GroupSummary describes a group.
+type GroupSummary struct {
 	ID       int64
 	ParentID int64 // 0 for a top-level group
 	Name     string
@@ -139,8 +139,8 @@ type GroupRef struct {
 	FullPath string // "demo/platform"
 }
 
-// ProjectRef names a project.
-type ProjectRef struct {
+// ProjectSummary describes a project.
+type ProjectSummary struct {
 	ID       int64
 	Name     string
 	Path     string
@@ -150,7 +150,7 @@ type ProjectRef struct {
 
 // GroupDetails is a group as GET /groups/:id shows it to the caller.
 type GroupDetails struct {
-	GroupRef
+	GroupSummary
 	FullName  string // "demo / platform"
 	CreatedAt time.Time
 	// ShowRunnersToken: the caller may see the registration token (Owners
@@ -162,8 +162,8 @@ type GroupDetails struct {
 
 // ProjectDetails is a project as GET /projects/:id shows it to the caller.
 type ProjectDetails struct {
-	ProjectRef
-	Namespace *GroupRef // the project's group
+	ProjectSummary
+	Namespace *GroupSummary // the project's group
 	CreatedAt time.Time
 	// ShowRunnersToken: the caller may see the registration token
 	// (Maintainers and administrators). RunnersToken is nil when
@@ -172,9 +172,9 @@ type ProjectDetails struct {
 	RunnersToken     *string
 }
 
-// Group returns the group with a numeric id or URL-encoded full path, if
-// the caller is a member (of it or an ancestor) or an administrator.
-func (c *Caller) Group(ref string) (GroupDetails, error) {
+// Group returns a group if the caller is a member (of it or an ancestor) or
+// an administrator.
+func (c *Caller) Group(ref NamespaceID) (GroupDetails, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -186,7 +186,7 @@ func (c *Caller) Group(ref string) (GroupDetails, error) {
 	if g == nil || (!c.user.Admin && role == 0) {
 		return GroupDetails{}, notFound("Group")
 	}
-	d := GroupDetails{GroupRef: st.groupRef(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt}
+	d := GroupDetails{GroupSummary: st.groupSummary(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt}
 	if c.user.Admin || role >= Owner {
 		d.ShowRunnersToken = true
 		if st.registrationAllowedForGroup(g.ID) {
@@ -197,10 +197,9 @@ func (c *Caller) Group(ref string) (GroupDetails, error) {
 	return d, nil
 }
 
-// Project returns the project with a numeric id or URL-encoded full path,
-// if the caller is a member (directly or through its groups) or an
-// administrator.
-func (c *Caller) Project(ref string) (ProjectDetails, error) {
+// Project returns a project if the caller is a member (directly or through
+// its groups) or an administrator.
+func (c *Caller) Project(ref NamespaceID) (ProjectDetails, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -212,9 +211,9 @@ func (c *Caller) Project(ref string) (ProjectDetails, error) {
 	if p == nil || (!c.user.Admin && role == 0) {
 		return ProjectDetails{}, notFound("Project")
 	}
-	d := ProjectDetails{ProjectRef: st.projectRef(p), CreatedAt: p.CreatedAt}
+	d := ProjectDetails{ProjectSummary: st.projectSummary(p), CreatedAt: p.CreatedAt}
 	if g := st.groups[p.GroupID]; g != nil {
-		ref := st.groupRef(g)
+		ref := st.groupSummary(g)
 		d.Namespace = &ref
 	}
 	if c.user.Admin || role >= Maintainer {

@@ -19,20 +19,20 @@ func runnerToken(r *RunnerRecord) RunnerToken {
 // RunnerDetails is a runner with the projects and groups it belongs to.
 type RunnerDetails struct {
 	RunnerRecord
-	Projects []ProjectRef
-	Groups   []GroupRef
+	Projects []ProjectSummary
+	Groups   []GroupSummary
 }
 
 func (st *Store) runnerDetailsLocked(r *RunnerRecord) RunnerDetails {
-	d := RunnerDetails{RunnerRecord: r.clone(), Projects: []ProjectRef{}, Groups: []GroupRef{}}
+	d := RunnerDetails{RunnerRecord: r.clone(), Projects: []ProjectSummary{}, Groups: []GroupSummary{}}
 	for _, pid := range r.ProjectIDs {
 		if p := st.projects[pid]; p != nil {
-			d.Projects = append(d.Projects, st.projectRef(p))
+			d.Projects = append(d.Projects, st.projectSummary(p))
 		}
 	}
 	if r.RunnerType == RunnerTypeGroup {
 		if g := st.groups[r.GroupID]; g != nil {
-			d.Groups = append(d.Groups, st.groupRef(g))
+			d.Groups = append(d.Groups, st.groupSummary(g))
 		}
 	}
 	return d

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"net/url"
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Names and paths of groups and projects. Callers hold st.mu.
 
@@ -44,44 +40,43 @@ func (st *Store) projectFullName(p *projectRecord) string {
 	return p.Name
 }
 
-// findGroupLocked resolves a numeric id or URL-encoded full path.
-func (st *Store) findGroupLocked(ref string) *groupRecord {
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		return st.groups[id]
-	}
-	path, err := url.PathUnescape(ref)
-	if err != nil {
-		return nil
+// NamespaceID identifies a group or project as the :id of GitLab's API
+// does: by numeric ID, or by FullPath ("demo/platform") when that is set.
+type NamespaceID struct {
+	ID       int64
+	FullPath string
+}
+
+// findGroupLocked resolves a group; nil when there is none.
+func (st *Store) findGroupLocked(ref NamespaceID) *groupRecord {
+	if ref.FullPath == "" {
+		return st.groups[ref.ID]
 	}
 	for _, g := range st.groups {
-		if st.groupFullPath(g) == path {
+		if st.groupFullPath(g) == ref.FullPath {
 			return g
 		}
 	}
 	return nil
 }
 
-// findProjectLocked resolves a numeric id or URL-encoded full path.
-func (st *Store) findProjectLocked(ref string) *projectRecord {
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		return st.projects[id]
-	}
-	path, err := url.PathUnescape(ref)
-	if err != nil {
-		return nil
+// findProjectLocked resolves a project; nil when there is none.
+func (st *Store) findProjectLocked(ref NamespaceID) *projectRecord {
+	if ref.FullPath == "" {
+		return st.projects[ref.ID]
 	}
 	for _, p := range st.projects {
-		if st.projectFullPath(p) == path {
+		if st.projectFullPath(p) == ref.FullPath {
 			return p
 		}
 	}
 	return nil
 }
 
-func (st *Store) groupRef(g *groupRecord) GroupRef {
-	return GroupRef{ID: g.ID, ParentID: g.ParentID, Name: g.Name, Path: g.Path, FullPath: st.groupFullPath(g)}
+func (st *Store) groupSummary(g *groupRecord) GroupSummary {
+	return GroupSummary{ID: g.ID, ParentID: g.ParentID, Name: g.Name, Path: g.Path, FullPath: st.groupFullPath(g)}
 }
 
-func (st *Store) projectRef(p *projectRecord) ProjectRef {
-	return ProjectRef{ID: p.ID, Name: p.Name, Path: p.Path, FullName: st.projectFullName(p), FullPath: st.projectFullPath(p)}
+func (st *Store) projectSummary(p *projectRecord) ProjectSummary {
+	return ProjectSummary{ID: p.ID, Name: p.Name, Path: p.Path, FullName: st.projectFullName(p), FullPath: st.projectFullPath(p)}
 }

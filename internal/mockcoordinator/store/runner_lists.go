@@ -58,7 +58,7 @@ func (c *Caller) OwnedRunners() RunnerList {
 // group (its own and its ancestors' group runners, plus instance runners).
 // Reading them needs a Maintainer of the group; non-members do not see the
 // group at all.
-func (c *Caller) GroupRunners(ref string) (RunnerList, error) {
+func (c *Caller) GroupRunners(ref NamespaceID) (RunnerList, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -82,7 +82,7 @@ func (c *Caller) GroupRunners(ref string) (RunnerList, error) {
 // ProjectRunners is GET /projects/:id/runners: the project's runners, its
 // groups' runners and instance runners. Reading them needs a Maintainer of
 // the project; non-members do not see the project at all.
-func (c *Caller) ProjectRunners(ref string) (RunnerList, error) {
+func (c *Caller) ProjectRunners(ref NamespaceID) (RunnerList, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
