@@ -12,7 +12,9 @@ import (
 //
 // Adding an attribute: add its field to RunnerAttributes (with its default in
 // defaultRunnerAttributes when GitLab's is not the zero value) and its row to
-// runnerAttributeTable. Nothing else in the mock spells its name.
+// runnerAttributeTable. No other code of the mock spells its name; of the
+// tests, api/runners_test.go pins GitLab's at_least_one_of message, which
+// lists every parameter.
 
 // RunnerAttributes are the attributes of a runner its owner sets. The JSON
 // names are GitLab's (and the state file's).
