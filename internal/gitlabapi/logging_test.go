@@ -129,3 +129,19 @@ func TestMask(t *testing.T) {
 		t.Errorf("Accept = %q", h["Accept"])
 	}
 }
+
+// RedactSecrets masks by shape, including the legacy t1_/t2_ runner tokens,
+// and leaves harmless text alone.
+func TestRedactSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"token glrt-t2_abcdefghijKLMNOPQRST is invalid":   "token *** is invalid",
+		"glrt-abc.def_ghi and glpat-xxxxxxxxxxxxxxxxxxxx": "*** and ***",
+		"legacy t1_abcdefghijkl and GR1348941abcdefABCDE": "legacy *** and ***",
+		`{"token":"opaque"}`:                              `{"token":"***"}`,
+		"runner 12 in group 34":                           "runner 12 in group 34",
+	} {
+		if got := RedactSecrets(in); got != want {
+			t.Errorf("RedactSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
