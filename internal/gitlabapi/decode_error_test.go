@@ -87,7 +87,7 @@ func TestErrorStringAndSentinels(t *testing.T) {
 			_, _ = w.Write([]byte(tc.body))
 		}))
 		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Retries = 0 })
-		_, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{Description: new("x")})
+		_, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{Description: new("x")}})
 		srv.Close()
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {

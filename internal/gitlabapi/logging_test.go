@@ -50,7 +50,7 @@ func TestLogsNeverContainTokens(t *testing.T) {
 		cfg.Token = userToken
 		cfg.Headers = map[string]string{"X-Custom-Auth": customAuth}
 	})
-	if _, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, Description: new("has " + legacyToken)}); err != nil {
+	if _, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, RunnerAttributes: RunnerAttributes{Description: new("has " + legacyToken)}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.ResetRunnerAuthenticationToken(ctx, 1); err != nil {

@@ -19,7 +19,7 @@ func TestDeleteLateDuplicates(t *testing.T) {
 	const marker = "[terraform-create:00112233aabbccdd]"
 	create := func(description string) int64 {
 		tok, err := r.data.Client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-			RunnerType: gitlabapi.RunnerTypeGroup, GroupID: &gid, Description: &description})
+			RunnerType: gitlabapi.RunnerTypeGroup, GroupID: &gid, RunnerAttributes: gitlabapi.RunnerAttributes{Description: &description}})
 		if err != nil {
 			t.Fatal(err)
 		}

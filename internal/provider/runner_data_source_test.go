@@ -31,20 +31,24 @@ func TestAccRunnerDataSource(t *testing.T) {
 	seed := mock.Seed
 	admin := dsTestClient(t, mock, seed.AdminToken)
 	groupRunner, token := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
-		RunnerType:      gitlabapi.RunnerTypeGroup,
-		GroupID:         dsPtr(seed.Group.ID),
-		Description:     dsPtr("build fleet"),
-		MaintenanceNote: dsPtr("owned by the platform team"),
-		Locked:          dsPtr(true),
-		RunUntagged:     dsPtr(false),
-		TagList:         dsPtr([]string{"docker", "linux"}),
-		AccessLevel:     dsPtr(gitlabapi.AccessLevelRefProtected),
-		MaximumTimeout:  dsPtr(int64(3600)),
+		RunnerType: gitlabapi.RunnerTypeGroup,
+		GroupID:    dsPtr(seed.Group.ID),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Description:     dsPtr("build fleet"),
+			MaintenanceNote: dsPtr("owned by the platform team"),
+			Locked:          dsPtr(true),
+			RunUntagged:     dsPtr(false),
+			TagList:         dsPtr([]string{"docker", "linux"}),
+			AccessLevel:     dsPtr(gitlabapi.AccessLevelRefProtected),
+			MaximumTimeout:  dsPtr(int64(3600)),
+		},
 	})
 	projectRunner, _ := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
 		RunnerType: gitlabapi.RunnerTypeProject,
 		ProjectID:  dsPtr(seed.Project.ID),
-		Paused:     dsPtr(true),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Paused: dsPtr(true),
+		},
 	})
 
 	cfg := mock.ProviderBlock(seed.AdminToken) + `

@@ -70,16 +70,16 @@ func TestAccRunnersDataSource(t *testing.T) {
 	var instanceIDs []int64
 	for i := 0; i < plain; i++ {
 		id, _ := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
-			RunnerType: gitlabapi.RunnerTypeInstance, Description: dsPtr(fmt.Sprintf("fleet-%03d", i))})
+			RunnerType: gitlabapi.RunnerTypeInstance, RunnerAttributes: gitlabapi.RunnerAttributes{Description: dsPtr(fmt.Sprintf("fleet-%03d", i))}})
 		instanceIDs = append(instanceIDs, id)
 	}
 	// A few distinguishable ones.
 	g1, g1Token := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeGroup,
-		GroupID: dsPtr(seed.Group.ID), TagList: dsPtr([]string{"docker", "linux"}), Description: dsPtr("g1")})
+		GroupID: dsPtr(seed.Group.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: dsPtr([]string{"docker", "linux"}), Description: dsPtr("g1")}})
 	g2, _ := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeGroup,
-		GroupID: dsPtr(seed.Subgroup.ID), TagList: dsPtr([]string{"docker"}), Paused: dsPtr(true), Description: dsPtr("g2")})
+		GroupID: dsPtr(seed.Subgroup.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: dsPtr([]string{"docker"}), Paused: dsPtr(true), Description: dsPtr("g2")}})
 	p1, _ := dsCreateRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeProject,
-		ProjectID: dsPtr(seed.Project.ID), TagList: dsPtr([]string{"linux"}), Description: dsPtr("p1")})
+		ProjectID: dsPtr(seed.Project.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: dsPtr([]string{"linux"}), Description: dsPtr("p1")}})
 	if status := mock.VerifyStatus(t, g1Token, "s_00000000000a"); status != http.StatusOK {
 		t.Fatalf("verify g1: status %d", status)
 	}

@@ -60,14 +60,16 @@ func (m *userRunnerModel) tags(ctx context.Context) ([]string, diag.Diagnostics)
 func (m *userRunnerModel) createOptions(ctx context.Context, description string) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
 	tags, diags := m.tags(ctx)
 	opts := gitlabapi.CreateUserRunnerOptions{
-		RunnerType:      m.RunnerType.ValueString(),
-		Description:     &description,
-		MaintenanceNote: m.MaintenanceNote.ValueStringPointer(),
-		Paused:          m.Paused.ValueBoolPointer(),
-		Locked:          m.Locked.ValueBoolPointer(),
-		RunUntagged:     m.RunUntagged.ValueBoolPointer(),
-		AccessLevel:     m.AccessLevel.ValueStringPointer(),
-		MaximumTimeout:  m.MaximumTimeout.ValueInt64Pointer(),
+		RunnerType: m.RunnerType.ValueString(),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Description:     &description,
+			MaintenanceNote: m.MaintenanceNote.ValueStringPointer(),
+			Paused:          m.Paused.ValueBoolPointer(),
+			Locked:          m.Locked.ValueBoolPointer(),
+			RunUntagged:     m.RunUntagged.ValueBoolPointer(),
+			AccessLevel:     m.AccessLevel.ValueStringPointer(),
+			MaximumTimeout:  m.MaximumTimeout.ValueInt64Pointer(),
+		},
 	}
 	if len(tags) > 0 {
 		opts.TagList = &tags
@@ -87,7 +89,7 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string)
 // defaults instead of keeping a stale value.
 func (m *userRunnerModel) updateOptions(ctx context.Context) (gitlabapi.UpdateRunnerOptions, diag.Diagnostics) {
 	tags, diags := m.tags(ctx)
-	opts := gitlabapi.UpdateRunnerOptions{
+	opts := gitlabapi.UpdateRunnerOptions{RunnerAttributes: gitlabapi.RunnerAttributes{
 		Description:     m.Description.ValueStringPointer(),
 		Paused:          m.Paused.ValueBoolPointer(),
 		Locked:          m.Locked.ValueBoolPointer(),
@@ -95,7 +97,7 @@ func (m *userRunnerModel) updateOptions(ctx context.Context) (gitlabapi.UpdateRu
 		TagList:         &tags,
 		AccessLevel:     m.AccessLevel.ValueStringPointer(),
 		MaintenanceNote: m.MaintenanceNote.ValueStringPointer(),
-	}
+	}}
 	if m.MaximumTimeout.IsNull() {
 		opts.ClearMaximumTimeout = true
 	} else {
@@ -143,16 +145,17 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) diag.Diagnost
 		}
 		m.GroupID = types.Int64Null()
 	}
-	m.Description = types.StringValue(d.Description)
-	m.Paused = types.BoolValue(d.Paused)
-	m.Locked = types.BoolValue(d.Locked)
-	m.RunUntagged = types.BoolValue(d.RunUntagged)
-	m.AccessLevel = types.StringValue(d.AccessLevel)
-	m.MaintenanceNote = types.StringValue(d.MaintenanceNote)
+	m.Description = types.StringValue(deref(d.Description))
+	m.Paused = types.BoolValue(deref(d.Paused))
+	m.Locked = types.BoolValue(deref(d.Locked))
+	m.RunUntagged = types.BoolValue(deref(d.RunUntagged))
+	m.AccessLevel = types.StringValue(deref(d.AccessLevel))
+	m.MaintenanceNote = types.StringValue(deref(d.MaintenanceNote))
 	m.MaximumTimeout = types.Int64PointerValue(d.MaximumTimeout)
 
-	elems := make([]attr.Value, 0, len(d.TagList))
-	for _, t := range d.TagList {
+	tagList := deref(d.TagList)
+	elems := make([]attr.Value, 0, len(tagList))
+	for _, t := range tagList {
 		elems = append(elems, types.StringValue(t))
 	}
 	tags, diags := types.SetValue(types.StringType, elems)
@@ -170,6 +173,15 @@ func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
 		}
 	}
 	return false
+}
+
+// deref is *p, or the zero value when GitLab did not say.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }
 
 // applyToken stores a freshly minted token.

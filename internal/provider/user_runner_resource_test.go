@@ -562,7 +562,8 @@ func TestAccUserRunner_importThenRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	created, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeGroup, GroupID: ptr(m.Seed.Group.ID), Description: ptr("made by hand"), TagList: &[]string{"docker"},
+		RunnerType: gitlabapi.RunnerTypeGroup, GroupID: ptr(m.Seed.Group.ID),
+		RunnerAttributes: gitlabapi.RunnerAttributes{Description: ptr("made by hand"), TagList: &[]string{"docker"}},
 	})
 	if err != nil {
 		t.Fatalf("cannot create a runner in the mock: %v", err)

@@ -172,9 +172,9 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 		details        gitlabapi.RunnerDetails
 		group, project types.Int64
 	}{
-		{gitlabapi.RunnerDetails{Runner: gitlabapi.Runner{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, types.Int64Value(12), types.Int64Null()},
-		{gitlabapi.RunnerDetails{Runner: gitlabapi.Runner{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, types.Int64Null(), types.Int64Value(34)},
-		{gitlabapi.RunnerDetails{Runner: gitlabapi.Runner{ID: 3, RunnerType: "instance_type"}, MaximumTimeout: &timeout}, types.Int64Null(), types.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, types.Int64Value(12), types.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, types.Int64Null(), types.Int64Value(34)},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 3, RunnerType: "instance_type"}, RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: &timeout}}, types.Int64Null(), types.Int64Null()},
 	}
 	// A configured project the runner is still enabled in is kept.
 	keep := userRunnerModel{ProjectID: types.Int64Value(35)}
