@@ -1,17 +1,16 @@
 package provider
 
-// Diagnostics for failed GitLab API calls of gitlabrunner_user_runner. A
+// Diagnostics for failed GitLab API calls. A
 // diagnostic has a short Title Case summary; its detail says what was
 // attempted, on which runner or scope, what GitLab answered (status and
-// message) and what to do about it. Token values never appear: GitLab's
-// messages do not contain them, and redactSecrets removes anything that
-// looks like one as a second line of defence.
+// message) and what to do about it. Token values never appear: the client
+// masks what it returns, and gitlabapi.RedactSecrets masks anything that
+// looks like one again as a second line of defence.
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -71,7 +70,7 @@ const (
 	hintScopeManage = "The access token lacks the scope for this call: updating, rotating and deleting runners needs a token with the " +
 		"`manage_runner` or `api` scope (`read_api` only allows reading)."
 	hintRetryLater = "GitLab is overloaded or unavailable, and the provider's retries (the provider's `retries` setting) are used up. " +
-		"Try again later."
+		"Try again later, or raise `retries`."
 	hintTransport = "The provider got no answer from GitLab. Check `base_url`, the network between Terraform and GitLab, and the " +
 		"TLS settings (`cacert_file`, `client_cert`, `client_key`, `insecure`)."
 )
@@ -80,64 +79,83 @@ const (
 const manageHint = "Managing a runner needs, for a group runner, the Owner role on its group; for a project runner, the Maintainer " +
 	"role on its project; for an instance runner, an administrator. The token also needs the `api` or `manage_runner` scope."
 
-// apiErrorDetail builds a diagnostic detail: "<attempted> failed. GitLab
-// answered <status>: <message>. <hint>". hints are added after the generic
-// advice for the status.
+// apiErrorDetail is the one detail of a diagnostic for a failed GitLab
+// call: "<attempted> failed.\n\nGitLab answered <status>: <message>
+// (<method> <path>).\n\n<advice>". The advice is what the status alone says
+// (token refused, GitLab overloaded, no answer) followed by the caller's
+// hints; a call without hints gets the generic advice for its status.
 func apiErrorDetail(attempted string, err error, hints ...string) string {
 	var b strings.Builder
 	var apiErr *gitlabapi.Error
-	switch {
-	case errors.As(err, &apiErr):
-		fmt.Fprintf(&b, "%s failed.\n\nGitLab answered %d %s", attempted, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-		if msg := gitlabMessage(apiErr); msg != "" {
-			fmt.Fprintf(&b, ": %s", redactSecrets(msg))
-		}
-		b.WriteString(" (")
-		b.WriteString(apiErr.Method + " " + apiErr.Path)
-		b.WriteString(").")
-		if generic := statusHint(apiErr); generic != "" {
-			b.WriteString("\n\n")
-			b.WriteString(generic)
-		}
-	default:
-		fmt.Fprintf(&b, "%s failed: %s.\n\n%s", attempted, redactSecrets(err.Error()), hintTransport)
+	if errors.As(err, &apiErr) {
+		fmt.Fprintf(&b, "%s failed.\n\nGitLab answered %s.", attempted, answer(err))
+	} else {
+		fmt.Fprintf(&b, "%s failed: %s.", attempted, answer(err))
 	}
-	for _, h := range hints {
-		if h != "" {
+	advice := append([]string{statusHint(err)}, hints...)
+	if strings.Join(hints, "") == "" {
+		advice = append(advice, fallbackHint(err))
+	}
+	for _, a := range advice {
+		if a != "" {
 			b.WriteString("\n\n")
-			b.WriteString(h)
+			b.WriteString(a)
 		}
 	}
 	return b.String()
 }
 
-// gitlabMessage is GitLab's message without the status it repeats
-// ("403 Forbidden - Insufficient permissions" -> "Insufficient permissions").
-func gitlabMessage(e *gitlabapi.Error) string {
-	msg := strings.TrimSpace(e.Message)
-	code := strconv.Itoa(e.StatusCode)
-	rest, ok := strings.CutPrefix(msg, code)
-	if !ok {
-		return msg
+// answer is what GitLab answered, for a diagnostic: "403 Forbidden:
+// Insufficient permissions (POST /user/runners)", or the reason there was no
+// answer. Anything token-shaped is masked.
+func answer(err error) string {
+	var apiErr *gitlabapi.Error
+	if !errors.As(err, &apiErr) {
+		return gitlabapi.RedactSecrets(err.Error())
 	}
-	rest = strings.TrimSpace(rest)
-	if text := http.StatusText(e.StatusCode); len(rest) >= len(text) && strings.EqualFold(rest[:len(text)], text) {
-		rest = rest[len(text):]
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(apiErr.StatusCode))
+	if text := http.StatusText(apiErr.StatusCode); text != "" {
+		b.WriteString(" " + text)
 	}
-	rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), "-"))
-	if rest == "" {
-		return ""
+	if msg := apiErr.Reason(); msg != "" {
+		b.WriteString(": " + gitlabapi.RedactSecrets(msg))
 	}
-	return rest
+	b.WriteString(" (" + apiErr.Method + " " + apiErr.Path + ")")
+	return b.String()
+}
+
+// status is the HTTP status of a GitLab answer, or 0 when there was none
+// (for example a network failure).
+func status(err error) int {
+	var apiErr *gitlabapi.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
 }
 
 // statusHint is the advice that only depends on the answer.
-func statusHint(e *gitlabapi.Error) string {
-	switch {
-	case e.StatusCode == http.StatusUnauthorized:
+func statusHint(err error) string {
+	switch code := status(err); {
+	case code == 0:
+		return hintTransport
+	case code == http.StatusUnauthorized:
 		return hintToken
-	case e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500:
+	case code == http.StatusTooManyRequests || code >= 500:
 		return hintRetryLater
+	}
+	return ""
+}
+
+// fallbackHint is the advice for a status when the caller knows no better.
+func fallbackHint(err error) string {
+	switch status(err) {
+	case http.StatusForbidden:
+		return "The token lacks the permission or scope for this call: use a token with the `api` or `read_api` scope of a " +
+			"user who can see this object."
+	case http.StatusNotFound:
+		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
 	}
 	return ""
 }
@@ -205,14 +223,4 @@ func manageErrorHint(runnerID int64, err error) string {
 		return "GitLab refused the runner's attributes; the message above names the attribute to fix."
 	}
 	return ""
-}
-
-// secretPattern matches GitLab token formats: runner authentication tokens
-// (glrt-, glrtr-), personal/project/group access tokens (glpat-), deploy
-// and trigger tokens, and registration tokens (GR1348941…).
-var secretPattern = regexp.MustCompile(`\b(glrt|glrtr|glpat|gldt|glptt|glcbt|glsoat|glffct|glimt|glagent|gloas)-[A-Za-z0-9_\-.]+|\bGR1348941[A-Za-z0-9_\-]+`)
-
-// redactSecrets replaces anything that looks like a GitLab token.
-func redactSecrets(s string) string {
-	return secretPattern.ReplaceAllString(s, "[REDACTED]")
 }

@@ -68,6 +68,19 @@ func TestAPIErrorDetail(t *testing.T) {
 				createHint(group, &gitlabapi.Error{StatusCode: 400, Message: "400 Bad request - Missing/invalid group"})),
 			[]string{"Group 12 does not exist", "group_id"}},
 	}
+	// Without hints the status's generic advice is given; with hints, not.
+	listForbidden := &gitlabapi.Error{StatusCode: 403, Method: "GET", Path: "/runners/all", Message: "403 Forbidden"}
+	if got := apiErrorDetail("Listing runners", listForbidden); !strings.Contains(got, "`api` or `read_api` scope") {
+		t.Errorf("403 without hints lacks the generic advice: %q", got)
+	}
+	if got := apiErrorDetail("Listing runners", listForbidden, "Use an administrator token."); strings.Contains(got, "read_api") ||
+		!strings.HasSuffix(got, "\n\nUse an administrator token.") {
+		t.Errorf("403 with a hint: %q", got)
+	}
+	if got := apiErrorDetail("Reading runner 7", &gitlabapi.Error{StatusCode: 404, Method: "GET", Path: "/runners/7", Message: "404 Runner Not Found"}); !strings.Contains(got,
+		"GitLab answered 404 Not Found: Runner Not Found (GET /runners/7).") || !strings.Contains(got, "cannot see the object") {
+		t.Errorf("404 without hints: %q", got)
+	}
 	for _, tc := range cases {
 		for _, w := range tc.want {
 			if !strings.Contains(tc.got, w) {
@@ -78,19 +91,20 @@ func TestAPIErrorDetail(t *testing.T) {
 }
 
 func TestDiagnosticsNeverShowTokens(t *testing.T) {
-	secrets := []string{"glrt-t2_abcdefghijKLMNOPQRST", "glrt-abc.def_ghi", "glpat-xxxxxxxxxxxxxxxxxxxx", "GR1348941abcdefABCDEF12345"}
+	// t1_… is a legacy runner token shape the provider's own pattern used to miss.
+	secrets := []string{"glrt-t2_abcdefghijKLMNOPQRST", "glrt-abc.def_ghi", "glpat-xxxxxxxxxxxxxxxxxxxx", "GR1348941abcdefABCDEF12345", "t1_abcdefghijKLMNOP"}
 	for _, s := range secrets {
 		msg := "400 Bad request - token " + s + " is invalid"
 		got := apiErrorDetail("x", &gitlabapi.Error{StatusCode: 400, Method: "POST", Path: "/runners", Message: msg})
 		got += apiErrorDetail("y", errors.New("POST /runners/verify: "+s))
-		if strings.Contains(got, s) || strings.Contains(got, s[6:]) {
+		if strings.Contains(got, s) || strings.Contains(got, s[4:]) {
 			t.Errorf("detail leaks %q: %s", s, got)
 		}
-		if !strings.Contains(got, "[REDACTED]") {
+		if !strings.Contains(got, "token *** is invalid") || !strings.Contains(got, "verify: ***") {
 			t.Errorf("detail should show where the secret was: %s", got)
 		}
 	}
-	if got := redactSecrets("runner 12 in group 34"); got != "runner 12 in group 34" {
+	if got := answer(errors.New("runner 12 in group 34")); got != "runner 12 in group 34" {
 		t.Errorf("redaction changed harmless text: %q", got)
 	}
 }

@@ -233,7 +233,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	// 1. The version: works for any authenticated user; anything else is fatal.
 	version, err := client.GetVersion(ctx)
 	if err != nil {
-		diags.AddError("Error Reading GitLab Version", dsErrorDetail("Reading the GitLab version (GET /version)", err, ""))
+		diags.AddError("Error Reading GitLab Version", apiErrorDetail("Reading the GitLab version (GET /version)", err))
 		return m, diags
 	}
 	m.GitLabVersion = types.StringValue(version.Version)
@@ -259,7 +259,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		m.ID = types.StringValue(fmt.Sprintf("group:%d", groupID))
 		group, err := client.GetGroup(ctx, groupID)
 		if err != nil {
-			diags.AddError(scopeReadSummary("Group", err), dsErrorDetail(
+			diags.AddError(scopeReadSummary("Group", err), apiErrorDetail(
 				fmt.Sprintf("Reading group %d (GET /groups/%d) for its registration-token state", groupID, groupID), err,
 				scopeReadAdvice("group_id", groupID, err)))
 			return m, diags
@@ -270,7 +270,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		m.ID = types.StringValue(fmt.Sprintf("project:%d", projectID))
 		project, err := client.GetProject(ctx, projectID)
 		if err != nil {
-			diags.AddError(scopeReadSummary("Project", err), dsErrorDetail(
+			diags.AddError(scopeReadSummary("Project", err), apiErrorDetail(
 				fmt.Sprintf("Reading project %d (GET /projects/%d) for its registration-token state", projectID, projectID), err,
 				scopeReadAdvice("project_id", projectID, err)))
 			return m, diags
@@ -293,16 +293,16 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		m.RunnerTokenExpirationInterval = dsOptionalInt64(settings.RunnerTokenExpirationInterval)
 		m.GroupRunnerTokenExpirationInterval = dsOptionalInt64(settings.GroupRunnerTokenExpirationInterval)
 		m.ProjectRunnerTokenExpirationInterval = dsOptionalInt64(settings.ProjectRunnerTokenExpirationInterval)
-	case dsStatus(err) == http.StatusForbidden:
+	case status(err) == http.StatusForbidden:
 		settings = nil
 		diags.AddWarning("Instance Runner Settings Not Readable", fmt.Sprintf(
 			"GitLab answered %s. The instance settings can only be read with an administrator's "+
 				"token (api or read_api scope). registration_tokens_allowed_instance (unless the version alone decides it), "+
 				"valid_runner_registrars and the three *_runner_token_expiration_interval attributes are null. Configure the "+
-				"provider with an administrator's token to fill them.", err.Error()))
+				"provider with an administrator's token to fill them.", answer(err)))
 	default:
-		diags.AddError("Error Reading Instance Settings", dsErrorDetail(
-			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", err, ""))
+		diags.AddError("Error Reading Instance Settings", apiErrorDetail(
+			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", err))
 		return m, diags
 	}
 
@@ -413,14 +413,14 @@ func recommendedAction(rawVersion string, verOK bool, v dsGitLabVersion, scope p
 // scopeReadSummary and scopeReadAdvice describe a failed GET /groups/:id or
 // GET /projects/:id.
 func scopeReadSummary(kind string, err error) string {
-	if dsStatus(err) == http.StatusNotFound {
+	if status(err) == http.StatusNotFound {
 		return kind + " Not Found"
 	}
 	return "Error Reading " + kind
 }
 
 func scopeReadAdvice(attribute string, id int64, err error) string {
-	if dsStatus(err) == http.StatusNotFound {
+	if status(err) == http.StatusNotFound {
 		return fmt.Sprintf("Check %s = %d: GitLab also answers 404 when the token's user cannot see it (private and not a member).", attribute, id)
 	}
 	return ""

@@ -196,14 +196,14 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	runner, err := client.GetRunner(ctx, id)
 	if err != nil {
 		attempt := fmt.Sprintf("Reading runner %d (GET /runners/%d)", id, id)
-		if dsStatus(err) == http.StatusNotFound {
-			resp.Diagnostics.AddError("Runner Not Found", fmt.Sprintf(
-				"Runner %d not found: GitLab answered %s. Check the id; GitLab also answers 404 "+
-					"when the token's user cannot manage the runner (instance runners need an administrator token, "+
-					"group runners the group's Owner, project runners a project Maintainer).", id, err.Error()))
+		if status(err) == http.StatusNotFound {
+			resp.Diagnostics.AddError("Runner Not Found", apiErrorDetail(attempt, err, fmt.Sprintf(
+				"Check the id %d; GitLab also answers 404 when the token's user cannot manage the runner (instance "+
+					"runners need an administrator token, group runners the group's Owner, project runners a project "+
+					"Maintainer).", id)))
 			return
 		}
-		resp.Diagnostics.AddError("Error Reading Runner", dsErrorDetail(attempt, err, ""))
+		resp.Diagnostics.AddError("Error Reading Runner", apiErrorDetail(attempt, err))
 		return
 	}
 
@@ -212,16 +212,16 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	switch {
 	case err == nil:
 		managerList = runnerManagersValue(managers)
-	case dsStatus(err) == http.StatusNotFound:
+	case status(err) == http.StatusNotFound:
 		// The runner exists (read just above), so a 404 here means the server
 		// predates the managers API (GitLab 16.x added it) — not worth failing a plan.
 		managerList = types.ListNull(types.ObjectType{AttrTypes: runnerManagerAttrTypes})
 		resp.Diagnostics.AddWarning("Runner Managers Not Available", fmt.Sprintf(
 			"GitLab answered %s although the runner exists: this GitLab server does not serve "+
-				"runner managers. managers is null; upgrade GitLab to see one entry per registered host.", err.Error()))
+				"runner managers. managers is null; upgrade GitLab to see one entry per registered host.", answer(err)))
 	default:
 		resp.Diagnostics.AddError("Error Reading Runner Managers",
-			dsErrorDetail(fmt.Sprintf("Reading the managers of runner %d (GET /runners/%d/managers)", id, id), err, ""))
+			apiErrorDetail(fmt.Sprintf("Reading the managers of runner %d (GET /runners/%d/managers)", id, id), err))
 		return
 	}
 

@@ -71,7 +71,7 @@ data "gitlabrunner_runner" "missing" {
   id = "999999"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Runner 999999 not found: GitLab answered GET /runners/999999: 404`),
+				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Reading runner 999999 \(GET /runners/999999\)\s+failed.*GitLab\s+answered\s+404\s+Not\s+Found.*Check\s+the\s+id\s+999999`),
 			},
 			{
 				Config: mock.ProviderBlock(seed.AdminToken) + `

@@ -218,8 +218,8 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 	runners, err := d.data.Client.ListRunners(ctx, opts)
 	if err != nil {
-		summary, advice := runnersListFailure(model.Scope.ValueString(), opts.ScopeID, dsStatus(err))
-		resp.Diagnostics.AddError(summary, dsErrorDetail(fmt.Sprintf("Listing runners of %s (%s)", scopeText, endpoint), err, advice))
+		summary, advice := runnersListFailure(model.Scope.ValueString(), opts.ScopeID, status(err))
+		resp.Diagnostics.AddError(summary, apiErrorDetail(fmt.Sprintf("Listing runners of %s (%s)", scopeText, endpoint), err, advice))
 		return
 	}
 

@@ -6,9 +6,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
 
 // dsTimeLayout is GitLab's own timestamp format (ISO-8601, milliseconds, UTC).
@@ -57,57 +53,6 @@ func dsComputedString(md string) schema.StringAttribute {
 // dsComputedBool is a computed bool attribute described by md.
 func dsComputedBool(md string) schema.BoolAttribute {
 	return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
-}
-
-// dsStatus returns the HTTP status of a GitLab API error, or 0 when err is not one
-// (for example a network failure).
-func dsStatus(err error) int {
-	var apiErr *gitlabapi.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode
-	}
-	return 0
-}
-
-// dsErrorDetail builds the detail of an error diagnostic: what was attempted, on
-// which scope, what GitLab answered (status and message, never a token) and what
-// to do about it. advice replaces the generic advice for the status when not empty.
-func dsErrorDetail(attempt string, err error, advice string) string {
-	var b strings.Builder
-	b.WriteString(attempt)
-	b.WriteString(" failed. ")
-	if dsStatus(err) != 0 {
-		fmt.Fprintf(&b, "GitLab answered %s.", err.Error())
-	} else {
-		fmt.Fprintf(&b, "The request did not get an answer from GitLab: %s.", err.Error())
-	}
-	if advice == "" {
-		advice = dsGenericAdvice(err)
-	}
-	if advice != "" {
-		b.WriteString(" ")
-		b.WriteString(advice)
-	}
-	return b.String()
-}
-
-// dsGenericAdvice says what to do for the common failure classes.
-func dsGenericAdvice(err error) string {
-	switch status := dsStatus(err); {
-	case status == http.StatusUnauthorized:
-		return "Check the provider's token (token or GITLAB_TOKEN): it is missing, expired or revoked."
-	case status == http.StatusForbidden:
-		return "The token lacks the permission or scope for this call: use a token with the api or read_api scope of a user who can see this object."
-	case status == http.StatusNotFound:
-		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
-	case status == http.StatusTooManyRequests:
-		return "GitLab rate-limited the provider: retry later or raise the provider's retries."
-	case status >= 500:
-		return "GitLab failed to answer: retry later or raise the provider's retries."
-	case status == 0:
-		return "Check base_url, the network and the TLS settings (cacert_file, insecure)."
-	}
-	return ""
 }
 
 // dsTimeValue renders an optional time in GitLab's format; nil becomes null.

@@ -179,7 +179,7 @@ func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope run
 	if err != nil {
 		diags.AddWarning("Could Not Check for Duplicate Runners", fmt.Sprintf(
 			"A create request of this runner got no clear answer. Listing the runners of %s to make sure no late duplicate "+
-				"exists failed: %s. Check for runners whose description contains %q and delete them.", scope, redactSecrets(err.Error()), marker))
+				"exists failed: %s. Check for runners whose description contains %q and delete them.", scope, gitlabapi.RedactSecrets(err.Error()), marker))
 		return diags
 	}
 	for _, dup := range runners {
@@ -191,7 +191,7 @@ func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope run
 		if err := r.data.Client.DeleteRunner(ctx, dup.ID); err != nil && !errors.Is(err, gitlabapi.ErrNotFound) {
 			diags.AddWarning("Could Not Delete Duplicate Runner", fmt.Sprintf(
 				"Runner %d in %s was created by a create request of runner %d whose answer was lost (its description "+
-					"contains %q). Deleting it failed: %s. Delete it in GitLab.", dup.ID, scope, keep, marker, redactSecrets(err.Error())))
+					"contains %q). Deleting it failed: %s. Delete it in GitLab.", dup.ID, scope, keep, marker, gitlabapi.RedactSecrets(err.Error())))
 		}
 	}
 	return diags
@@ -230,7 +230,7 @@ func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScop
 		if lerr != nil {
 			diags.AddError("Unable to Confirm Runner Creation", apiErrorDetail(
 				fmt.Sprintf("%s got no clear answer (%s), and listing the runners of %s to check whether it was created anyway",
-					attempted, redactSecrets(err.Error()), scope), lerr,
+					attempted, gitlabapi.RedactSecrets(err.Error()), scope), lerr,
 				fmt.Sprintf("A runner whose description contains %q may exist in %s. Delete it in GitLab, or import it "+
 					"(then change rotation_triggers to obtain a token), before applying again.", marker, scope)))
 			return 0, nil, ambiguous, diags
@@ -242,7 +242,7 @@ func (r *userRunnerResource) createOrAdopt(ctx context.Context, scope runnerScop
 		if attempt == 2 {
 			diags.AddError("Unable to Create Runner", fmt.Sprintf(
 				"%s failed twice without a clear answer (last: %s), and no runner with the creation marker %q exists in %s, "+
-					"so nothing was created.\n\n%s", attempted, redactSecrets(err.Error()), marker, scope, hintRetryLater))
+					"so nothing was created.\n\n%s", attempted, gitlabapi.RedactSecrets(err.Error()), marker, scope, hintRetryLater))
 			return 0, nil, ambiguous, diags
 		}
 		tflog.Info(ctx, "no runner carries the creation marker: the create did not happen; trying once more",
