@@ -238,7 +238,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	}
 	m.GitLabVersion = types.StringValue(version.Version)
 	m.Enterprise = types.BoolValue(version.Enterprise)
-	ver, verOK := dsParseVersion(version.Version)
+	ver, verOK := version.MajorMinor()
 	if verOK {
 		m.NewWorkflowAvailable = types.BoolValue(ver.AtLeast(15, 10))
 		m.UserRunnersAPIAvailable = types.BoolValue(ver.AtLeast(15, 11))
@@ -344,7 +344,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 }
 
 // legacyWorkflowPhase places a version on the registration-token timeline.
-func legacyWorkflowPhase(v dsGitLabVersion) string {
+func legacyWorkflowPhase(v gitlabapi.MajorMinor) string {
 	switch {
 	case v.AtLeast(20, 0):
 		return phaseRemoved
@@ -378,7 +378,7 @@ func effectiveRegistrationTokens(scope policyScope, instance *bool, removed, pre
 }
 
 // recommendedAction writes the one-line advice.
-func recommendedAction(rawVersion string, verOK bool, v dsGitLabVersion, scope policyScope, allowed *bool) string {
+func recommendedAction(rawVersion string, verOK bool, v gitlabapi.MajorMinor, scope policyScope, allowed *bool) string {
 	const switches = "Admin > Settings > CI/CD > Runners"
 	where := switches
 	if scope.kind != "instance" {

@@ -418,7 +418,7 @@ func TestLegacyWorkflowPhaseBoundaries(t *testing.T) {
 		"20.0.0": phaseRemoved, "21.3.0": phaseRemoved,
 	}
 	for in, want := range cases {
-		v, ok := dsParseVersion(in)
+		v, ok := gitlabapi.ParseMajorMinor(in)
 		if !ok {
 			t.Fatalf("cannot parse %q", in)
 		}

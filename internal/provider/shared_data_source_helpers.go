@@ -90,36 +90,3 @@ func dsParseID(attribute, value string) (int64, error) {
 	}
 	return id, nil
 }
-
-// dsGitLabVersion is a parsed GitLab version (major.minor), e.g. "17.4.1-ee".
-type dsGitLabVersion struct {
-	Major, Minor int
-}
-
-// dsParseVersion parses "MAJOR.MINOR[.PATCH][-suffix]" as GET /version reports it.
-func dsParseVersion(raw string) (dsGitLabVersion, bool) {
-	s := strings.TrimSpace(raw)
-	if i := strings.IndexAny(s, "-+ "); i >= 0 {
-		s = s[:i]
-	}
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 {
-		return dsGitLabVersion{}, false
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minor, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil || major < 0 || minor < 0 {
-		return dsGitLabVersion{}, false
-	}
-	return dsGitLabVersion{Major: major, Minor: minor}, true
-}
-
-// AtLeast reports whether v >= major.minor.
-func (v dsGitLabVersion) AtLeast(major, minor int) bool {
-	if v.Major != major {
-		return v.Major > major
-	}
-	return v.Minor >= minor
-}
-
-func (v dsGitLabVersion) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }

@@ -16,28 +16,6 @@ import (
 // the same in-process provider server and the last Configure wins. Tests
 // therefore use one step per token or server.
 
-func TestDSParseVersion(t *testing.T) {
-	cases := map[string]struct {
-		major, minor int
-		ok           bool
-	}{
-		"17.4.1-ee":   {17, 4, true},
-		"16.11.0-pre": {16, 11, true},
-		"15.9":        {15, 9, true},
-		"20.0.0":      {20, 0, true},
-		"":            {0, 0, false},
-		"seventeen":   {0, 0, false},
-		"17":          {0, 0, false},
-		"17.x.1":      {0, 0, false},
-	}
-	for in, want := range cases {
-		got, ok := dsParseVersion(in)
-		if ok != want.ok || (ok && (got.Major != want.major || got.Minor != want.minor)) {
-			t.Errorf("dsParseVersion(%q) = %v, %v; want %d.%d, %v", in, got, ok, want.major, want.minor, want.ok)
-		}
-	}
-}
-
 func TestDSParseID(t *testing.T) {
 	if id, err := dsParseID("id", "42"); err != nil || id != 42 {
 		t.Fatalf("dsParseID(42) = %d, %v", id, err)

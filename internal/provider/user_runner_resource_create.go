@@ -316,11 +316,11 @@ func (r *userRunnerResource) createErrorDetail(ctx context.Context, attempted st
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
 		v, verr := r.data.Client.GetVersion(ctx)
 		if verr == nil {
-			if major, minor, ok := parseMajorMinor(v.Version); ok {
-				if major < 15 || (major == 15 && minor < 11) {
+			if mm, ok := v.MajorMinor(); ok {
+				if !mm.AtLeast(15, 11) {
 					return apiErrorDetail(attempted, err, fmt.Sprintf(
-						"GitLab %d.%d does not have POST /user/runners; creating runners with authentication tokens needs "+
-							"GitLab 15.11 or later. Upgrade GitLab, or keep using registration tokens on this server.", major, minor))
+						"GitLab %s does not have POST /user/runners; creating runners with authentication tokens needs "+
+							"GitLab 15.11 or later. Upgrade GitLab, or keep using registration tokens on this server.", mm))
 				}
 				return apiErrorDetail(attempted, err, fmt.Sprintf(
 					"GitLab %s should have POST /user/runners. Check that `base_url` points at the GitLab instance "+
@@ -335,25 +335,4 @@ func (r *userRunnerResource) createErrorDetail(ctx context.Context, attempted st
 		return apiErrorDetail(attempted, err)
 	}
 	return apiErrorDetail(attempted, err, createHint(scope, err))
-}
-
-// parseMajorMinor reads "15.9.2-ee" as 15, 9.
-func parseMajorMinor(v string) (int, int, bool) {
-	parts := strings.SplitN(strings.TrimSpace(v), ".", 3)
-	if len(parts) < 2 {
-		return 0, 0, false
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minorDigits := parts[1]
-	for i, c := range minorDigits {
-		if c < '0' || c > '9' {
-			minorDigits = minorDigits[:i]
-			break
-		}
-	}
-	minor, err2 := strconv.Atoi(minorDigits)
-	if err1 != nil || err2 != nil {
-		return 0, 0, false
-	}
-	return major, minor, true
 }

@@ -145,27 +145,6 @@ func TestParseRunnerID(t *testing.T) {
 	}
 }
 
-func TestParseMajorMinor(t *testing.T) {
-	cases := map[string][3]int{ // major, minor, ok
-		"15.9.0-ee":    {15, 9, 1},
-		"15.11.2":      {15, 11, 1},
-		"18.6.0-ee":    {18, 6, 1},
-		"16.0.0-pre":   {16, 0, 1},
-		"17.4-rc1":     {17, 4, 1},
-		"garbage":      {0, 0, 0},
-		"":             {0, 0, 0},
-		"x.y.z":        {0, 0, 0},
-		"15.10pre.1":   {15, 10, 1},
-		" 16.11.0-ee ": {16, 11, 1},
-	}
-	for in, want := range cases {
-		major, minor, ok := parseMajorMinor(in)
-		if major != want[0] || minor != want[1] || ok != (want[2] == 1) {
-			t.Errorf("%q: got %d.%d %v, want %v", in, major, minor, ok, want)
-		}
-	}
-}
-
 func TestApplyDetailsReadsScopeBack(t *testing.T) {
 	timeout := int64(3600)
 	cases := []struct {
