@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -88,10 +86,6 @@ var (
 	}
 )
 
-// runnerIDPattern: runner ids are positive integers; Terraform converts a number
-// written in HCL (id = 42) to the string "42" before validation.
-var runnerIDPattern = regexp.MustCompile(`^[1-9][0-9]*$`)
-
 func (d *runnerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_runner"
 }
@@ -107,9 +101,8 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Required: true,
 				MarkdownDescription: "The runner's numeric id, as a string (`\"42\"`) or a number (`42`). " +
 					"Must be a positive whole number; checked at plan time.",
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(runnerIDPattern, "must be a positive whole number (a GitLab runner id such as \"42\")"),
-				},
+				// Terraform converts a number written in HCL (id = 42) to "42" before validation.
+				Validators: []validator.String{runnerIDValidator{}},
 			},
 			"description":  dsComputedString("The runner's description."),
 			"ip_address":   dsComputedString("IP address from which the runner last contacted GitLab (empty when never contacted; deprecated by GitLab in favour of the managers' `ip_address`)."),
@@ -186,9 +179,9 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if !dsReadConfig(ctx, req, resp, d.data, &model) {
 		return
 	}
-	id, err := dsParseID("id", model.ID.ValueString())
+	id, err := parseRunnerID(model.ID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid Runner ID", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid Runner ID", invalidRunnerID(path.Root("id"), model.ID.ValueString(), err))
 		return
 	}
 	client := d.data.Client

@@ -6,9 +6,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -79,14 +76,4 @@ func dsOptionalInt64(v *int64) types.Int64 {
 		return types.Int64Null()
 	}
 	return types.Int64Value(*v)
-}
-
-// dsParseID parses a numeric id attribute, returning a diagnostic-ready error
-// that names the attribute, the value and what is allowed.
-func dsParseID(attribute, value string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-	if err != nil || id < 1 {
-		return 0, fmt.Errorf("%s must be a positive whole number (a GitLab runner id such as \"42\"), got %q", attribute, value)
-	}
-	return id, nil
 }

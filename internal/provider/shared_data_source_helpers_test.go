@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,22 +14,6 @@ import (
 // servers do not work in terraform-plugin-testing, because every alias talks to
 // the same in-process provider server and the last Configure wins. Tests
 // therefore use one step per token or server.
-
-func TestDSParseID(t *testing.T) {
-	if id, err := dsParseID("id", "42"); err != nil || id != 42 {
-		t.Fatalf("dsParseID(42) = %d, %v", id, err)
-	}
-	for _, bad := range []string{"", "0", "-3", "abc", "4.2", "12a"} {
-		_, err := dsParseID("id", bad)
-		if err == nil {
-			t.Errorf("dsParseID(%q): expected an error", bad)
-			continue
-		}
-		if msg := err.Error(); !strings.Contains(msg, "id") || !strings.Contains(msg, fmt.Sprintf("%q", bad)) {
-			t.Errorf("dsParseID(%q): error %q should name the attribute and the value", bad, msg)
-		}
-	}
-}
 
 func dsItoa(n int64) string { return fmt.Sprint(n) }
 

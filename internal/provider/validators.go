@@ -89,6 +89,38 @@ func (v maxCharsValidator) ValidateString(_ context.Context, req validator.Strin
 }
 
 // ---------------------------------------------------------------------------
+// Runner ids
+
+// runnerIDValidator checks a runner id given as a string at plan time, by the
+// rule import and Read apply (parseRunnerID).
+type runnerIDValidator struct{}
+
+var _ validator.String = runnerIDValidator{}
+
+func (runnerIDValidator) Description(context.Context) string {
+	return `a runner id: a positive whole number such as "42"`
+}
+
+func (v runnerIDValidator) MarkdownDescription(context.Context) string {
+	return "a runner id: a positive whole number such as `42`"
+}
+
+func (runnerIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseRunnerID(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Runner ID", invalidRunnerID(req.Path, req.ConfigValue.ValueString(), err))
+	}
+}
+
+// invalidRunnerID says why value, given for the attribute at p, is not a
+// runner id.
+func invalidRunnerID(p path.Path, value string, err error) string {
+	return fmt.Sprintf("%s must be a positive whole number, the id of a runner such as \"42\"; %q is not (%s).", p, value, err)
+}
+
+// ---------------------------------------------------------------------------
 // rotate_before_expiry
 
 // positiveDurationValidator accepts Go duration strings greater than zero.

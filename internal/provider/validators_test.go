@@ -63,6 +63,29 @@ func TestRunnerTagValidator(t *testing.T) {
 	}
 }
 
+// The runner id validator applies parseRunnerID's rule at plan time and
+// names the attribute and the value.
+func TestRunnerIDValidator(t *testing.T) {
+	validate := func(v types.String) string {
+		resp := &validator.StringResponse{}
+		runnerIDValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("id"), ConfigValue: v}, resp)
+		return diagText(resp.Diagnostics)
+	}
+	for _, ok := range []types.String{types.StringValue("42"), types.StringValue("9007199254740993"), types.StringNull(), types.StringUnknown()} {
+		if text := validate(ok); text != "" {
+			t.Errorf("%s: unexpected error %s", ok, text)
+		}
+	}
+	for _, bad := range []string{"", "0", "-3", "abc", "4.2", "12a", "runner-12"} {
+		text := validate(types.StringValue(bad))
+		for _, want := range []string{"Invalid Runner ID", fmt.Sprintf("%q is not", bad), "id must be a positive whole number"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q: error %q should contain %q", bad, text, want)
+			}
+		}
+	}
+}
+
 func TestMaxCharsValidatorCountsCharacters(t *testing.T) {
 	v := maxCharsValidator{max: 1024}
 	cases := map[string]bool{ // value -> valid
