@@ -59,7 +59,7 @@ data "gitlabrunner_runner" "project" {
   id = "` + dsItoa(projectRunner) + `"
 }
 `
-	created := acctest.DefaultStartTime.UTC().Format(dsTimeLayout)
+	created := acctest.DefaultStartTime.UTC().Format(time.RFC3339)
 	managers := tfjsonpath.New("managers")
 
 	resource.Test(t, resource.TestCase{
@@ -146,7 +146,7 @@ data "gitlabrunner_runner" "malformed" {
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
-							"contacted_at": knownvalue.StringExact(acctest.DefaultStartTime.Add(time.Minute).UTC().Format(dsTimeLayout)),
+							"contacted_at": knownvalue.StringExact(acctest.DefaultStartTime.Add(time.Minute).UTC().Format(time.RFC3339)),
 						}),
 					})),
 					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),

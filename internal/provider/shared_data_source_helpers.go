@@ -15,9 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// dsTimeLayout is GitLab's own timestamp format (ISO-8601, milliseconds, UTC).
-const dsTimeLayout = "2006-01-02T15:04:05.000Z07:00"
-
 // dsClientMissing reports the error when Read runs without a configured client.
 func dsClientMissing(diags *diag.Diagnostics) {
 	diags.AddError(
@@ -52,12 +49,13 @@ func dsComputedBool(md string) schema.BoolAttribute {
 	return schema.BoolAttribute{Computed: true, MarkdownDescription: md}
 }
 
-// dsTimeValue renders an optional time in GitLab's format; nil becomes null.
-func dsTimeValue(t *time.Time) types.String {
+// timeValue is the one way a time is shown to users: RFC 3339 in UTC
+// ("2024-05-01T10:00:00Z"); nil (GitLab did not say) becomes null.
+func timeValue(t *time.Time) types.String {
 	if t == nil || t.IsZero() {
 		return types.StringNull()
 	}
-	return types.StringValue(t.UTC().Format(dsTimeLayout))
+	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
 // dsStringList turns a Go string slice into a list value; nil becomes an empty list

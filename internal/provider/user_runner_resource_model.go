@@ -7,7 +7,6 @@ import (
 	"context"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -187,13 +186,5 @@ func deref[T any](p *T) T {
 // applyToken stores a freshly minted token.
 func (m *userRunnerModel) applyToken(t *gitlabapi.RunnerToken) {
 	m.Token = types.StringValue(t.Token)
-	m.TokenExpiresAt = formatExpiry(t.TokenExpiresAt)
-}
-
-// formatExpiry renders token_expires_at as RFC 3339 UTC, or null.
-func formatExpiry(t *time.Time) types.String {
-	if t == nil || t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
+	m.TokenExpiresAt = timeValue(t.TokenExpiresAt)
 }
