@@ -268,7 +268,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 					fmt.Sprintf("The header %q has no value; give it a string.", name))
 				continue
 			}
-			if !validHeaderName(name) {
+			if !gitlabapi.ValidHeaderName(name) {
 				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Name",
 					fmt.Sprintf("%q is not a valid HTTP header name: use letters, digits and '-' only.", name))
 				continue
@@ -309,28 +309,6 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// validHeaderName reports whether name is an HTTP token (RFC 9110).
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if !isHeaderTokenChar(r) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHeaderTokenChar(r rune) bool {
-	switch {
-	case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		return true
-	default:
-		return strings.ContainsRune("-_.!#$%&'*+^`|~", r)
-	}
 }
 
 func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
