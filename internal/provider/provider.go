@@ -319,9 +319,10 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 	return providerDataSources()
 }
 
-// configuredProviderData extracts the ProviderData passed to a resource or
+// configuredProviderData extracts the ProviderData passed to a resource's or
 // data source's Configure. It returns nil without error when the provider is
-// not configured yet (Terraform calls Configure early during validation).
+// not configured yet (Terraform calls Configure early, during validation):
+// ready reports that case if an operation then needs the client.
 func configuredProviderData(providerData any, diags *diag.Diagnostics) *ProviderData {
 	if providerData == nil {
 		return nil
@@ -333,4 +334,18 @@ func configuredProviderData(providerData any, diags *diag.Diagnostics) *Provider
 		return nil
 	}
 	return data
+}
+
+// ready reports whether d holds a GitLab client. When it does not, an
+// operation ran before the provider was configured: ready adds the one
+// "Provider Not Configured" error.
+func (d *ProviderData) ready(diags *diag.Diagnostics) bool {
+	if d != nil && d.Client != nil {
+		return true
+	}
+	diags.AddError("Provider Not Configured",
+		"The gitlabrunner provider has no GitLab client: it was not configured (base_url, token) before this operation ran. "+
+			"Check the provider block and run again; if it is configured, this is a bug in the provider or in Terraform, "+
+			"please report it.")
+	return false
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +9,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -180,5 +183,30 @@ func TestResolveSettingsReadableFilesAccepted(t *testing.T) {
 	}
 	if got.CACertFile != ca || !got.Insecure {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+// One guard for every resource and data source: nil provider data is not an
+// error until an operation needs the client; then the one "Provider Not
+// Configured" text. Data of another type is a bug, said plainly.
+func TestProviderDataGuard(t *testing.T) {
+	var diags diag.Diagnostics
+	if d := configuredProviderData(nil, &diags); d != nil || diags.HasError() {
+		t.Fatalf("nil provider data: got %v, %v", d, diags)
+	}
+	if configuredProviderData("not provider data", &diags) != nil || !strings.Contains(diagText(diags), "Unexpected Provider Data") {
+		t.Fatalf("wrong type: %v", diags)
+	}
+	for _, d := range []*ProviderData{nil, {}} {
+		diags = nil
+		if d.ready(&diags) || !strings.Contains(diagText(diags), "Provider Not Configured") {
+			t.Errorf("%+v: ready without a client: %v", d, diags)
+		}
+	}
+	r := &userRunnerResource{}
+	resp := &resource.DeleteResponse{}
+	r.Delete(context.Background(), resource.DeleteRequest{}, resp)
+	if !strings.Contains(diagText(resp.Diagnostics), "Provider Not Configured") {
+		t.Errorf("Delete without a configured provider: %v", resp.Diagnostics)
 	}
 }

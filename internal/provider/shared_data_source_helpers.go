@@ -11,18 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-// dsClientMissing reports the error when Read runs without a configured client.
-func dsClientMissing(diags *diag.Diagnostics) {
-	diags.AddError(
-		"Provider Not Configured",
-		"The gitlabrunner provider has no GitLab client: the provider block (base_url, token) was not configured. "+
-			"Configure the provider and run again.",
-	)
-}
 
 // dsReadConfig reads the data source's configuration into model and checks
 // that the provider has a GitLab client; false when Read must stop (the
@@ -32,11 +22,7 @@ func dsReadConfig(ctx context.Context, req datasource.ReadRequest, resp *datasou
 	if resp.Diagnostics.HasError() {
 		return false
 	}
-	if data == nil || data.Client == nil {
-		dsClientMissing(&resp.Diagnostics)
-		return false
-	}
-	return true
+	return data.ready(&resp.Diagnostics)
 }
 
 // dsComputedString is a computed string attribute described by md.

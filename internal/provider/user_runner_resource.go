@@ -70,19 +70,7 @@ func (r *userRunnerResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *userRunnerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	// The framework calls Configure before the provider is configured too
-	// (validation); ProviderData is nil then.
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*ProviderData)
-	if !ok || data == nil || data.Client == nil {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("The gitlabrunner_user_runner resource expected *provider.ProviderData with a client, got %T. "+
-				"This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *userRunnerResource) ConfigValidators(context.Context) []resource.ConfigValidator {

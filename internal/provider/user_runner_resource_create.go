@@ -71,8 +71,7 @@ func markedDescription(description, marker string) string {
 }
 
 func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The gitlabrunner provider was not configured; this is a bug in the provider or in Terraform.")
+	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	var plan userRunnerModel

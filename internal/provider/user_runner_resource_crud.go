@@ -18,8 +18,7 @@ import (
 // losing permission is not the same as the runner being deleted. The token
 // is never read (GitLab does not show it again) and stays as it is.
 func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The gitlabrunner provider was not configured; this is a bug in the provider or in Terraform.")
+	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	var state userRunnerModel
@@ -63,8 +62,7 @@ func readForbiddenNote(err error) string {
 // GitLab's defaults), and rotates the token when the plan says so (the plan
 // marks token unknown, see ModifyPlan).
 func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The gitlabrunner provider was not configured; this is a bug in the provider or in Terraform.")
+	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	var plan, state userRunnerModel
@@ -127,8 +125,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 // Delete removes the runner with one DELETE; a runner already gone counts as
 // deleted.
 func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The gitlabrunner provider was not configured; this is a bug in the provider or in Terraform.")
+	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	var state userRunnerModel
