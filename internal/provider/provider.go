@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -157,25 +158,15 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 		return
 	}
 
-	settings, diags := resolveSettings(cfg, os.Getenv)
+	userAgent := fmt.Sprintf("terraform-provider-gitlabrunner/%s (+https://registry.terraform.io/providers/gitlabrunner/gitlabrunner) Terraform/%s",
+		p.version, req.TerraformVersion)
+	client, token, diags := newClient(cfg, os.Getenv, userAgent, p.adjustClient)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings.UserAgent = fmt.Sprintf("terraform-provider-gitlabrunner/%s (+https://registry.terraform.io/providers/gitlabrunner/gitlabrunner) Terraform/%s",
-		p.version, req.TerraformVersion)
-
-	if p.adjustClient != nil {
-		p.adjustClient(&settings)
-	}
-	client, err := gitlabapi.NewClient(settings)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Provider Configuration",
-			"The gitlabrunner provider could not set up its GitLab client: "+err.Error())
-		return
-	}
 	// The token is a secret: mask it in everything the provider logs.
-	ctx = tflog.MaskMessageStrings(ctx, settings.Token)
+	ctx = tflog.MaskMessageStrings(ctx, token)
 	tflog.Debug(ctx, "configured the GitLab client", map[string]any{"base_url": client.BaseURL().String()})
 
 	data := &ProviderData{Client: client, Now: p.now}
@@ -183,10 +174,44 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 	resp.DataSourceData = data
 }
 
+// newClient builds the GitLab client from the provider block and the
+// environment, and returns it with the token it uses. It never calls the API,
+// so plans of configurations without resources work offline. Each error names
+// the attribute and the value; adjust, when set, changes the settings first
+// (tests shorten timeouts).
+func newClient(cfg providerModel, getenv func(string) string, userAgent string, adjust func(*gitlabapi.Config)) (*gitlabapi.Client, string, diag.Diagnostics) {
+	settings, urlSource, diags := resolveSettings(cfg, getenv)
+	if diags.HasError() {
+		return nil, "", diags
+	}
+	settings.UserAgent = userAgent
+	if adjust != nil {
+		adjust(&settings)
+	}
+	// NewClient is the one place base_url is normalised and checked.
+	client, err := gitlabapi.NewClient(settings)
+	switch {
+	case errors.Is(err, gitlabapi.ErrInvalidBaseURL):
+		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
+			// err quotes the value with any password redacted; the raw value may hold one.
+			fmt.Sprintf("The base_url from %s is not usable: %s", urlSource, err))
+		return nil, "", diags
+	case err != nil:
+		diags.AddError("Invalid Provider Configuration", "The gitlabrunner provider could not set up its GitLab client: "+err.Error())
+		return nil, "", diags
+	}
+	if u := client.BaseURL(); u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("base_url"), "Plain HTTP GitLab URL",
+			fmt.Sprintf("The base_url %q uses plain http to a host that is not this machine: the access token "+
+				"and the runner tokens GitLab returns travel unencrypted. Use https.", settings.BaseURL))
+	}
+	return client, settings.Token, diags
+}
+
 // resolveSettings turns the provider block and the environment into client
-// settings. It never calls the API, so plans of configurations without
-// resources work offline. Each error names the attribute and the value.
-func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.Config, diag.Diagnostics) {
+// settings, and says where base_url came from. Each error names the
+// attribute and the value.
+func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.Config, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	unknown := func(attr, what string) {
 		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
@@ -203,7 +228,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 		}
 	}
 	if diags.HasError() {
-		return gitlabapi.Config{}, diags
+		return gitlabapi.Config{}, "", diags
 	}
 
 	out := gitlabapi.Config{Retries: defaultRetries}
@@ -216,19 +241,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	if !cfg.BaseURL.IsNull() {
 		rawURL, urlSource = cfg.BaseURL.ValueString(), "the provider configuration"
 	}
-	apiURL, err := gitlabapi.NormalizeBaseURL(rawURL)
-	if err != nil {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
-			// err quotes the value with any password redacted; rawURL may hold one.
-			fmt.Sprintf("The base_url from %s is not usable: %s", urlSource, err))
-	} else {
-		out.BaseURL = apiURL.String()
-		if apiURL.Scheme == "http" && !isLoopbackHost(apiURL.Hostname()) {
-			diags.AddAttributeWarning(path.Root("base_url"), "Plain HTTP GitLab URL",
-				fmt.Sprintf("The base_url %q uses plain http to a host that is not this machine: the access token "+
-					"and the runner tokens GitLab returns travel unencrypted. Use https.", rawURL))
-		}
-	}
+	out.BaseURL = rawURL
 
 	// token: configuration, then GITLAB_TOKEN. Never echoed back.
 	out.Token = getenv(envToken)
@@ -281,7 +294,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 			out.Headers[name] = s.ValueString()
 		}
 	}
-	return out, diags
+	return out, urlSource, diags
 }
 
 func checkReadableFile(name string) error {

@@ -103,7 +103,7 @@ func TestResolveSettingsBaseURLPasswordNotEchoed(t *testing.T) {
 		m := nullModel()
 		m.BaseURL = types.StringValue(raw)
 		m.Token = types.StringValue("x")
-		_, diags := resolveSettings(m, env(nil))
+		_, _, diags := newClient(m, env(nil), "", nil)
 		text := diagText(diags)
 		if !diags.HasError() || !strings.Contains(text, "base_url") {
 			t.Errorf("%s: want an error naming base_url, got %q", raw, text)

@@ -41,12 +41,16 @@ func nullModel() providerModel {
 func TestResolveSettingsEnvironmentFallbackAndOverride(t *testing.T) {
 	// Environment only.
 	cfg := nullModel()
-	got, diags := resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
+	got, _, diags := resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
-	if got.BaseURL != "https://env.example.com/api/v4" || got.Token != "env-secret" {
+	if got.BaseURL != "https://env.example.com" || got.Token != "env-secret" {
 		t.Fatalf("environment fallback: got base_url %q token %q", got.BaseURL, got.Token)
+	}
+	client, token, diags := newClient(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}), "", nil)
+	if diags.HasError() || client.BaseURL().String() != "https://env.example.com/api/v4" || token != "env-secret" {
+		t.Fatalf("environment fallback: client for %v with token %q (%v)", client.BaseURL(), token, diags)
 	}
 	if got.Retries != defaultRetries {
 		t.Fatalf("default retries: got %d, want %d", got.Retries, defaultRetries)
@@ -56,16 +60,20 @@ func TestResolveSettingsEnvironmentFallbackAndOverride(t *testing.T) {
 	cfg.BaseURL = types.StringValue("https://cfg.example.com/gitlab/")
 	cfg.Token = types.StringValue("cfg-secret")
 	cfg.Retries = types.Int64Value(3)
-	got, diags = resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
+	got, _, diags = resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
-	if got.BaseURL != "https://cfg.example.com/gitlab/api/v4" || got.Token != "cfg-secret" || got.Retries != 3 {
+	if got.BaseURL != "https://cfg.example.com/gitlab/" || got.Token != "cfg-secret" || got.Retries != 3 {
 		t.Fatalf("override: got base_url %q token %q retries %d", got.BaseURL, got.Token, got.Retries)
+	}
+	client, _, diags = newClient(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}), "", nil)
+	if diags.HasError() || client.BaseURL().String() != "https://cfg.example.com/gitlab/api/v4" {
+		t.Fatalf("override: client for %v (%v)", client.BaseURL(), diags)
 	}
 
 	// Nothing set: gitlab.com, and an error naming GITLAB_TOKEN.
-	got, diags = resolveSettings(nullModel(), env(nil))
+	got, _, diags = resolveSettings(nullModel(), env(nil))
 	if got.BaseURL != defaultBaseURL {
 		t.Fatalf("default base_url: got %q", got.BaseURL)
 	}
@@ -89,13 +97,13 @@ func TestResolveSettingsBaseURLNormalisation(t *testing.T) {
 		cfg := nullModel()
 		cfg.BaseURL = types.StringValue(in)
 		cfg.Token = types.StringValue("x")
-		got, diags := resolveSettings(cfg, env(nil))
+		client, _, diags := newClient(cfg, env(nil), "", nil)
 		if diags.HasError() {
 			t.Errorf("%q: unexpected error %v", in, diags)
 			continue
 		}
-		if got.BaseURL != want {
-			t.Errorf("%q: got %q, want %q", in, got.BaseURL, want)
+		if got := client.BaseURL().String(); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
 		}
 	}
 }
@@ -129,7 +137,7 @@ func TestResolveSettingsErrorsNameAttributeAndValue(t *testing.T) {
 			m := nullModel()
 			m.Token = types.StringValue("secret-value")
 			tc.mutate(&m)
-			_, diags := resolveSettings(m, env(nil))
+			_, _, diags := newClient(m, env(nil), "", nil)
 			if !diags.HasError() {
 				t.Fatalf("expected an error, got none")
 			}
@@ -157,7 +165,7 @@ func TestResolveSettingsPlainHTTPWarning(t *testing.T) {
 		m := nullModel()
 		m.BaseURL = types.StringValue(in)
 		m.Token = types.StringValue("x")
-		_, diags := resolveSettings(m, env(nil))
+		_, _, diags := newClient(m, env(nil), "", nil)
 		if diags.HasError() {
 			t.Fatalf("%s: unexpected error %v", in, diags)
 		}
@@ -177,7 +185,7 @@ func TestResolveSettingsReadableFilesAccepted(t *testing.T) {
 	m.Token = types.StringValue("x")
 	m.CACertFile = types.StringValue(ca)
 	m.Insecure = types.BoolValue(true)
-	got, diags := resolveSettings(m, env(nil))
+	got, _, diags := resolveSettings(m, env(nil))
 	if diags.HasError() {
 		t.Fatalf("unexpected error %v", diags)
 	}
