@@ -3,6 +3,7 @@ package datasources
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,6 +16,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
@@ -32,34 +34,6 @@ func NewRunner() datasource.DataSource {
 
 type runnerDataSource struct {
 	providerdata.DataSource
-}
-
-type runnerDataSourceModel struct {
-	ID              types.String `tfsdk:"id"`
-	Description     types.String `tfsdk:"description"`
-	IPAddress       types.String `tfsdk:"ip_address"`
-	Active          types.Bool   `tfsdk:"active"`
-	Paused          types.Bool   `tfsdk:"paused"`
-	IsShared        types.Bool   `tfsdk:"is_shared"`
-	RunnerType      types.String `tfsdk:"runner_type"`
-	Name            types.String `tfsdk:"name"`
-	Online          types.Bool   `tfsdk:"online"`
-	Status          types.String `tfsdk:"status"`
-	TagList         types.List   `tfsdk:"tag_list"`
-	RunUntagged     types.Bool   `tfsdk:"run_untagged"`
-	Locked          types.Bool   `tfsdk:"locked"`
-	MaximumTimeout  types.Int64  `tfsdk:"maximum_timeout"`
-	AccessLevel     types.String `tfsdk:"access_level"`
-	MaintenanceNote types.String `tfsdk:"maintenance_note"`
-	ContactedAt     types.String `tfsdk:"contacted_at"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	Version         types.String `tfsdk:"version"`
-	Revision        types.String `tfsdk:"revision"`
-	Platform        types.String `tfsdk:"platform"`
-	Architecture    types.String `tfsdk:"architecture"`
-	Groups          types.List   `tfsdk:"groups"`
-	Projects        types.List   `tfsdk:"projects"`
-	Managers        types.List   `tfsdk:"managers"`
 }
 
 // Object types of the nested lists; they must match the schema below.
@@ -108,30 +82,19 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				// Terraform converts a number written in HCL (id = 42) to "42" before validation.
 				Validators: []validator.String{validators.RunnerID()},
 			},
-			"description":  computedString("The runner's description."),
 			"ip_address":   computedString("IP address from which the runner last contacted GitLab (empty when never contacted; deprecated by GitLab in favour of the managers' `ip_address`)."),
 			"active":       computedBool("Whether the runner picks up jobs; the opposite of `paused` (GitLab's deprecated field, kept for compatibility)."),
-			"paused":       computedBool("Whether the runner is paused and picks up no new jobs."),
 			"is_shared":    computedBool("Whether the runner is shared with every project (instance runners)."),
 			"runner_type":  computedString("`instance_type`, `group_type` or `project_type`."),
 			"name":         computedString("The name the runner reported when it last contacted GitLab (often `gitlab-runner`); empty when never contacted."),
 			"online":       computedBool("Whether GitLab considers the runner online (contacted within the last 2 hours)."),
 			"status":       computedString("`online`, `offline`, `stale` (created more than 7 days ago and not contacted for 7 days) or `never_contacted`."),
-			"tag_list":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The runner's tags, in GitLab's order."},
-			"run_untagged": computedBool("Whether the runner picks up jobs without tags."),
-			"locked":       computedBool("Whether the runner is locked to its current projects."),
-			"maximum_timeout": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Maximum job timeout in seconds enforced by the runner; null when none is set.",
-			},
-			"access_level":     computedString("`not_protected` (jobs from any ref) or `ref_protected` (jobs from protected branches and tags only)."),
-			"maintenance_note": computedString("Free-form maintenance note of the runner."),
-			"contacted_at":     computedString("When the runner last contacted GitLab (RFC 3339 UTC, e.g. `2024-05-01T10:00:00Z`); null when never contacted."),
-			"created_at":       computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it."),
-			"version":          computedString("gitlab-runner version of the most recently seen manager; empty when never contacted."),
-			"revision":         computedString("gitlab-runner revision of the most recently seen manager."),
-			"platform":         computedString("Operating system of the most recently seen manager (e.g. `linux`)."),
-			"architecture":     computedString("CPU architecture of the most recently seen manager (e.g. `amd64`)."),
+			"contacted_at": computedString("When the runner last contacted GitLab (RFC 3339 UTC, e.g. `2024-05-01T10:00:00Z`); null when never contacted."),
+			"created_at":   computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it."),
+			"version":      computedString("gitlab-runner version of the most recently seen manager; empty when never contacted."),
+			"revision":     computedString("gitlab-runner revision of the most recently seen manager."),
+			"platform":     computedString("Operating system of the most recently seen manager (e.g. `linux`)."),
+			"architecture": computedString("CPU architecture of the most recently seen manager (e.g. `amd64`)."),
 			"groups": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Groups the runner belongs to (group runners); empty for instance and project runners.",
@@ -172,16 +135,20 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
+	// The runner attributes (description, tags, ...) come from the one table.
+	maps.Copy(resp.Schema.Attributes, runnerattrs.DataSourceSchema())
 }
 
 func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model runnerDataSourceModel
-	if !d.ReadConfig(ctx, req, resp, &model) {
+	// The configuration is the id alone; the rest is computed.
+	var config types.Object
+	if !d.ReadConfig(ctx, req, resp, &config) {
 		return
 	}
-	id, err := validators.ParseRunnerID(model.ID.ValueString())
+	configID, _ := config.Attributes()["id"].(types.String)
+	id, err := validators.ParseRunnerID(configID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid Runner ID", validators.InvalidRunnerID(path.Root("id"), model.ID.ValueString(), err))
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid Runner ID", validators.InvalidRunnerID(path.Root("id"), configID.ValueString(), err))
 		return
 	}
 	client := d.Data.Client
@@ -218,14 +185,21 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	state := runnerDetailsModel(runner)
-	state.ID = model.ID
-	state.Managers = managerList
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	values := runnerDetailsValues(runner)
+	values["id"] = configID
+	values["managers"] = managerList
+	state, diags := types.ObjectValue(resp.State.Schema.Type().(attr.TypeWithAttributeTypes).AttributeTypes(), values)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// runnerDetailsModel maps GitLab's runner details onto the data source model.
-func runnerDetailsModel(r *gitlabapi.RunnerDetails) runnerDataSourceModel {
+// runnerDetailsValues maps GitLab's runner details onto the data source's
+// attributes (all but id and managers); the runner attributes are mapped by
+// runnerattrs, as for the resource.
+func runnerDetailsValues(r *gitlabapi.RunnerDetails) map[string]attr.Value {
 	groups := make([]attr.Value, 0, len(r.Groups))
 	for _, g := range r.Groups {
 		groups = append(groups, types.ObjectValueMust(runnerGroupAttrTypes, map[string]attr.Value{
@@ -244,32 +218,25 @@ func runnerDetailsModel(r *gitlabapi.RunnerDetails) runnerDataSourceModel {
 			"path_with_namespace": types.StringValue(p.PathWithNamespace),
 		}))
 	}
-	return runnerDataSourceModel{
-		ID:              types.StringValue(fmt.Sprint(r.ID)),
-		Description:     types.StringValue(deref(r.Description)),
-		IPAddress:       types.StringValue(r.IPAddress),
-		Active:          types.BoolValue(r.Active),
-		Paused:          types.BoolValue(deref(r.Paused)),
-		IsShared:        types.BoolValue(r.IsShared),
-		RunnerType:      types.StringValue(r.RunnerType),
-		Name:            types.StringValue(r.Name),
-		Online:          types.BoolValue(r.Online),
-		Status:          types.StringValue(r.Status),
-		TagList:         tfvalue.StringList(deref(r.TagList)),
-		RunUntagged:     types.BoolValue(deref(r.RunUntagged)),
-		Locked:          types.BoolValue(deref(r.Locked)),
-		MaximumTimeout:  types.Int64PointerValue(r.MaximumTimeout),
-		AccessLevel:     types.StringValue(deref(r.AccessLevel)),
-		MaintenanceNote: types.StringValue(deref(r.MaintenanceNote)),
-		ContactedAt:     tfvalue.Time(r.ContactedAt),
-		CreatedAt:       tfvalue.Time(r.CreatedAt),
-		Version:         types.StringValue(r.Version),
-		Revision:        types.StringValue(r.Revision),
-		Platform:        types.StringValue(r.Platform),
-		Architecture:    types.StringValue(r.Architecture),
-		Groups:          types.ListValueMust(types.ObjectType{AttrTypes: runnerGroupAttrTypes}, groups),
-		Projects:        types.ListValueMust(types.ObjectType{AttrTypes: runnerProjectAttrTypes}, projects),
+	values := map[string]attr.Value{
+		"ip_address":   types.StringValue(r.IPAddress),
+		"active":       types.BoolValue(r.Active),
+		"is_shared":    types.BoolValue(r.IsShared),
+		"runner_type":  types.StringValue(r.RunnerType),
+		"name":         types.StringValue(r.Name),
+		"online":       types.BoolValue(r.Online),
+		"status":       types.StringValue(r.Status),
+		"contacted_at": tfvalue.Time(r.ContactedAt),
+		"created_at":   tfvalue.Time(r.CreatedAt),
+		"version":      types.StringValue(r.Version),
+		"revision":     types.StringValue(r.Revision),
+		"platform":     types.StringValue(r.Platform),
+		"architecture": types.StringValue(r.Architecture),
+		"groups":       types.ListValueMust(types.ObjectType{AttrTypes: runnerGroupAttrTypes}, groups),
+		"projects":     types.ListValueMust(types.ObjectType{AttrTypes: runnerProjectAttrTypes}, projects),
 	}
+	maps.Copy(values, runnerattrs.DataSourceValues(&r.RunnerAttributes))
+	return values
 }
 
 // runnerManagersValue maps GitLab's managers onto the nested list.
@@ -290,13 +257,4 @@ func runnerManagersValue(managers []gitlabapi.RunnerManager) types.List {
 		}))
 	}
 	return types.ListValueMust(types.ObjectType{AttrTypes: runnerManagerAttrTypes}, elems)
-}
-
-// deref is *p, or the zero value when GitLab did not say.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

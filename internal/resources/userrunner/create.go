@@ -44,6 +44,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 )
 
 const creationMarkerPrefix = "[terraform-create:"
@@ -61,7 +62,7 @@ func newCreationMarker() (string, error) {
 // description if needed so the whole stays within GitLab's limit (the PUT
 // that follows restores the full description).
 func markedDescription(description, marker string) string {
-	room := maxTextLength - utf8.RuneCountInString(marker) - 1
+	room := runnerattrs.MaxTextLength - utf8.RuneCountInString(marker) - 1
 	if utf8.RuneCountInString(description) > room {
 		description = string([]rune(description)[:room])
 	}
@@ -76,7 +77,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	var plan userRunnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.get(ctx, req.Plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -87,7 +88,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddError("Unable to Create Runner", "Could not generate a random creation marker: "+err.Error())
 		return
 	}
-	opts, diags := plan.createOptions(ctx, markedDescription(plan.Description.ValueString(), marker))
+	opts, diags := plan.createOptions(ctx, markedDescription(plan.Runner.Text(runnerattrs.Description), marker))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -122,7 +123,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 
-	upd, diags := plan.updateOptions(ctx)
+	upd, diags := plan.Runner.UpdateOptions(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -135,8 +136,8 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 			"Terraform has saved the runner in state as tainted: the next apply deletes it and creates a new one."))
 		return
 	}
-	resp.Diagnostics.Append(plan.applyDetails(details)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.applyDetails(details)
+	resp.Diagnostics.Append(plan.set(ctx, &resp.State)...)
 	if ambiguous {
 		resp.Diagnostics.Append(r.deleteLateDuplicates(ctx, scope, marker, id)...)
 	}

@@ -24,7 +24,7 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	var state userRunnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -48,8 +48,8 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 			readForbiddenNote(err)))
 		return
 	}
-	resp.Diagnostics.Append(state.applyDetails(details)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state.applyDetails(details)
+	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
 
 func readForbiddenNote(err error) string {
@@ -68,8 +68,8 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	var plan, state userRunnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(plan.get(ctx, req.Plan)...)
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -85,8 +85,8 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	// The state to fall back to if a step fails: what is true in GitLab so far.
 	current := state
 
-	if !sameRunnerAttributes(&plan, &state) {
-		opts, diags := plan.updateOptions(ctx)
+	if !plan.Runner.Equal(state.Runner) {
+		opts, diags := plan.Runner.UpdateOptions(ctx)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -95,10 +95,10 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		if err != nil {
 			resp.Diagnostics.AddError("Unable to Update Runner", diagnostics.APIError(
 				fmt.Sprintf("Updating runner %d in %s (PUT /runners/%d)", id, state.scope(), id), err, manageErrorHint(id, err)))
-			resp.Diagnostics.Append(resp.State.Set(ctx, &current)...)
+			resp.Diagnostics.Append(current.set(ctx, &resp.State)...)
 			return
 		}
-		resp.Diagnostics.Append(plan.applyDetails(details)...)
+		plan.applyDetails(details)
 		// Keep the rotation settings of the plan and the token of the state
 		// until the rotation below succeeds.
 		current = plan
@@ -113,7 +113,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 				fmt.Sprintf("Rotating the token of runner %d in %s (POST /runners/%d/reset_authentication_token)", id, state.scope(), id),
 				err, manageErrorHint(id, err),
 				"The runner keeps its previous token; the next apply tries the rotation again."))
-			resp.Diagnostics.Append(resp.State.Set(ctx, &current)...)
+			resp.Diagnostics.Append(current.set(ctx, &resp.State)...)
 			return
 		}
 		plan.applyToken(tok)
@@ -121,7 +121,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	} else {
 		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.set(ctx, &resp.State)...)
 }
 
 // Delete removes the runner with one DELETE; a runner already gone counts as
@@ -131,7 +131,7 @@ func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	var state userRunnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

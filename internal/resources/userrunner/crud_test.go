@@ -8,12 +8,12 @@ package userrunner
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -23,6 +23,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 )
 
 // testResource returns the resource configured against the mock as the
@@ -45,10 +46,11 @@ func plannedGroupRunner(groupID int64, description string) userRunnerModel {
 	return userRunnerModel{
 		ID: types.StringUnknown(), RunnerType: types.StringValue(gitlabapi.RunnerTypeGroup),
 		GroupID: types.Int64Value(groupID), ProjectID: types.Int64Null(),
-		Description: types.StringValue(description), Paused: types.BoolValue(false), Locked: types.BoolValue(false),
-		RunUntagged: types.BoolValue(true), TagList: types.SetValueMust(types.StringType, []attr.Value{}),
-		AccessLevel: types.StringValue("not_protected"), MaximumTimeout: types.Int64Null(),
-		MaintenanceNote: types.StringValue(""), Token: types.StringUnknown(), TokenExpiresAt: types.StringUnknown(),
+		// GitLab's defaults: not paused, not locked, untagged jobs, no tags, no timeout, no note.
+		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
+			Description: &description, RunUntagged: new(true), AccessLevel: new(gitlabapi.AccessLevelNotProtected),
+		}),
+		Token: types.StringUnknown(), TokenExpiresAt: types.StringUnknown(),
 		RotationTriggers: types.MapNull(types.StringType), RotateBeforeExpiry: types.StringNull(),
 	}
 }
@@ -61,7 +63,7 @@ func nullState(t *testing.T) tfsdk.State {
 func toPlan(t *testing.T, m userRunnerModel) tfsdk.Plan {
 	t.Helper()
 	p := tfsdk.Plan{Schema: testRunnerSchema(t)}
-	if diags := p.Set(context.Background(), &m); diags.HasError() {
+	if diags := m.set(context.Background(), &p); diags.HasError() {
 		t.Fatal(acctest.DiagText(diags))
 	}
 	return p
@@ -70,7 +72,7 @@ func toPlan(t *testing.T, m userRunnerModel) tfsdk.Plan {
 func toState(t *testing.T, m userRunnerModel) tfsdk.State {
 	t.Helper()
 	s := tfsdk.State{Schema: testRunnerSchema(t)}
-	if diags := s.Set(context.Background(), &m); diags.HasError() {
+	if diags := m.set(context.Background(), &s); diags.HasError() {
 		t.Fatal(acctest.DiagText(diags))
 	}
 	return s
@@ -85,7 +87,7 @@ func create(t *testing.T, r *userRunnerResource, plan userRunnerModel) (userRunn
 	r.Create(ctx, resource.CreateRequest{Plan: toPlan(t, plan)}, resp)
 	var got userRunnerModel
 	if !resp.State.Raw.IsNull() {
-		if diags := resp.State.Get(ctx, &got); diags.HasError() {
+		if diags := got.get(ctx, resp.State); diags.HasError() {
 			t.Fatal(acctest.DiagText(diags))
 		}
 	}
@@ -132,7 +134,7 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 		t.Fatalf("read: %s, %d requests", acctest.DiagText(readResp.Diagnostics), m.Stats().TotalRequests())
 	}
 	var read userRunnerModel
-	readResp.State.Get(ctx, &read)
+	read.get(ctx, readResp.State)
 	if !read.Token.Equal(got.Token) {
 		t.Errorf("read changed the token")
 	}
@@ -148,7 +150,8 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 
 	// Update of attributes plus rotation: PUT + reset = 2 requests.
 	plan := got
-	plan.Description = types.StringValue("changed")
+	plan.Runner = maps.Clone(got.Runner)
+	plan.Runner[runnerattrs.Description] = types.StringValue("changed")
 	plan.Token, plan.TokenExpiresAt = types.StringUnknown(), types.StringUnknown()
 	plan.RotationTriggers = triggers("v", "1")
 	m.Stats().Reset()
@@ -161,7 +164,7 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 		t.Errorf("update with rotation sent %d requests, want 2: %v", n, m.Stats().RequestsByRoute())
 	}
 	var updated userRunnerModel
-	updResp.State.Get(ctx, &updated)
+	updated.get(ctx, updResp.State)
 	if updated.Token.Equal(got.Token) || updated.ID != got.ID {
 		t.Errorf("rotation must keep the id and change the token")
 	}

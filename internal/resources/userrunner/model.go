@@ -1,39 +1,109 @@
 package userrunner
 
 // The Terraform model of gitlabrunner_user_runner and its conversions to and
-// from the API types.
+// from the API types. The runner attributes' conversions are runnerattrs'.
 
 import (
 	"context"
-	"sort"
+	"fmt"
+	"maps"
 	"strconv"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
+// userRunnerModel is a plan or a state of the resource. The runner
+// attributes (description, tags, ...) are runnerattrs.Values, by name, so
+// that adding one needs no field here; the model is read and written as a
+// whole object (get, set).
 type userRunnerModel struct {
-	ID                 types.String `tfsdk:"id"`
-	RunnerType         types.String `tfsdk:"runner_type"`
-	GroupID            types.Int64  `tfsdk:"group_id"`
-	ProjectID          types.Int64  `tfsdk:"project_id"`
-	Description        types.String `tfsdk:"description"`
-	Paused             types.Bool   `tfsdk:"paused"`
-	Locked             types.Bool   `tfsdk:"locked"`
-	RunUntagged        types.Bool   `tfsdk:"run_untagged"`
-	TagList            types.Set    `tfsdk:"tag_list"`
-	AccessLevel        types.String `tfsdk:"access_level"`
-	MaximumTimeout     types.Int64  `tfsdk:"maximum_timeout"`
-	MaintenanceNote    types.String `tfsdk:"maintenance_note"`
-	Token              types.String `tfsdk:"token"`
-	TokenExpiresAt     types.String `tfsdk:"token_expires_at"`
-	RotationTriggers   types.Map    `tfsdk:"rotation_triggers"`
-	RotateBeforeExpiry types.String `tfsdk:"rotate_before_expiry"`
+	ID                 types.String
+	RunnerType         types.String
+	GroupID            types.Int64
+	ProjectID          types.Int64
+	Runner             runnerattrs.Values
+	Token              types.String
+	TokenExpiresAt     types.String
+	RotationTriggers   types.Map
+	RotateBeforeExpiry types.String
+}
+
+// objectType is the Terraform type of the resource's schema: what get reads
+// and set writes.
+var objectType = sync.OnceValue(func() types.ObjectType {
+	resp := &resource.SchemaResponse{}
+	(&userRunnerResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
+	return resp.Schema.Type().(types.ObjectType)
+})
+
+// get reads a plan or a state (anything with Get) into the model.
+func (m *userRunnerModel) get(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}) diag.Diagnostics {
+	var obj types.Object
+	diags := from.Get(ctx, &obj)
+	if diags.HasError() {
+		return diags
+	}
+	a := obj.Attributes()
+	*m = userRunnerModel{Runner: runnerattrs.From(a)}
+	m.ID = attrAs[types.String](a, "id", &diags)
+	m.RunnerType = attrAs[types.String](a, "runner_type", &diags)
+	m.GroupID = attrAs[types.Int64](a, "group_id", &diags)
+	m.ProjectID = attrAs[types.Int64](a, "project_id", &diags)
+	m.Token = attrAs[types.String](a, "token", &diags)
+	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
+	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
+	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
+	return diags
+}
+
+// set writes the model to a plan or a state (anything with Set).
+func (m *userRunnerModel) set(ctx context.Context, to interface {
+	Set(context.Context, any) diag.Diagnostics
+}) diag.Diagnostics {
+	values := map[string]attr.Value{
+		"id":                   m.ID,
+		"runner_type":          m.RunnerType,
+		"group_id":             m.GroupID,
+		"project_id":           m.ProjectID,
+		"token":                m.Token,
+		"token_expires_at":     m.TokenExpiresAt,
+		"rotation_triggers":    m.RotationTriggers,
+		"rotate_before_expiry": m.RotateBeforeExpiry,
+	}
+	maps.Copy(values, m.Runner)
+	obj, diags := types.ObjectValue(objectType().AttrTypes, values)
+	if diags.HasError() {
+		return diags
+	}
+	return to.Set(ctx, obj)
+}
+
+// attrAs is attribute name of an object's attributes as a T; a missing one
+// is T's zero value (null).
+func attrAs[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
+	var zero T
+	v, ok := attributes[name]
+	if !ok {
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
+	}
+	return t
 }
 
 // scope returns where the planned runner lives.
@@ -45,36 +115,12 @@ func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 	}
 }
 
-// tags returns tag_list as a sorted slice (never nil).
-func (m *userRunnerModel) tags(ctx context.Context) ([]string, diag.Diagnostics) {
-	tags := []string{}
-	if m.TagList.IsNull() || m.TagList.IsUnknown() {
-		return tags, nil
-	}
-	diags := m.TagList.ElementsAs(ctx, &tags, false)
-	sort.Strings(tags)
-	return tags, diags
-}
-
 // createOptions are the POST /user/runners parameters for the planned
 // runner, with the given (marked) description.
 func (m *userRunnerModel) createOptions(ctx context.Context, description string) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
-	tags, diags := m.tags(ctx)
-	opts := gitlabapi.CreateUserRunnerOptions{
-		RunnerType: m.RunnerType.ValueString(),
-		RunnerAttributes: gitlabapi.RunnerAttributes{
-			Description:     &description,
-			MaintenanceNote: m.MaintenanceNote.ValueStringPointer(),
-			Paused:          m.Paused.ValueBoolPointer(),
-			Locked:          m.Locked.ValueBoolPointer(),
-			RunUntagged:     m.RunUntagged.ValueBoolPointer(),
-			AccessLevel:     m.AccessLevel.ValueStringPointer(),
-			MaximumTimeout:  m.MaximumTimeout.ValueInt64Pointer(),
-		},
-	}
-	if len(tags) > 0 {
-		opts.TagList = &tags
-	}
+	attrs, diags := m.Runner.CreateAttributes(ctx)
+	attrs.Description = &description
+	opts := gitlabapi.CreateUserRunnerOptions{RunnerType: m.RunnerType.ValueString(), RunnerAttributes: attrs}
 	switch opts.RunnerType {
 	case gitlabapi.RunnerTypeGroup:
 		opts.GroupID = m.GroupID.ValueInt64Pointer()
@@ -84,46 +130,10 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string)
 	return opts, diags
 }
 
-// updateOptions is the full desired set of mutable attributes for PUT
-// /runners/:id: attributes removed from the configuration are planned at
-// their defaults (or null for maximum_timeout), so they return to GitLab's
-// defaults instead of keeping a stale value.
-func (m *userRunnerModel) updateOptions(ctx context.Context) (gitlabapi.UpdateRunnerOptions, diag.Diagnostics) {
-	tags, diags := m.tags(ctx)
-	opts := gitlabapi.UpdateRunnerOptions{RunnerAttributes: gitlabapi.RunnerAttributes{
-		Description:     m.Description.ValueStringPointer(),
-		Paused:          m.Paused.ValueBoolPointer(),
-		Locked:          m.Locked.ValueBoolPointer(),
-		RunUntagged:     m.RunUntagged.ValueBoolPointer(),
-		TagList:         &tags,
-		AccessLevel:     m.AccessLevel.ValueStringPointer(),
-		MaintenanceNote: m.MaintenanceNote.ValueStringPointer(),
-	}}
-	if m.MaximumTimeout.IsNull() {
-		opts.ClearMaximumTimeout = true
-	} else {
-		opts.MaximumTimeout = m.MaximumTimeout.ValueInt64Pointer()
-	}
-	return opts, diags
-}
-
-// sameRunnerAttributes reports whether the mutable runner attributes of a
-// and b are equal, i.e. whether an update needs no PUT.
-func sameRunnerAttributes(a, b *userRunnerModel) bool {
-	return a.Description.Equal(b.Description) &&
-		a.Paused.Equal(b.Paused) &&
-		a.Locked.Equal(b.Locked) &&
-		a.RunUntagged.Equal(b.RunUntagged) &&
-		a.TagList.Equal(b.TagList) &&
-		a.AccessLevel.Equal(b.AccessLevel) &&
-		a.MaximumTimeout.Equal(b.MaximumTimeout) &&
-		a.MaintenanceNote.Equal(b.MaintenanceNote)
-}
-
 // applyDetails copies what GitLab says about the runner into the model.
 // It never touches token, token_expires_at or the rotation settings, which
 // GET /runners/:id does not return.
-func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) diag.Diagnostics {
+func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
 	if d.RunnerType != "" {
 		m.RunnerType = types.StringValue(d.RunnerType)
@@ -146,22 +156,7 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) diag.Diagnost
 		}
 		m.GroupID = types.Int64Null()
 	}
-	m.Description = types.StringValue(deref(d.Description))
-	m.Paused = types.BoolValue(deref(d.Paused))
-	m.Locked = types.BoolValue(deref(d.Locked))
-	m.RunUntagged = types.BoolValue(deref(d.RunUntagged))
-	m.AccessLevel = types.StringValue(deref(d.AccessLevel))
-	m.MaintenanceNote = types.StringValue(deref(d.MaintenanceNote))
-	m.MaximumTimeout = types.Int64PointerValue(d.MaximumTimeout)
-
-	tagList := deref(d.TagList)
-	elems := make([]attr.Value, 0, len(tagList))
-	for _, t := range tagList {
-		elems = append(elems, types.StringValue(t))
-	}
-	tags, diags := types.SetValue(types.StringType, elems)
-	m.TagList = tags
-	return diags
+	m.Runner = runnerattrs.FromAPI(&d.RunnerAttributes)
 }
 
 func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
@@ -174,15 +169,6 @@ func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
 		}
 	}
 	return false
-}
-
-// deref is *p, or the zero value when GitLab did not say.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }
 
 // applyToken stores a freshly minted token.

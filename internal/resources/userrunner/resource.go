@@ -16,26 +16,23 @@ package userrunner
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -45,19 +42,6 @@ var (
 	_ resource.ResourceWithImportState      = (*userRunnerResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*userRunnerResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*userRunnerResource)(nil)
-)
-
-// GitLab's defaults for a runner's optional attributes. Removing an attribute
-// from the configuration sets the runner back to these.
-const (
-	defaultDescription     = ""
-	defaultPaused          = false
-	defaultLocked          = false
-	defaultRunUntagged     = true
-	defaultAccessLevel     = gitlabapi.AccessLevelNotProtected
-	defaultMaintenanceNote = ""
-	maxTextLength          = 1024 // description and maintenance_note, in characters
-	minMaximumTimeout      = 600  // seconds (10 minutes)
 )
 
 // New is the constructor registered with the provider.
@@ -112,68 +96,6 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators:    []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
-			"description": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(defaultDescription),
-				MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
-					"While a runner is being created its description briefly carries a creation marker "+
-					"(` [terraform-create:<random hex>]`) that lets the provider find the runner again if GitLab's answer "+
-					"to the create request is lost; the update that follows restores the configured description.", maxTextLength),
-				Validators: []validator.String{validators.MaxChars(maxTextLength)},
-			},
-			"paused": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(defaultPaused),
-				MarkdownDescription: "Whether the runner is paused and takes no new jobs. Defaults to `false`.",
-			},
-			"locked": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(defaultLocked),
-				MarkdownDescription: "Whether a project runner is locked to its current projects (it cannot be enabled for other projects). Defaults to `false`.",
-			},
-			"run_untagged": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(defaultRunUntagged),
-				MarkdownDescription: "Whether the runner picks jobs without tags. Defaults to `true`. `false` needs at " +
-					"least one tag in `tag_list` (checked at plan time).",
-			},
-			"tag_list": schema.SetAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-				MarkdownDescription: "The runner's tags; jobs with tags only run on runners that have all of them. " +
-					"Defaults to no tags. Each tag must be non-empty, without commas and without leading or trailing spaces.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(validators.RunnerTag())},
-			},
-			"access_level": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(defaultAccessLevel),
-				MarkdownDescription: "`not_protected` (jobs of any branch or tag) or `ref_protected` (only jobs of protected " +
-					"branches and tags). Defaults to `not_protected`. Case-sensitive.",
-				Validators: []validator.String{stringvalidator.OneOf(
-					gitlabapi.AccessLevelNotProtected, gitlabapi.AccessLevelRefProtected)},
-			},
-			"maximum_timeout": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds (at least %d, "+
-					"10 minutes). Unset means no runner-level limit: removing it from the configuration clears the limit "+
-					"in GitLab.", minMaximumTimeout),
-				Validators: []validator.Int64{int64validator.AtLeast(minMaximumTimeout)},
-			},
-			"maintenance_note": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(defaultMaintenanceNote),
-				MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters. "+
-					"Defaults to `\"\"`.", maxTextLength),
-				Validators: []validator.String{validators.MaxChars(maxTextLength)},
-			},
 			"token": schema.StringAttribute{
 				Computed:  true,
 				Sensitive: true,
@@ -210,6 +132,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
+	// The runner attributes (description, tags, ...) come from the one table.
+	maps.Copy(resp.Schema.Attributes, runnerattrs.ResourceSchema())
 }
 
 const userRunnerDescription = "A GitLab runner created with GitLab's runner creation workflow (`POST /user/runners`, " +

@@ -5,16 +5,20 @@ package userrunner
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
 )
 
 func triggers(kv ...string) types.Map {
@@ -125,9 +129,9 @@ func TestMarkedDescription(t *testing.T) {
 	if got := markedDescription("", marker); got != marker {
 		t.Errorf("empty description: got %q", got)
 	}
-	long := strings.Repeat("é", maxTextLength)
+	long := strings.Repeat("é", runnerattrs.MaxTextLength)
 	got := markedDescription(long, marker)
-	if n := utf8.RuneCountInString(got); n != maxTextLength || !strings.HasSuffix(got, " "+marker) {
+	if n := utf8.RuneCountInString(got); n != runnerattrs.MaxTextLength || !strings.HasSuffix(got, " "+marker) {
 		t.Errorf("long description: %d characters, suffix ok=%v", n, strings.HasSuffix(got, marker))
 	}
 }
@@ -150,47 +154,49 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 	}
 	for _, tc := range cases {
 		m := userRunnerModel{GroupID: types.Int64Value(99), ProjectID: types.Int64Value(98), Token: types.StringValue("glrt-keep")}
-		if diags := m.applyDetails(&tc.details); diags.HasError() {
-			t.Fatal(acctest.DiagText(diags))
-		}
+		m.applyDetails(&tc.details)
 		if !m.GroupID.Equal(tc.group) || !m.ProjectID.Equal(tc.project) || m.RunnerType.ValueString() != tc.details.RunnerType {
 			t.Errorf("runner %d: got type %s group %s project %s", tc.details.ID, m.RunnerType, m.GroupID, m.ProjectID)
 		}
 		if m.Token.ValueString() != "glrt-keep" {
 			t.Errorf("applyDetails must not touch the token")
 		}
-		if m.TagList.IsNull() || len(m.TagList.Elements()) != 0 {
-			t.Errorf("no tags must read as an empty set, got %s", m.TagList)
+		if tags := m.Runner["tag_list"].(types.Set); tags.IsNull() || len(tags.Elements()) != 0 {
+			t.Errorf("no tags must read as an empty set, got %s", tags)
 		}
-		if tc.details.MaximumTimeout == nil && !m.MaximumTimeout.IsNull() {
-			t.Errorf("no maximum_timeout must read as null, got %s", m.MaximumTimeout)
+		if timeout := m.Runner["maximum_timeout"]; tc.details.MaximumTimeout == nil && !timeout.IsNull() {
+			t.Errorf("no maximum_timeout must read as null, got %s", timeout)
 		}
 	}
 }
 
-func TestUpdateOptionsSendFullDesiredSet(t *testing.T) {
+// The model is read and written as a whole object: what set writes, get
+// reads back, runner attributes included.
+func TestModelRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	m := userRunnerModel{
-		Description: types.StringValue(""), Paused: types.BoolValue(false), Locked: types.BoolValue(false),
-		RunUntagged: types.BoolValue(true), TagList: types.SetValueMust(types.StringType, []attr.Value{}),
-		AccessLevel: types.StringValue("not_protected"), MaximumTimeout: types.Int64Null(), MaintenanceNote: types.StringValue(""),
+		ID: types.StringValue("7"), RunnerType: types.StringValue(gitlabapi.RunnerTypeProject),
+		GroupID: types.Int64Null(), ProjectID: types.Int64Value(34),
+		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
+			Description: new("ci"), MaintenanceNote: new("note"), Paused: new(true), TagList: &[]string{"b", "a"}, MaximumTimeout: new(int64(900)),
+		}),
+		Token: types.StringValue("glrt-x"), TokenExpiresAt: types.StringNull(),
+		RotationTriggers: triggers("k", "1"), RotateBeforeExpiry: types.StringValue("168h"),
 	}
-	opts, diags := m.updateOptions(ctx)
-	if diags.HasError() {
+	state := tfsdk.State{Schema: testRunnerSchema(t)}
+	if diags := m.set(ctx, &state); diags.HasError() {
 		t.Fatal(acctest.DiagText(diags))
 	}
-	if opts.Description == nil || opts.Paused == nil || opts.Locked == nil || opts.RunUntagged == nil || opts.TagList == nil ||
-		opts.AccessLevel == nil || opts.MaintenanceNote == nil || !opts.ClearMaximumTimeout {
-		t.Fatalf("every attribute must be sent, got %+v", opts)
+	var got userRunnerModel
+	if diags := got.get(ctx, state); diags.HasError() {
+		t.Fatal(acctest.DiagText(diags))
 	}
-	if len(*opts.TagList) != 0 {
-		t.Fatalf("empty tag list must be sent empty, got %v", *opts.TagList)
+	if !reflect.DeepEqual(got, m) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, m)
 	}
-	m.MaximumTimeout = types.Int64Value(900)
-	m.TagList = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("b"), types.StringValue("a")})
-	opts, _ = m.updateOptions(ctx)
-	if opts.ClearMaximumTimeout || opts.MaximumTimeout == nil || *opts.MaximumTimeout != 900 || strings.Join(*opts.TagList, ",") != "a,b" {
-		t.Fatalf("got %+v", opts)
+	var note types.String
+	if diags := state.GetAttribute(ctx, path.Root("maintenance_note"), &note); diags.HasError() || note.ValueString() != "note" {
+		t.Errorf("maintenance_note in state = %s %v", note, diags)
 	}
 }
 
