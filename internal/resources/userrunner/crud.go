@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -28,11 +29,8 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := validators.ParseRunnerID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Runner ID in State",
-			fmt.Sprintf("The state holds the runner id %q, which is not a runner id (%s). Remove the resource from state "+
-				"(`terraform state rm`) and import the runner by its numeric id.", state.ID.ValueString(), err))
+	id, ok := stateRunnerID(state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -50,6 +48,19 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.applyDetails(details)
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
+}
+
+// stateRunnerID is the runner id in state; a state that holds something else
+// is reported (ok false).
+func stateRunnerID(state userRunnerModel, diags *diag.Diagnostics) (int64, bool) {
+	id, err := validators.ParseRunnerID(state.ID.ValueString())
+	if err != nil {
+		diags.AddError("Invalid Runner ID in State",
+			fmt.Sprintf("The state holds the runner id %q, which is not a runner id (%s). Remove the resource from state "+
+				"(`terraform state rm`) and import the runner by its numeric id.", state.ID.ValueString(), err))
+		return 0, false
+	}
+	return id, true
 }
 
 func readForbiddenNote(err error) string {
@@ -73,10 +84,8 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := validators.ParseRunnerID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Runner ID in State",
-			fmt.Sprintf("The state holds the runner id %q, which is not a runner id (%s).", state.ID.ValueString(), err))
+	id, ok := stateRunnerID(state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	plan.ID = state.ID
