@@ -4,7 +4,7 @@ package userrunner
 // coordinator, without Terraform: they pin the number of requests per
 // operation and the recovery of creates whose answer was lost, which need
 // precise fault injection and request counts. (The acceptance tests in
-// user_runner_resource_test.go drive the same code through Terraform.)
+// resource_acc_test.go drive the same code through Terraform.)
 
 import (
 	"context"

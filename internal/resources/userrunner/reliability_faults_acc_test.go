@@ -5,7 +5,7 @@ package userrunner_test
 // (with at most one more apply where the failure surfaces as an error) the
 // state and the mock agree exactly: acctest.Mock.CheckAgreement.
 //
-//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=/work/main/.tools/bin/terraform go test ./internal/provider -run TestAccReliability -v
+//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/resources/userrunner -run TestAccReliability -v
 
 import (
 	"testing"

@@ -3,7 +3,7 @@ package userrunner_test
 // Acceptance tests of gitlabrunner_user_runner: Terraform (or OpenTofu)
 // drives the provider against an in-process mock coordinator per test.
 //
-//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=/work/main/.tools/bin/terraform go test ./internal/provider -run TestAccUserRunner -v
+//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/resources/userrunner -run TestAccUserRunner -v
 
 import (
 	"fmt"
