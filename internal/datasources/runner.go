@@ -188,7 +188,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	values := runnerDetailsValues(runner)
 	values["id"] = configID
 	values["managers"] = managerList
-	state, diags := types.ObjectValue(resp.State.Schema.Type().(attr.TypeWithAttributeTypes).AttributeTypes(), values)
+	state, diags := tfvalue.Object(resp.State.Schema.Type(), values)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -5,9 +5,11 @@
 package tfvalue
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -21,6 +23,20 @@ func Time(t *time.Time) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(t.UTC().Format(TimeLayout))
+}
+
+// Object is the object of type t (a schema's type, Schema.Type()) holding
+// values by attribute name: how a model read and written as a whole becomes
+// a plan or a state.
+func Object(t attr.Type, values map[string]attr.Value) (types.Object, diag.Diagnostics) {
+	ot, ok := t.(attr.TypeWithAttributeTypes)
+	if !ok {
+		var diags diag.Diagnostics
+		diags.AddError("Unexpected Schema Type",
+			fmt.Sprintf("A schema's type is %T, not an object type. This is a bug in the provider; please report it.", t))
+		return types.ObjectNull(nil), diags
+	}
+	return types.ObjectValue(ot.AttributeTypes(), values)
 }
 
 // StringList turns a Go string slice into a list value, in the same order;

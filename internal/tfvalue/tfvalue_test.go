@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -31,5 +32,19 @@ func TestStringCollections(t *testing.T) {
 	}
 	if s := StringSet(nil); s.IsNull() || len(s.Elements()) != 0 {
 		t.Errorf("StringSet(nil) = %s, want []", s)
+	}
+}
+
+func TestObject(t *testing.T) {
+	typ := types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType}}
+	obj, diags := Object(typ, map[string]attr.Value{"id": types.StringValue("7")})
+	if diags.HasError() || !obj.Attributes()["id"].Equal(types.StringValue("7")) {
+		t.Errorf("Object = %s, %v", obj, diags)
+	}
+	if _, diags := Object(typ, map[string]attr.Value{}); !diags.HasError() {
+		t.Error("a missing attribute must be an error")
+	}
+	if _, diags := Object(types.StringType, nil); !diags.HasError() {
+		t.Error("a type that is not an object must be an error")
 	}
 }

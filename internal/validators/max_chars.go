@@ -11,9 +11,9 @@ import (
 // maxCharsValidator limits a string to max characters.
 type maxCharsValidator struct{ max int }
 
-// MaxChars limits a string to max characters, counted as GitLab counts its
+// MaxChars limits a string to limit characters, counted as GitLab counts its
 // text limits: in characters, not bytes.
-func MaxChars(max int) validator.String { return maxCharsValidator{max: max} }
+func MaxChars(limit int) validator.String { return maxCharsValidator{max: limit} }
 
 func (v maxCharsValidator) Description(context.Context) string {
 	return fmt.Sprintf("at most %d characters", v.max)

@@ -40,10 +40,10 @@ type userRunnerModel struct {
 
 // objectType is the Terraform type of the resource's schema: what get reads
 // and set writes.
-var objectType = sync.OnceValue(func() types.ObjectType {
+var objectType = sync.OnceValue(func() attr.Type {
 	resp := &resource.SchemaResponse{}
 	(&userRunnerResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type().(types.ObjectType)
+	return resp.Schema.Type()
 })
 
 // get reads a plan or a state (anything with Get) into the model.
@@ -83,7 +83,7 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 		"rotate_before_expiry": m.RotateBeforeExpiry,
 	}
 	maps.Copy(values, m.Runner)
-	obj, diags := types.ObjectValue(objectType().AttrTypes, values)
+	obj, diags := tfvalue.Object(objectType(), values)
 	if diags.HasError() {
 		return diags
 	}
