@@ -29,14 +29,14 @@ const (
 	routeList   = "GET /groups/:id/runners"
 )
 
-// relLatency is longer than relRequestTimeout: the attempt times out.
-const relLatency = 3 * relRequestTimeout
+// timeoutLatency is longer than shortRequestTimeout: the attempt times out.
+const timeoutLatency = 3 * shortRequestTimeout
 
 // waitForLateApplies gives requests that timed out on the client but are
 // still held by the mock's latency fault the time to land, so that a late
 // create shows up as an orphan before the agreement check.
 func waitForLateApplies() resource.TestCheckFunc {
-	return func(*terraform.State) error { time.Sleep(relLatency); return nil }
+	return func(*terraform.State) error { time.Sleep(timeoutLatency); return nil }
 }
 
 // TestAccReliability_faultMatrix runs one fleet of group runners through
@@ -54,7 +54,7 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		}
 	}
 
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		// Creates whose answer is lost after GitLab applied them (502, dropped
 		// connection) are adopted; a create dropped before it was applied is
 		// sent again. Three runners, four POSTs, two adoptions.
@@ -81,9 +81,9 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		resource.TestStep{
 			PreConfig: func() {
 				addFaults(m,
-					fault{Route: routeGet, Kind: mockcoordinator.FaultLatency, Latency: relLatency, Times: 2},
-					fault{Route: routeCreate, Kind: mockcoordinator.FaultLatency, Latency: relLatency, Times: 1},
-					fault{Route: routePut, Kind: mockcoordinator.FaultLatency, Latency: relLatency, Times: 1},
+					fault{Route: routeGet, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 2},
+					fault{Route: routeCreate, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
+					fault{Route: routePut, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
 				)
 			},
 			Config: fleetConfig(m, 4, "fleet-b", 1),
@@ -134,10 +134,10 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultStatus, Status: 503, Times: 1},
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1},
-					fault{Route: routeDelete, Kind: mockcoordinator.FaultLatency, Latency: relLatency, Times: 1},
+					fault{Route: routeDelete, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
 				)
 			},
-			Config: relProvider(m, m.Seed.Group.OwnerToken),
+			Config: defaultRetriesProvider(m, m.Seed.Group.OwnerToken),
 			Check: resource.ComposeTestCheckFunc(
 				checkAllFired(m), waitForLateApplies(), agree, checkRunnerCount(m, 0),
 				logInjected("faults on DELETE"),
@@ -153,7 +153,7 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 func TestAccReliability_createNotApplied(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		resource.TestStep{
 			PreConfig: func() {
 				addFaults(m,
@@ -178,7 +178,7 @@ func TestAccReliability_createNotApplied(t *testing.T) {
 func TestAccReliability_adoptionFails(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		resource.TestStep{
 			PreConfig: func() {
 				addFaults(m,
@@ -203,7 +203,7 @@ func TestAccReliability_adoptionFails(t *testing.T) {
 func TestAccReliability_rotationLost(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		resource.TestStep{Config: fleetConfig(m, 1, "rotating", 1), Check: m.CheckAgreement(t, userRunnerType)},
 		resource.TestStep{
 			PreConfig: func() {

@@ -28,7 +28,7 @@ func TestAccReliability_ambiguousCreateFleet(t *testing.T) {
 	m := acctest.StartMock(t)
 	m.Faults().Seed(20260101)
 	start := time.Now()
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		resource.TestStep{
 			PreConfig: func() {
 				addFaults(m,
@@ -85,7 +85,7 @@ func TestAccReliability_load(t *testing.T) {
 	)
 	start := time.Now()
 	var afterApply int
-	resource.Test(t, relCase(t, m,
+	resource.Test(t, faultCase(t, m,
 		resource.TestStep{
 			PreConfig: func() { addFaults(m, faults...) },
 			Config:    fleetConfig(m, runners, "load", 1),
@@ -108,7 +108,7 @@ func TestAccReliability_load(t *testing.T) {
 		},
 		// Destroy with the same faults: everything goes.
 		resource.TestStep{
-			Config: relProvider(m, m.Seed.Group.OwnerToken),
+			Config: defaultRetriesProvider(m, m.Seed.Group.OwnerToken),
 			Check: resource.ComposeTestCheckFunc(
 				checkRunnerCount(m, 0),
 				m.CheckAgreement(t, userRunnerType),

@@ -22,20 +22,20 @@ import (
 
 const userRunnerType = "gitlabrunner_user_runner"
 
-// relRequestTimeout is the per-attempt request timeout of the reliability
+// shortRequestTimeout is the per-attempt request timeout of the reliability
 // tests' provider: latency faults longer than this make attempts time out.
-const relRequestTimeout = time.Second
+const shortRequestTimeout = time.Second
 
-// relFactories serves the provider with the mock's clock and a short
+// shortTimeoutFactories serves the provider with the mock's clock and a short
 // per-attempt request timeout (the real default is a minute). Retry counts
 // and waits are the provider's defaults.
-func relFactories(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
-	return providertest.FactoriesWithClient(now, func(c *gitlabapi.Config) { c.RequestTimeout = relRequestTimeout })
+func shortTimeoutFactories(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+	return providertest.FactoriesWithClient(now, func(c *gitlabapi.Config) { c.RequestTimeout = shortRequestTimeout })
 }
 
-// relProvider is a provider block for the mock with the provider's default
+// defaultRetriesProvider is a provider block for the mock with the provider's default
 // retries (ProviderBlock pins retries = 2).
-func relProvider(m *acctest.Mock, token string) string {
+func defaultRetriesProvider(m *acctest.Mock, token string) string {
 	return fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token    = %q\n}\n", m.URL(), token)
 }
 
@@ -43,7 +43,7 @@ func relProvider(m *acctest.Mock, token string) string {
 // shim does not support for_each keys). Every runner carries two tags and
 // the rotation trigger generation gen.
 func fleetConfig(m *acctest.Mock, n int, description string, gen int) string {
-	return relProvider(m, m.Seed.Group.OwnerToken) + fmt.Sprintf(`
+	return defaultRetriesProvider(m, m.Seed.Group.OwnerToken) + fmt.Sprintf(`
 resource "gitlabrunner_user_runner" "fleet" {
   count             = %d
   runner_type       = "group_type"
@@ -55,12 +55,12 @@ resource "gitlabrunner_user_runner" "fleet" {
 `, n, m.Seed.Group.ID, description, gen)
 }
 
-// relCase is a TestCase against m with the reliability provider; after the
+// faultCase is a TestCase against m with the reliability provider; after the
 // last step everything must be gone from the mock.
-func relCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+func faultCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
 	return resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: relFactories(m.Now),
+		ProtoV6ProviderFactories: shortTimeoutFactories(m.Now),
 		CheckDestroy:             m.CheckNoRunnersLeft(),
 		Steps:                    steps,
 	}
