@@ -111,7 +111,7 @@ func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
 		return false, ""
 	}
 	if left := expires.Sub(now); left <= window {
-		return true, fmt.Sprintf("the token expires at %s, within rotate_before_expiry (%s)", expires.Format(time.RFC3339), window)
+		return true, fmt.Sprintf("the token expires at %s, within rotate_before_expiry (%s)", expires.Format(tfvalue.TimeLayout), window)
 	}
 	return false, ""
 }
