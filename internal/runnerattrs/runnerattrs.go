@@ -138,43 +138,47 @@ type field struct {
 
 // stringField is a string; GitLab not saying reads as "".
 func stringField(p func(*gitlabapi.RunnerAttributes) **string) field {
-	read := func(a *gitlabapi.RunnerAttributes) attr.Value { return types.StringValue(deref(*p(a))) }
-	return field{
-		resourceType:    types.StringType,
-		resourceValue:   read,
-		dataSourceValue: read,
-		dataSourceAttribute: func(md string) dschema.Attribute {
+	return scalarField(p, types.StringType, func(v *string) types.String { return types.StringValue(deref(v)) },
+		types.String.ValueStringPointer, func(md string) dschema.Attribute {
 			return dschema.StringAttribute{Computed: true, MarkdownDescription: md}
-		},
-		toAPI: scalarToAPI(p, types.String.ValueStringPointer),
-	}
+		})
 }
 
 // boolField is a bool; GitLab not saying reads as false.
 func boolField(p func(*gitlabapi.RunnerAttributes) **bool) field {
-	read := func(a *gitlabapi.RunnerAttributes) attr.Value { return types.BoolValue(deref(*p(a))) }
-	return field{
-		resourceType:    types.BoolType,
-		resourceValue:   read,
-		dataSourceValue: read,
-		dataSourceAttribute: func(md string) dschema.Attribute {
+	return scalarField(p, types.BoolType, func(v *bool) types.Bool { return types.BoolValue(deref(v)) },
+		types.Bool.ValueBoolPointer, func(md string) dschema.Attribute {
 			return dschema.BoolAttribute{Computed: true, MarkdownDescription: md}
-		},
-		toAPI: scalarToAPI(p, types.Bool.ValueBoolPointer),
-	}
+		})
 }
 
 // optionalInt64Field is a number that may be unset: null both ways.
 func optionalInt64Field(p func(*gitlabapi.RunnerAttributes) **int64) field {
-	read := func(a *gitlabapi.RunnerAttributes) attr.Value { return types.Int64PointerValue(*p(a)) }
-	return field{
-		resourceType:    types.Int64Type,
-		resourceValue:   read,
-		dataSourceValue: read,
-		dataSourceAttribute: func(md string) dschema.Attribute {
+	return scalarField(p, types.Int64Type, types.Int64PointerValue,
+		types.Int64.ValueInt64Pointer, func(md string) dschema.Attribute {
 			return dschema.Int64Attribute{Computed: true, MarkdownDescription: md}
+		})
+}
+
+// scalarField is a field of type *T held in Terraform as V (of type typ),
+// the same in the resource and in a data source: read turns GitLab's value
+// into V, get turns V back (null into nil).
+func scalarField[T any, V attr.Value](p func(*gitlabapi.RunnerAttributes) **T, typ attr.Type, read func(*T) V, get func(V) *T,
+	dataSourceAttribute func(description string) dschema.Attribute) field {
+	value := func(a *gitlabapi.RunnerAttributes) attr.Value { return read(*p(a)) }
+	return field{
+		resourceType:        typ,
+		resourceValue:       value,
+		dataSourceValue:     value,
+		dataSourceAttribute: dataSourceAttribute,
+		toAPI: func(_ context.Context, name string, v attr.Value, a *gitlabapi.RunnerAttributes) diag.Diagnostics {
+			tv, ok := v.(V)
+			if !ok {
+				return wrongType(name, v, tv)
+			}
+			*p(a) = get(tv)
+			return nil
 		},
-		toAPI: scalarToAPI(p, types.Int64.ValueInt64Pointer),
 	}
 }
 
@@ -202,18 +206,6 @@ func tagsField(p func(*gitlabapi.RunnerAttributes) **[]string) field {
 			*p(a) = &tags
 			return diags
 		},
-	}
-}
-
-// scalarToAPI stores a scalar Terraform value V into its field of type T.
-func scalarToAPI[T any, V attr.Value](p func(*gitlabapi.RunnerAttributes) **T, get func(V) *T) func(context.Context, string, attr.Value, *gitlabapi.RunnerAttributes) diag.Diagnostics {
-	return func(_ context.Context, name string, v attr.Value, a *gitlabapi.RunnerAttributes) diag.Diagnostics {
-		tv, ok := v.(V)
-		if !ok {
-			return wrongType(name, v, tv)
-		}
-		*p(a) = get(tv)
-		return nil
 	}
 }
 
