@@ -124,8 +124,19 @@ func TestUpdateAndCreateRequests(t *testing.T) {
 		t.Fatal(acctest.DiagText(diags))
 	}
 	b, _ := json.Marshal(upd)
-	if string(b) != `{"access_level":"not_protected","description":"","locked":false,"maintenance_note":"","maximum_timeout":null,"paused":false,"run_untagged":true,"tag_list":[]}` {
-		t.Errorf("update = %s", b)
+	var sent map[string]json.RawMessage
+	if err := json.Unmarshal(b, &sent); err != nil || len(sent) != len(table) {
+		t.Fatalf("update = %s: want every attribute once (%v)", b, err)
+	}
+	for _, row := range table {
+		if _, ok := sent[row.Name]; !ok {
+			t.Errorf("update = %s: %s is missing", b, row.Name)
+		}
+	}
+	for name, want := range map[string]string{"maximum_timeout": "null", "tag_list": "[]", "run_untagged": "true", "description": `""`} {
+		if got := string(sent[name]); got != want {
+			t.Errorf("update sends %s = %s, want %s", name, got, want)
+		}
 	}
 	v["maximum_timeout"] = types.Int64Value(900)
 	v["tag_list"] = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("b"), types.StringValue("a")})
