@@ -1,6 +1,7 @@
 package gitlabapi
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -8,19 +9,31 @@ import (
 
 const apiPath = "/api/v4"
 
+// ErrInvalidBaseURL matches (errors.Is) every error of NormalizeBaseURL, and
+// so NewClient's error for an unusable Config.BaseURL: callers can point the
+// user at the setting.
+var ErrInvalidBaseURL = errors.New("invalid base_url")
+
+// baseURLError is an ErrInvalidBaseURL whose text says what is wrong.
+type baseURLError struct{ msg string }
+
+func (e *baseURLError) Error() string        { return e.msg }
+func (e *baseURLError) Is(target error) bool { return target == ErrInvalidBaseURL }
+
 // NormalizeBaseURL accepts https://host, https://host/, https://host/api/v4,
 // https://host/api/v4/ and relative-root installs such as
 // https://host/gitlab, and returns the API root "https://host[/prefix]/api/v4".
 // Surrounding whitespace is ignored. Only http and https are allowed; a host
 // is required; query, fragment and user information are refused (a token in
-// the URL would end up in logs). Errors name the value and what is allowed.
+// the URL would end up in logs). Errors name the value and what is allowed,
+// and match ErrInvalidBaseURL.
 func NormalizeBaseURL(raw string) (*url.URL, error) {
 	s := strings.TrimSpace(raw)
 	bad := func(why string) error {
-		return fmt.Errorf("base_url %q is not valid: %s, as in https://gitlab.example.com", redactURLForError(s), why)
+		return &baseURLError{fmt.Sprintf("base_url %q is not valid: %s, as in https://gitlab.example.com", redactURLForError(s), why)}
 	}
 	if s == "" {
-		return nil, fmt.Errorf("base_url is empty: set it to the address of the GitLab instance, as in https://gitlab.example.com")
+		return nil, &baseURLError{"base_url is empty: set it to the address of the GitLab instance, as in https://gitlab.example.com"}
 	}
 	u, err := url.Parse(s)
 	if err != nil {

@@ -1,6 +1,7 @@
 package gitlabapi
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -54,6 +55,9 @@ func TestNormalizeBaseURLRejected(t *testing.T) {
 			t.Errorf("NormalizeBaseURL(%q): expected an error", tc.in)
 			continue
 		}
+		if !errors.Is(err, ErrInvalidBaseURL) {
+			t.Errorf("NormalizeBaseURL(%q) error %q does not match ErrInvalidBaseURL", tc.in, err)
+		}
 		if !strings.Contains(err.Error(), tc.wantSub) {
 			t.Errorf("NormalizeBaseURL(%q) error = %q, want it to contain %q", tc.in, err, tc.wantSub)
 		}
@@ -82,5 +86,18 @@ func TestWebURL(t *testing.T) {
 		if c.BaseURL().Path == "/mutated" {
 			t.Error("BaseURL must return a copy")
 		}
+	}
+}
+
+// NewClient's error for an unusable base URL matches ErrInvalidBaseURL, so
+// the provider can point at base_url; other setting errors do not.
+func TestNewClientBaseURLError(t *testing.T) {
+	_, err := NewClient(Config{BaseURL: "ftp://gitlab.example.com"})
+	if !errors.Is(err, ErrInvalidBaseURL) || !strings.Contains(err.Error(), `base_url "ftp://gitlab.example.com"`) {
+		t.Errorf("bad base_url: got %v", err)
+	}
+	_, err = NewClient(Config{BaseURL: "https://gitlab.example.com", Headers: map[string]string{"Bad Name": "x"}})
+	if err == nil || errors.Is(err, ErrInvalidBaseURL) {
+		t.Errorf("bad header: got %v, want an error that is not ErrInvalidBaseURL", err)
 	}
 }

@@ -105,7 +105,7 @@ func NewClient(cfg Config) (*Client, error) {
 	for _, k := range names {
 		v := cfg.Headers[k]
 		ck := http.CanonicalHeaderKey(strings.TrimSpace(k))
-		if !validHeaderName(ck) {
+		if !ValidHeaderName(ck) {
 			return nil, fmt.Errorf("headers: %q is not a valid HTTP header name", k)
 		}
 		if strings.ContainsAny(v, "\r\n\x00") {
@@ -177,8 +177,9 @@ func (c *Client) BaseURL() *url.URL {
 // `gitlab-runner register --url`.
 func (c *Client) WebURL() string { return c.webURL }
 
-// validHeaderName reports whether s is an RFC 7230 token.
-func validHeaderName(s string) bool {
+// ValidHeaderName reports whether s may be an HTTP header name: an RFC 9110
+// token (letters, digits and !#$%&'*+-.^_`|~).
+func ValidHeaderName(s string) bool {
 	if s == "" {
 		return false
 	}

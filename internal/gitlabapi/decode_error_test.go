@@ -87,7 +87,7 @@ func TestErrorStringAndSentinels(t *testing.T) {
 			_, _ = w.Write([]byte(tc.body))
 		}))
 		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Retries = 0 })
-		_, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{Description: new("x")})
+		_, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{Description: new("x")}})
 		srv.Close()
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
@@ -152,4 +152,25 @@ func FuzzDecodeError(f *testing.F) {
 		_ = e.Error()
 		_ = errors.Is(e, ErrNotFound)
 	})
+}
+
+func TestErrorReason(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		msg    string
+		want   string
+	}{
+		{403, "403 Forbidden - Insufficient permissions", "Insufficient permissions"},
+		{404, "404 Runner Not Found", "Runner Not Found"},
+		{400, "400 Bad request - Missing/invalid group", "Missing/invalid group"},
+		{400, "maximum_timeout needs to be at least 10 minutes", "maximum_timeout needs to be at least 10 minutes"},
+		{403, "403 Forbidden", ""},
+		{503, "Service Unavailable", ""},
+		{404, "404", ""},
+		{500, "", ""},
+	} {
+		if got := (&Error{StatusCode: c.status, Message: c.msg}).Reason(); got != c.want {
+			t.Errorf("Reason of %d %q = %q, want %q", c.status, c.msg, got, c.want)
+		}
+	}
 }

@@ -3,9 +3,14 @@
 //
 // It hides HTTP from the provider's resources and data sources:
 //
-//   - typed methods per endpoint (runners.go, settings.go, metadata.go, verify.go);
+//   - typed methods per endpoint: runners (runners.go) and the instance
+//     settings, groups, projects, version and runner verification
+//     (metadata.go), with their request and answer types (options.go,
+//     types.go, json_decode.go), paging (pagination.go) and GitLab's version
+//     numbers (version.go);
 //   - one error type, *Error, decoding every error body GitLab produces
-//     (errors.go), with sentinels for errors.Is (ErrNotFound, ...);
+//     (errors.go, decode_error.go), with sentinels for errors.Is
+//     (ErrNotFound, ...);
 //   - a retry policy that is safe for a lifecycle provider (retry.go): reads,
 //     updates and deletes are retried on 5xx and transport errors, while a
 //     POST that creates or rotates something is retried only when it provably
@@ -15,5 +20,6 @@
 //     redirect policy that never forwards credentials to another host
 //     (transport.go);
 //   - request/response logging through tflog with every token masked
-//     (logging.go).
+//     (logging.go, mask.go); RedactSecrets is the same masking for text
+//     the provider builds itself.
 package gitlabapi

@@ -57,7 +57,7 @@ func (e *Error) Error() string {
 		b.WriteByte(' ')
 		b.WriteString(t)
 	}
-	if msg := trimStatusPrefix(e.Message, e.StatusCode); msg != "" && !strings.EqualFold(msg, http.StatusText(e.StatusCode)) {
+	if msg := e.Reason(); msg != "" {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
@@ -93,11 +93,25 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
+// Reason is GitLab's message without the status it repeats ("403 Forbidden -
+// Insufficient permissions" reads "Insufficient permissions"), or "" when the
+// message says no more than the status.
+func (e *Error) Reason() string {
+	msg := trimStatusPrefix(strings.TrimSpace(e.Message), e.StatusCode)
+	if strings.EqualFold(msg, http.StatusText(e.StatusCode)) {
+		return ""
+	}
+	return msg
+}
+
 // trimStatusPrefix turns GitLab's "403 Forbidden - Insufficient permissions"
 // into "Insufficient permissions" and "404 Runner Not Found" into
 // "Runner Not Found", since Error() already prints the status.
 func trimStatusPrefix(msg string, status int) string {
 	code := strconv.Itoa(status)
+	if msg == code {
+		return ""
+	}
 	rest, ok := strings.CutPrefix(msg, code+" ")
 	if !ok {
 		return msg

@@ -21,10 +21,16 @@ func TestRunnerDetailsDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Date(2021, 9, 27, 21, 5, 3, 203e6, time.UTC)
-	if r.ID != 9171 || r.RunnerType != RunnerTypeGroup || r.Status != "never_contacted" || !r.Active || !r.Locked || r.RunUntagged {
-		t.Errorf("runner = %+v", r.Runner)
+	if r.ID != 9171 || r.RunnerType != RunnerTypeGroup || r.Status != "never_contacted" || !r.Active {
+		t.Errorf("runner = %+v", r.RunnerInfo)
 	}
-	if r.MaximumTimeout == nil || *r.MaximumTimeout != 3600 || r.AccessLevel != AccessLevelRefProtected || len(r.TagList) != 2 {
+	a := r.RunnerAttributes
+	if a.Description == nil || *a.Description != "ci" || a.Paused == nil || *a.Paused || a.Locked == nil || !*a.Locked ||
+		a.RunUntagged == nil || *a.RunUntagged || a.MaintenanceNote == nil || *a.MaintenanceNote != "n" {
+		t.Errorf("attributes = %+v", a)
+	}
+	if a.MaximumTimeout == nil || *a.MaximumTimeout != 3600 || a.AccessLevel == nil || *a.AccessLevel != AccessLevelRefProtected ||
+		a.TagList == nil || len(*a.TagList) != 2 {
 		t.Errorf("details = %+v", r)
 	}
 	if r.ContactedAt != nil || r.CreatedAt == nil || !r.CreatedAt.Equal(want) {
@@ -100,7 +106,8 @@ func TestRunnersTokenVisibility(t *testing.T) {
 }
 
 func TestOptionsEncoding(t *testing.T) {
-	b, _ := json.Marshal(CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: new(int64(6)), RunUntagged: new(false), TagList: &[]string{}})
+	b, _ := json.Marshal(CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: new(int64(6)),
+		RunnerAttributes: RunnerAttributes{RunUntagged: new(false), TagList: &[]string{}}})
 	if string(b) != `{"runner_type":"project_type","project_id":6,"run_untagged":false,"tag_list":[]}` {
 		t.Errorf("create = %s", b)
 	}
@@ -110,10 +117,10 @@ func TestOptionsEncoding(t *testing.T) {
 		want string
 	}{
 		{UpdateRunnerOptions{}, `{}`},
-		{UpdateRunnerOptions{ClearMaximumTimeout: true, MaximumTimeout: new(int64(900))}, `{"maximum_timeout":null}`},
-		{UpdateRunnerOptions{MaximumTimeout: new(int64(900))}, `{"maximum_timeout":900}`},
-		{UpdateRunnerOptions{TagList: &nilTags, Paused: new(true), Locked: new(false)}, `{"locked":false,"paused":true,"tag_list":[]}`},
-		{UpdateRunnerOptions{Description: new(""), MaintenanceNote: new("m"), AccessLevel: new(AccessLevelNotProtected), RunUntagged: new(true)},
+		{UpdateRunnerOptions{ClearMaximumTimeout: true, RunnerAttributes: RunnerAttributes{MaximumTimeout: new(int64(900))}}, `{"maximum_timeout":null}`},
+		{UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{MaximumTimeout: new(int64(900))}}, `{"maximum_timeout":900}`},
+		{UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{TagList: &nilTags, Paused: new(true), Locked: new(false)}}, `{"locked":false,"paused":true,"tag_list":[]}`},
+		{UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{Description: new(""), MaintenanceNote: new("m"), AccessLevel: new(AccessLevelNotProtected), RunUntagged: new(true)}},
 			`{"access_level":"not_protected","description":"","maintenance_note":"m","run_untagged":true}`},
 	}
 	for _, tc := range cases {

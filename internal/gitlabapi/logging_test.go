@@ -50,7 +50,7 @@ func TestLogsNeverContainTokens(t *testing.T) {
 		cfg.Token = userToken
 		cfg.Headers = map[string]string{"X-Custom-Auth": customAuth}
 	})
-	if _, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, Description: new("has " + legacyToken)}); err != nil {
+	if _, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, RunnerAttributes: RunnerAttributes{Description: new("has " + legacyToken)}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.ResetRunnerAuthenticationToken(ctx, 1); err != nil {
@@ -127,5 +127,21 @@ func TestMask(t *testing.T) {
 	}
 	if h["Accept"] != "application/json" {
 		t.Errorf("Accept = %q", h["Accept"])
+	}
+}
+
+// RedactSecrets masks by shape, including the legacy t1_/t2_ runner tokens,
+// and leaves harmless text alone.
+func TestRedactSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"token glrt-t2_abcdefghijKLMNOPQRST is invalid":   "token *** is invalid",
+		"glrt-abc.def_ghi and glpat-xxxxxxxxxxxxxxxxxxxx": "*** and ***",
+		"legacy t1_abcdefghijkl and GR1348941abcdefABCDE": "legacy *** and ***",
+		`{"token":"opaque"}`:                              `{"token":"***"}`,
+		"runner 12 in group 34":                           "runner 12 in group 34",
+	} {
+		if got := RedactSecrets(in); got != want {
+			t.Errorf("RedactSecrets(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -96,6 +96,16 @@ func (m *masker) mask(s string, extraSecrets ...string) string {
 	return s
 }
 
+// redactor masks by shape only: it knows no configured secret.
+var redactor = newMasker("", nil)
+
+// RedactSecrets replaces anything that looks like a GitLab secret in s
+// (token-shaped values, and the values of "token"/"password"/"secret" JSON
+// members and token= parameters) with ***. The client already masks what it
+// returns; callers use this as a second line of defence on text they build
+// from errors, so that no diagnostic ever shows a token.
+func RedactSecrets(s string) string { return redactor.mask(s) }
+
 // headersForLog renders headers with secret and user-supplied values masked.
 func (m *masker) headersForLog(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))

@@ -32,7 +32,9 @@ func TestMockRunnerLifecycle(t *testing.T) {
 
 	tok, err := c.CreateUserRunner(ctx, gitlabapi.CreateUserRunnerOptions{
 		RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(m.Seed.Project.ID),
-		Description: new("lifecycle"), TagList: &[]string{"docker"}, MaximumTimeout: new(int64(3600)),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Description: new("lifecycle"), TagList: &[]string{"docker"}, MaximumTimeout: new(int64(3600)),
+		},
 	})
 	if err != nil {
 		t.Fatalf("create: %v", err)
@@ -42,18 +44,18 @@ func TestMockRunnerLifecycle(t *testing.T) {
 	}
 
 	r, err := c.GetRunner(ctx, tok.ID)
-	if err != nil || r.Description != "lifecycle" || r.RunnerType != gitlabapi.RunnerTypeProject ||
-		r.MaximumTimeout == nil || *r.MaximumTimeout != 3600 || len(r.TagList) != 1 || r.CreatedAt == nil {
+	if err != nil || r.Description == nil || *r.Description != "lifecycle" || r.RunnerType != gitlabapi.RunnerTypeProject ||
+		r.MaximumTimeout == nil || *r.MaximumTimeout != 3600 || r.TagList == nil || len(*r.TagList) != 1 || r.CreatedAt == nil {
 		t.Fatalf("get: %+v %v", r, err)
 	}
 
-	_, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{MaximumTimeout: new(int64(5))})
+	_, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: new(int64(5))}})
 	var apiErr *gitlabapi.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || len(apiErr.Fields["maximum_timeout"]) == 0 {
 		t.Fatalf("invalid update: %#v", err)
 	}
-	r, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{ClearMaximumTimeout: true, TagList: &[]string{"a", "b"}})
-	if err != nil || r.MaximumTimeout != nil || len(r.TagList) != 2 {
+	r, err = c.UpdateRunner(ctx, tok.ID, gitlabapi.UpdateRunnerOptions{ClearMaximumTimeout: true, RunnerAttributes: gitlabapi.RunnerAttributes{TagList: &[]string{"a", "b"}}})
+	if err != nil || r.MaximumTimeout != nil || r.TagList == nil || len(*r.TagList) != 2 {
 		t.Fatalf("update: %+v %v", r, err)
 	}
 

@@ -2,71 +2,43 @@ package gitlabapi
 
 import "encoding/json"
 
-// CreateUserRunnerOptions are the parameters of POST /user/runners.
-// A nil pointer means "not sent" (GitLab applies its default).
+// CreateUserRunnerOptions are the parameters of POST /user/runners: where
+// the runner lives and its attributes (a nil attribute is not sent, so GitLab
+// applies its default).
 type CreateUserRunnerOptions struct {
-	RunnerType      string    `json:"runner_type"`
-	GroupID         *int64    `json:"group_id,omitempty"`
-	ProjectID       *int64    `json:"project_id,omitempty"`
-	Description     *string   `json:"description,omitempty"`
-	MaintenanceNote *string   `json:"maintenance_note,omitempty"`
-	Paused          *bool     `json:"paused,omitempty"`
-	Locked          *bool     `json:"locked,omitempty"`
-	RunUntagged     *bool     `json:"run_untagged,omitempty"`
-	TagList         *[]string `json:"tag_list,omitempty"`
-	AccessLevel     *string   `json:"access_level,omitempty"`
-	MaximumTimeout  *int64    `json:"maximum_timeout,omitempty"`
+	RunnerType string `json:"runner_type"`
+	GroupID    *int64 `json:"group_id,omitempty"`
+	ProjectID  *int64 `json:"project_id,omitempty"`
+	RunnerAttributes
 }
 
-// UpdateRunnerOptions are the parameters of PUT /runners/:id.
-// A nil pointer means "leave unchanged". A non-nil pointer to an empty
-// TagList clears the tags. ClearMaximumTimeout sends "maximum_timeout": null
-// (no limit) and wins over MaximumTimeout.
+// UpdateRunnerOptions are the parameters of PUT /runners/:id. A nil
+// attribute is left as it is; a non-nil TagList is sent as a list even when
+// it holds no tags (an empty list clears them; GitLab would refuse null).
+// ClearMaximumTimeout sends "maximum_timeout": null (no limit) and wins over
+// MaximumTimeout.
 type UpdateRunnerOptions struct {
-	Description         *string
-	Paused              *bool
-	Locked              *bool
-	RunUntagged         *bool
-	TagList             *[]string
-	AccessLevel         *string
-	MaximumTimeout      *int64
+	RunnerAttributes
 	ClearMaximumTimeout bool
-	MaintenanceNote     *string
 }
 
-// MarshalJSON sends only the attributes that are set, plus an explicit null
-// for ClearMaximumTimeout.
+// MarshalJSON sends the attributes that are set, with sorted keys, plus an
+// explicit null for ClearMaximumTimeout.
 func (o UpdateRunnerOptions) MarshalJSON() ([]byte, error) {
-	m := map[string]any{}
-	if o.Description != nil {
-		m["description"] = *o.Description
+	attrs := o.RunnerAttributes
+	if attrs.TagList != nil && *attrs.TagList == nil {
+		attrs.TagList = &[]string{}
 	}
-	if o.Paused != nil {
-		m["paused"] = *o.Paused
+	b, err := json.Marshal(attrs)
+	if err != nil {
+		return nil, err
 	}
-	if o.Locked != nil {
-		m["locked"] = *o.Locked
-	}
-	if o.RunUntagged != nil {
-		m["run_untagged"] = *o.RunUntagged
-	}
-	if o.TagList != nil {
-		tags := *o.TagList
-		if tags == nil {
-			tags = []string{} // never send null for "clear the tags"
-		}
-		m["tag_list"] = tags
-	}
-	if o.AccessLevel != nil {
-		m["access_level"] = *o.AccessLevel
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
 	}
 	if o.ClearMaximumTimeout {
-		m["maximum_timeout"] = nil
-	} else if o.MaximumTimeout != nil {
-		m["maximum_timeout"] = *o.MaximumTimeout
-	}
-	if o.MaintenanceNote != nil {
-		m["maintenance_note"] = *o.MaintenanceNote
+		m["maximum_timeout"] = json.RawMessage("null")
 	}
 	return json.Marshal(m)
 }

@@ -90,7 +90,7 @@ func TestPutAndDeleteRetriedOn503(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, nil)
-	if _, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{Description: new("new")}); err != nil {
+	if _, err := c.UpdateRunner(t.Context(), 12, UpdateRunnerOptions{RunnerAttributes: RunnerAttributes{Description: new("new")}}); err != nil {
 		t.Fatalf("UpdateRunner: %v", err)
 	}
 	if err := c.DeleteRunner(t.Context(), 12); err != nil {

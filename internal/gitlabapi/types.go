@@ -23,37 +23,59 @@ type RunnerToken struct {
 	TokenExpiresAt *time.Time `json:"token_expires_at"`
 }
 
-// Runner is an item of the runner list endpoints.
+// RunnerAttributes are the settings of a runner that its owner chooses. The
+// one type is sent by POST /user/runners (CreateUserRunnerOptions) and
+// PUT /runners/:id (UpdateRunnerOptions) and read back from GET and
+// PUT /runners/:id (RunnerDetails): adding a runner attribute is one field
+// here.
+//
+// A nil field is not sent (create: GitLab's default; update: left as it is)
+// and, read back, means GitLab did not say (absent or null). The fields are
+// in the order the create request has always sent them.
+type RunnerAttributes struct {
+	Description     *string   `json:"description,omitempty"`
+	MaintenanceNote *string   `json:"maintenance_note,omitempty"`
+	Paused          *bool     `json:"paused,omitempty"`
+	Locked          *bool     `json:"locked,omitempty"`
+	RunUntagged     *bool     `json:"run_untagged,omitempty"`
+	TagList         *[]string `json:"tag_list,omitempty"`
+	AccessLevel     *string   `json:"access_level,omitempty"`
+	MaximumTimeout  *int64    `json:"maximum_timeout,omitempty"`
+}
+
+// RunnerInfo is what GitLab reports about a runner, in lists and details
+// alike, besides the attributes its owner chooses.
+type RunnerInfo struct {
+	ID         int64  `json:"id"`
+	IPAddress  string `json:"ip_address"`
+	Active     bool   `json:"active"`
+	IsShared   bool   `json:"is_shared"`
+	RunnerType string `json:"runner_type"`
+	Name       string `json:"name"`
+	Online     bool   `json:"online"`
+	Status     string `json:"status"`
+}
+
+// Runner is an item of the runner list endpoints, which show only two of
+// the runner's attributes.
 type Runner struct {
-	ID          int64  `json:"id"`
+	RunnerInfo
 	Description string `json:"description"`
-	IPAddress   string `json:"ip_address"`
-	Active      bool   `json:"active"`
 	Paused      bool   `json:"paused"`
-	IsShared    bool   `json:"is_shared"`
-	RunnerType  string `json:"runner_type"`
-	Name        string `json:"name"`
-	Online      bool   `json:"online"`
-	Status      string `json:"status"`
 }
 
 // RunnerDetails is the answer of GET/PUT /runners/:id.
 type RunnerDetails struct {
-	Runner
-	TagList         []string        `json:"tag_list"`
-	RunUntagged     bool            `json:"run_untagged"`
-	Locked          bool            `json:"locked"`
-	MaximumTimeout  *int64          `json:"maximum_timeout"`
-	AccessLevel     string          `json:"access_level"`
-	MaintenanceNote string          `json:"maintenance_note"`
-	ContactedAt     *time.Time      `json:"contacted_at"`
-	CreatedAt       *time.Time      `json:"created_at"`
-	Version         string          `json:"version"`
-	Revision        string          `json:"revision"`
-	Platform        string          `json:"platform"`
-	Architecture    string          `json:"architecture"`
-	Projects        []RunnerProject `json:"projects"`
-	Groups          []RunnerGroup   `json:"groups"`
+	RunnerInfo
+	RunnerAttributes
+	ContactedAt  *time.Time      `json:"contacted_at"`
+	CreatedAt    *time.Time      `json:"created_at"`
+	Version      string          `json:"version"`
+	Revision     string          `json:"revision"`
+	Platform     string          `json:"platform"`
+	Architecture string          `json:"architecture"`
+	Projects     []RunnerProject `json:"projects"`
+	Groups       []RunnerGroup   `json:"groups"`
 }
 
 // RunnerProject is a project a runner is assigned to.

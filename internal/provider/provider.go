@@ -1,29 +1,27 @@
-// Package provider implements the gitlabrunner Terraform provider: the
-// provider configuration, the gitlabrunner_user_runner resource and the
-// registration-policy and runner data sources.
+// Package provider is the gitlabrunner Terraform provider itself: its type,
+// its schema, Configure (settings.go resolves the provider block and the
+// environment into a GitLab client) and the list of its resources and data
+// sources (resources.go). The resources live in internal/resources/<name>,
+// the data sources in internal/datasources.
 package provider
 
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 )
 
 // Environment variables read when the matching attribute is not set. They are
@@ -43,20 +41,20 @@ var (
 	_ provider.ProviderWithConfigValidators = (*gitlabrunnerProvider)(nil)
 )
 
-// ProviderData is what every resource and data source receives in Configure.
-type ProviderData struct {
-	Client *gitlabapi.Client
-	// Now is the provider's clock. Tests replace it with the mock
-	// coordinator's clock so token expiry and rotation are deterministic.
-	Now func() time.Time
-}
-
 type gitlabrunnerProvider struct {
 	version string
-	now     func() time.Time
-	// adjustClient, when set, changes the client settings before the client
-	// is built. Tests use it to shorten timeouts; nil in real use.
-	adjustClient func(*gitlabapi.Config)
+	opts    Options
+}
+
+// Options change how the provider is built; main uses the zero value.
+type Options struct {
+	// Clock is the provider's clock; nil means time.Now. Tests pass the
+	// mock coordinator's clock so that token expiry and rotation are
+	// deterministic.
+	Clock func() time.Time
+	// AdjustClient, when set, changes the client settings before the client
+	// is built. Tests use it to shorten timeouts.
+	AdjustClient func(*gitlabapi.Config)
 }
 
 // providerModel maps the provider block.
@@ -73,13 +71,18 @@ type providerModel struct {
 
 // New returns the provider constructor used by main and by the docs generator.
 func New(version string) func() provider.Provider {
-	return NewWithClock(version, time.Now)
+	return NewWithOptions(version, Options{})
 }
 
 // NewWithClock is New with an injected clock, for tests.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
+	return NewWithOptions(version, Options{Clock: now})
+}
+
+// NewWithOptions is New with Options, for tests.
+func NewWithOptions(version string, opts Options) func() provider.Provider {
 	return func() provider.Provider {
-		return &gitlabrunnerProvider{version: version, now: now}
+		return &gitlabrunnerProvider{version: version, opts: opts}
 	}
 }
 
@@ -157,202 +160,18 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 		return
 	}
 
-	settings, diags := resolveSettings(cfg, os.Getenv)
+	userAgent := fmt.Sprintf("terraform-provider-gitlabrunner/%s (+https://registry.terraform.io/providers/gitlabrunner/gitlabrunner) Terraform/%s",
+		p.version, req.TerraformVersion)
+	client, token, diags := newClient(cfg, os.Getenv, userAgent, p.opts.AdjustClient)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings.UserAgent = fmt.Sprintf("terraform-provider-gitlabrunner/%s (+https://registry.terraform.io/providers/gitlabrunner/gitlabrunner) Terraform/%s",
-		p.version, req.TerraformVersion)
-
-	if p.adjustClient != nil {
-		p.adjustClient(&settings)
-	}
-	client, err := gitlabapi.NewClient(settings)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Provider Configuration",
-			"The gitlabrunner provider could not set up its GitLab client: "+err.Error())
-		return
-	}
 	// The token is a secret: mask it in everything the provider logs.
-	ctx = tflog.MaskMessageStrings(ctx, settings.Token)
+	ctx = tflog.MaskMessageStrings(ctx, token)
 	tflog.Debug(ctx, "configured the GitLab client", map[string]any{"base_url": client.BaseURL().String()})
 
-	data := &ProviderData{Client: client, Now: p.now}
+	data := &providerdata.Data{Client: client, Clock: p.opts.Clock}
 	resp.ResourceData = data
 	resp.DataSourceData = data
-}
-
-// resolveSettings turns the provider block and the environment into client
-// settings. It never calls the API, so plans of configurations without
-// resources work offline. Each error names the attribute and the value.
-func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.Config, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	unknown := func(attr, what string) {
-		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
-			fmt.Sprintf("The provider's %q is not known until apply, but the provider must be configured before "+
-				"anything can be planned. Set it to a value known at plan time (a literal, a variable or an "+
-				"environment variable).", attr))
-	}
-	for attr, v := range map[string]interface{ IsUnknown() bool }{
-		"base_url": cfg.BaseURL, "token": cfg.Token, "cacert_file": cfg.CACertFile, "insecure": cfg.Insecure,
-		"client_cert": cfg.ClientCert, "client_key": cfg.ClientKey, "retries": cfg.Retries, "headers": cfg.Headers,
-	} {
-		if v.IsUnknown() {
-			unknown(attr, "Provider Setting")
-		}
-	}
-	if diags.HasError() {
-		return gitlabapi.Config{}, diags
-	}
-
-	out := gitlabapi.Config{Retries: defaultRetries}
-
-	// base_url: configuration, then GITLAB_BASE_URL, then gitlab.com.
-	rawURL, urlSource := defaultBaseURL, "the default"
-	if v := strings.TrimSpace(getenv(envBaseURL)); v != "" {
-		rawURL, urlSource = v, "the "+envBaseURL+" environment variable"
-	}
-	if !cfg.BaseURL.IsNull() {
-		rawURL, urlSource = cfg.BaseURL.ValueString(), "the provider configuration"
-	}
-	apiURL, err := gitlabapi.NormalizeBaseURL(rawURL)
-	if err != nil {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
-			// err quotes the value with any password redacted; rawURL may hold one.
-			fmt.Sprintf("The base_url from %s is not usable: %s", urlSource, err))
-	} else {
-		out.BaseURL = apiURL.String()
-		if apiURL.Scheme == "http" && !isLoopbackHost(apiURL.Hostname()) {
-			diags.AddAttributeWarning(path.Root("base_url"), "Plain HTTP GitLab URL",
-				fmt.Sprintf("The base_url %q uses plain http to a host that is not this machine: the access token "+
-					"and the runner tokens GitLab returns travel unencrypted. Use https.", rawURL))
-		}
-	}
-
-	// token: configuration, then GITLAB_TOKEN. Never echoed back.
-	out.Token = getenv(envToken)
-	if !cfg.Token.IsNull() {
-		out.Token = cfg.Token.ValueString()
-	}
-	if strings.TrimSpace(out.Token) == "" {
-		diags.AddAttributeError(path.Root("token"), "Missing GitLab Token",
-			"The provider needs a GitLab access token: set the "+envToken+" environment variable or the provider's "+
-				"\"token\" attribute. Creating runners needs a token with the create_runner or api scope.")
-	}
-
-	out.Insecure = cfg.Insecure.ValueBool()
-	if !cfg.Retries.IsNull() {
-		out.Retries = int(cfg.Retries.ValueInt64())
-	}
-
-	for attr, v := range map[string]types.String{"cacert_file": cfg.CACertFile, "client_cert": cfg.ClientCert, "client_key": cfg.ClientKey} {
-		if v.IsNull() {
-			continue
-		}
-		if err := checkReadableFile(v.ValueString()); err != nil {
-			diags.AddAttributeError(path.Root(attr), "Unreadable Certificate File",
-				fmt.Sprintf("The %s %q cannot be used: %s", attr, v.ValueString(), err))
-		}
-	}
-	out.CACertFile = cfg.CACertFile.ValueString()
-	out.ClientCertFile = cfg.ClientCert.ValueString()
-	out.ClientKeyFile = cfg.ClientKey.ValueString()
-
-	if !cfg.Headers.IsNull() {
-		out.Headers = map[string]string{}
-		for name, v := range cfg.Headers.Elements() {
-			s, ok := v.(types.String)
-			if !ok || s.IsNull() || s.IsUnknown() {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Value",
-					fmt.Sprintf("The header %q has no value; give it a string.", name))
-				continue
-			}
-			if !validHeaderName(name) {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Name",
-					fmt.Sprintf("%q is not a valid HTTP header name: use letters, digits and '-' only.", name))
-				continue
-			}
-			if strings.EqualFold(name, "PRIVATE-TOKEN") || strings.EqualFold(name, "Authorization") {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Reserved Header",
-					fmt.Sprintf("The header %q carries the access token; set the token with the \"token\" attribute or %s instead.", name, envToken))
-				continue
-			}
-			out.Headers[name] = s.ValueString()
-		}
-	}
-	return out, diags
-}
-
-func checkReadableFile(name string) error {
-	if strings.TrimSpace(name) == "" {
-		return fmt.Errorf("the path is empty")
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = f.Close() }()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if info.IsDir() {
-		return fmt.Errorf("it is a directory, not a PEM file")
-	}
-	return nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// validHeaderName reports whether name is an HTTP token (RFC 9110).
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if !isHeaderTokenChar(r) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHeaderTokenChar(r rune) bool {
-	switch {
-	case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		return true
-	default:
-		return strings.ContainsRune("-_.!#$%&'*+^`|~", r)
-	}
-}
-
-func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
-	return providerResources()
-}
-
-func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return providerDataSources()
-}
-
-// configuredProviderData extracts the ProviderData passed to a resource or
-// data source's Configure. It returns nil without error when the provider is
-// not configured yet (Terraform calls Configure early during validation).
-func configuredProviderData(providerData any, diags *diag.Diagnostics) *ProviderData {
-	if providerData == nil {
-		return nil
-	}
-	data, ok := providerData.(*ProviderData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *provider.ProviderData, got %T. This is a bug in the provider; please report it.", providerData))
-		return nil
-	}
-	return data
 }

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 // A harness that drives the terraform (or tofu) binary directly against the
 // provider built as a plugin binary (served through a dev_overrides CLI

@@ -1,11 +1,11 @@
-package provider
+package provider_test
 
 // Secrets never leak: the main scenarios run through the terraform binary
 // with TF_LOG=trace, and no runner token, access token or registration
 // token appears in the trace logs (Terraform's and the provider's), in a
 // diagnostic, or in plan/show/output text.
 //
-//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=/work/main/.tools/bin/terraform go test ./internal/provider -run TestAccSecrets -v
+//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/provider -run TestAccSecrets -v
 
 import (
 	"encoding/json"

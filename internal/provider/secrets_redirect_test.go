@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 // The access token (and any custom header) never goes to a host other than
 // base_url's, even when GitLab (or something in front of it) redirects.
@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
 // headerRecorder is an httptest server that answers an empty runner list
@@ -66,7 +67,7 @@ data "gitlabrunner_runners" "owned" {}
 `
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(acctest.DefaultStartTime.UTC),
+		ProtoV6ProviderFactories: providertest.Factories(acctest.DefaultStartTime.UTC),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  resource.TestCheckResourceAttr("data.gitlabrunner_runners.owned", "ids.#", "0"),

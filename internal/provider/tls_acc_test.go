@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 // TLS through the provider against the mock coordinator's HTTPS mode: a
 // private CA (cacert_file), insecure, client certificates, and the clear
@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,6 +22,8 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
 // tlsRunnerConfig is one group runner and a read of it through a data source.
@@ -36,10 +39,23 @@ data "gitlabrunner_runner" "test" { id = gitlabrunner_user_runner.test.id }
 `, m.Seed.Group.ID)
 }
 
+const runnerAddress = "gitlabrunner_user_runner.test"
+
+// tlsCase is the TestCase of a TLS test against m: the provider on m's
+// clock, and nothing left in the mock after destroy.
+func tlsCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: providertest.Factories(m.Clock.Now),
+		CheckDestroy:             m.CheckNoRunnersLeft(),
+		Steps:                    steps,
+	}
+}
+
 func checkReadBack() resource.TestCheckFunc {
 	return resource.ComposeTestCheckFunc(
 		resource.TestCheckResourceAttr("data.gitlabrunner_runner.test", "description", "over tls"),
-		resource.TestCheckResourceAttrPair("data.gitlabrunner_runner.test", "id", urAddr, "id"),
+		resource.TestCheckResourceAttrPair("data.gitlabrunner_runner.test", "id", runnerAddress, "id"),
 	)
 }
 
@@ -51,9 +67,9 @@ func TestAccTLS_cacertFile(t *testing.T) {
 	if !strings.HasPrefix(m.URL(), "https://") {
 		t.Fatalf("mock URL %s is not https", m.URL())
 	}
-	resource.Test(t, urCase(t, m, resource.TestStep{
+	resource.Test(t, tlsCase(t, m, resource.TestStep{
 		Config: tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
-		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, userRunnerType)),
+		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, "gitlabrunner_user_runner")),
 	}))
 }
 
@@ -62,9 +78,9 @@ func TestAccTLS_insecure(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t, acctest.WithTLS())
 	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  insecure = true\n}\n", m.URL(), m.Seed.Group.OwnerToken)
-	resource.Test(t, urCase(t, m, resource.TestStep{
+	resource.Test(t, tlsCase(t, m, resource.TestStep{
 		Config: tlsRunnerConfig(m, provider),
-		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, userRunnerType)),
+		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, "gitlabrunner_user_runner")),
 	}))
 }
 
@@ -75,7 +91,7 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t, acctest.WithClientCerts(mockcoordinator.ClientCertsRequired))
 	withCert := m.ProviderBlockWithClientCert(t, m.Seed.Group.OwnerToken)
-	resource.Test(t, urCase(t, m,
+	resource.Test(t, tlsCase(t, m,
 		resource.TestStep{
 			Config: tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
 			// A refused handshake is a plain failure, not "may have been applied".
@@ -86,8 +102,10 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 			Config:    tlsRunnerConfig(m, withCert),
 			Check: resource.ComposeTestCheckFunc(
 				checkReadBack(),
-				checkRunnerCount(m, 1),
 				func(s *terraform.State) error {
+					if ids := m.Store().RunnerIDs(); len(ids) != 1 {
+						return fmt.Errorf("the mock holds runners %v, want exactly one", ids)
+					}
 					log := m.Stats().Log()
 					if len(log) == 0 {
 						return fmt.Errorf("no request reached the mock")
@@ -99,12 +117,13 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 					}
 					// The token in state is the runner's (verify needs a
 					// client certificate here, so compare with the store).
-					id, err := stateRunnerID(s)
+					rs := s.RootModule().Resources[runnerAddress]
+					id, err := strconv.ParseInt(rs.Primary.ID, 10, 64)
 					if err != nil {
 						return err
 					}
 					rec, _ := m.Store().Runner(id)
-					if s.RootModule().Resources[urAddr].Primary.Attributes["token"] != rec.Token {
+					if rs.Primary.Attributes["token"] != rec.Token {
 						return fmt.Errorf("the token in state is not runner %d's", id)
 					}
 					return nil
@@ -122,9 +141,9 @@ func TestAccTLS_wrongCA(t *testing.T) {
 	other := acctest.StartMock(t, acctest.WithTLS())
 	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  cacert_file = %q\n}\n",
 		m.URL(), m.Seed.Group.OwnerToken, other.CAFile())
-	resource.Test(t, urCase(t, m, resource.TestStep{
+	resource.Test(t, tlsCase(t, m, resource.TestStep{
 		Config:      tlsRunnerConfig(m, provider),
-		ExpectError: words("certificate signed by unknown authority"),
+		ExpectError: acctest.Words("certificate signed by unknown authority"),
 	}))
 	if n := len(m.Store().RunnerIDs()); n != 0 {
 		t.Errorf("%d runners were created through an untrusted connection", n)
@@ -136,7 +155,7 @@ func TestAccTLS_wrongCA(t *testing.T) {
 // warns on base_url; loopback and https do not.
 func TestProviderPlainHTTPWarning(t *testing.T) {
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}

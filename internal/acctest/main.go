@@ -1,0 +1,33 @@
+package acctest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Main runs a package's tests with the acceptance-test environment settled;
+// every package with acceptance tests calls it from its TestMain:
+//
+//	func TestMain(m *testing.M) { acctest.Main(m) }
+//
+// On OpenTofu, configurations without required_providers resolve to
+// registry.opentofu.org, so the in-process provider is announced there too
+// (otherwise OpenTofu would try to download it). A CLI configuration file
+// that does not exist is dropped (a user's real one could install mirrors or
+// overrides; tests use none), and Terraform never looks for updates.
+func Main(m *testing.M) {
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); strings.HasPrefix(filepath.Base(bin), "tofu") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
+		_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+	}
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {
+		if _, err := os.Stat(f); err != nil {
+			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
+	if os.Getenv("CHECKPOINT_DISABLE") == "" {
+		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	}
+	os.Exit(m.Run())
+}

@@ -1,0 +1,51 @@
+package acctest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// Words turns a phrase into a regexp for ExpectError that tolerates
+// Terraform's line wrapping.
+func Words(phrase string) *regexp.Regexp {
+	parts := strings.Fields(phrase)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
+
+// DiagText flattens diagnostics into one string for assertions: a line each
+// with the severity, the attribute path of attribute diagnostics, the
+// summary and the detail.
+func DiagText(diags diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Severity().String())
+		b.WriteString(": ")
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			b.WriteString(wp.Path().String())
+			b.WriteString(": ")
+		}
+		b.WriteString(d.Summary())
+		b.WriteString(": ")
+		b.WriteString(d.Detail())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// CheckNoRunnersLeft is a CheckDestroy that wants the mock empty: stricter
+// than CheckDestroy, it also catches runners the state never knew (orphans).
+func (m *Mock) CheckNoRunnersLeft() func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if ids := m.Store().RunnerIDs(); len(ids) != 0 {
+			return fmt.Errorf("runners left in the mock coordinator after destroy: %v", ids)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,426 @@
+package datasources
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+)
+
+var (
+	_ datasource.DataSource                     = (*registrationPolicyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*registrationPolicyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*registrationPolicyDataSource)(nil)
+)
+
+// Values of legacy_workflow_phase: where the server's version sits on the real
+// registration-token timeline (see the reference's timeline table).
+const (
+	phaseSupported         = "supported"           // < 15.6
+	phaseDeprecated        = "deprecated"          // 15.6 – 16.11.x
+	phaseDisabledByDefault = "disabled_by_default" // 17.0 – 19.x
+	phaseRemoved           = "removed"             // 20.0+
+)
+
+// registrationTokenRemovalVersion is the GitLab version that removes
+// registration tokens (planned; moved from 17.0, then 18.0).
+const registrationTokenRemovalVersion = "20.0"
+
+// NewRegistrationPolicy returns the gitlabrunner_registration_policy data
+// source: whether registration tokens are still allowed, for the instance or one
+// group or project, and where the server stands on the deprecation timeline.
+func NewRegistrationPolicy() datasource.DataSource {
+	return &registrationPolicyDataSource{}
+}
+
+type registrationPolicyDataSource struct {
+	providerdata.DataSource
+}
+
+type registrationPolicyModel struct {
+	ID                                   types.String `tfsdk:"id"`
+	GroupID                              types.Int64  `tfsdk:"group_id"`
+	ProjectID                            types.Int64  `tfsdk:"project_id"`
+	ScopePath                            types.String `tfsdk:"scope_path"`
+	GitLabVersion                        types.String `tfsdk:"gitlab_version"`
+	Enterprise                           types.Bool   `tfsdk:"enterprise"`
+	NewWorkflowAvailable                 types.Bool   `tfsdk:"new_workflow_available"`
+	UserRunnersAPIAvailable              types.Bool   `tfsdk:"user_runners_api_available"`
+	LegacyWorkflowPhase                  types.String `tfsdk:"legacy_workflow_phase"`
+	RegistrationTokensAllowedInstance    types.Bool   `tfsdk:"registration_tokens_allowed_instance"`
+	RegistrationTokensAllowed            types.Bool   `tfsdk:"registration_tokens_allowed"`
+	ValidRunnerRegistrars                types.List   `tfsdk:"valid_runner_registrars"`
+	RunnerTokenExpirationInterval        types.Int64  `tfsdk:"runner_token_expiration_interval"`
+	GroupRunnerTokenExpirationInterval   types.Int64  `tfsdk:"group_runner_token_expiration_interval"`
+	ProjectRunnerTokenExpirationInterval types.Int64  `tfsdk:"project_runner_token_expiration_interval"`
+	RemovalVersion                       types.String `tfsdk:"removal_version"`
+	RecommendedAction                    types.String `tfsdk:"recommended_action"`
+}
+
+func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_registration_policy"
+}
+
+func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computedInterval := func(which, kind string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
+			"creation or rotation at which the authentication tokens of " + kind + " runners expire (minimum 7200); null " +
+			"when they do not expire, or when the settings are not readable (administrator only; a warning says so)."}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reports whether runner **registration tokens** (the legacy `gitlab-runner register " +
+			"--registration-token` workflow) are still allowed on the GitLab server — for the instance, or for one " +
+			"group or project — and where the server's version sits on GitLab's deprecation timeline. Use it in " +
+			"`check` blocks and `lifecycle.precondition`s to make CI plans warn or fail while registration tokens are on.\n\n" +
+			"Works for users who are not administrators: what the token cannot read is null and a warning names the " +
+			"permission that would fill it (instance settings need an administrator; a group's registration-token state " +
+			"needs its Owner role, a project's the Maintainer role). `GET /version` works for any authenticated user, so " +
+			"the timeline attributes are always set.\n\n" +
+			"The timeline, as it actually went: 15.6 registration tokens deprecated; 15.10 the new creation workflow " +
+			"(runner created in GitLab, `glrt-` authentication token) usable; 15.11 `POST /user/runners`; 16.0 the new " +
+			"workflow official; 16.11 the instance setting `allow_runner_registration_token` and the top-level group " +
+			"switch added; 17.0 registration tokens disabled (on GitLab.com for every top-level group, on self-managed by " +
+			"the upgrade migration at instance level; administrators and group Owners may re-enable them); 20.0 planned " +
+			"removal (moved from 17.0, then 18.0). The older plan quoted in GitLab's migration guide said: \"disabled in " +
+			"16.6, re-enable on GitLab.com until 16.8 and on self-managed until 17.0, removed in 17.0\" — it did not happen that way.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier of the report: `instance`, `group:<id>` or `project:<id>`.",
+			},
+			"group_id": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Report for this group (any group; the switch lives on its top-level group). " +
+					"Conflicts with `project_id`. Reading the group's state needs the Owner role in it.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"project_id": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Report for this project (the switch lives on its top-level group). Conflicts with " +
+					"`group_id`. Reading the project's state needs the Maintainer role in it.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"scope_path": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Full path of the group or project reported on (e.g. `demo/platform`); null for the instance.",
+			},
+			"gitlab_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The server's version as `GET /version` reports it, e.g. `17.4.1-ee`.",
+			},
+			"enterprise": computedBool("Whether the server runs GitLab Enterprise Edition."),
+			"new_workflow_available": computedBool("Whether the new runner creation workflow (runner created in GitLab, " +
+				"`glrt-` authentication token) is available: GitLab 15.10 or later."),
+			"user_runners_api_available": computedBool("Whether `POST /user/runners` exists, which `gitlabrunner_user_runner` " +
+				"needs: GitLab 15.11 or later."),
+			"legacy_workflow_phase": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Where the server's version sits on the registration-token timeline (null only when the " +
+					"version string cannot be parsed; a warning says so):\n" +
+					"  - `supported` — before 15.6: registration tokens are the only workflow.\n" +
+					"  - `deprecated` — 15.6 to 16.11.x: deprecated in 15.6, new workflow usable from 15.10 and official in 16.0; " +
+					"registration tokens still work (the switches to turn them off arrive in 16.11).\n" +
+					"  - `disabled_by_default` — 17.0 to 19.x: 17.0 disabled registration tokens (GitLab.com: every top-level " +
+					"group; self-managed: the upgrade migration at instance level); administrators and top-level group Owners may re-enable them.\n" +
+					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0; " +
+					"the older plan quoted in the migration guide said \"disabled in 16.6, removed in 17.0\").",
+			},
+			"registration_tokens_allowed_instance": computedBool("Whether the instance allows registration tokens: the " +
+				"application setting `allow_runner_registration_token` (16.11+; administrators only). Before 16.11 the setting " +
+				"does not exist and registration tokens are always allowed (`true`); from 20.0 they are removed (`false`). " +
+				"Null (with a warning) when the token cannot read the settings."),
+			"registration_tokens_allowed": computedBool("The effective answer for `group_id` or `project_id`: registration tokens " +
+				"are allowed only when the instance allows them **and** the top-level group's switch is on. Read from the " +
+				"group's or project's `runners_token` (null when disallowed), which GitLab shows to group Owners and project " +
+				"Maintainers, together with the instance setting. Without a scope it equals `registration_tokens_allowed_instance`. " +
+				"`false` from 20.0. Null (with a warning) when neither can be read."),
+			"valid_runner_registrars": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Instance setting `valid_runner_registrars`: who besides administrators may register or " +
+					"create runners (`group`, `project`). Null when the settings are not readable (administrator only).",
+			},
+			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval", "instance"),
+			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval", "group"),
+			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval", "project"),
+			"removal_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "GitLab version that removes registration tokens: `20.0` (planned).",
+			},
+			"recommended_action": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "One line that says what to do, e.g. `Registration tokens are still allowed for group demo: " +
+					"create runners with gitlabrunner_user_runner and turn registration tokens off (...)`. Handy as a " +
+					"`check` or `precondition` `error_message`.",
+			},
+		},
+	}
+}
+
+func (d *registrationPolicyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.Conflicting(path.MatchRoot("group_id"), path.MatchRoot("project_id")),
+	}
+}
+
+func (d *registrationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config registrationPolicyModel
+	if !d.ReadConfig(ctx, req, resp, &config) {
+		return
+	}
+	state, diags := readRegistrationPolicy(ctx, d.Data.Client, config.GroupID.ValueInt64(), config.ProjectID.ValueInt64())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.GroupID, state.ProjectID = config.GroupID, config.ProjectID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// policyScope is what the report is about: the instance, a group or a project.
+type policyScope struct {
+	kind string // "instance", "group", "project"
+	id   int64
+	path string // full path (group/project)
+
+	// tokenVisible: GitLab included runners_token in the group/project body
+	// (shown only to group Owners / project Maintainers); tokenPresent: it was non-null.
+	tokenVisible, tokenPresent bool
+}
+
+func (s policyScope) label() string {
+	if s.kind == "instance" {
+		return "the instance"
+	}
+	return s.kind + " " + s.path
+}
+
+// readRegistrationPolicy does the data source's work; it is separate from Read so
+// that tests can call it with any client and inspect warnings. groupID and
+// projectID are 0 when not given.
+func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, groupID, projectID int64) (registrationPolicyModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	m := registrationPolicyModel{
+		GroupID:                              types.Int64Null(),
+		ProjectID:                            types.Int64Null(),
+		ScopePath:                            types.StringNull(),
+		NewWorkflowAvailable:                 types.BoolNull(),
+		UserRunnersAPIAvailable:              types.BoolNull(),
+		LegacyWorkflowPhase:                  types.StringNull(),
+		RegistrationTokensAllowedInstance:    types.BoolNull(),
+		RegistrationTokensAllowed:            types.BoolNull(),
+		ValidRunnerRegistrars:                types.ListNull(types.StringType),
+		RunnerTokenExpirationInterval:        types.Int64Null(),
+		GroupRunnerTokenExpirationInterval:   types.Int64Null(),
+		ProjectRunnerTokenExpirationInterval: types.Int64Null(),
+		RemovalVersion:                       types.StringValue(registrationTokenRemovalVersion),
+	}
+
+	// 1. The version: works for any authenticated user; anything else is fatal.
+	version, err := client.GetVersion(ctx)
+	if err != nil {
+		diags.AddError("Error Reading GitLab Version", diagnostics.APIError("Reading the GitLab version (GET /version)", err))
+		return m, diags
+	}
+	m.GitLabVersion = types.StringValue(version.Version)
+	m.Enterprise = types.BoolValue(version.Enterprise)
+	ver, verOK := version.MajorMinor()
+	if verOK {
+		m.NewWorkflowAvailable = types.BoolValue(ver.AtLeast(15, 10))
+		m.UserRunnersAPIAvailable = types.BoolValue(ver.AtLeast(15, 11))
+		m.LegacyWorkflowPhase = types.StringValue(legacyWorkflowPhase(ver))
+	} else {
+		diags.AddWarning("Unrecognised GitLab Version", fmt.Sprintf(
+			"GET /version reported %q, which is not MAJOR.MINOR[.PATCH]: legacy_workflow_phase, new_workflow_available and "+
+				"user_runners_api_available are null, and the registration-token answers rely on the settings alone.", version.Version))
+	}
+	removed := verOK && ver.AtLeast(20, 0)
+	preSwitch := verOK && !ver.AtLeast(16, 11) // before 16.11 nothing can turn registration tokens off
+
+	// 2. The scope's registration-token state (group/project), read before the
+	// settings so that a wrong id fails the read straight away.
+	scope := policyScope{kind: "instance"}
+	switch {
+	case groupID != 0:
+		m.ID = types.StringValue(fmt.Sprintf("group:%d", groupID))
+		group, err := client.GetGroup(ctx, groupID)
+		if err != nil {
+			diags.AddError(scopeReadSummary("Group", err), diagnostics.APIError(
+				fmt.Sprintf("Reading group %d (GET /groups/%d) for its registration-token state", groupID, groupID), err,
+				scopeReadAdvice("group_id", groupID, err)))
+			return m, diags
+		}
+		scope = policyScope{kind: "group", id: groupID, path: group.FullPath,
+			tokenVisible: group.RunnersTokenVisible, tokenPresent: group.RunnersToken != nil}
+	case projectID != 0:
+		m.ID = types.StringValue(fmt.Sprintf("project:%d", projectID))
+		project, err := client.GetProject(ctx, projectID)
+		if err != nil {
+			diags.AddError(scopeReadSummary("Project", err), diagnostics.APIError(
+				fmt.Sprintf("Reading project %d (GET /projects/%d) for its registration-token state", projectID, projectID), err,
+				scopeReadAdvice("project_id", projectID, err)))
+			return m, diags
+		}
+		scope = policyScope{kind: "project", id: projectID, path: project.PathWithNamespace,
+			tokenVisible: project.RunnersTokenVisible, tokenPresent: project.RunnersToken != nil}
+	default:
+		m.ID = types.StringValue("instance")
+	}
+	if scope.kind != "instance" {
+		m.ScopePath = types.StringValue(scope.path)
+	}
+
+	// 3. The instance settings: administrators only. A 403 is expected for most
+	// callers and must never fail a plan; other failures are real errors.
+	settings, err := client.GetApplicationSettings(ctx)
+	switch {
+	case err == nil:
+		m.ValidRunnerRegistrars = tfvalue.StringList(settings.ValidRunnerRegistrars)
+		m.RunnerTokenExpirationInterval = types.Int64PointerValue(settings.RunnerTokenExpirationInterval)
+		m.GroupRunnerTokenExpirationInterval = types.Int64PointerValue(settings.GroupRunnerTokenExpirationInterval)
+		m.ProjectRunnerTokenExpirationInterval = types.Int64PointerValue(settings.ProjectRunnerTokenExpirationInterval)
+	case diagnostics.Status(err) == http.StatusForbidden:
+		settings = nil
+		diags.AddWarning("Instance Runner Settings Not Readable", fmt.Sprintf(
+			"GitLab answered %s. The instance settings can only be read with an administrator's "+
+				"token (api or read_api scope). registration_tokens_allowed_instance (unless the version alone decides it), "+
+				"valid_runner_registrars and the three *_runner_token_expiration_interval attributes are null. Configure the "+
+				"provider with an administrator's token to fill them.", diagnostics.Answer(err)))
+	default:
+		diags.AddError("Error Reading Instance Settings", diagnostics.APIError(
+			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", err))
+		return m, diags
+	}
+
+	// 4. The instance answer.
+	var instance *bool
+	switch {
+	case removed:
+		instance = new(false)
+	case preSwitch:
+		instance = new(true)
+	case settings != nil && settings.AllowRunnerRegistrationToken != nil:
+		instance = new(*settings.AllowRunnerRegistrationToken)
+	case settings != nil:
+		diags.AddWarning("Registration Token Setting Missing", fmt.Sprintf(
+			"GitLab %s did not report allow_runner_registration_token in its settings although the setting exists from "+
+				"16.11: registration_tokens_allowed_instance is null.", version.Version))
+	}
+	if instance != nil {
+		m.RegistrationTokensAllowedInstance = types.BoolValue(*instance)
+	}
+
+	// 5. The effective answer for the scope.
+	effective := effectiveRegistrationTokens(scope, instance, removed, preSwitch)
+	if effective != nil {
+		m.RegistrationTokensAllowed = types.BoolValue(*effective)
+	} else if scope.kind != "instance" && !scope.tokenVisible {
+		role := "Owner role in group " + scope.path
+		if scope.kind == "project" {
+			role = "Maintainer role (or higher) in project " + scope.path
+		}
+		diags.AddWarning("Registration Token State Not Readable", fmt.Sprintf(
+			"GET /%ss/%d did not include runners_token: GitLab shows it only to users with the %s (or administrators), "+
+				"and the instance setting alone does not decide the answer. registration_tokens_allowed is null. Use a token "+
+				"of a user with the %s, or an administrator's token, to fill it.", scope.kind, scope.id, role, role))
+	}
+
+	m.RecommendedAction = types.StringValue(recommendedAction(version.Version, verOK, ver, scope, effective))
+	return m, diags
+}
+
+// legacyWorkflowPhase places a version on the registration-token timeline.
+func legacyWorkflowPhase(v gitlabapi.MajorMinor) string {
+	switch {
+	case v.AtLeast(20, 0):
+		return phaseRemoved
+	case v.AtLeast(17, 0):
+		return phaseDisabledByDefault
+	case v.AtLeast(15, 6):
+		return phaseDeprecated
+	default:
+		return phaseSupported
+	}
+}
+
+// effectiveRegistrationTokens combines the instance answer with the scope's
+// runners_token (null when registration tokens are disallowed there — GitLab
+// already folds in the instance setting and the top-level group's switch).
+// It returns nil when the caller's permissions do not allow an answer.
+func effectiveRegistrationTokens(scope policyScope, instance *bool, removed, preSwitch bool) *bool {
+	switch {
+	case removed:
+		return new(false)
+	case scope.kind == "instance":
+		return instance
+	case instance != nil && !*instance:
+		return new(false)
+	case scope.tokenVisible:
+		return new(scope.tokenPresent)
+	case preSwitch:
+		return new(true)
+	}
+	return nil
+}
+
+// recommendedAction writes the one-line advice.
+func recommendedAction(rawVersion string, verOK bool, v gitlabapi.MajorMinor, scope policyScope, allowed *bool) string {
+	const switches = "Admin > Settings > CI/CD > Runners"
+	where := switches
+	if scope.kind != "instance" {
+		where = switches + ", or the top-level group's Settings > CI/CD > Runners"
+	}
+	switch {
+	case verOK && v.AtLeast(20, 0):
+		return fmt.Sprintf("GitLab %s has removed registration tokens: create runners with gitlabrunner_user_runner.", rawVersion)
+	case verOK && !v.AtLeast(15, 10):
+		return fmt.Sprintf("GitLab %s predates the new runner creation workflow (15.10; POST /user/runners from 15.11): "+
+			"upgrade GitLab to 16.0 or later, then create runners with gitlabrunner_user_runner.", rawVersion)
+	case verOK && !v.AtLeast(15, 11):
+		return fmt.Sprintf("GitLab %s offers the new runner workflow only in the UI: upgrade GitLab to 15.11 or later "+
+			"(POST /user/runners) to create runners with gitlabrunner_user_runner.", rawVersion)
+	case allowed == nil:
+		return fmt.Sprintf("Could not tell whether registration tokens are allowed for %s (see the warnings): read this "+
+			"report with an administrator's token (or the group Owner's / project Maintainer's) and create runners with "+
+			"gitlabrunner_user_runner.", scope.label())
+	case *allowed && verOK && !v.AtLeast(16, 11):
+		return fmt.Sprintf("Registration tokens are still allowed for %s and GitLab %s cannot turn them off: create runners "+
+			"with gitlabrunner_user_runner and upgrade GitLab to 16.11 or later to disable registration tokens (%s).",
+			scope.label(), rawVersion, where)
+	case *allowed:
+		return fmt.Sprintf("Registration tokens are still allowed for %s: create runners with gitlabrunner_user_runner and "+
+			"turn registration tokens off (%s).", scope.label(), where)
+	default:
+		return fmt.Sprintf("Registration tokens are off for %s: keep creating runners with gitlabrunner_user_runner "+
+			"(registration tokens are removed in GitLab %s).", scope.label(), registrationTokenRemovalVersion)
+	}
+}
+
+// scopeReadSummary and scopeReadAdvice describe a failed GET /groups/:id or
+// GET /projects/:id.
+func scopeReadSummary(kind string, err error) string {
+	if diagnostics.Status(err) == http.StatusNotFound {
+		return kind + " Not Found"
+	}
+	return "Error Reading " + kind
+}
+
+func scopeReadAdvice(attribute string, id int64, err error) string {
+	if diagnostics.Status(err) == http.StatusNotFound {
+		return fmt.Sprintf("Check %s = %d: GitLab also answers 404 when the token's user cannot see it (private and not a member).", attribute, id)
+	}
+	return ""
+}

@@ -1,0 +1,182 @@
+package datasources_test
+
+import (
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
+)
+
+func runnerCheck(name string, p tfjsonpath.Path, want knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("data.gitlabrunner_runner."+name, p, want)
+}
+
+// TestAccRunnerDataSource reads a group runner and a project runner created in
+// the mock, sees the managers appear once two hosts verify the token, and gets
+// clear errors for a missing and a malformed id.
+func TestAccRunnerDataSource(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+
+	mock := startMock(t)
+	seed := mock.Seed
+	admin := testClient(t, mock, seed.AdminToken)
+	groupRunner, token := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
+		RunnerType: gitlabapi.RunnerTypeGroup,
+		GroupID:    ptr(seed.Group.ID),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Description:     ptr("build fleet"),
+			MaintenanceNote: ptr("owned by the platform team"),
+			Locked:          ptr(true),
+			RunUntagged:     ptr(false),
+			TagList:         ptr([]string{"docker", "linux"}),
+			AccessLevel:     ptr(gitlabapi.AccessLevelRefProtected),
+			MaximumTimeout:  ptr(int64(3600)),
+		},
+	})
+	projectRunner, _ := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
+		RunnerType: gitlabapi.RunnerTypeProject,
+		ProjectID:  ptr(seed.Project.ID),
+		RunnerAttributes: gitlabapi.RunnerAttributes{
+			Paused: ptr(true),
+		},
+	})
+
+	cfg := mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "group" {
+  id = ` + itoa(groupRunner) + ` # a number works as well as a string
+}
+data "gitlabrunner_runner" "project" {
+  id = "` + itoa(projectRunner) + `"
+}
+`
+	created := acctest.DefaultStartTime.UTC().Format(time.RFC3339)
+	managers := tfjsonpath.New("managers")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "missing" {
+  id = "999999"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Reading runner 999999 \(GET /runners/999999\)\s+failed.*GitLab\s+answered\s+404\s+Not\s+Found.*Check\s+the\s+id\s+999999`),
+			},
+			{
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runner" "malformed" {
+  id = "runner-12"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)must be a positive whole number.*runner-12|runner-12.*must be a positive whole number`),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("id"), knownvalue.StringExact(itoa(groupRunner))),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("maintenance_note"), knownvalue.StringExact("owned by the platform team")),
+					runnerCheck("group", tfjsonpath.New("runner_type"), knownvalue.StringExact("group_type")),
+					runnerCheck("group", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("paused"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("active"), knownvalue.Bool(true)),
+					runnerCheck("group", tfjsonpath.New("locked"), knownvalue.Bool(true)),
+					runnerCheck("group", tfjsonpath.New("run_untagged"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("tag_list"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("docker"), knownvalue.StringExact("linux")})),
+					runnerCheck("group", tfjsonpath.New("access_level"), knownvalue.StringExact("ref_protected")),
+					runnerCheck("group", tfjsonpath.New("maximum_timeout"), knownvalue.Int64Exact(3600)),
+					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("never_contacted")),
+					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
+					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.StringExact(created)),
+					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":   knownvalue.Int64Exact(seed.Group.ID),
+							"name": knownvalue.NotNull(),
+						}),
+					})),
+					runnerCheck("group", tfjsonpath.New("projects"), knownvalue.ListSizeExact(0)),
+					runnerCheck("group", managers, knownvalue.ListSizeExact(0)),
+
+					runnerCheck("project", tfjsonpath.New("runner_type"), knownvalue.StringExact("project_type")),
+					runnerCheck("project", tfjsonpath.New("paused"), knownvalue.Bool(true)),
+					runnerCheck("project", tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
+					runnerCheck("project", tfjsonpath.New("projects"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":                  knownvalue.Int64Exact(seed.Project.ID),
+							"path_with_namespace": knownvalue.StringExact(seed.Project.PathWithNamespace),
+						}),
+					})),
+					runnerCheck("project", tfjsonpath.New("groups"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// Two hosts run `gitlab-runner register --token …`: two managers.
+				PreConfig: func() {
+					for _, systemID := range []string{"s_0123456789ab", "r_Zy9Xw8Vu7Ts6"} {
+						if status := mock.VerifyStatus(t, token, systemID); status != http.StatusOK {
+							t.Fatalf("verify %s: status %d", systemID, status)
+						}
+						mock.Clock.Advance(time.Minute)
+					}
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", managers, knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"system_id":    knownvalue.StringExact("s_0123456789ab"),
+							"version":      knownvalue.StringExact("18.6.0"),
+							"platform":     knownvalue.StringExact("linux"),
+							"architecture": knownvalue.StringExact("amd64"),
+							"status":       knownvalue.StringExact("online"),
+							"created_at":   knownvalue.StringExact(created),
+							"contacted_at": knownvalue.StringExact(created),
+						}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
+							"contacted_at": knownvalue.StringExact(acctest.DefaultStartTime.Add(time.Minute).UTC().Format(time.RFC3339)),
+						}),
+					})),
+					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),
+					runnerCheck("group", tfjsonpath.New("version"), knownvalue.StringExact("18.6.0")),
+					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.NotNull()),
+					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// The managers endpoint failing for real is an error ...
+				PreConfig: func() {
+					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Error Reading Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
+			},
+			{
+				// ... but a 404 from it (a server without the managers API) only
+				// leaves managers null, with a warning; the rest is read.
+				PreConfig: func() {
+					mock.Faults().Clear()
+					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 404})
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", managers, knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+				},
+			},
+		},
+	})
+}

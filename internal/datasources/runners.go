@@ -1,0 +1,271 @@
+package datasources
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+)
+
+var (
+	_ datasource.DataSource                     = (*runnersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*runnersDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*runnersDataSource)(nil)
+)
+
+// Values of the runners data source's scope attribute.
+const (
+	runnersScopeOwned    = "owned"    // GET /runners: runners the caller can manage (default)
+	runnersScopeInstance = "instance" // GET /runners/all: every runner (administrators only)
+	runnersScopeGroup    = "group"    // GET /groups/:id/runners (reported, not configured)
+	runnersScopeProject  = "project"  // GET /projects/:id/runners (reported, not configured)
+)
+
+// NewRunners returns the gitlabrunner_runners data source: the runners
+// of one scope, filtered, across all pages.
+func NewRunners() datasource.DataSource {
+	return &runnersDataSource{}
+}
+
+type runnersDataSource struct {
+	providerdata.DataSource
+}
+
+type runnersDataSourceModel struct {
+	ID            types.String `tfsdk:"id"`
+	Scope         types.String `tfsdk:"scope"`
+	GroupID       types.Int64  `tfsdk:"group_id"`
+	ProjectID     types.Int64  `tfsdk:"project_id"`
+	Type          types.String `tfsdk:"type"`
+	Status        types.String `tfsdk:"status"`
+	Paused        types.Bool   `tfsdk:"paused"`
+	TagList       types.List   `tfsdk:"tag_list"`
+	VersionPrefix types.String `tfsdk:"version_prefix"`
+	IDs           types.List   `tfsdk:"ids"`
+	Runners       types.List   `tfsdk:"runners"`
+}
+
+var runnersItemAttrTypes = map[string]attr.Type{
+	"id":          types.StringType,
+	"description": types.StringType,
+	"ip_address":  types.StringType,
+	"active":      types.BoolType,
+	"paused":      types.BoolType,
+	"is_shared":   types.BoolType,
+	"runner_type": types.StringType,
+	"name":        types.StringType,
+	"online":      types.BoolType,
+	"status":      types.StringType,
+}
+
+func (d *runnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_runners"
+}
+
+func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the runners of one scope, following GitLab's pagination to the end. Give at most one of " +
+			"`scope`, `group_id` and `project_id`:\n\n" +
+			"| configuration | GitLab endpoint | who may call it |\n|---|---|---|\n" +
+			"| nothing, or `scope = \"owned\"` | `GET /runners` | any user: the runners the user can manage |\n" +
+			"| `scope = \"instance\"` | `GET /runners/all` | administrators only |\n" +
+			"| `group_id = 12` | `GET /groups/12/runners` | the group's Maintainers and Owners, administrators |\n" +
+			"| `project_id = 34` | `GET /projects/34/runners` | project Maintainers and above |\n\n" +
+			"The filters `type`, `status`, `paused`, `tag_list` and `version_prefix` are applied by GitLab.",
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("Identifier of this listing: the scope, e.g. `owned`, `instance`, `group:12` or `project:34`."),
+			"scope": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Which runners to list: `owned` (the default; `GET /runners`, the runners the token's user can manage) or " +
+					"`instance` (`GET /runners/all`, every runner of the instance; needs an administrator token). " +
+					"Conflicts with `group_id` and `project_id`. After reading it reports the scope actually listed: " +
+					"`owned`, `instance`, `group` or `project`.",
+				Validators: []validator.String{stringvalidator.OneOf(runnersScopeOwned, runnersScopeInstance)},
+			},
+			"group_id": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "List the runners available to this group (`GET /groups/:id/runners`), including those of its parent groups and instance runners unless `type` narrows it. Conflicts with `scope` and `project_id`.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"project_id": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "List the runners available to this project (`GET /projects/:id/runners`). Conflicts with `scope` and `group_id`.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only runners of this type: `instance_type`, `group_type` or `project_type`.",
+				Validators: []validator.String{stringvalidator.OneOf(
+					gitlabapi.RunnerTypeInstance, gitlabapi.RunnerTypeGroup, gitlabapi.RunnerTypeProject)},
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only runners with this status: `online`, `offline`, `stale` or `never_contacted`.",
+				Validators:          []validator.String{stringvalidator.OneOf("online", "offline", "stale", "never_contacted")},
+			},
+			"paused": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only paused (`true`) or only unpaused (`false`) runners.",
+			},
+			"tag_list": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Only runners that have all of these tags.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"version_prefix": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only runners whose gitlab-runner version starts with this prefix, e.g. `17.` or `17.4`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Ids of the listed runners, as strings, in GitLab's order (usable as `gitlabrunner_runner`'s `id`).",
+			},
+			"runners": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The listed runners, in the same order as `ids`, with the fields GitLab returns in lists. Use `gitlabrunner_runner` for tags, managers and the rest.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          computedString("Runner id, as a string."),
+					"description": computedString("Runner description."),
+					"ip_address":  computedString("IP address of the last contact (empty when never contacted)."),
+					"active":      computedBool("The opposite of `paused` (GitLab's deprecated field)."),
+					"paused":      computedBool("Whether the runner is paused."),
+					"is_shared":   computedBool("Whether the runner is an instance (shared) runner."),
+					"runner_type": computedString("`instance_type`, `group_type` or `project_type`."),
+					"name":        computedString("Name reported by the runner; empty when never contacted."),
+					"online":      computedBool("Whether the runner is online."),
+					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *runnersDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.Conflicting(path.MatchRoot("scope"), path.MatchRoot("group_id"), path.MatchRoot("project_id")),
+	}
+}
+
+func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model runnersDataSourceModel
+	if !d.ReadConfig(ctx, req, resp, &model) {
+		return
+	}
+
+	opts := gitlabapi.ListRunnersOptions{
+		Type:          model.Type.ValueString(),
+		Status:        model.Status.ValueString(),
+		VersionPrefix: model.VersionPrefix.ValueString(),
+	}
+	if !model.Paused.IsNull() {
+		p := model.Paused.ValueBool()
+		opts.Paused = &p
+	}
+	if !model.TagList.IsNull() {
+		resp.Diagnostics.Append(model.TagList.ElementsAs(ctx, &opts.TagList, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	// scopeText names the scope in messages; endpoint is the GitLab call.
+	var scopeText, endpoint string
+	switch {
+	case !model.GroupID.IsNull():
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeGroup, model.GroupID.ValueInt64()
+		model.Scope = types.StringValue(runnersScopeGroup)
+		model.ID = types.StringValue(fmt.Sprintf("group:%d", opts.ScopeID))
+		scopeText, endpoint = fmt.Sprintf("group %d", opts.ScopeID), fmt.Sprintf("GET /groups/%d/runners", opts.ScopeID)
+	case !model.ProjectID.IsNull():
+		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeProject, model.ProjectID.ValueInt64()
+		model.Scope = types.StringValue(runnersScopeProject)
+		model.ID = types.StringValue(fmt.Sprintf("project:%d", opts.ScopeID))
+		scopeText, endpoint = fmt.Sprintf("project %d", opts.ScopeID), fmt.Sprintf("GET /projects/%d/runners", opts.ScopeID)
+	case model.Scope.ValueString() == runnersScopeInstance:
+		opts.Scope = gitlabapi.RunnerScopeAll
+		model.Scope = types.StringValue(runnersScopeInstance)
+		model.ID = types.StringValue(runnersScopeInstance)
+		scopeText, endpoint = "the whole instance", "GET /runners/all"
+	default:
+		opts.Scope = gitlabapi.RunnerScopeOwned
+		model.Scope = types.StringValue(runnersScopeOwned)
+		model.ID = types.StringValue(runnersScopeOwned)
+		scopeText, endpoint = "the runners the token's user can manage", "GET /runners"
+	}
+
+	runners, err := d.Data.Client.ListRunners(ctx, opts)
+	if err != nil {
+		summary, advice := runnersListFailure(model.Scope.ValueString(), opts.ScopeID, diagnostics.Status(err))
+		resp.Diagnostics.AddError(summary, diagnostics.APIError(fmt.Sprintf("Listing runners of %s (%s)", scopeText, endpoint), err, advice))
+		return
+	}
+
+	ids := make([]attr.Value, 0, len(runners))
+	items := make([]attr.Value, 0, len(runners))
+	for _, r := range runners {
+		id := fmt.Sprint(r.ID)
+		ids = append(ids, types.StringValue(id))
+		items = append(items, types.ObjectValueMust(runnersItemAttrTypes, map[string]attr.Value{
+			"id":          types.StringValue(id),
+			"description": types.StringValue(r.Description),
+			"ip_address":  types.StringValue(r.IPAddress),
+			"active":      types.BoolValue(r.Active),
+			"paused":      types.BoolValue(r.Paused),
+			"is_shared":   types.BoolValue(r.IsShared),
+			"runner_type": types.StringValue(r.RunnerType),
+			"name":        types.StringValue(r.Name),
+			"online":      types.BoolValue(r.Online),
+			"status":      types.StringValue(r.Status),
+		}))
+	}
+	model.IDs = types.ListValueMust(types.StringType, ids)
+	model.Runners = types.ListValueMust(types.ObjectType{AttrTypes: runnersItemAttrTypes}, items)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// runnersListFailure picks the summary and the advice for a failed listing, by
+// scope and status, so that the user learns which permission is missing.
+func runnersListFailure(scope string, scopeID int64, status int) (summary, advice string) {
+	switch {
+	case status == http.StatusForbidden && scope == runnersScopeInstance:
+		return "Listing All Runners Requires an Administrator Token",
+			"Listing every runner of the instance needs an administrator token; use group_id/project_id or omit the scope " +
+				"(the default lists the runners the token's user can manage)."
+	case status == http.StatusForbidden && scope == runnersScopeGroup:
+		return "Listing Group Runners Forbidden",
+			fmt.Sprintf("Listing the runners of group %d needs a token of a user with at least the Maintainer role in that group (or an administrator); "+
+				"omit group_id to list the runners the token's user can manage.", scopeID)
+	case status == http.StatusForbidden && scope == runnersScopeProject:
+		return "Listing Project Runners Forbidden",
+			fmt.Sprintf("Listing the runners of project %d needs a token of a user with at least the Maintainer role in that project (or an administrator); "+
+				"omit project_id to list the runners the token's user can manage.", scopeID)
+	case status == http.StatusNotFound && scope == runnersScopeGroup:
+		return "Group Not Found",
+			fmt.Sprintf("Check group_id = %d: GitLab also answers 404 when the token's user cannot see the group.", scopeID)
+	case status == http.StatusNotFound && scope == runnersScopeProject:
+		return "Project Not Found",
+			fmt.Sprintf("Check project_id = %d: GitLab also answers 404 when the token's user cannot see the project.", scopeID)
+	}
+	return "Error Listing Runners", ""
+}

@@ -1,0 +1,21 @@
+package diagnostics
+
+// Advice shared by every resource and data source.
+const (
+	HintToken = "GitLab did not accept the access token. Check the provider's `token` argument or the GITLAB_TOKEN environment " +
+		"variable: the token may be mistyped, expired or revoked, or belong to another GitLab instance than `base_url`."
+	HintScopeCreate = "The access token lacks the scope for this call: creating runners needs a token with the `create_runner` or `api` scope " +
+		"(`read_api` is not enough)."
+	HintScopeManage = "The access token lacks the scope for this call: updating, rotating and deleting runners needs a token with the " +
+		"`manage_runner` or `api` scope (`read_api` only allows reading)."
+	HintRetryLater = "GitLab is overloaded or unavailable, and the provider's retries (the provider's `retries` setting) are used up. " +
+		"Try again later, or raise `retries`."
+	HintTransport = "The provider got no answer from GitLab. Check `base_url`, the network between Terraform and GitLab, and the " +
+		"TLS settings (`cacert_file`, `client_cert`, `client_key`, `insecure`)."
+
+	// ManageRunnerPermission says who may manage (read, update, rotate,
+	// delete) a runner.
+	ManageRunnerPermission = "Managing a runner needs, for a group runner, the Owner role on its group; for a project runner, " +
+		"the Maintainer role on its project; for an instance runner, an administrator. The token also needs the `api` or " +
+		"`manage_runner` scope."
+)

@@ -1,0 +1,29 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/datasources"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
+)
+
+// The provider's resources and data sources, one line each: a resource is a
+// package internal/resources/<name> with a New constructor; a data source is
+// one file of internal/datasources.
+
+func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		userrunner.New,
+	}
+}
+
+func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		datasources.NewRegistrationPolicy,
+		datasources.NewRunner,
+		datasources.NewRunners,
+	}
+}

@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// newClient builds the GitLab client from the provider block and the
+// environment, and returns it with the token it uses. It never calls the API,
+// so plans of configurations without resources work offline. Each error names
+// the attribute and the value; adjust, when set, changes the settings first
+// (tests shorten timeouts).
+func newClient(cfg providerModel, getenv func(string) string, userAgent string, adjust func(*gitlabapi.Config)) (*gitlabapi.Client, string, diag.Diagnostics) {
+	settings, urlSource, diags := resolveSettings(cfg, getenv)
+	if diags.HasError() {
+		return nil, "", diags
+	}
+	settings.UserAgent = userAgent
+	if adjust != nil {
+		adjust(&settings)
+	}
+	// NewClient is the one place base_url is normalised and checked.
+	client, err := gitlabapi.NewClient(settings)
+	switch {
+	case errors.Is(err, gitlabapi.ErrInvalidBaseURL):
+		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
+			// err quotes the value with any password redacted; the raw value may hold one.
+			fmt.Sprintf("The base_url from %s is not usable: %s", urlSource, err))
+		return nil, "", diags
+	case err != nil:
+		diags.AddError("Invalid Provider Configuration", "The gitlabrunner provider could not set up its GitLab client: "+err.Error())
+		return nil, "", diags
+	}
+	if u := client.BaseURL(); u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("base_url"), "Plain HTTP GitLab URL",
+			fmt.Sprintf("The base_url %q uses plain http to a host that is not this machine: the access token "+
+				"and the runner tokens GitLab returns travel unencrypted. Use https.", settings.BaseURL))
+	}
+	return client, settings.Token, diags
+}
+
+// resolveSettings turns the provider block and the environment into client
+// settings, and says where base_url came from. Each error names the
+// attribute and the value.
+func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.Config, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	unknown := func(attr, what string) {
+		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
+			fmt.Sprintf("The provider's %q is not known until apply, but the provider must be configured before "+
+				"anything can be planned. Set it to a value known at plan time (a literal, a variable or an "+
+				"environment variable).", attr))
+	}
+	for attr, v := range map[string]interface{ IsUnknown() bool }{
+		"base_url": cfg.BaseURL, "token": cfg.Token, "cacert_file": cfg.CACertFile, "insecure": cfg.Insecure,
+		"client_cert": cfg.ClientCert, "client_key": cfg.ClientKey, "retries": cfg.Retries, "headers": cfg.Headers,
+	} {
+		if v.IsUnknown() {
+			unknown(attr, "Provider Setting")
+		}
+	}
+	if diags.HasError() {
+		return gitlabapi.Config{}, "", diags
+	}
+
+	out := gitlabapi.Config{Retries: defaultRetries}
+
+	// base_url: configuration, then GITLAB_BASE_URL, then gitlab.com.
+	rawURL, urlSource := defaultBaseURL, "the default"
+	if v := strings.TrimSpace(getenv(envBaseURL)); v != "" {
+		rawURL, urlSource = v, "the "+envBaseURL+" environment variable"
+	}
+	if !cfg.BaseURL.IsNull() {
+		rawURL, urlSource = cfg.BaseURL.ValueString(), "the provider configuration"
+	}
+	out.BaseURL = rawURL
+
+	// token: configuration, then GITLAB_TOKEN. Never echoed back.
+	out.Token = getenv(envToken)
+	if !cfg.Token.IsNull() {
+		out.Token = cfg.Token.ValueString()
+	}
+	if strings.TrimSpace(out.Token) == "" {
+		diags.AddAttributeError(path.Root("token"), "Missing GitLab Token",
+			"The provider needs a GitLab access token: set the "+envToken+" environment variable or the provider's "+
+				"\"token\" attribute. Creating runners needs a token with the create_runner or api scope.")
+	}
+
+	out.Insecure = cfg.Insecure.ValueBool()
+	if !cfg.Retries.IsNull() {
+		out.Retries = int(cfg.Retries.ValueInt64())
+	}
+
+	for attr, v := range map[string]types.String{"cacert_file": cfg.CACertFile, "client_cert": cfg.ClientCert, "client_key": cfg.ClientKey} {
+		if v.IsNull() {
+			continue
+		}
+		if err := checkReadableFile(v.ValueString()); err != nil {
+			diags.AddAttributeError(path.Root(attr), "Unreadable Certificate File",
+				fmt.Sprintf("The %s %q cannot be used: %s", attr, v.ValueString(), err))
+		}
+	}
+	out.CACertFile = cfg.CACertFile.ValueString()
+	out.ClientCertFile = cfg.ClientCert.ValueString()
+	out.ClientKeyFile = cfg.ClientKey.ValueString()
+
+	if !cfg.Headers.IsNull() {
+		out.Headers = map[string]string{}
+		for name, v := range cfg.Headers.Elements() {
+			s, ok := v.(types.String)
+			if !ok || s.IsNull() || s.IsUnknown() {
+				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Value",
+					fmt.Sprintf("The header %q has no value; give it a string.", name))
+				continue
+			}
+			if !gitlabapi.ValidHeaderName(name) {
+				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Name",
+					fmt.Sprintf("%q is not a valid HTTP header name: use letters, digits and '-' only.", name))
+				continue
+			}
+			if strings.EqualFold(name, "PRIVATE-TOKEN") || strings.EqualFold(name, "Authorization") {
+				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Reserved Header",
+					fmt.Sprintf("The header %q carries the access token; set the token with the \"token\" attribute or %s instead.", name, envToken))
+				continue
+			}
+			out.Headers[name] = s.ValueString()
+		}
+	}
+	return out, urlSource, diags
+}
+
+func checkReadableFile(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("the path is empty")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if info.IsDir() {
+		return fmt.Errorf("it is a directory, not a PEM file")
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,68 @@
+package providerdata
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// One guard for every resource and data source: nil provider data is not an
+// error until an operation needs the client; then the one "Provider Not
+// Configured" text. Data of another type is a bug, said plainly.
+func TestGuard(t *testing.T) {
+	var diags diag.Diagnostics
+	if d := From(nil, &diags); d != nil || diags.HasError() {
+		t.Fatalf("nil provider data: got %v, %v", d, diags)
+	}
+	if From("not provider data", &diags) != nil || !strings.Contains(acctest.DiagText(diags), "Unexpected Provider Data") {
+		t.Fatalf("wrong type: %v", diags)
+	}
+	for _, d := range []*Data{nil, {}} {
+		diags = nil
+		if d.Ready(&diags) || !strings.Contains(acctest.DiagText(diags), "Provider Not Configured") {
+			t.Errorf("%+v: Ready without a client: %v", d, diags)
+		}
+	}
+	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: "https://gitlab.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags = nil
+	data := &Data{Client: client}
+	if !data.Ready(&diags) || diags.HasError() {
+		t.Errorf("Ready with a client: %v", diags)
+	}
+	if got := From(data, &diags); got != data {
+		t.Errorf("From returned %v", got)
+	}
+}
+
+func TestConfigureKeepsTheData(t *testing.T) {
+	data := &Data{}
+	var r Resource
+	r.Configure(context.Background(), resource.ConfigureRequest{ProviderData: data}, &resource.ConfigureResponse{})
+	var d DataSource
+	d.Configure(context.Background(), datasource.ConfigureRequest{ProviderData: data}, &datasource.ConfigureResponse{})
+	if r.Data != data || d.Data != data {
+		t.Errorf("Configure did not keep the provider data: %v %v", r.Data, d.Data)
+	}
+}
+
+func TestNow(t *testing.T) {
+	fixed := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	if got := (&Data{Clock: func() time.Time { return fixed }}).Now(); !got.Equal(fixed) {
+		t.Errorf("Now with a clock = %v", got)
+	}
+	var nilData *Data
+	if got := nilData.Now(); time.Since(got) > time.Minute {
+		t.Errorf("Now without a clock = %v", got)
+	}
+}

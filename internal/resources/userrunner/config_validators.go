@@ -1,0 +1,138 @@
+package userrunner
+
+// Plan-time checks that involve several attributes of gitlabrunner_user_runner.
+// Each error names the attribute, the value it got and what is allowed.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// runnerScopeValidator demands exactly the scope id that runner_type needs:
+// group_id for group runners, project_id for project runners, neither for
+// instance runners.
+type runnerScopeValidator struct{}
+
+var _ resource.ConfigValidator = runnerScopeValidator{}
+
+func (runnerScopeValidator) Description(context.Context) string {
+	return "group_type needs group_id, project_type needs project_id, instance_type takes neither"
+}
+
+func (v runnerScopeValidator) MarkdownDescription(ctx context.Context) string {
+	return "`group_type` needs `group_id`, `project_type` needs `project_id`, `instance_type` takes neither"
+}
+
+func (runnerScopeValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var runnerType types.String
+	var groupID, projectID types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("runner_type"), &runnerType)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("group_id"), &groupID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &projectID)...)
+	if resp.Diagnostics.HasError() || runnerType.IsNull() || runnerType.IsUnknown() {
+		return
+	}
+	for _, p := range runnerScopeProblems(runnerType.ValueString(), groupID, projectID) {
+		resp.Diagnostics.AddAttributeError(p.path, "Invalid Runner Scope", p.detail)
+	}
+}
+
+type attrProblem struct {
+	path   path.Path
+	detail string
+}
+
+// runnerScopeProblems is the logic of runnerScopeValidator. An unknown id
+// counts as set. Unknown runner types are left to runner_type's own validator.
+func runnerScopeProblems(runnerType string, groupID, projectID types.Int64) []attrProblem {
+	set := func(v types.Int64) bool { return !v.IsNull() }
+	show := func(v types.Int64) string {
+		if v.IsUnknown() {
+			return "(known after apply)"
+		}
+		return fmt.Sprint(v.ValueInt64())
+	}
+	var out []attrProblem
+	switch runnerType {
+	case gitlabapi.RunnerTypeInstance:
+		if set(groupID) {
+			out = append(out, attrProblem{path.Root("group_id"), fmt.Sprintf(
+				"group_id = %s is not allowed with runner_type = %q: instance runners belong to the whole instance. "+
+					"Remove group_id, or use runner_type = %q.", show(groupID), runnerType, gitlabapi.RunnerTypeGroup)})
+		}
+		if set(projectID) {
+			out = append(out, attrProblem{path.Root("project_id"), fmt.Sprintf(
+				"project_id = %s is not allowed with runner_type = %q: instance runners belong to the whole instance. "+
+					"Remove project_id, or use runner_type = %q.", show(projectID), runnerType, gitlabapi.RunnerTypeProject)})
+		}
+	case gitlabapi.RunnerTypeGroup:
+		if !set(groupID) {
+			out = append(out, attrProblem{path.Root("group_id"), fmt.Sprintf(
+				"runner_type = %q needs group_id: set group_id to the numeric id of the group the runner belongs to.", runnerType)})
+		}
+		if set(projectID) {
+			out = append(out, attrProblem{path.Root("project_id"), fmt.Sprintf(
+				"project_id = %s is not allowed with runner_type = %q: a group runner takes group_id only. "+
+					"Remove project_id, or use runner_type = %q.", show(projectID), runnerType, gitlabapi.RunnerTypeProject)})
+		}
+	case gitlabapi.RunnerTypeProject:
+		if !set(projectID) {
+			out = append(out, attrProblem{path.Root("project_id"), fmt.Sprintf(
+				"runner_type = %q needs project_id: set project_id to the numeric id of the project the runner belongs to.", runnerType)})
+		}
+		if set(groupID) {
+			out = append(out, attrProblem{path.Root("group_id"), fmt.Sprintf(
+				"group_id = %s is not allowed with runner_type = %q: a project runner takes project_id only. "+
+					"Remove group_id, or use runner_type = %q.", show(groupID), runnerType, gitlabapi.RunnerTypeGroup)})
+		}
+	}
+	return out
+}
+
+// untaggedNeedsTagsValidator rejects run_untagged = false with no tags:
+// such a runner could never pick a job, and GitLab answers 400.
+type untaggedNeedsTagsValidator struct{}
+
+var _ resource.ConfigValidator = untaggedNeedsTagsValidator{}
+
+func (untaggedNeedsTagsValidator) Description(context.Context) string {
+	return "run_untagged = false needs at least one tag in tag_list"
+}
+
+func (v untaggedNeedsTagsValidator) MarkdownDescription(context.Context) string {
+	return "`run_untagged = false` needs at least one tag in `tag_list`"
+}
+
+func (untaggedNeedsTagsValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var runUntagged types.Bool
+	var tags types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("run_untagged"), &runUntagged)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tag_list"), &tags)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if untaggedWithoutTags(runUntagged, tags) {
+		resp.Diagnostics.AddAttributeError(path.Root("run_untagged"), "Runner Could Never Run a Job",
+			"run_untagged = false with an empty tag_list: the runner would accept neither untagged nor tagged jobs, "+
+				"and GitLab refuses it (\"Tags list can not be empty when runner is not allowed to pick untagged jobs\"). "+
+				"Add at least one tag to tag_list, or set run_untagged = true (the default).")
+	}
+}
+
+// untaggedWithoutTags reports a known run_untagged = false with a known
+// empty (or omitted, which defaults to empty) tag_list.
+func untaggedWithoutTags(runUntagged types.Bool, tags types.Set) bool {
+	if runUntagged.IsNull() || runUntagged.IsUnknown() || runUntagged.ValueBool() {
+		return false
+	}
+	if tags.IsUnknown() {
+		return false
+	}
+	return tags.IsNull() || len(tags.Elements()) == 0
+}

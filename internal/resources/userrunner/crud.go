@@ -1,0 +1,168 @@
+package userrunner
+
+// Read, Update and Delete of gitlabrunner_user_runner.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
+)
+
+// Read refreshes the runner with one GET. A runner that is gone (404) leaves
+// the state, so the next plan creates it again; a 403 is an error, because
+// losing permission is not the same as the runner being deleted. The token
+// is never read (GitLab does not show it again) and stays as it is.
+func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var state userRunnerModel
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, ok := stateRunnerID(state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+
+	details, err := r.Data.Client.GetRunner(ctx, id)
+	if errors.Is(err, gitlabapi.ErrNotFound) {
+		tflog.Warn(ctx, "runner no longer exists in GitLab; removing it from state", map[string]any{"runner_id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Runner", diagnostics.APIError(
+			fmt.Sprintf("Reading runner %d (GET /runners/%d)", id, id), err, manageErrorHint(id, err),
+			readForbiddenNote(err)))
+		return
+	}
+	state.applyDetails(details)
+	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
+}
+
+// stateRunnerID is the runner id in state; a state that holds something else
+// is reported (ok false).
+func stateRunnerID(state userRunnerModel, diags *diag.Diagnostics) (int64, bool) {
+	id, err := validators.ParseRunnerID(state.ID.ValueString())
+	if err != nil {
+		diags.AddError("Invalid Runner ID in State",
+			fmt.Sprintf("The state holds the runner id %q, which is not a runner id (%s). Remove the resource from state "+
+				"(`terraform state rm`) and import the runner by its numeric id.", state.ID.ValueString(), err))
+		return 0, false
+	}
+	return id, true
+}
+
+func readForbiddenNote(err error) string {
+	if errors.Is(err, gitlabapi.ErrForbidden) {
+		return "The runner stays in state: a runner the token may no longer see is not treated as deleted."
+	}
+	return ""
+}
+
+// Update changes the runner in place with one PUT carrying the full desired
+// set of attributes (attributes removed from the configuration are planned at
+// GitLab's defaults), and rotates the token when the plan says so (the plan
+// marks token unknown, see ModifyPlan).
+func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var plan, state userRunnerModel
+	resp.Diagnostics.Append(plan.get(ctx, req.Plan)...)
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, ok := stateRunnerID(state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.ID = state.ID
+	rotate := plan.Token.IsUnknown()
+
+	// The state to fall back to if a step fails: what is true in GitLab so far.
+	current := state
+
+	if !plan.Runner.Equal(state.Runner) {
+		opts, diags := plan.Runner.UpdateOptions(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		details, err := r.Data.Client.UpdateRunner(ctx, id, opts)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Update Runner", diagnostics.APIError(
+				fmt.Sprintf("Updating runner %d in %s (PUT /runners/%d)", id, state.scope(), id), err, manageErrorHint(id, err)))
+			resp.Diagnostics.Append(current.set(ctx, &resp.State)...)
+			return
+		}
+		plan.applyDetails(details)
+		// Keep the rotation settings of the plan and the token of the state
+		// until the rotation below succeeds.
+		current = plan
+		current.Token, current.TokenExpiresAt = state.Token, state.TokenExpiresAt
+		current.RotationTriggers, current.RotateBeforeExpiry = state.RotationTriggers, state.RotateBeforeExpiry
+	}
+
+	if rotate {
+		tok, err := r.resetToken(ctx, id)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Rotate Runner Token", diagnostics.APIError(
+				fmt.Sprintf("Rotating the token of runner %d in %s (POST /runners/%d/reset_authentication_token)", id, state.scope(), id),
+				err, manageErrorHint(id, err),
+				"The runner keeps its previous token; the next apply tries the rotation again."))
+			resp.Diagnostics.Append(current.set(ctx, &resp.State)...)
+			return
+		}
+		plan.applyToken(tok)
+		tflog.Info(ctx, "rotated the runner's token", map[string]any{"runner_id": id})
+	} else {
+		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt
+	}
+	resp.Diagnostics.Append(plan.set(ctx, &resp.State)...)
+}
+
+// Delete removes the runner with one DELETE; a runner already gone counts as
+// deleted.
+func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var state userRunnerModel
+	resp.Diagnostics.Append(state.get(ctx, req.State)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := validators.ParseRunnerID(state.ID.ValueString())
+	if err != nil {
+		// Nothing in GitLab can correspond to it; let Terraform forget it.
+		tflog.Warn(ctx, "state holds no valid runner id; nothing to delete", map[string]any{"id": state.ID.ValueString()})
+		return
+	}
+	err = r.Data.Client.DeleteRunner(ctx, id)
+	if err == nil || errors.Is(err, gitlabapi.ErrNotFound) {
+		return
+	}
+	resp.Diagnostics.AddError("Unable to Delete Runner", diagnostics.APIError(
+		fmt.Sprintf("Deleting runner %d in %s (DELETE /runners/%d)", id, state.scope(), id), err, manageErrorHint(id, err),
+		deleteForbiddenNote(err)))
+}
+
+func deleteForbiddenNote(err error) string {
+	if errors.Is(err, gitlabapi.ErrForbidden) {
+		return "GitLab also refuses non-administrators to delete a project runner that is enabled in more than one project: " +
+			"disable it in the other projects first, or use an administrator's token."
+	}
+	return ""
+}

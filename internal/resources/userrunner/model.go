@@ -1,0 +1,178 @@
+package userrunner
+
+// The Terraform model of gitlabrunner_user_runner and its conversions to and
+// from the API types. The runner attributes' conversions are runnerattrs'.
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+)
+
+// userRunnerModel is a plan or a state of the resource. The runner
+// attributes (description, tags, ...) are runnerattrs.Values, by name, so
+// that adding one needs no field here; the model is read and written as a
+// whole object (get, set).
+type userRunnerModel struct {
+	ID                 types.String
+	RunnerType         types.String
+	GroupID            types.Int64
+	ProjectID          types.Int64
+	Runner             runnerattrs.Values
+	Token              types.String
+	TokenExpiresAt     types.String
+	RotationTriggers   types.Map
+	RotateBeforeExpiry types.String
+}
+
+// objectType is the Terraform type of the resource's schema: what get reads
+// and set writes.
+var objectType = sync.OnceValue(func() attr.Type {
+	resp := &resource.SchemaResponse{}
+	(&userRunnerResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
+	return resp.Schema.Type()
+})
+
+// get reads a plan or a state (anything with Get) into the model.
+func (m *userRunnerModel) get(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}) diag.Diagnostics {
+	var obj types.Object
+	diags := from.Get(ctx, &obj)
+	if diags.HasError() {
+		return diags
+	}
+	a := obj.Attributes()
+	*m = userRunnerModel{Runner: runnerattrs.From(a)}
+	m.ID = attrAs[types.String](a, "id", &diags)
+	m.RunnerType = attrAs[types.String](a, "runner_type", &diags)
+	m.GroupID = attrAs[types.Int64](a, "group_id", &diags)
+	m.ProjectID = attrAs[types.Int64](a, "project_id", &diags)
+	m.Token = attrAs[types.String](a, "token", &diags)
+	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
+	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
+	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
+	return diags
+}
+
+// set writes the model to a plan or a state (anything with Set).
+func (m *userRunnerModel) set(ctx context.Context, to interface {
+	Set(context.Context, any) diag.Diagnostics
+}) diag.Diagnostics {
+	values := map[string]attr.Value{
+		"id":                   m.ID,
+		"runner_type":          m.RunnerType,
+		"group_id":             m.GroupID,
+		"project_id":           m.ProjectID,
+		"token":                m.Token,
+		"token_expires_at":     m.TokenExpiresAt,
+		"rotation_triggers":    m.RotationTriggers,
+		"rotate_before_expiry": m.RotateBeforeExpiry,
+	}
+	maps.Copy(values, m.Runner)
+	obj, diags := tfvalue.Object(objectType(), values)
+	if diags.HasError() {
+		return diags
+	}
+	return to.Set(ctx, obj)
+}
+
+// attrAs is attribute name of an object's attributes as a T; a missing one
+// is T's zero value (null).
+func attrAs[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
+	var zero T
+	v, ok := attributes[name]
+	if !ok {
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
+	}
+	return t
+}
+
+// scope returns where the planned runner lives.
+func (m *userRunnerModel) scope() diagnostics.RunnerScope {
+	return diagnostics.RunnerScope{
+		Type:      m.RunnerType.ValueString(),
+		GroupID:   m.GroupID.ValueInt64(),
+		ProjectID: m.ProjectID.ValueInt64(),
+	}
+}
+
+// createOptions are the POST /user/runners parameters for the planned
+// runner, with the given (marked) description.
+func (m *userRunnerModel) createOptions(ctx context.Context, description string) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
+	attrs, diags := m.Runner.CreateAttributes(ctx)
+	attrs.Description = &description
+	opts := gitlabapi.CreateUserRunnerOptions{RunnerType: m.RunnerType.ValueString(), RunnerAttributes: attrs}
+	switch opts.RunnerType {
+	case gitlabapi.RunnerTypeGroup:
+		opts.GroupID = m.GroupID.ValueInt64Pointer()
+	case gitlabapi.RunnerTypeProject:
+		opts.ProjectID = m.ProjectID.ValueInt64Pointer()
+	}
+	return opts, diags
+}
+
+// applyDetails copies what GitLab says about the runner into the model.
+// It never touches token, token_expires_at or the rotation settings, which
+// GET /runners/:id does not return.
+func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
+	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
+	if d.RunnerType != "" {
+		m.RunnerType = types.StringValue(d.RunnerType)
+	}
+	switch m.RunnerType.ValueString() {
+	case gitlabapi.RunnerTypeInstance:
+		m.GroupID = types.Int64Null()
+		m.ProjectID = types.Int64Null()
+	case gitlabapi.RunnerTypeGroup:
+		if len(d.Groups) > 0 {
+			m.GroupID = types.Int64Value(d.Groups[0].ID)
+		}
+		m.ProjectID = types.Int64Null()
+	case gitlabapi.RunnerTypeProject:
+		// projects[0] is the owner project; a runner may be enabled in more.
+		// A configured project the runner still belongs to is kept, so that
+		// enabling the runner elsewhere never plans a replacement.
+		if len(d.Projects) > 0 && !runnerInProject(d, m.ProjectID) {
+			m.ProjectID = types.Int64Value(d.Projects[0].ID)
+		}
+		m.GroupID = types.Int64Null()
+	}
+	m.Runner = runnerattrs.FromAPI(&d.RunnerAttributes)
+}
+
+func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
+	if id.IsNull() || id.IsUnknown() {
+		return false
+	}
+	for _, p := range d.Projects {
+		if p.ID == id.ValueInt64() {
+			return true
+		}
+	}
+	return false
+}
+
+// applyToken stores a freshly minted token.
+func (m *userRunnerModel) applyToken(t *gitlabapi.RunnerToken) {
+	m.Token = types.StringValue(t.Token)
+	m.TokenExpiresAt = tfvalue.Time(t.TokenExpiresAt)
+}

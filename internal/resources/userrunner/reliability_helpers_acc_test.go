@@ -1,0 +1,132 @@
+package userrunner_test
+
+// Helpers of the reliability tests (reliability_*_test.go): a provider with
+// a short per-attempt request timeout, a fleet configuration, and fault
+// bookkeeping.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
+)
+
+const userRunnerType = "gitlabrunner_user_runner"
+
+// shortRequestTimeout is the per-attempt request timeout of the reliability
+// tests' provider: latency faults longer than this make attempts time out.
+const shortRequestTimeout = time.Second
+
+// shortTimeoutFactories serves the provider with the mock's clock and a short
+// per-attempt request timeout (the real default is a minute). Retry counts
+// and waits are the provider's defaults.
+func shortTimeoutFactories(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+	return providertest.FactoriesWithClient(now, func(c *gitlabapi.Config) { c.RequestTimeout = shortRequestTimeout })
+}
+
+// defaultRetriesProvider is a provider block for the mock with the provider's default
+// retries (ProviderBlock pins retries = 2).
+func defaultRetriesProvider(m *acctest.Mock, token string) string {
+	return fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token    = %q\n}\n", m.URL(), token)
+}
+
+// fleetConfig is n group runners (count: terraform-plugin-testing's state
+// shim does not support for_each keys). Every runner carries two tags and
+// the rotation trigger generation gen.
+func fleetConfig(m *acctest.Mock, n int, description string, gen int) string {
+	return defaultRetriesProvider(m, m.Seed.Group.OwnerToken) + fmt.Sprintf(`
+resource "gitlabrunner_user_runner" "fleet" {
+  count             = %d
+  runner_type       = "group_type"
+  group_id          = %d
+  description       = format("%s r%%03d", count.index)
+  tag_list          = ["fleet", format("r%%03d", count.index)]
+  rotation_triggers = { generation = "%d" }
+}
+`, n, m.Seed.Group.ID, description, gen)
+}
+
+// faultCase is a TestCase against m with the reliability provider; after the
+// last step everything must be gone from the mock.
+func faultCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: shortTimeoutFactories(m.Now),
+		CheckDestroy:             m.CheckNoRunnersLeft(),
+		Steps:                    steps,
+	}
+}
+
+// addFaults registers faults, after clearing the ones left by an earlier step.
+func addFaults(m *acctest.Mock, faults ...mockcoordinator.Fault) {
+	m.Faults().Clear()
+	for _, f := range faults {
+		m.Faults().Add(f)
+	}
+}
+
+// faultCounter tracks the mock's injected-fault counter across steps.
+type faultCounter struct {
+	m    *acctest.Mock
+	last int
+}
+
+// since returns how many faults fired since the previous call.
+func (c *faultCounter) since() int {
+	n := c.m.Faults().Injected()
+	d := n - c.last
+	c.last = n
+	return d
+}
+
+// checkAllFired fails when some registered fault did not fire its Times:
+// a scenario that injected less than it claims proves less.
+func checkAllFired(m *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var left []string
+		for _, f := range m.Faults().Active() {
+			if f.Times > 0 && f.Probability == 0 {
+				left = append(left, fmt.Sprintf("%s %s (%d left)", f.Kind, f.Route, f.Times))
+			}
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("faults that never fired: %s", strings.Join(left, ", "))
+		}
+		return nil
+	}
+}
+
+// checkRequests compares the mock's request counts per route.
+func checkRequests(m *acctest.Mock, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var problems []string
+		for route, n := range want {
+			if got := m.Stats().Requests(route); got != n {
+				problems = append(problems, fmt.Sprintf("%s: %d requests, want %d", route, got, n))
+			}
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("request counts: %s", strings.Join(problems, "; "))
+		}
+		return nil
+	}
+}
+
+// checkRunnerCount wants exactly n runners in the mock.
+func checkRunnerCount(m *acctest.Mock, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := len(m.Store().RunnerIDs()); got != n {
+			return fmt.Errorf("the mock holds %d runners, want %d", got, n)
+		}
+		return nil
+	}
+}

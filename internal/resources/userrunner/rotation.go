@@ -1,0 +1,136 @@
+package userrunner
+
+// ModifyPlan decides at plan time whether the token rotates in place. It
+// rotates when rotation_triggers change (including the first trigger after
+// an import, when the token is null), or when the token expires within
+// rotate_before_expiry of the provider's clock. A rotating plan shows token
+// and token_expires_at as unknown; otherwise both keep their state values so
+// plans stay empty.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+)
+
+// rotationView holds the four attributes ModifyPlan looks at, of the plan or
+// of the state. ModifyPlan runs for every resource in every plan, so it reads
+// these one by one instead of the whole model (which the framework fills by
+// reflection, field by field).
+type rotationView struct {
+	Token              types.String
+	TokenExpiresAt     types.String
+	RotationTriggers   types.Map
+	RotateBeforeExpiry types.String
+}
+
+func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Creates mint a token anyway; destroys need nothing.
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state rotationView
+	d := &resp.Diagnostics
+	getAttr(ctx, d, req.Plan, "rotation_triggers", &plan.RotationTriggers)
+	getAttr(ctx, d, req.Plan, "rotate_before_expiry", &plan.RotateBeforeExpiry)
+	getAttr(ctx, d, req.Plan, "token", &plan.Token)
+	getAttr(ctx, d, req.Plan, "token_expires_at", &plan.TokenExpiresAt)
+	getAttr(ctx, d, req.State, "rotation_triggers", &state.RotationTriggers)
+	getAttr(ctx, d, req.State, "token", &state.Token)
+	getAttr(ctx, d, req.State, "token_expires_at", &state.TokenExpiresAt)
+	if d.HasError() {
+		return
+	}
+
+	rotate, reason := rotationNeeded(&state, &plan, r.Data.Now())
+
+	token, expiresAt := state.Token, state.TokenExpiresAt
+	if rotate {
+		var id types.String
+		getAttr(ctx, d, req.State, "id", &id)
+		tflog.Info(ctx, "the plan rotates the runner's token", map[string]any{"runner_id": id.ValueString(), "reason": reason})
+		token, expiresAt = types.StringUnknown(), types.StringUnknown()
+	}
+	// Each SetAttribute rebuilds the whole planned object: only when needed.
+	if !plan.Token.Equal(token) {
+		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token"), token)...)
+	}
+	if !plan.TokenExpiresAt.Equal(expiresAt) {
+		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), expiresAt)...)
+	}
+}
+
+// attrGetter is tfsdk.Plan or tfsdk.State.
+type attrGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
+}
+
+// getAttr reads one top-level attribute into a types.String or types.Map.
+// The *attr.Value target is the framework's fast path (no reflection).
+func getAttr[T attr.Value](ctx context.Context, d *diag.Diagnostics, from attrGetter, name string, target *T) {
+	var v attr.Value
+	d.Append(from.GetAttribute(ctx, path.Root(name), &v)...)
+	if d.HasError() {
+		return
+	}
+	t, ok := v.(T)
+	if !ok {
+		d.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider.", name, v, *target))
+		return
+	}
+	*target = t
+}
+
+// rotationNeeded is ModifyPlan's decision, with the reason for the log.
+func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
+	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
+		if state.Token.IsNull() {
+			return true, "rotation_triggers changed and the state has no token (imported runner)"
+		}
+		return true, "rotation_triggers changed"
+	}
+	if plan.RotateBeforeExpiry.IsNull() || plan.RotateBeforeExpiry.IsUnknown() || state.TokenExpiresAt.IsNull() || state.TokenExpiresAt.IsUnknown() {
+		return false, ""
+	}
+	window, err := time.ParseDuration(plan.RotateBeforeExpiry.ValueString())
+	if err != nil || window <= 0 {
+		return false, "" // the validator reports it
+	}
+	expires, err := time.Parse(tfvalue.TimeLayout, state.TokenExpiresAt.ValueString())
+	if err != nil {
+		return false, ""
+	}
+	if left := expires.Sub(now); left <= window {
+		return true, fmt.Sprintf("the token expires at %s, within rotate_before_expiry (%s)", expires.Format(tfvalue.TimeLayout), window)
+	}
+	return false, ""
+}
+
+// triggersChanged compares rotation_triggers; null and empty are the same.
+// An unknown map (or element) may change, so it counts as changed.
+func triggersChanged(before, after types.Map) bool {
+	if after.IsUnknown() || before.IsUnknown() {
+		return true
+	}
+	a, b := before.Elements(), after.Elements()
+	if len(a) != len(b) {
+		return true
+	}
+	for k, v := range b {
+		old, ok := a[k]
+		if !ok || v.IsUnknown() || !v.Equal(old) {
+			return true
+		}
+	}
+	return false
+}

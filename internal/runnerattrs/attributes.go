@@ -1,0 +1,160 @@
+package runnerattrs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
+)
+
+const (
+	// MaxTextLength is GitLab's limit for a runner's free texts, in characters.
+	MaxTextLength = 1024
+	// minMaximumTimeout is GitLab's smallest maximum_timeout: 10 minutes.
+	minMaximumTimeout = 600
+)
+
+// Description names the attribute the user-runner resource treats specially:
+// it carries the creation marker while a runner is being created.
+const Description = "description"
+
+// table is every runner attribute. Defaults are GitLab's: removing an
+// attribute from the configuration sets the runner back to it.
+var table = []Attribute{
+	{
+		Name:  Description,
+		field: stringField(func(a *gitlabapi.RunnerAttributes) **string { return &a.Description }),
+		Resource: rschema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(""),
+			MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
+				"While a runner is being created its description briefly carries a creation marker "+
+				"(` [terraform-create:<random hex>]`) that lets the provider find the runner again if GitLab's answer "+
+				"to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
+			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+		},
+		DataSource: "The runner's description.",
+	},
+	{
+		Name:  "paused",
+		field: boolField(func(a *gitlabapi.RunnerAttributes) **bool { return &a.Paused }),
+		Resource: rschema.BoolAttribute{
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			MarkdownDescription: "Whether the runner is paused and takes no new jobs. Defaults to `false`.",
+		},
+		DataSource: "Whether the runner is paused and picks up no new jobs.",
+	},
+	{
+		Name:  "locked",
+		field: boolField(func(a *gitlabapi.RunnerAttributes) **bool { return &a.Locked }),
+		Resource: rschema.BoolAttribute{
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			MarkdownDescription: "Whether a project runner is locked to its current projects (it cannot be enabled for other projects). Defaults to `false`.",
+		},
+		DataSource: "Whether the runner is locked to its current projects.",
+	},
+	{
+		Name:  "run_untagged",
+		field: boolField(func(a *gitlabapi.RunnerAttributes) **bool { return &a.RunUntagged }),
+		Resource: rschema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(true),
+			MarkdownDescription: "Whether the runner picks jobs without tags. Defaults to `true`. `false` needs at " +
+				"least one tag in `tag_list` (checked at plan time).",
+		},
+		DataSource: "Whether the runner picks up jobs without tags.",
+	},
+	{
+		Name:  "tag_list",
+		field: tagsField(func(a *gitlabapi.RunnerAttributes) **[]string { return &a.TagList }),
+		Resource: rschema.SetAttribute{
+			ElementType: types.StringType,
+			Optional:    true,
+			Computed:    true,
+			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+			MarkdownDescription: "The runner's tags; jobs with tags only run on runners that have all of them. " +
+				"Defaults to no tags. Each tag must be non-empty, without commas and without leading or trailing spaces.",
+			Validators: []validator.Set{setvalidator.ValueStringsAre(validators.RunnerTag())},
+		},
+		DataSource: "The runner's tags, in GitLab's order.",
+	},
+	{
+		Name:  "access_level",
+		field: stringField(func(a *gitlabapi.RunnerAttributes) **string { return &a.AccessLevel }),
+		Resource: rschema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(gitlabapi.AccessLevelNotProtected),
+			MarkdownDescription: "`not_protected` (jobs of any branch or tag) or `ref_protected` (only jobs of protected " +
+				"branches and tags). Defaults to `not_protected`. Case-sensitive.",
+			Validators: []validator.String{stringvalidator.OneOf(
+				gitlabapi.AccessLevelNotProtected, gitlabapi.AccessLevelRefProtected)},
+		},
+		DataSource: "`not_protected` (jobs from any ref) or `ref_protected` (jobs from protected branches and tags only).",
+	},
+	{
+		// No default: null means no runner-level limit, and is sent as an
+		// explicit null to clear one (UpdateOptions).
+		Name:  "maximum_timeout",
+		field: optionalInt64Field(func(a *gitlabapi.RunnerAttributes) **int64 { return &a.MaximumTimeout }),
+		Resource: rschema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds (at least %d, "+
+				"10 minutes). Unset means no runner-level limit: removing it from the configuration clears the limit "+
+				"in GitLab.", minMaximumTimeout),
+			Validators: []validator.Int64{int64validator.AtLeast(minMaximumTimeout)},
+		},
+		DataSource: "Maximum job timeout in seconds enforced by the runner; null when none is set.",
+	},
+	{
+		Name:  "maintenance_note",
+		field: stringField(func(a *gitlabapi.RunnerAttributes) **string { return &a.MaintenanceNote }),
+		Resource: rschema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  stringdefault.StaticString(""),
+			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters. "+
+				"Defaults to `\"\"`.", MaxTextLength),
+			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+		},
+		DataSource: "Free-form maintenance note of the runner.",
+	},
+}
+
+// UpdateOptions is the full desired set of attributes for PUT /runners/:id:
+// attributes removed from the configuration are planned at their defaults
+// (null for maximum_timeout, sent as an explicit null), so the runner returns
+// to GitLab's defaults instead of keeping a stale value.
+func (v Values) UpdateOptions(ctx context.Context) (gitlabapi.UpdateRunnerOptions, diag.Diagnostics) {
+	attrs, diags := v.API(ctx)
+	return gitlabapi.UpdateRunnerOptions{RunnerAttributes: attrs, ClearMaximumTimeout: attrs.MaximumTimeout == nil}, diags
+}
+
+// CreateAttributes are the attributes of POST /user/runners: as API, but an
+// empty tag list is left out (no tags is GitLab's default).
+func (v Values) CreateAttributes(ctx context.Context) (gitlabapi.RunnerAttributes, diag.Diagnostics) {
+	attrs, diags := v.API(ctx)
+	if attrs.TagList != nil && len(*attrs.TagList) == 0 {
+		attrs.TagList = nil
+	}
+	return attrs, diags
+}

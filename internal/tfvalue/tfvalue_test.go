@@ -1,0 +1,50 @@
+package tfvalue
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestTime(t *testing.T) {
+	at := time.Date(2024, 5, 1, 12, 0, 0, 123e6, time.FixedZone("CEST", 2*3600))
+	if got := Time(&at); got.ValueString() != "2024-05-01T10:00:00Z" {
+		t.Errorf("Time = %s, want RFC 3339 in UTC without fractions", got)
+	}
+	var zero time.Time
+	if !Time(nil).IsNull() || !Time(&zero).IsNull() {
+		t.Error("nil and the zero time must be null")
+	}
+	if parsed, err := time.Parse(TimeLayout, Time(&at).ValueString()); err != nil || !parsed.Equal(at.Truncate(time.Second)) {
+		t.Errorf("TimeLayout does not read back what Time writes: %v %v", parsed, err)
+	}
+}
+
+func TestStringCollections(t *testing.T) {
+	if l := StringList(nil); l.IsNull() || len(l.Elements()) != 0 {
+		t.Errorf("StringList(nil) = %s, want []", l)
+	}
+	l := StringList([]string{"b", "a"})
+	if got := l.Elements(); len(got) != 2 || got[0].(types.String).ValueString() != "b" {
+		t.Errorf("StringList keeps the order: %s", l)
+	}
+	if s := StringSet(nil); s.IsNull() || len(s.Elements()) != 0 {
+		t.Errorf("StringSet(nil) = %s, want []", s)
+	}
+}
+
+func TestObject(t *testing.T) {
+	typ := types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType}}
+	obj, diags := Object(typ, map[string]attr.Value{"id": types.StringValue("7")})
+	if diags.HasError() || !obj.Attributes()["id"].Equal(types.StringValue("7")) {
+		t.Errorf("Object = %s, %v", obj, diags)
+	}
+	if _, diags := Object(typ, map[string]attr.Value{}); !diags.HasError() {
+		t.Error("a missing attribute must be an error")
+	}
+	if _, diags := Object(types.StringType, nil); !diags.HasError() {
+		t.Error("a type that is not an object must be an error")
+	}
+}

@@ -1,0 +1,154 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+)
+
+func TestRunnerTagValidator(t *testing.T) {
+	cases := []struct {
+		tag     string
+		problem string // substring of the error, "" = valid
+	}{
+		{"docker", ""},
+		{"linux-amd64", ""},
+		{"with inner space", ""},
+		{"", "cannot be empty"},
+		{"   ", "spaces only"},
+		{"a,b", "comma"},
+		{",", "comma"},
+		{" lead", "start or end with spaces"},
+		{"trail ", "start or end with spaces"},
+		{"\ttab", "start or end with spaces"},
+	}
+	for _, tc := range cases {
+		req := validator.StringRequest{Path: path.Root("tag_list").AtSetValue(types.StringValue(tc.tag)), ConfigValue: types.StringValue(tc.tag)}
+		resp := &validator.StringResponse{}
+		RunnerTag().ValidateString(context.Background(), req, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		if tc.problem == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("tag %q: unexpected error %s", tc.tag, text)
+			}
+			continue
+		}
+		if !resp.Diagnostics.HasError() {
+			t.Errorf("tag %q: expected an error about %q", tc.tag, tc.problem)
+			continue
+		}
+		for _, want := range []string{tc.problem, "tag_list", fmt.Sprintf("%q", tc.tag)} {
+			if !strings.Contains(text, want) {
+				t.Errorf("tag %q: error %q should contain %q", tc.tag, text, want)
+			}
+		}
+	}
+	// Null and unknown are not checked (unknown is checked at apply by GitLab).
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		resp := &validator.StringResponse{}
+		RunnerTag().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("tag_list"), ConfigValue: v}, resp)
+		if resp.Diagnostics.HasError() {
+			t.Errorf("%v: unexpected error", v)
+		}
+	}
+}
+
+// The runner id validator applies parseRunnerID's rule at plan time and
+// names the attribute and the value.
+func TestRunnerIDValidator(t *testing.T) {
+	validate := func(v types.String) string {
+		resp := &validator.StringResponse{}
+		RunnerID().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("id"), ConfigValue: v}, resp)
+		return acctest.DiagText(resp.Diagnostics)
+	}
+	for _, ok := range []types.String{types.StringValue("42"), types.StringValue("9007199254740993"), types.StringNull(), types.StringUnknown()} {
+		if text := validate(ok); text != "" {
+			t.Errorf("%s: unexpected error %s", ok, text)
+		}
+	}
+	for _, bad := range []string{"", "0", "-3", "abc", "4.2", "12a", "runner-12"} {
+		text := validate(types.StringValue(bad))
+		for _, want := range []string{"Invalid Runner ID", fmt.Sprintf("%q is not", bad), "id must be a positive whole number"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q: error %q should contain %q", bad, text, want)
+			}
+		}
+	}
+}
+
+func TestMaxCharsValidatorCountsCharacters(t *testing.T) {
+	v := MaxChars(1024)
+	cases := map[string]bool{ // value -> valid
+		strings.Repeat("a", 1024): true,
+		strings.Repeat("é", 1024): true, // 2048 bytes, 1024 characters
+		strings.Repeat("a", 1025): false,
+		strings.Repeat("é", 1025): false,
+		"":                        true,
+	}
+	for value, valid := range cases {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("description"), ConfigValue: types.StringValue(value)}, resp)
+		if resp.Diagnostics.HasError() == valid {
+			t.Errorf("len %d chars: valid=%v, got diags %s", len([]rune(value)), valid, acctest.DiagText(resp.Diagnostics))
+		}
+		if !valid {
+			text := acctest.DiagText(resp.Diagnostics)
+			if !strings.Contains(text, "description") || !strings.Contains(text, "1025") || !strings.Contains(text, "1024") {
+				t.Errorf("error should name the attribute, the length and the limit: %s", text)
+			}
+		}
+	}
+}
+
+func TestPositiveDurationValidator(t *testing.T) {
+	cases := map[string]string{ // value -> problem ("" = valid)
+		"168h":   "",
+		"72h30m": "",
+		"1s":     "",
+		"0":      "not positive",
+		"0s":     "not positive",
+		"-1h":    "not positive",
+		"7d":     "not a duration",
+		"abc":    "not a duration",
+		"":       "not a duration",
+		"168":    "not a duration",
+	}
+	for value, problem := range cases {
+		resp := &validator.StringResponse{}
+		PositiveDuration().ValidateString(context.Background(),
+			validator.StringRequest{Path: path.Root("rotate_before_expiry"), ConfigValue: types.StringValue(value)}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		if problem == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%q: unexpected error %s", value, text)
+			}
+			continue
+		}
+		for _, want := range []string{problem, "rotate_before_expiry", `"` + value + `"`, "168h"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q: error %q should contain %q", value, text, want)
+			}
+		}
+	}
+}
+
+func TestParseRunnerID(t *testing.T) {
+	for in, want := range map[string]int64{"42": 42, " 7 ": 7, "9007199254740993": 9007199254740993} {
+		got, err := ParseRunnerID(in)
+		if err != nil || got != want {
+			t.Errorf("%q: got %d, %v", in, got, err)
+		}
+	}
+	for in, problem := range map[string]string{"": "empty", "abc": "whole number", "1.5": "whole number", "0": "positive", "-3": "positive", "group/12": "whole number"} {
+		if _, err := ParseRunnerID(in); err == nil || !strings.Contains(err.Error(), problem) {
+			t.Errorf("%q: got %v, want an error about %q", in, err, problem)
+		}
+	}
+}
