@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func TestStartMockDefaults(t *testing.T) {
 	if m.Clock == nil || !m.Clock.Now().Equal(DefaultStartTime) || !m.Now().Equal(DefaultStartTime) {
 		t.Errorf("clock = %v, want a fake clock at %s", m.Clock, DefaultStartTime)
 	}
-	if m.Seed.AdminToken == "" || m.Seed.Group.OwnerToken == "" || m.Seed != m.Server.Seed() {
+	if m.Seed.AdminToken == "" || m.Seed.Group.OwnerToken == "" || !reflect.DeepEqual(m.Seed, m.Server.Seed()) {
 		t.Errorf("Seed = %+v, want the server's seeded fixture", m.Seed)
 	}
 	m.Clock.Advance(time.Hour)

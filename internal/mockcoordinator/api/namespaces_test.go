@@ -74,9 +74,50 @@ func TestGroupAndProjectRunnersToken(t *testing.T) {
 	if v := decodeMap(t, e.call("GET", ppath, s.AdminToken, nil))["runners_token"]; v != nil {
 		t.Fatalf("project runners_token with group switch off = %v", v)
 	}
-	// before 16.11 the token is always shown
-	e.st.SetVersion("16.5.0")
+	// before ≈16.0, which started to honour the switches, the token is always shown
+	e.st.SetVersion("15.11.0")
 	if v := decodeMap(t, e.call("GET", ppath, s.AdminToken, nil))["runners_token"]; v != s.Project.RegistrationToken {
-		t.Fatalf("16.5 project runners_token = %v", v)
+		t.Fatalf("15.11 project runners_token = %v", v)
 	}
+}
+
+// TestPutGroupSharedRunnersSetting pins PUT /groups/:id for the one runner
+// setting GitLab's groups API takes, and that it ignores the registration
+// switch GitLab keeps out of every API.
+func TestPutGroupSharedRunnersSetting(t *testing.T) {
+	e := newTestEnv(t, "")
+	s := e.seed
+	gpath, subpath := "/groups/"+itoa(s.Group.ID), "/groups/"+itoa(s.Subgroup.ID)
+	if v := decodeMap(t, e.call("GET", gpath, s.Group.DeveloperToken, nil))["shared_runners_setting"]; v != "enabled" {
+		t.Fatalf("default shared_runners_setting = %v", v)
+	}
+	expect(t, e.call("PUT", gpath, s.Group.MaintainerToken, map[string]any{"shared_runners_setting": "enabled"}), 403, `{"message":"403 Forbidden"}`)
+	expect(t, e.call("PUT", gpath, s.NonAdminToken, map[string]any{"shared_runners_setting": "enabled"}), 404, `{"message":"404 Group Not Found"}`)
+	expect(t, e.call("PUT", gpath, s.Group.OwnerToken, map[string]any{"shared_runners_setting": "off"}), 400,
+		`{"error":"shared_runners_setting does not have a valid value"}`)
+
+	// allow_runner_registration_token is not a parameter there: ignored.
+	rec := e.call("PUT", gpath, s.Group.OwnerToken, map[string]any{"allow_runner_registration_token": true, "name": "ignored"})
+	expect(t, rec, 200, "")
+	if v := decodeMap(t, rec)["runners_token"]; v != nil {
+		t.Fatalf("the group switch changed through the API: runners_token = %v", v)
+	}
+
+	rec = e.call("PUT", gpath, s.Group.OwnerToken, map[string]any{"shared_runners_setting": "disabled_and_overridable"})
+	expect(t, rec, 200, "")
+	if v := decodeMap(t, rec)["shared_runners_setting"]; v != "disabled_and_overridable" {
+		t.Fatalf("PUT answer: %v", v)
+	}
+	expect(t, e.call("PUT", subpath, s.Group.OwnerToken, form{"shared_runners_setting": {"enabled"}}), 200, "")
+	// disabled_and_unoverridable cascades to the subgroups, which can then
+	// neither enable nor allow overriding.
+	expect(t, e.call("PUT", gpath, s.Group.OwnerToken, map[string]any{"shared_runners_setting": "disabled_and_unoverridable"}), 200, "")
+	if v := decodeMap(t, e.call("GET", subpath, s.AdminToken, nil))["shared_runners_setting"]; v != "disabled_and_unoverridable" {
+		t.Fatalf("subgroup after the parent's change: %v", v)
+	}
+	expect(t, e.call("PUT", subpath, s.AdminToken, map[string]any{"shared_runners_setting": "enabled"}), 400,
+		`{"message":{"update_shared_runners":["Validation failed: Shared runners enabled cannot be enabled because parent group has shared Runners disabled"]}}`)
+	expect(t, e.call("PUT", subpath, s.AdminToken, map[string]any{"shared_runners_setting": "disabled_and_overridable"}), 400,
+		`{"message":{"update_shared_runners":["Validation failed: Allow descendants override disabled shared runners cannot be enabled because parent group does not allow it"]}}`)
+	expect(t, e.call("PUT", gpath, s.AdminToken, map[string]any{"shared_runners_setting": "enabled"}), 200, "")
 }

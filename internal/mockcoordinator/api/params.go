@@ -201,6 +201,30 @@ func (p *params) list(key string) (val []string, present, ok bool) {
 	return out, true, true
 }
 
+// stringArray returns an Array[String] parameter as given (a JSON array or
+// form "key[]" entries), without the trimming and de-duplication of list:
+// the model validates it as sent. null is a nil slice; a plain string or a
+// non-string entry is not an array (ok false).
+func (p *params) stringArray(key string) (val []string, present, ok bool) {
+	v, present := p.m[key]
+	if !present || v == nil {
+		return nil, present, true
+	}
+	arr, isArr := v.([]any)
+	if !isArr {
+		return nil, true, false
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, isStr := e.(string)
+		if !isStr {
+			return nil, true, false
+		}
+		out = append(out, s)
+	}
+	return out, true, true
+}
+
 // validator collects Grape-style parameter errors in declaration order.
 type validator struct {
 	p    *params

@@ -18,7 +18,8 @@ type reqCtx struct {
 	w      http.ResponseWriter
 	r      *http.Request
 	st     *store.Store
-	pathID string // raw :id path segment
+	pathID string   // raw :id path segment
+	params []string // raw values of every :param segment, in path order
 	now    time.Time
 	caller *store.Caller // set by authenticate
 	p      *params       // set by parseParams
@@ -156,6 +157,8 @@ func (c *reqCtx) fail(err error) {
 		c.gone(e.Message)
 	case store.Invalid:
 		c.modelError(e.Fields) // render_validation_error!
+	case store.Rejected:
+		c.json(http.StatusBadRequest, map[string]string{"message": e.Message}) // render_api_error_with_reason!
 	default:
 		c.json(http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
 	}

@@ -14,7 +14,7 @@ type handlerFunc func(c *reqCtx)
 
 type route struct {
 	method string
-	segs   []string // ":id" matches one path segment
+	segs   []string // ":id", ":runner_id" … match one path segment each
 	name   string   // "METHOD /pattern", as MatchRoute reports it
 	handle handlerFunc
 }
@@ -45,7 +45,10 @@ var routes = buildRoutes([]struct {
 
 	{"GET /groups/:id/runners", (*reqCtx).listGroupRunners},
 	{"GET /projects/:id/runners", (*reqCtx).listProjectRunners},
+	{"POST /projects/:id/runners", (*reqCtx).assignRunner},
+	{"DELETE /projects/:id/runners/:runner_id", (*reqCtx).unassignRunner},
 	{"GET /groups/:id", (*reqCtx).getGroup},
+	{"PUT /groups/:id", (*reqCtx).putGroup},
 	{"GET /projects/:id", (*reqCtx).getProject},
 
 	{"GET /application/settings", (*reqCtx).getSettings},
@@ -86,22 +89,23 @@ func stripAPIPrefix(path string) (string, bool) {
 }
 
 // match finds the route for method and a path without the /api/v4 prefix,
-// returning the raw :id segment if the pattern has one.
-func match(method, path string) (*route, string) {
+// returning the raw values of its :param segments in path order.
+func match(method, path string) (*route, []string) {
 	segs := splitPath(path)
 	for i := range routes {
 		rt := &routes[i]
 		if rt.method != method || len(rt.segs) != len(segs) {
 			continue
 		}
-		param, ok := "", true
+		var params []string
+		ok := true
 		for j, s := range rt.segs {
-			if s == ":id" {
+			if strings.HasPrefix(s, ":") {
 				if segs[j] == "" {
 					ok = false
 					break
 				}
-				param = segs[j]
+				params = append(params, segs[j])
 				continue
 			}
 			if s != segs[j] {
@@ -110,10 +114,10 @@ func match(method, path string) (*route, string) {
 			}
 		}
 		if ok {
-			return rt, param
+			return rt, params
 		}
 	}
-	return nil, ""
+	return nil, nil
 }
 
 // MatchRoute maps a request to its route name, e.g. ("GET",
@@ -142,15 +146,18 @@ func NewHandler(st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path, ok := stripAPIPrefix(r.URL.EscapedPath())
 		var rt *route
-		var param string
+		var params []string
 		if ok {
-			rt, param = match(r.Method, path)
+			rt, params = match(r.Method, path)
 		}
 		if rt == nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
 			return
 		}
-		c := &reqCtx{w: w, r: r, st: st, pathID: param, now: st.Now()}
+		c := &reqCtx{w: w, r: r, st: st, params: params, now: st.Now()}
+		if len(params) > 0 {
+			c.pathID = params[0]
+		}
 		rt.handle(c)
 	})
 }

@@ -216,8 +216,10 @@ func TestLegacyRegistrationRules(t *testing.T) {
 		group    *bool // top-level group switch (nil = version default)
 		want     want
 	}{
-		{"16.5 no switch", "16.5.0", nil, nil, want{201, 201, 201, 403}},
-		{"16.5 setting ignored", "16.5.0", ptr(false), ptr(false), want{201, 201, 201, 403}},
+		{"15.7 no switch", "15.7.0", nil, nil, want{201, 201, 201, 403}},
+		{"15.11 setting ignored", "15.11.0", ptr(false), ptr(false), want{201, 201, 201, 403}},
+		{"16.0 instance off", "16.0.0", ptr(false), nil, want{410, 410, 410, 410}},
+		{"16.5 group off", "16.5.0", nil, ptr(false), want{201, 410, 410, 403}},
 		{"16.11 defaults on", "16.11.0", nil, nil, want{201, 201, 201, 403}},
 		{"17.0 defaults off", "17.0.0", nil, nil, want{410, 410, 410, 410}},
 		{"18.6 defaults off", "", nil, nil, want{410, 410, 410, 410}},
@@ -267,7 +269,11 @@ func TestLegacyRegistrationRules(t *testing.T) {
 				case 410:
 					expect(t, rec, 410, gone)
 				case 403:
-					expect(t, rec, 403, invalid)
+					if store.ParseVersion(tc.version).EnforcesRegistrationSwitch() {
+						expect(t, rec, 403, invalid)
+					} else {
+						expect(t, rec, 403, `{"message":"403 Forbidden"}`) // no reason before ≈16.0
+					}
 				}
 			}
 		})
@@ -297,5 +303,35 @@ func TestLegacyRegistrationModelError(t *testing.T) {
 	expect(t, rec, 400, `{"message":{"tags_list":["can not be empty when runner is not allowed to pick untagged jobs"]}}`)
 	if e.st.RunnerCount() != 0 {
 		t.Fatal("runner stored despite error")
+	}
+}
+
+// TestLegacyRegistrationHonoursValidRunnerRegistrars: a group or project
+// registration token whose kind valid_runner_registrars lacks is not
+// recognised: 403 "invalid token supplied", or 410 with the instance switch
+// off (Ci::Runners::RegisterRunnerService#attrs_from_token).
+func TestLegacyRegistrationHonoursValidRunnerRegistrars(t *testing.T) {
+	gone := `{"message":"410 Gone - runner registration disallowed"}`
+	invalid := `{"message":"403 Forbidden - invalid token supplied"}`
+	for _, tc := range []struct {
+		registrars       []string
+		instance         bool
+		group, project   int
+		groupB, projectB string
+	}{
+		{[]string{"group", "project"}, true, 201, 201, "", ""},
+		{[]string{"group"}, true, 201, 403, "", invalid},
+		{[]string{"project"}, true, 403, 201, invalid, ""},
+		{[]string{}, true, 403, 403, invalid, invalid},
+		{[]string{}, false, 410, 410, gone, gone},
+	} {
+		e := newTestEnv(t, "")
+		e.st.UpdateSettings(func(s *store.Settings) {
+			s.AllowRunnerRegistrationToken = tc.instance
+			s.ValidRunnerRegistrars = tc.registrars
+		})
+		_ = e.st.SetGroupAllowRegistrationTokens(e.seed.Group.ID, true)
+		expect(t, legacyRegister(e, e.seed.Group.RegistrationToken), tc.group, tc.groupB)
+		expect(t, legacyRegister(e, e.seed.Project.RegistrationToken), tc.project, tc.projectB)
 	}
 }

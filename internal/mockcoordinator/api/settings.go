@@ -9,17 +9,20 @@ import (
 // The instance settings of the runner workflow: GET and PUT
 // /application/settings.
 
-// renderSettings renders the settings; allow_runner_registration_token
-// exists from 16.11.
+// renderSettings renders the settings the emulated version has (see
+// store.Version: allow_runner_registration_token from ≈15.8, the intervals
+// from ≈14.8).
 func renderSettings(s store.Settings, v store.Version) map[string]any {
 	m := map[string]any{
-		"id":                                       1,
-		"valid_runner_registrars":                  append([]string{}, s.ValidRunnerRegistrars...),
-		"runner_token_expiration_interval":         s.RunnerTokenExpirationInterval,
-		"group_runner_token_expiration_interval":   s.GroupRunnerTokenExpirationInterval,
-		"project_runner_token_expiration_interval": s.ProjectRunnerTokenExpirationInterval,
-		"signup_enabled":                           false,
-		"shared_runners_enabled":                   true,
+		"id":                      1,
+		"valid_runner_registrars": append([]string{}, s.ValidRunnerRegistrars...),
+		"signup_enabled":          false,
+		"shared_runners_enabled":  true,
+	}
+	if v.HasTokenExpirationIntervals() {
+		m["runner_token_expiration_interval"] = s.RunnerTokenExpirationInterval
+		m["group_runner_token_expiration_interval"] = s.GroupRunnerTokenExpirationInterval
+		m["project_runner_token_expiration_interval"] = s.ProjectRunnerTokenExpirationInterval
 	}
 	if v.HasRegistrationSwitch() {
 		m["allow_runner_registration_token"] = s.AllowRunnerRegistrationToken
@@ -54,7 +57,9 @@ func (c *reqCtx) putSettings() {
 	if b := v.boolean("allow_runner_registration_token"); b != nil {
 		ch.AllowRunnerRegistrationToken = store.Optional[bool]{Set: true, Value: *b}
 	}
-	if l, ok := v.list("valid_runner_registrars"); ok {
+	if l, present, ok := c.p.stringArray("valid_runner_registrars"); !ok {
+		v.fail("valid_runner_registrars is invalid")
+	} else if present {
 		ch.ValidRunnerRegistrars = store.Optional[[]string]{Set: true, Value: l}
 	}
 	for _, iv := range []struct {

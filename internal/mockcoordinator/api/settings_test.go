@@ -38,10 +38,32 @@ func TestSettings(t *testing.T) {
 	if e.st.Settings().AllowRunnerRegistrationToken {
 		t.Fatal("form PUT ignored")
 	}
-	expect(t, e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"runner_token_expiration_interval": 60}), 400,
-		`{"message":{"runner_token_expiration_interval":["must be greater than or equal to 7200"]}}`)
-	expect(t, e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"valid_runner_registrars": []string{"instance"}}), 400,
-		`{"message":{"valid_runner_registrars":["is invalid"]}}`)
+	// GitLab documents a 7200 s minimum but validates none (its request spec PUTs 3600).
+	rec = e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"runner_token_expiration_interval": 3600})
+	expect(t, rec, 200, "")
+	if decodeMap(t, rec)["runner_token_expiration_interval"] != float64(3600) {
+		t.Fatalf("3600 refused: %s", rec.Body.String())
+	}
+	// int4 column: a value beyond it makes Rails raise (≈ 500).
+	expect(t, e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"group_runner_token_expiration_interval": int64(1) << 31}), 500,
+		`{"message":"500 Internal Server Error"}`)
+	for body, msg := range map[string]string{
+		`{"valid_runner_registrars":["instance"]}`:                `[\"instance\"] is not included in the list`,
+		`{"valid_runner_registrars":["project","project"]}`:       `[\"project\", \"project\"] is not included in the list`,
+		`{"valid_runner_registrars":["group","project","group"]}`: `[\"group\", \"project\", \"group\"] is not included in the list`,
+	} {
+		expect(t, e.call("PUT", "/application/settings", s.AdminToken, body), 400,
+			`{"message":{"valid_runner_registrars":["`+msg+`"]}}`)
+	}
+	for _, l := range [][]string{{}, {"project"}, {"group"}, {"project", "group"}, {"group", "project"}} {
+		rec := e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"valid_runner_registrars": l})
+		expect(t, rec, 200, "")
+		if got := decodeMap(t, rec)["valid_runner_registrars"].([]any); len(got) != len(l) {
+			t.Fatalf("%v stored as %v", l, got)
+		}
+	}
+	expect(t, e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"valid_runner_registrars": "project"}), 400,
+		`{"error":"valid_runner_registrars is invalid"}`)
 	expect(t, e.call("PUT", "/application/settings", s.AdminToken, map[string]any{"allow_runner_registration_token": "perhaps"}), 400,
 		`{"error":"allow_runner_registration_token is invalid"}`)
 	expect(t, e.call("PUT", "/application/settings", s.ReadAPIToken, map[string]any{"allow_runner_registration_token": true}), 403, "")
@@ -53,8 +75,9 @@ func TestSettingsVersionEmulation(t *testing.T) {
 		hasKey  bool
 		value   bool
 	}{
-		{"15.9.0", false, false},
-		{"16.5.0", false, false},
+		{"15.7.0", false, false},
+		{"15.9.0", true, true},
+		{"16.5.0", true, true},
 		{"16.11.0", true, true},
 		{"16.11.3-ee", true, true},
 		{"17.0.0", true, false},
@@ -66,5 +89,24 @@ func TestSettingsVersionEmulation(t *testing.T) {
 		if has != tc.hasKey || (has && v != tc.value) {
 			t.Fatalf("%s: allow_runner_registration_token present=%v value=%v", tc.version, has, v)
 		}
+	}
+}
+
+// TestSettingsAbsentBeforeTheirVersion: a setting the emulated version does
+// not have is neither shown nor changed (Grape drops undeclared parameters).
+func TestSettingsAbsentBeforeTheirVersion(t *testing.T) {
+	e := newTestEnv(t, "14.7.0")
+	rec := e.call("PUT", "/application/settings", e.seed.AdminToken, map[string]any{
+		"allow_runner_registration_token": false, "runner_token_expiration_interval": 7200, "valid_runner_registrars": []string{"group"}})
+	expect(t, rec, 200, "")
+	m := decodeMap(t, rec)
+	for _, key := range []string{"allow_runner_registration_token", "runner_token_expiration_interval", "group_runner_token_expiration_interval"} {
+		if _, has := m[key]; has {
+			t.Errorf("14.7 shows %s: %v", key, m)
+		}
+	}
+	got := e.st.Settings()
+	if !got.AllowRunnerRegistrationToken || got.RunnerTokenExpirationInterval != nil || len(got.ValidRunnerRegistrars) != 1 {
+		t.Fatalf("14.7 stored %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +32,7 @@ func TestSnapshotRestore(t *testing.T) {
 	if err := st2.Restore(data); err != nil {
 		t.Fatal(err)
 	}
-	if st2.Version().Raw != "17.4.0" || st2.Seed() != e.seed {
+	if st2.Version().Raw != "17.4.0" || !reflect.DeepEqual(st2.Seed(), e.seed) {
 		t.Fatalf("version/seed not restored")
 	}
 	r1, _ := e.st.Runner(id)

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -70,34 +73,28 @@ type SettingsChanges struct {
 	ProjectRunnerTokenExpirationInterval Optional[*int64]
 }
 
-// minTokenExpirationInterval is GitLab's lower bound for token lifetimes.
-const minTokenExpirationInterval = 7200
+// int4 bounds of the interval columns: a larger value makes Rails raise
+// ActiveModel::RangeError, which GitLab answers with a 500 (≈).
+const maxInt4, minInt4 = 1<<31 - 1, -1 << 31
 
 // UpdateSettings changes the instance settings (administrators only) and
-// returns them. allow_runner_registration_token is ignored before 16.11,
-// where the switch does not exist.
+// returns them, with ApplicationSetting's validations: valid_runner_registrars
+// must be a subset of ["project","group"] without repetition (any order);
+// the intervals have no lower bound (GitLab documents 7200 seconds, but only
+// its UI enforces that). Settings the emulated version does not have are
+// ignored, as Grape drops undeclared parameters.
 func (c *Caller) UpdateSettings(ch SettingsChanges) (Settings, error) {
 	if !c.user.Admin {
 		return Settings{}, forbidden("")
 	}
 	var errs []FieldError
-	for _, r := range ch.ValidRunnerRegistrars.Value {
-		if r != "group" && r != "project" {
-			errs = append(errs, FieldError{Attribute: "valid_runner_registrars", Message: "is invalid"})
-			break
-		}
+	if ch.ValidRunnerRegistrars.Set && !validRegistrars(ch.ValidRunnerRegistrars.Value) {
+		errs = append(errs, FieldError{Attribute: "valid_runner_registrars",
+			Message: rubyInspect(ch.ValidRunnerRegistrars.Value) + " is not included in the list"})
 	}
-	intervals := []struct {
-		key    string
-		change Optional[*int64]
-	}{
-		{"runner_token_expiration_interval", ch.RunnerTokenExpirationInterval},
-		{"group_runner_token_expiration_interval", ch.GroupRunnerTokenExpirationInterval},
-		{"project_runner_token_expiration_interval", ch.ProjectRunnerTokenExpirationInterval},
-	}
-	for _, iv := range intervals {
-		if iv.change.Set && iv.change.Value != nil && *iv.change.Value < minTokenExpirationInterval {
-			errs = append(errs, FieldError{Attribute: iv.key, Message: "must be greater than or equal to " + strconv.Itoa(minTokenExpirationInterval)})
+	for _, iv := range []Optional[*int64]{ch.RunnerTokenExpirationInterval, ch.GroupRunnerTokenExpirationInterval, ch.ProjectRunnerTokenExpirationInterval} {
+		if iv.Set && iv.Value != nil && (*iv.Value > maxInt4 || *iv.Value < minInt4) {
+			return Settings{}, errors.New("ActiveModel::RangeError: an interval does not fit GitLab's integer column")
 		}
 	}
 	if errs != nil {
@@ -121,11 +118,38 @@ func (c *Caller) UpdateSettings(ch SettingsChanges) (Settings, error) {
 		{ch.GroupRunnerTokenExpirationInterval, &st.settings.GroupRunnerTokenExpirationInterval},
 		{ch.ProjectRunnerTokenExpirationInterval, &st.settings.ProjectRunnerTokenExpirationInterval},
 	} {
-		if x.change.Set {
+		if x.change.Set && st.version.HasTokenExpirationIntervals() {
 			*x.dst = clonePtr(x.change.Value)
 		}
 	}
 	return st.settings.clone(), nil
+}
+
+// validRegistrars: one of GitLab's valid_runner_registrar_combinations ([],
+// ["project"], ["group"], and both in either order). nil is not one.
+func validRegistrars(l []string) bool {
+	if l == nil || len(l) > 2 {
+		return false
+	}
+	for i, r := range l {
+		if (r != "project" && r != "group") || slices.Contains(l[:i], r) {
+			return false
+		}
+	}
+	return true
+}
+
+// rubyInspect renders a list as Ruby's Array#to_s does (["a", "b"]), which
+// GitLab puts in its validation message; nil renders as "" (nil.to_s).
+func rubyInspect(l []string) string {
+	if l == nil {
+		return ""
+	}
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // ---- groups and projects ----
@@ -158,6 +182,9 @@ type GroupDetails struct {
 	// disallowed for the group.
 	ShowRunnersToken bool
 	RunnersToken     *string
+	// SharedRunnersSetting: whether the group's projects may use instance
+	// runners (one of SharedRunnersSettings).
+	SharedRunnersSetting string
 }
 
 // ProjectDetails is a project as GET /projects/:id shows it to the caller.
@@ -186,15 +213,22 @@ func (c *Caller) Group(ref NamespaceID) (GroupDetails, error) {
 	if g == nil || (!c.user.Admin && role == 0) {
 		return GroupDetails{}, notFound("Group")
 	}
-	d := GroupDetails{GroupSummary: st.groupSummary(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt}
-	if c.user.Admin || role >= Owner {
+	return st.groupDetailsLocked(g, c.user.Admin || role >= Owner), nil
+}
+
+// groupDetailsLocked is g as GET /groups/:id shows it; owner: the caller is
+// an Owner or an administrator.
+func (st *Store) groupDetailsLocked(g *groupRecord, owner bool) GroupDetails {
+	d := GroupDetails{GroupSummary: st.groupSummary(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt,
+		SharedRunnersSetting: g.sharedRunnersSetting()}
+	if owner {
 		d.ShowRunnersToken = true
 		if st.registrationAllowedForGroup(g.ID) {
 			tok := g.RegistrationToken
 			d.RunnersToken = &tok
 		}
 	}
-	return d, nil
+	return d
 }
 
 // Project returns a project if the caller is a member (directly or through

@@ -32,7 +32,8 @@
 // Snapshot and Restore serialise the whole store, tokens included.
 //
 // Version emulation (see Version) follows GitLab's timeline: POST
-// /user/runners from 15.11, the registration-token switch from 16.11, off by
+// /user/runners from 15.11, the registration-token switch from ≈15.8 (honoured
+// by legacy registration from ≈16.0), off by
 // default from 17.0, token prefixes of 17.5 and 17.9, legacy registration
 // removed in 20.0. GitLab's documentation (doc/api/runners.md,
 // doc/api/users.md) and source (app/models/ci/runner.rb, the services under

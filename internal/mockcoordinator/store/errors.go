@@ -21,6 +21,7 @@ const (
 	BadRequest                          // refused as GitLab's bad_request! does (400 "400 Bad request - Message")
 	Gone                                // 410 "410 Gone - Message"
 	Invalid                             // the model's validations failed: see Fields
+	Rejected                            // a service refused, render_api_error_with_reason!: 400 {"message":"Message"}
 )
 
 // Error is a failed operation of the store.
@@ -42,7 +43,7 @@ func (e *Error) Error() string {
 		return "invalid: " + strings.Join(msgs, "; ")
 	}
 	name := map[Reason]string{Unauthorized: "unauthorized", InsufficientScope: "insufficient scope", Forbidden: "forbidden",
-		NotFound: "not found", BadRequest: "bad request", Gone: "gone"}[e.Reason]
+		NotFound: "not found", BadRequest: "bad request", Gone: "gone", Rejected: "rejected"}[e.Reason]
 	if e.Message == "" {
 		return name
 	}
@@ -53,5 +54,6 @@ func forbidden(msg string) error  { return &Error{Reason: Forbidden, Message: ms
 func notFound(what string) error  { return &Error{Reason: NotFound, Message: what} }
 func badRequest(msg string) error { return &Error{Reason: BadRequest, Message: msg} }
 func gone(msg string) error       { return &Error{Reason: Gone, Message: msg} }
+func rejected(msg string) error   { return &Error{Reason: Rejected, Message: msg} }
 
 func invalid(fields []FieldError) error { return &Error{Reason: Invalid, Fields: fields} }

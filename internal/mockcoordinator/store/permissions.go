@@ -94,7 +94,7 @@ func (st *Store) registrationAllowedForGroup(groupID int64) bool {
 	if v.LegacyRegistrationRemoved() {
 		return false
 	}
-	if !v.HasRegistrationSwitch() {
+	if !v.EnforcesRegistrationSwitch() {
 		return true
 	}
 	if !st.settings.AllowRunnerRegistrationToken {
@@ -109,7 +109,7 @@ func (st *Store) registrationAllowedForInstance() bool {
 	if v.LegacyRegistrationRemoved() {
 		return false
 	}
-	return !v.HasRegistrationSwitch() || st.settings.AllowRunnerRegistrationToken
+	return !v.EnforcesRegistrationSwitch() || st.settings.AllowRunnerRegistrationToken
 }
 
 // expirationInterval returns the token lifetime for a runner type, or nil.
@@ -124,9 +124,11 @@ func (st *Store) expirationInterval(runnerType string) *int64 {
 	}
 }
 
+// tokenExpiry is from + the interval, as Ci::Runner#compute_token_expiration
+// does: GitLab validates no minimum, so 0 (or less) expires at once (≈).
 func (st *Store) tokenExpiry(runnerType string, from time.Time) *time.Time {
 	iv := st.expirationInterval(runnerType)
-	if iv == nil || *iv <= 0 {
+	if iv == nil {
 		return nil
 	}
 	t := from.Add(time.Duration(*iv) * time.Second)

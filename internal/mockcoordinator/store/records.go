@@ -32,8 +32,8 @@ const (
 
 // Settings are the instance (application) settings the runner workflow uses.
 type Settings struct {
-	// AllowRunnerRegistrationToken is the instance switch (16.11+); ignored
-	// before 16.11 where registration tokens always work.
+	// AllowRunnerRegistrationToken is the instance switch (≈15.8+); legacy
+	// registration ignores it before ≈16.0.
 	AllowRunnerRegistrationToken bool `json:"allow_runner_registration_token"`
 	// ValidRunnerRegistrars lists "group" and/or "project": which non-admins may create runners.
 	ValidRunnerRegistrars []string `json:"valid_runner_registrars"`
@@ -181,9 +181,19 @@ type groupRecord struct {
 	RegistrationToken string `json:"registration_token"`
 	AllowRegistration bool   `json:"allow_runner_registration_token"` // top-level groups only
 	// AllowRegistrationSet: the switch was set explicitly, so SetVersion keeps it.
-	AllowRegistrationSet bool           `json:"allow_runner_registration_token_set,omitempty"`
+	AllowRegistrationSet bool `json:"allow_runner_registration_token_set,omitempty"`
+	// SharedRunnersSetting is one of SharedRunnersSettings; "" (a state
+	// file from before the setting) reads as SharedRunnersEnabled.
+	SharedRunnersSetting string         `json:"shared_runners_setting,omitempty"`
 	Members              map[int64]Role `json:"members,omitempty"`
 	CreatedAt            time.Time      `json:"created_at"`
+}
+
+func (g *groupRecord) sharedRunnersSetting() string {
+	if g.SharedRunnersSetting == "" {
+		return SharedRunnersEnabled
+	}
+	return g.SharedRunnersSetting
 }
 
 type projectRecord struct {

@@ -1,5 +1,7 @@
 package store
 
+import "slices"
+
 // The operations of a runner host (the gitlab-runner binary), authenticated
 // by the runner's token. An unknown or expired token is Forbidden with no
 // message, as GitLab answers 403 for both.
@@ -78,9 +80,11 @@ func (st *Store) RotateRunnerToken(token string) (tok RunnerToken, err error) {
 //
 //   - the token matches the instance, a group or a project registration
 //     token and registration tokens are allowed there: a runner of that type;
+//     group and project tokens count only while valid_runner_registrars
+//     lists "group" / "project" (Ci::Runners::RegisterRunnerService);
 //   - it matches but registration is disallowed there: Gone;
 //   - it matches nothing: Forbidden "invalid token supplied", but Gone when
-//     the instance switch is off (16.11+);
+//     the instance switch is off (≈16.0+; a plain 403 before);
 //   - 20.0+: Gone for every token (legacy registration removed).
 func (st *Store) RegisterRunner(registrationToken string, ch RunnerChanges, c Contact) (RunnerToken, error) {
 	st.mu.Lock()
@@ -96,8 +100,9 @@ func (st *Store) RegisterRunner(registrationToken string, ch RunnerChanges, c Co
 		r = newRunnerRecord(RunnerTypeInstance)
 		allowed = st.registrationAllowedForInstance()
 	default:
+		registrars := st.settings.ValidRunnerRegistrars
 		for _, g := range st.groups {
-			if g.RegistrationToken == registrationToken {
+			if slices.Contains(registrars, "group") && g.RegistrationToken == registrationToken {
 				r = newRunnerRecord(RunnerTypeGroup)
 				r.GroupID = g.ID
 				allowed = st.registrationAllowedForGroup(g.ID)
@@ -106,7 +111,7 @@ func (st *Store) RegisterRunner(registrationToken string, ch RunnerChanges, c Co
 		}
 		if r == nil {
 			for _, p := range st.projects {
-				if p.RegistrationToken == registrationToken {
+				if slices.Contains(registrars, "project") && p.RegistrationToken == registrationToken {
 					r = newRunnerRecord(RunnerTypeProject)
 					r.ProjectIDs = []int64{p.ID}
 					allowed = st.registrationAllowedForGroup(p.GroupID)
@@ -118,6 +123,9 @@ func (st *Store) RegisterRunner(registrationToken string, ch RunnerChanges, c Co
 	if r == nil {
 		if !st.registrationAllowedForInstance() {
 			return RunnerToken{}, gone(disallowed)
+		}
+		if !st.version.EnforcesRegistrationSwitch() {
+			return RunnerToken{}, forbidden("") // before ≈16.0 GitLab gave no reason
 		}
 		return RunnerToken{}, forbidden("invalid token supplied")
 	}

@@ -10,6 +10,10 @@ type Seed struct {
 	Project                   SeedProject `json:"project"`                     // "demo/platform/app"
 	ReadAPIToken              string      `json:"read_api_token"`              // group owner's token, read_api only
 	NonAdminToken             string      `json:"non_admin_token"`             // plain user, api scope, no memberships
+	// Projects lists every seeded project: Project first, then
+	// "demo/platform/web" (a second project in the same group, to share
+	// project runners with).
+	Projects []SeedProject `json:"projects"`
 }
 
 // SeedGroup describes a seeded group. The tokens (api scope) belong to users
@@ -24,8 +28,9 @@ type SeedGroup struct {
 	DeveloperToken    string `json:"developer_token"`
 }
 
-// SeedProject describes the seeded project; its maintainer and developer are
-// direct project members (the group owner is Owner through the group).
+// SeedProject describes a seeded project; its maintainer and developer are
+// direct members of that project only (the group's members have their roles
+// in every project through the group).
 type SeedProject struct {
 	ID                int64  `json:"id"`
 	PathWithNamespace string `json:"path_with_namespace"`
@@ -52,15 +57,20 @@ func (st *Store) SeedDefaults() Seed {
 	appMaint := st.CreateUser("app-maintainer", false)
 	appDev := st.CreateUser("app-developer", false)
 	plain := st.CreateUser("plain-user", false)
+	webMaint := st.CreateUser("web-maintainer", false)
+	webDev := st.CreateUser("web-developer", false)
 
 	demo := st.CreateGroup("demo", 0)
 	platform := st.CreateGroup("platform", demo)
 	app := st.CreateProject("app", platform)
+	web := st.CreateProject("web", platform)
 	st.AddGroupMember(demo, owner, Owner)
 	st.AddGroupMember(demo, maint, Maintainer)
 	st.AddGroupMember(demo, dev, Developer)
 	st.AddProjectMember(app, appMaint, Maintainer)
 	st.AddProjectMember(app, appDev, Developer)
+	st.AddProjectMember(web, webMaint, Maintainer)
+	st.AddProjectMember(web, webDev, Developer)
 
 	ownerTok := st.CreatePersonalAccessToken(owner, ScopeAPI)
 	maintTok := st.CreatePersonalAccessToken(maint, ScopeAPI)
@@ -76,6 +86,11 @@ func (st *Store) SeedDefaults() Seed {
 			DeveloperToken:  st.CreatePersonalAccessToken(appDev, ScopeAPI),
 		},
 	}
+	second := SeedProject{
+		ID:              web,
+		MaintainerToken: st.CreatePersonalAccessToken(webMaint, ScopeAPI),
+		DeveloperToken:  st.CreatePersonalAccessToken(webDev, ScopeAPI),
+	}
 
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -88,9 +103,12 @@ func (st *Store) SeedDefaults() Seed {
 		*x.sg = SeedGroup{ID: g.ID, FullPath: st.groupFullPath(g), RegistrationToken: g.RegistrationToken,
 			OwnerToken: ownerTok, MaintainerToken: maintTok, DeveloperToken: devTok}
 	}
-	p := st.projects[app]
-	s.Project.PathWithNamespace = st.projectFullPath(p)
-	s.Project.RegistrationToken = p.RegistrationToken
+	for _, sp := range []*SeedProject{&s.Project, &second} {
+		p := st.projects[sp.ID]
+		sp.PathWithNamespace = st.projectFullPath(p)
+		sp.RegistrationToken = p.RegistrationToken
+	}
+	s.Projects = []SeedProject{s.Project, second}
 	st.seed, st.seeded = s, true
 	return s
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -44,8 +45,14 @@ func TestParseVersion(t *testing.T) {
 			t.Errorf("ParseVersion(%q) = %+v, want %+v", in, got, want)
 		}
 	}
-	if !ParseVersion("16.11").HasRegistrationSwitch() || ParseVersion("16.10.9").HasRegistrationSwitch() {
+	if !ParseVersion("15.8").HasRegistrationSwitch() || ParseVersion("15.7.9").HasRegistrationSwitch() {
 		t.Error("registration switch threshold")
+	}
+	if !ParseVersion("16.0").EnforcesRegistrationSwitch() || ParseVersion("15.11.3").EnforcesRegistrationSwitch() {
+		t.Error("registration enforcement threshold")
+	}
+	if !ParseVersion("14.8").HasTokenExpirationIntervals() || ParseVersion("14.7").HasTokenExpirationIntervals() {
+		t.Error("token expiration intervals threshold")
 	}
 	if ParseVersion("15.10").HasUserRunners() || !ParseVersion("15.11").HasUserRunners() {
 		t.Error("user runners threshold")
@@ -58,14 +65,20 @@ func TestParseVersion(t *testing.T) {
 func TestSeedDefaults(t *testing.T) {
 	st := NewStore(Options{})
 	s := st.SeedDefaults()
-	if again := st.SeedDefaults(); again != s || st.Seed() != s {
+	if again := st.SeedDefaults(); !reflect.DeepEqual(again, s) || !reflect.DeepEqual(st.Seed(), s) {
 		t.Fatal("SeedDefaults is not idempotent")
 	}
 	if s.Group.FullPath != "demo" || s.Subgroup.FullPath != "demo/platform" || s.Project.PathWithNamespace != "demo/platform/app" {
 		t.Fatalf("paths: %+v", s)
 	}
+	// The projects list extends the seed: the first entry is Project, the
+	// second another project of the same group with its own maintainer.
+	if len(s.Projects) != 2 || !reflect.DeepEqual(s.Projects[0], s.Project) || s.Projects[1].PathWithNamespace != "demo/platform/web" ||
+		s.Projects[1].ID == s.Project.ID || s.Projects[1].MaintainerToken == s.Project.MaintainerToken {
+		t.Fatalf("projects: %+v", s.Projects)
+	}
 	for _, tok := range []string{s.AdminToken, s.ReadAPIToken, s.NonAdminToken, s.Group.OwnerToken, s.Group.MaintainerToken,
-		s.Group.DeveloperToken, s.Project.MaintainerToken, s.Project.DeveloperToken} {
+		s.Group.DeveloperToken, s.Project.MaintainerToken, s.Project.DeveloperToken, s.Projects[1].MaintainerToken, s.Projects[1].DeveloperToken} {
 		if !strings.HasPrefix(tok, "glpat-") || len(tok) != 26 {
 			t.Fatalf("token %q is not glpat- + 20", tok)
 		}
@@ -79,7 +92,7 @@ func TestSeedDefaults(t *testing.T) {
 		t.Fatalf("instance registration token %q", s.InstanceRegistrationToken)
 	}
 	raw, _ := json.Marshal(s)
-	for _, key := range []string{`"admin_token"`, `"instance_registration_token"`, `"subgroup"`, `"owner_token"`, `"path_with_namespace"`, `"read_api_token"`, `"non_admin_token"`} {
+	for _, key := range []string{`"admin_token"`, `"instance_registration_token"`, `"subgroup"`, `"owner_token"`, `"path_with_namespace"`, `"read_api_token"`, `"non_admin_token"`, `"projects"`} {
 		if !strings.Contains(string(raw), key) {
 			t.Fatalf("seed JSON lacks %s: %s", key, raw)
 		}

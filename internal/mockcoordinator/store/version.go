@@ -12,12 +12,22 @@ const DefaultVersion = "18.6.0-ee"
 
 // Version is a parsed GitLab version such as "17.4.1-ee".
 //
-// Emulated timeline (see gitlab-runner-api.md):
+// Emulated timeline (GitLab's source; (≈) marks a release inferred from the
+// merge requests, not read in a changelog):
+//   - < 14.8 (≈): no *_runner_token_expiration_interval settings (the columns
+//     came with migration 20220118155846);
+//   - < 15.8 (≈): no registration-token switch: the application settings have
+//     no allow_runner_registration_token key (MR !107817 added the column and
+//     its REST field, MR !107818 the top-level group's), PUT ignores it;
+//   - 15.8 .. 15.11 (≈): the switches exist but legacy registration ignores
+//     them, and registration tokens always work;
+//   - 16.0+ (≈, MR !118299): POST /runners honours the switches (410) and
+//     names why it refuses a token ("403 Forbidden - invalid token supplied";
+//     a plain 403 before); runners_token is null where they are off;
 //   - < 15.11: no POST /user/runners (404 like an unknown route);
-//   - < 16.11: no registration-token switch: application settings have no
-//     allow_runner_registration_token key, registration tokens always work;
-//   - 16.11 .. 16.x: switch present, instance and top-level groups default on;
-//   - 17.0+: switch present, instance and top-level groups default off;
+//   - 16.11: the switches appear in the UI (nothing changes in the API);
+//   - before 17.0 the instance and top-level group switches default on;
+//   - 17.0+: instance and top-level groups default off;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -70,8 +80,16 @@ func (v Version) Revision() string {
 func (v Version) HasUserRunners() bool { return v.AtLeast(15, 11) }
 
 // HasRegistrationSwitch: allow_runner_registration_token and the top-level
-// group switch exist (16.11+).
-func (v Version) HasRegistrationSwitch() bool { return v.AtLeast(16, 11) }
+// group switch exist (≈15.8+; the REST field since MR !107817).
+func (v Version) HasRegistrationSwitch() bool { return v.AtLeast(15, 8) }
+
+// EnforcesRegistrationSwitch: legacy registration honours the switches and
+// explains its 403 (≈16.0+, MR !118299).
+func (v Version) EnforcesRegistrationSwitch() bool { return v.AtLeast(16, 0) }
+
+// HasTokenExpirationIntervals: the three *_runner_token_expiration_interval
+// settings exist (≈14.8+).
+func (v Version) HasTokenExpirationIntervals() bool { return v.AtLeast(14, 8) }
 
 // RegistrationDefault is the default of the instance and top-level group
 // switches for a fresh store of this version.

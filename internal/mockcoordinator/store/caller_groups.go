@@ -1,0 +1,86 @@
+package store
+
+// Group settings a group's Owner changes through PUT /groups/:id. Of the
+// runner settings GitLab offers there exactly one, shared_runners_setting
+// (lib/api/helpers/groups_helpers.rb); the registration-token switch is
+// deliberately kept out of every API (SetGroupAllowRegistrationTokens stands
+// in for the group's settings page).
+
+// Values of shared_runners_setting (Namespace::SHARED_RUNNERS_SETTINGS).
+const (
+	SharedRunnersEnabled                  = "enabled"
+	SharedRunnersDisabledAndOverridable   = "disabled_and_overridable"
+	SharedRunnersDisabledAndUnoverridable = "disabled_and_unoverridable"
+)
+
+// The parent constraint's errors, reported under update_shared_runners (the
+// second wording is Namespace's validation message (≈)).
+const (
+	sharedRunnersErrorAttribute          = "update_shared_runners"
+	sharedRunnersParentDisabledMessage   = "Validation failed: Shared runners enabled cannot be enabled because parent group has shared Runners disabled"
+	sharedRunnersParentNoOverrideMessage = "Validation failed: Allow descendants override disabled shared runners cannot be enabled because parent group does not allow it"
+)
+
+// SharedRunnersSettings lists the values PUT /groups/:id accepts.
+var SharedRunnersSettings = []string{SharedRunnersDisabledAndUnoverridable, SharedRunnersDisabledAndOverridable, SharedRunnersEnabled}
+
+// GroupChanges are the settings of PUT /groups/:id the mock keeps.
+type GroupChanges struct {
+	SharedRunnersSetting Optional[string]
+}
+
+// UpdateGroup changes a group (Owners and administrators) and returns it as
+// GET /groups/:id shows it. Non-members do not see the group (NotFound);
+// other members are Forbidden. Under a parent whose setting is
+// disabled_and_unoverridable, a subgroup can neither enable instance runners
+// nor allow overriding (Groups::UpdateSharedRunnersService); turning a group
+// to disabled_and_unoverridable does the same to all its descendants.
+func (c *Caller) UpdateGroup(ref NamespaceID, ch GroupChanges) (GroupDetails, error) {
+	st := c.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g := st.findGroupLocked(ref)
+	var role Role
+	if g != nil {
+		role = st.groupRole(c.user.ID, g.ID)
+	}
+	if g == nil || (!c.user.Admin && role == 0) {
+		return GroupDetails{}, notFound("Group")
+	}
+	if !c.user.Admin && role < Owner {
+		return GroupDetails{}, forbidden("")
+	}
+	if ch.SharedRunnersSetting.Set {
+		want := ch.SharedRunnersSetting.Value
+		if parent := st.groups[g.ParentID]; parent != nil && parent.sharedRunnersSetting() == SharedRunnersDisabledAndUnoverridable {
+			switch want {
+			case SharedRunnersEnabled:
+				return GroupDetails{}, invalid([]FieldError{{Attribute: sharedRunnersErrorAttribute, Message: sharedRunnersParentDisabledMessage}})
+			case SharedRunnersDisabledAndOverridable:
+				return GroupDetails{}, invalid([]FieldError{{Attribute: sharedRunnersErrorAttribute, Message: sharedRunnersParentNoOverrideMessage}})
+			}
+		}
+		g.SharedRunnersSetting = want
+		if want == SharedRunnersDisabledAndUnoverridable {
+			for _, d := range st.groups {
+				if d.ID != g.ID && st.isDescendant(d, g.ID) {
+					d.SharedRunnersSetting = SharedRunnersDisabledAndUnoverridable
+				}
+			}
+		}
+	}
+	return st.groupDetailsLocked(g, true), nil
+}
+
+// isDescendant: d is below the group ancestorID.
+func (st *Store) isDescendant(d *groupRecord, ancestorID int64) bool {
+	for p := st.groups[d.ParentID]; p != nil; p = st.groups[p.ParentID] {
+		if p.ID == ancestorID {
+			return true
+		}
+		if p.ParentID == 0 {
+			break
+		}
+	}
+	return false
+}
