@@ -116,6 +116,23 @@ func (p *Project) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON records which settings the answer had.
+func (s *ApplicationSettings) UnmarshalJSON(b []byte) error {
+	type plain ApplicationSettings
+	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	s.keys = make(map[string]bool, len(m))
+	for k := range m {
+		s.keys[k] = true
+	}
+	return nil
+}
+
 func hasKey(b []byte, key string) bool {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {

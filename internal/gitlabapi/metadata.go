@@ -16,6 +16,29 @@ func (c *Client) GetApplicationSettings(ctx context.Context) (*ApplicationSettin
 	return &out, nil
 }
 
+// UpdateApplicationSettings changes instance settings (PUT
+// /application/settings, administrators only: others get ErrForbidden) and
+// returns them all. GitLab ignores settings it does not have (older
+// versions), so callers compare the answer with what they sent.
+func (c *Client) UpdateApplicationSettings(ctx context.Context, opts UpdateApplicationSettingsOptions) (*ApplicationSettings, error) {
+	var out ApplicationSettings
+	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: "/application/settings", body: opts, idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateGroup changes a group (PUT /groups/:id, the group's Owners) and
+// returns it.
+func (c *Client) UpdateGroup(ctx context.Context, id int64, opts UpdateGroupOptions) (*Group, error) {
+	var out Group
+	path := "/groups/" + strconv.FormatInt(id, 10)
+	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: path, body: opts, idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // GetGroup reads a group (GET /groups/:id).
 func (c *Client) GetGroup(ctx context.Context, id int64) (*Group, error) {
 	var out Group

@@ -146,3 +146,50 @@ func TestMockGetRetriedThroughFaults(t *testing.T) {
 		t.Errorf("GET /version requests = %d, want 3", got)
 	}
 }
+
+// Assignments, group and instance settings against the mock: the same
+// bodies and answers the unit tests pin, from the other side.
+func TestMockRunnerPlacement(t *testing.T) {
+	m := acctest.StartMock(t)
+	ctx := t.Context()
+	maint := mockClient(t, m, m.Seed.Group.MaintainerToken)
+	app, web := m.Seed.Projects[0], m.Seed.Projects[1]
+	tok, err := maint.CreateUserRunner(ctx, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(app.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := maint.AssignRunnerToProject(ctx, web.ID, tok.ID); err != nil {
+		t.Fatalf("assign: %v", err)
+	}
+	if _, err := maint.AssignRunnerToProject(ctx, web.ID, tok.ID); !gitlabapi.IsAlreadyAssigned(err) {
+		t.Fatalf("assign twice: %v", err)
+	}
+	r, err := maint.GetRunner(ctx, tok.ID)
+	if err != nil || len(r.Projects) != 2 {
+		t.Fatalf("projects: %+v %v", r, err)
+	}
+	if err := maint.UnassignRunnerFromProject(ctx, app.ID, tok.ID); !errors.Is(err, gitlabapi.ErrForbidden) {
+		t.Fatalf("unassign the owner project: %v", err)
+	}
+	if err := maint.UnassignRunnerFromProject(ctx, web.ID, tok.ID); err != nil {
+		t.Fatalf("unassign: %v", err)
+	}
+	if err := maint.UnassignRunnerFromProject(ctx, web.ID, tok.ID); !errors.Is(err, gitlabapi.ErrNotFound) {
+		t.Fatalf("unassign twice: %v", err)
+	}
+
+	admin := mockClient(t, m, m.Seed.AdminToken)
+	s, err := admin.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{
+		AllowRunnerRegistrationToken: new(true), ProjectRunnerTokenExpirationInterval: new(int64(3600))})
+	if err != nil || !*s.AllowRunnerRegistrationToken || *s.ProjectRunnerTokenExpirationInterval != 3600 {
+		t.Fatalf("settings: %+v %v", s, err)
+	}
+	if _, err := maint.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{}); !errors.Is(err, gitlabapi.ErrForbidden) {
+		t.Fatalf("settings by a non-admin: %v", err)
+	}
+	owner := mockClient(t, m, m.Seed.Group.OwnerToken)
+	g, err := owner.UpdateGroup(ctx, m.Seed.Group.ID, gitlabapi.UpdateGroupOptions{SharedRunnersSetting: new("disabled_and_overridable")})
+	if err != nil || g.SharedRunnersSetting != "disabled_and_overridable" {
+		t.Fatalf("group: %+v %v", g, err)
+	}
+}

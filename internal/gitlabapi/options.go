@@ -66,3 +66,53 @@ type ListRunnersOptions struct {
 	VersionPrefix string
 	PerPage       int
 }
+
+// UpdateApplicationSettingsOptions are the runner settings of
+// PUT /application/settings. A nil field is not sent (left as it is); a
+// Clear… flag sends the interval as null (no expiry) and wins over its value.
+type UpdateApplicationSettingsOptions struct {
+	AllowRunnerRegistrationToken         *bool     `json:"allow_runner_registration_token,omitempty"`
+	ValidRunnerRegistrars                *[]string `json:"valid_runner_registrars,omitempty"`
+	RunnerTokenExpirationInterval        *int64    `json:"runner_token_expiration_interval,omitempty"`
+	GroupRunnerTokenExpirationInterval   *int64    `json:"group_runner_token_expiration_interval,omitempty"`
+	ProjectRunnerTokenExpirationInterval *int64    `json:"project_runner_token_expiration_interval,omitempty"`
+
+	ClearRunnerTokenExpirationInterval        bool `json:"-"`
+	ClearGroupRunnerTokenExpirationInterval   bool `json:"-"`
+	ClearProjectRunnerTokenExpirationInterval bool `json:"-"`
+}
+
+// MarshalJSON sends the settings that are set, with sorted keys, and an
+// explicit null for each Clear… flag; an empty ValidRunnerRegistrars is sent
+// as [] (nobody but administrators may create runners).
+func (o UpdateApplicationSettingsOptions) MarshalJSON() ([]byte, error) {
+	type plain UpdateApplicationSettingsOptions
+	if o.ValidRunnerRegistrars != nil && *o.ValidRunnerRegistrars == nil {
+		o.ValidRunnerRegistrars = &[]string{}
+	}
+	b, err := json.Marshal(plain(o))
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for key, clear := range map[string]bool{
+		"runner_token_expiration_interval":         o.ClearRunnerTokenExpirationInterval,
+		"group_runner_token_expiration_interval":   o.ClearGroupRunnerTokenExpirationInterval,
+		"project_runner_token_expiration_interval": o.ClearProjectRunnerTokenExpirationInterval,
+	} {
+		if clear {
+			m[key] = json.RawMessage("null")
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UpdateGroupOptions are the parameters of PUT /groups/:id the provider
+// sends: of the runner settings GitLab offers only shared_runners_setting
+// there (the registration-token switch has no API).
+type UpdateGroupOptions struct {
+	SharedRunnersSetting *string `json:"shared_runners_setting,omitempty"`
+}

@@ -2,6 +2,7 @@ package gitlabapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -120,6 +121,43 @@ func (c *Client) ListRunners(ctx context.Context, opts ListRunnersOptions) ([]Ru
 		return nil, err
 	}
 	return out, nil
+}
+
+// AssignRunnerToProject assigns an existing project runner to one more
+// project (POST /projects/:id/runners, 201) and returns the runner. It is
+// retried like an idempotent call: a retry after a lost answer gets GitLab's
+// 400 "already been taken", which the caller reads as done (see
+// IsAlreadyAssigned).
+func (c *Client) AssignRunnerToProject(ctx context.Context, projectID, runnerID int64) (*Runner, error) {
+	var out Runner
+	body := map[string]int64{"runner_id": runnerID}
+	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: projectRunnersPath(projectID), body: body, idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UnassignRunnerFromProject removes a runner from a project it is assigned
+// to (DELETE /projects/:id/runners/:runner_id, 204). A runner not assigned
+// there is ErrNotFound, also on a retry after a lost answer: callers treat
+// ErrNotFound as done.
+func (c *Client) UnassignRunnerFromProject(ctx context.Context, projectID, runnerID int64) error {
+	path := projectRunnersPath(projectID) + "/" + strconv.FormatInt(runnerID, 10)
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: path, idempotent: true, userAuth: true})
+	return err
+}
+
+// IsAlreadyAssigned recognises GitLab's answer to assigning a runner to a
+// project it is assigned to already: 400 "Assign to Validation failed:
+// Runner projects runner has already been taken - runner_error".
+func IsAlreadyAssigned(err error) bool {
+	var apiErr *Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest &&
+		strings.Contains(strings.ToLower(apiErr.Message), "has already been taken")
+}
+
+func projectRunnersPath(projectID int64) string {
+	return "/projects/" + strconv.FormatInt(projectID, 10) + "/runners"
 }
 
 func runnerPath(id int64) string { return "/runners/" + strconv.FormatInt(id, 10) }

@@ -110,14 +110,20 @@ type RunnerManager struct {
 
 // ApplicationSettings holds the instance settings that matter for runner
 // registration. AllowRunnerRegistrationToken is nil when the server predates
-// GitLab 16.11 (the key is absent).
+// the setting (≈15.8: the key is absent); Has tells an absent key from null.
 type ApplicationSettings struct {
 	AllowRunnerRegistrationToken         *bool    `json:"allow_runner_registration_token"`
 	ValidRunnerRegistrars                []string `json:"valid_runner_registrars"`
 	RunnerTokenExpirationInterval        *int64   `json:"runner_token_expiration_interval"`
 	GroupRunnerTokenExpirationInterval   *int64   `json:"group_runner_token_expiration_interval"`
 	ProjectRunnerTokenExpirationInterval *int64   `json:"project_runner_token_expiration_interval"`
+
+	keys map[string]bool // the keys of the answer
 }
+
+// Has reports whether GitLab's answer had the setting key at all: a server
+// too old for a setting leaves it out.
+func (s *ApplicationSettings) Has(key string) bool { return s.keys[key] }
 
 // Group is the part of GET /groups/:id the provider uses.
 // RunnersTokenVisible tells whether the runners_token key was in the answer
@@ -131,6 +137,9 @@ type Group struct {
 	ParentID            *int64  `json:"parent_id"`
 	RunnersToken        *string `json:"runners_token"`
 	RunnersTokenVisible bool    `json:"-"`
+	// SharedRunnersSetting: enabled, disabled_and_overridable or
+	// disabled_and_unoverridable.
+	SharedRunnersSetting string `json:"shared_runners_setting"`
 }
 
 // Project is the part of GET /projects/:id the provider uses; see Group for
