@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/datasources"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -17,6 +18,7 @@ import (
 func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		userrunner.New,
+		projectrunnerassignment.New,
 	}
 }
 

@@ -1,0 +1,126 @@
+package projectrunnerassignment
+
+// Create, Read, Update and Delete of gitlabrunner_project_runner_assignment.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+)
+
+// Create assigns the runner with one POST. An assignment that exists already
+// (made by hand, or a retry after a lost answer) is adopted: GitLab's 400
+// "has already been taken" means the desired state holds.
+func (r *assignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var plan assignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	projectID, runnerID := plan.ProjectID.ValueInt64(), plan.RunnerID.ValueInt64()
+	_, err := r.Data.Client.AssignRunnerToProject(ctx, projectID, runnerID)
+	switch {
+	case gitlabapi.IsAlreadyAssigned(err):
+		resp.Diagnostics.AddWarning("Runner Already Assigned", fmt.Sprintf(
+			"Runner %d was already assigned to project %d; Terraform now manages that assignment (destroy unassigns it).",
+			runnerID, projectID))
+	case err != nil:
+		resp.Diagnostics.AddError("Unable to Assign Runner", diagnostics.APIError(
+			fmt.Sprintf("Assigning runner %d to project %d (POST /projects/%d/runners)", runnerID, projectID, projectID),
+			err, assignHint(projectID, runnerID, err)))
+		return
+	}
+	plan.ID = types.StringValue(formatID(projectID, runnerID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read checks with one GET of the runner that it still lists the project.
+// A runner that is gone (404), or no longer assigned to the project, leaves
+// the state, so the next plan assigns it again; a 403 is an error, because
+// losing permission is not the same as the assignment being removed.
+func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var state assignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	projectID, runnerID := state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()
+	details, err := r.Data.Client.GetRunner(ctx, runnerID)
+	if errors.Is(err, gitlabapi.ErrNotFound) {
+		tflog.Warn(ctx, "the runner no longer exists; removing its assignment from state", map[string]any{"runner_id": runnerID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Runner", diagnostics.APIError(
+			fmt.Sprintf("Reading runner %d (GET /runners/%d) for its assignment to project %d", runnerID, runnerID, projectID),
+			err, readHint(runnerID, err)))
+		return
+	}
+	if !assignedTo(details, projectID) {
+		tflog.Warn(ctx, "the runner is no longer assigned to the project; removing the assignment from state",
+			map[string]any{"runner_id": runnerID, "project_id": projectID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(formatID(projectID, runnerID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never planned (every attribute replaces the resource); it keeps
+// the plan.
+func (r *assignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan assignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete unassigns the runner. Already unassigned (404) counts as done; the
+// owner project, which GitLab refuses to unassign, ends the resource with a
+// warning rather than failing the run.
+func (r *assignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.Data.Ready(&resp.Diagnostics) {
+		return
+	}
+	var state assignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	projectID, runnerID := state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()
+	err := r.Data.Client.UnassignRunnerFromProject(ctx, projectID, runnerID)
+	switch {
+	case err == nil || errors.Is(err, gitlabapi.ErrNotFound):
+	case isOwnerProjectRefusal(err):
+		resp.Diagnostics.AddWarning("Runner Stays Assigned to Its Owner Project", fmt.Sprintf(
+			"GitLab answered %s. Project %d is the owner project of runner %d, which GitLab never unassigns: the runner "+
+				"stays assigned there, and Terraform forgets the assignment. To remove the runner from the project, delete the "+
+				"runner (its gitlabrunner_user_runner).", diagnostics.Answer(err), projectID, runnerID))
+	default:
+		resp.Diagnostics.AddError("Unable to Unassign Runner", diagnostics.APIError(
+			fmt.Sprintf("Unassigning runner %d from project %d (DELETE /projects/%d/runners/%d)", runnerID, projectID, projectID, runnerID),
+			err, unassignHint(projectID, runnerID, err)))
+	}
+}
+
+func assignedTo(d *gitlabapi.RunnerDetails, projectID int64) bool {
+	for _, p := range d.Projects {
+		if p.ID == projectID {
+			return true
+		}
+	}
+	return false
+}
