@@ -14,6 +14,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 )
 
@@ -87,6 +89,20 @@ func TestVerifyStatusAndRunners(t *testing.T) {
 	}
 	if r, ok := m.Runner(id); !ok || len(r.Managers) != 1 || r.Managers[0].SystemID != "s_0123456789ab" {
 		t.Errorf("Runner(%d) = %+v, want one manager s_0123456789ab from the verify call", id, r)
+	}
+}
+
+func TestRegisterStatus(t *testing.T) {
+	m := StartMock(t) // 18.6: registration tokens off by default
+	if got := m.RegisterStatus(t, m.Seed.Group.RegistrationToken); got != http.StatusGone {
+		t.Errorf("RegisterStatus with tokens off = %d, want 410", got)
+	}
+	m.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
+	if got := m.RegisterStatus(t, m.Seed.InstanceRegistrationToken); got != http.StatusCreated {
+		t.Errorf("RegisterStatus with the instance token = %d, want 201", got)
+	}
+	if got := m.RegisterStatus(t, "GR1348941unknown"); got != http.StatusForbidden {
+		t.Errorf("RegisterStatus with an unknown token = %d, want 403", got)
 	}
 }
 

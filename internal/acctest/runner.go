@@ -45,6 +45,33 @@ func (m *Mock) VerifyStatus(t testing.TB, runnerToken, systemID string) int {
 	return resp.StatusCode
 }
 
+// RegisterStatus sends what the legacy `gitlab-runner register
+// --registration-token` sends (POST /api/v4/runners with the registration
+// token and the runner's info) and returns the HTTP status: 201 when GitLab
+// registers a runner, 410 when registration tokens are off there, 403 for a
+// token it does not recognise.
+func (m *Mock) RegisterStatus(t testing.TB, registrationToken string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{
+		"token": registrationToken, "description": "legacy runner", "run_untagged": true,
+		"info": map[string]any{"name": "gitlab-runner", "version": "18.6.0", "revision": "acctest0",
+			"platform": "linux", "architecture": "amd64"},
+	})
+	req, err := http.NewRequest(http.MethodPost, m.APIURL()+"/runners", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("acctest: register: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "gitlab-runner 18.6.0 (acctest; go; linux/amd64)")
+	resp, err := m.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatalf("acctest: POST /runners: %v", err) // never print the token
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close() // only the status matters; the body was drained
+	return resp.StatusCode
+}
+
 // Runners returns copies of every runner in the mock, in id order.
 func (m *Mock) Runners() []store.RunnerRecord {
 	st := m.Store()

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/datasources"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
@@ -19,6 +20,7 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 	return []func() resource.Resource{
 		userrunner.New,
 		projectrunnerassignment.New,
+		instancerunnersettings.New,
 	}
 }
 

@@ -152,3 +152,31 @@ func TestParseRunnerID(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenExpirationIntervalValidator(t *testing.T) {
+	for _, tc := range []struct {
+		value         types.Int64
+		errors, warns int
+		want          string
+	}{
+		{types.Int64Null(), 0, 0, ""},
+		{types.Int64Unknown(), 0, 0, ""},
+		{types.Int64Value(0), 0, 0, ""},
+		{types.Int64Value(7200), 0, 0, ""},
+		{types.Int64Value(2147483647), 0, 0, ""},
+		{types.Int64Value(3600), 0, 1, "3600 seconds is below 7200"},
+		{types.Int64Value(-1), 1, 0, "= -1 is out of range"},
+		{types.Int64Value(2147483648), 1, 0, "= 2147483648 is out of range"},
+	} {
+		resp := &validator.Int64Response{}
+		TokenExpirationInterval().ValidateInt64(context.Background(),
+			validator.Int64Request{Path: path.Root("runner_token_expiration_interval"), ConfigValue: tc.value}, resp)
+		text := ""
+		for _, d := range resp.Diagnostics {
+			text += d.Summary() + ": " + d.Detail() + "\n"
+		}
+		if resp.Diagnostics.ErrorsCount() != tc.errors || resp.Diagnostics.WarningsCount() != tc.warns || !strings.Contains(text, tc.want) {
+			t.Errorf("%v: %s", tc.value, text)
+		}
+	}
+}
