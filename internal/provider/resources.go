@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/datasources"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/grouprunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
@@ -21,6 +22,7 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		userrunner.New,
 		projectrunnerassignment.New,
 		instancerunnersettings.New,
+		grouprunnersettings.New,
 	}
 }
 
