@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // config is the parsed command line.
@@ -26,6 +28,7 @@ type config struct {
 	faultSeedSet bool
 	printJSON    bool
 	quiet        bool
+	seed         *store.SeedSpec // --seed FILE, parsed
 }
 
 const usageHeader = `mock-coordinator: an in-memory GitLab (runner API under /api/v4) for local tests.
@@ -95,6 +98,18 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			return fmt.Errorf("allowed: a whole number")
 		}
 		cfg.faultSeed, cfg.faultSeedSet = n, true
+		return nil
+	})
+	fs.Func("seed", "`FILE` (JSON or YAML) describing the organisation to start with instead of the standard seed: GitLab version, instance settings, users and their tokens, groups, projects, runners (see the README)", func(v string) error {
+		data, err := os.ReadFile(v)
+		if err != nil {
+			return fmt.Errorf("cannot read it: %w", err)
+		}
+		spec, err := store.ParseSeedFile(v, data)
+		if err != nil {
+			return err
+		}
+		cfg.seed = &spec
 		return nil
 	})
 	fs.BoolVar(&cfg.printJSON, "print-json", false, "print exactly one JSON object (one line) on stdout once listening: URLs, CA file and the seeded tokens")

@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // startupInfo is what --print-json prints: the seed plus where to reach the
-// server. Seed's fields are inlined.
+// server. The standard seed's fields are inlined; an organisation from
+// --seed FILE is under "seed" instead, completed with ids and tokens.
 type startupInfo struct {
 	BaseURL       string `json:"base_url"`
 	APIURL        string `json:"api_url"`
@@ -19,7 +21,8 @@ type startupInfo struct {
 	ClientCert    string `json:"client_cert,omitempty"`
 	ClientKey     string `json:"client_key,omitempty"`
 	StateFile     string `json:"state_file,omitempty"`
-	store.Seed
+	*store.Seed
+	SeedSpec *store.SeedSpec `json:"seed,omitempty"`
 }
 
 func startupInfoOf(srv *mockcoordinator.Server, cfg *config) (startupInfo, error) {
@@ -29,7 +32,11 @@ func startupInfoOf(srv *mockcoordinator.Server, cfg *config) (startupInfo, error
 		GitLabVersion: srv.Store().Version().String(),
 		CAFile:        srv.CAFile(),
 		StateFile:     cfg.state,
-		Seed:          srv.Seed(),
+		SeedSpec:      srv.SeedSpec(),
+	}
+	if info.SeedSpec == nil {
+		seed := srv.Seed()
+		info.Seed = &seed
 	}
 	if cfg.tls {
 		cert, key, err := srv.IssueClientCert(srv.CertDir())
@@ -77,6 +84,12 @@ func writeSummary(w io.Writer, info startupInfo, cfg *config) error {
 		p("  fault:      %s", f)
 	}
 	p("")
+	if spec := info.SeedSpec; spec != nil {
+		writeSeedSummary(p, spec)
+		p("")
+		p("Press Ctrl-C to stop.")
+		return werr
+	}
 	p("Test credentials (this is a local test server; these tokens are not secrets):")
 	p("  admin token:                      %s", info.AdminToken)
 	p("  instance registration token:      %s", info.InstanceRegistrationToken)
@@ -89,13 +102,43 @@ func writeSummary(w io.Writer, info startupInfo, cfg *config) error {
 	}
 	g("group", info.Group)
 	g("subgroup", info.Subgroup)
-	p("  project %q (id %d):", info.Project.PathWithNamespace, info.Project.ID)
-	p("    registration token: %s", info.Project.RegistrationToken)
-	p("    maintainer token:   %s", info.Project.MaintainerToken)
-	p("    developer token:    %s", info.Project.DeveloperToken)
+	for _, sp := range info.Projects {
+		p("  project %q (id %d):", sp.PathWithNamespace, sp.ID)
+		p("    registration token: %s", sp.RegistrationToken)
+		p("    maintainer token:   %s", sp.MaintainerToken)
+		p("    developer token:    %s", sp.DeveloperToken)
+	}
 	p("  read_api-only token (group owner): %s", info.ReadAPIToken)
 	p("  non-admin token (no memberships):  %s", info.NonAdminToken)
 	p("")
 	p("Press Ctrl-C to stop.")
 	return werr
+}
+
+// writeSeedSummary lists the organisation of --seed FILE with its ids and
+// tokens.
+func writeSeedSummary(p func(string, ...any), spec *store.SeedSpec) {
+	p("Organisation from --seed (a local test server; these tokens are not secrets):")
+	if spec.Instance != nil {
+		p("  instance registration token: %s", spec.Instance.RegistrationToken)
+	}
+	for _, u := range spec.Users {
+		admin := ""
+		if u.Admin {
+			admin = " (administrator)"
+		}
+		p("  user %s%s:", u.Username, admin)
+		for _, t := range u.Tokens {
+			p("    token %s (%s)", t.Token, strings.Join(t.Scopes, ", "))
+		}
+	}
+	for _, g := range spec.Groups {
+		p("  group %q (id %d): registration token %s", g.Path, g.ID, g.RegistrationToken)
+	}
+	for _, pr := range spec.Projects {
+		p("  project %q (id %d): registration token %s", pr.Path, pr.ID, pr.RegistrationToken)
+	}
+	for _, r := range spec.Runners {
+		p("  runner %d (%s): token %s", r.ID, r.RunnerType, r.Token)
+	}
 }

@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		StateFile:   cfg.state,
 		Latency:     cfg.latency,
 		LogWriter:   stderr,
+		Seed:        cfg.seed,
 	}
 	if cfg.quiet {
 		opts.LogWriter = io.Discard

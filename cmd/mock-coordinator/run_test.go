@@ -57,6 +57,7 @@ func TestParseFlagsErrorsNameFlagValueAndAllowed(t *testing.T) {
 		{[]string{"--gitlab-version", "latest"}, []string{"--gitlab-version", `"latest"`, "MAJOR.MINOR.PATCH"}},
 		{[]string{"--fault-seed", "x"}, []string{"-fault-seed", "whole number"}},
 		{[]string{"extra"}, []string{`unexpected argument "extra"`}},
+		{[]string{"--seed", "/nonexistent/seed.yaml"}, []string{"-seed", "/nonexistent/seed.yaml", "cannot read it"}},
 	}
 	for _, tc := range cases {
 		_, err := parseFlags(tc.args, &bytes.Buffer{})
@@ -159,7 +160,7 @@ func TestRunPrintJSONServesAndExitsCleanly(t *testing.T) {
 	if err := json.Unmarshal([]byte(s.line), &info); err != nil {
 		t.Fatalf("first stdout line is not JSON: %v\n%s", err, s.line)
 	}
-	for _, key := range []string{"base_url", "api_url", "admin_token", "instance_registration_token", "group", "subgroup", "project", "gitlab_version", "state_file"} {
+	for _, key := range []string{"base_url", "api_url", "admin_token", "instance_registration_token", "group", "subgroup", "project", "projects", "gitlab_version", "state_file"} {
 		if _, ok := info[key]; !ok {
 			t.Errorf("JSON lacks %q: %s", key, s.line)
 		}
@@ -172,6 +173,15 @@ func TestRunPrintJSONServesAndExitsCleanly(t *testing.T) {
 		if v, ok := group[key]; !ok || v == "" {
 			t.Errorf("group lacks %q: %v", key, group)
 		}
+	}
+	// projects extends the line: the first is project, the second shares its group.
+	projects, _ := info["projects"].([]any)
+	if len(projects) != 2 || projects[0].(map[string]any)["path_with_namespace"] != "demo/platform/app" ||
+		projects[1].(map[string]any)["path_with_namespace"] != "demo/platform/web" || projects[1].(map[string]any)["maintainer_token"] == "" {
+		t.Errorf("projects: %v", info["projects"])
+	}
+	if _, ok := info["seed"]; ok {
+		t.Errorf("seed key without --seed: %s", s.line)
 	}
 	base, admin := info["base_url"].(string), info["admin_token"].(string)
 	if info["api_url"] != base+"/api/v4" || info["gitlab_version"] != "17.4.1-ee" {
@@ -277,6 +287,63 @@ func TestRunHumanSummary(t *testing.T) {
 	}
 	if code := s.stop(t); code != exitOK {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+// --seed FILE replaces the standard seed; the JSON line carries the
+// organisation with its ids and tokens under "seed"; a bad file names its line.
+func TestRunSeedFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "acme.yaml")
+	if err := os.WriteFile(file, []byte(`gitlab_version: 17.4.1-ee
+users:
+  - username: ops
+    admin: true
+    tokens: [{token: glpat-ops-000000000000000}]
+groups:
+  - path: acme
+projects:
+  - path: acme/app
+runners:
+  - runner_type: project_type
+    project: acme/app
+    description: existing
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startRun(t, "--listen", "127.0.0.1:0", "--print-json", "--quiet", "--seed", file)
+	var info struct {
+		BaseURL       string         `json:"base_url"`
+		GitLabVersion string         `json:"gitlab_version"`
+		AdminToken    *string        `json:"admin_token"`
+		Seed          map[string]any `json:"seed"`
+	}
+	if err := json.Unmarshal([]byte(s.line), &info); err != nil {
+		t.Fatal(err)
+	}
+	runners, _ := info.Seed["runners"].([]any)
+	if info.GitLabVersion != "17.4.1-ee" || info.AdminToken != nil || len(runners) != 1 ||
+		runners[0].(map[string]any)["description"] != "existing" || runners[0].(map[string]any)["id"] != float64(1) {
+		t.Fatalf("line: %s", s.line)
+	}
+	req, _ := http.NewRequest("GET", info.BaseURL+"/api/v4/runners/1", nil)
+	req.Header.Set("PRIVATE-TOKEN", "glpat-ops-000000000000000")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET the seeded runner: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(bad, []byte("users:\n  - username: ops\n    role: admin\n"), 0o600)
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--seed", bad}, &bytes.Buffer{}, &stderr); code != exitUsage ||
+		!strings.Contains(stderr.String(), bad+`:3: unknown key "role" in a user; allowed: username, admin, tokens`) {
+		t.Fatalf("bad seed: exit %d, stderr %s", code, stderr.String())
 	}
 }
 

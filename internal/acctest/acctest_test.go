@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -211,4 +212,32 @@ func lineWith(block, attr string) string {
 		}
 	}
 	return ""
+}
+
+// The acceptance helpers take the seed description mock-coordinator --seed
+// reads, from Go or from a file.
+func TestStartMockWithSeed(t *testing.T) {
+	m := StartMock(t, WithSeed(store.SeedSpec{
+		GitLabVersion: "17.2.0",
+		Users:         []store.SeedUser{{Username: "ops", Admin: true, Tokens: []store.SeedAccessToken{{}}}},
+		Groups:        []store.SeedGroupSpec{{Path: "acme", Members: map[string]string{"ops": "owner"}}},
+		Projects:      []store.SeedProjectSpec{{Path: "acme/app"}},
+	}))
+	if m.SeedSpec == nil || m.Seed.AdminToken != "" || m.Store().Version().String() != "17.2.0" {
+		t.Fatalf("mock: %+v %+v", m.SeedSpec, m.Seed)
+	}
+	c, err := m.Store().Authenticate(m.SeedSpec.UserToken("ops"), store.ScopeAPI)
+	if err != nil || !c.User().Admin {
+		t.Fatalf("ops: %v", err)
+	}
+	if m.SeedSpec.ProjectID("acme/app") == 0 || m.SeedSpec.GroupID("acme") == 0 {
+		t.Fatalf("ids: %+v", m.SeedSpec)
+	}
+	file := filepath.Join(t.TempDir(), "org.yaml")
+	if err := os.WriteFile(file, []byte("users:\n  - username: ci\n    tokens: [{token: glpat-ci-0000000000000000}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if m := StartMock(t, WithSeedFile(t, file)); m.SeedSpec.UserToken("ci") != "glpat-ci-0000000000000000" {
+		t.Fatalf("file seed: %+v", m.SeedSpec)
+	}
 }

@@ -6,6 +6,7 @@ package acctest
 
 import (
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,8 +25,12 @@ type Mock struct {
 	// Clock drives the mock's notion of time; nil with WithRealClock.
 	// Inject Now into the provider so both sides agree.
 	Clock *store.FakeClock
-	// Seed holds the seeded tokens and ids (shadows Server.Seed()).
+	// Seed holds the seeded tokens and ids (shadows Server.Seed()); empty
+	// with WithSeed.
 	Seed store.Seed
+	// SeedSpec is the organisation of WithSeed, with the ids and tokens the
+	// mock gave (shadows Server.SeedSpec()); nil for the standard fixture.
+	SeedSpec *store.SeedSpec
 
 	tls bool
 }
@@ -65,6 +70,29 @@ func WithLatency(d time.Duration) MockOption { return func(c *mockConfig) { c.op
 // WithStateFile persists the mock's state in path (restored if it exists).
 func WithStateFile(path string) MockOption { return func(c *mockConfig) { c.opts.StateFile = path } }
 
+// WithSeed starts the mock with the organisation spec describes instead of
+// the standard fixture (the same description `mock-coordinator --seed FILE`
+// reads); Mock.SeedSpec then holds it with the ids and tokens the mock gave,
+// and Mock.Seed is empty.
+func WithSeed(spec store.SeedSpec) MockOption {
+	return func(c *mockConfig) { c.opts.Seed = &spec }
+}
+
+// WithSeedFile is WithSeed with a JSON or YAML seed file; a bad file fails
+// the test with the line at fault.
+func WithSeedFile(t testing.TB, path string) MockOption {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("acctest: seed file: %v", err)
+	}
+	spec, err := store.ParseSeedFile(path, data)
+	if err != nil {
+		t.Fatalf("acctest: %v", err)
+	}
+	return WithSeed(spec)
+}
+
 // WithRequestLog writes one line per request (no tokens) to w, e.g. os.Stderr
 // while debugging a test.
 func WithRequestLog(w io.Writer) MockOption { return func(c *mockConfig) { c.logTo = w } }
@@ -101,6 +129,7 @@ func StartMock(t testing.TB, opts ...MockOption) *Mock {
 	})
 	m.Server = srv
 	m.Seed = srv.Seed()
+	m.SeedSpec = srv.SeedSpec()
 	return m
 }
 

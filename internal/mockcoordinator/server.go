@@ -43,6 +43,10 @@ type Options struct {
 	// LogWriter, when set, receives one line per request (no tokens) and
 	// background errors.
 	LogWriter io.Writer
+	// Seed, when set, replaces the standard fixture (SeedDefaults) with this
+	// organisation (see store.SeedSpec); Version wins over its
+	// gitlab_version. A restored StateFile wins over both.
+	Seed *store.SeedSpec
 }
 
 // Server is the mock coordinator as an HTTP(S) server: the store and API of
@@ -86,6 +90,14 @@ func NewServer(opts Options) (*Server, error) {
 	if restored {
 		if opts.Version != "" {
 			st.SetVersion(opts.Version) // an explicit version wins over the saved one
+		}
+	} else if opts.Seed != nil {
+		spec := *opts.Seed
+		if opts.Version != "" {
+			spec.GitLabVersion = opts.Version
+		}
+		if _, err := st.ApplySeed(spec); err != nil {
+			return nil, err
 		}
 	} else {
 		st.SeedDefaults()
@@ -247,6 +259,10 @@ func (s *Server) Stats() *Stats { return s.stats }
 // Seed returns the seeded fixture (tokens and ids of the demo group, subgroup
 // and project).
 func (s *Server) Seed() store.Seed { return s.seed }
+
+// SeedSpec is the organisation Options.Seed described, completed with ids
+// and tokens; nil for the standard fixture.
+func (s *Server) SeedSpec() *store.SeedSpec { return s.store.AppliedSeed() }
 
 // closeGrace is how long Close waits for requests in flight.
 const closeGrace = time.Second

@@ -24,6 +24,7 @@ type snapshot struct {
 	NextRunnerID      int64            `json:"next_runner_id"`
 	NextManagerID     int64            `json:"next_manager_id"`
 	Seed              *Seed            `json:"seed,omitempty"`
+	SeedSpec          *SeedSpec        `json:"seed_spec,omitempty"`
 }
 
 const snapshotFormat = 1
@@ -61,6 +62,7 @@ func (st *Store) Snapshot() ([]byte, error) {
 		seed := st.seed
 		s.Seed = &seed
 	}
+	s.SeedSpec = st.seedSpec
 	return json.MarshalIndent(s, "", " ")
 }
 
@@ -111,6 +113,7 @@ func (st *Store) Restore(data []byte) error {
 	if s.Seed != nil {
 		st.seed, st.seeded = *s.Seed, true
 	}
+	st.seedSpec = s.SeedSpec
 	return nil
 }
 

@@ -39,6 +39,8 @@ type Store struct {
 
 	seed   Seed
 	seeded bool
+	// seedSpec is the description ApplySeed applied (nil: standard fixture).
+	seedSpec *SeedSpec
 }
 
 // NewStore returns an empty store (no users, groups or runners; call
@@ -70,7 +72,7 @@ func (st *Store) resetLocked() {
 	st.runnersByProj = map[int64][]int64{}
 	st.runnerByToken = map[string]int64{}
 	st.nextUserID, st.nextGroupID, st.nextProjectID, st.nextRunnerID, st.nextManagerID = 1, 1, 1, 1, 1
-	st.seed, st.seeded = Seed{}, false
+	st.seed, st.seeded, st.seedSpec = Seed{}, false, nil
 	st.instanceSwitchSet = false
 }
 
