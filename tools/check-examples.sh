@@ -11,7 +11,7 @@
 # The snippets under provider/, resources/ and data-sources/ are documentation
 # (tfplugindocs includes them in docs/): each file is validated on its own,
 # because two snippets of one resource may declare the same address. demo/ and
-# modules/* are real configurations and are validated as a whole.
+# modules/* and guides/* are real configurations and are validated as a whole.
 set -euo pipefail
 
 tf="${1:?usage: $0 <path to terraform or tofu>}"
@@ -89,7 +89,7 @@ EOF
 done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" -name '*.tf' | sort)
 
 # Whole configurations: copied, so no .terraform/ lands in the repository.
-for cfg in "$root/examples/demo" "$root"/examples/modules/*/; do
+for cfg in "$root/examples/demo" "$root"/examples/modules/*/ "$root"/examples/guides/*/; do
 	cfg="${cfg%/}"
 	rel="${cfg#"$root"/}"
 	dir="$work/config-$n"

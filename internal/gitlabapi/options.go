@@ -98,12 +98,12 @@ func (o UpdateApplicationSettingsOptions) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
-	for key, clear := range map[string]bool{
+	for key, null := range map[string]bool{
 		"runner_token_expiration_interval":         o.ClearRunnerTokenExpirationInterval,
 		"group_runner_token_expiration_interval":   o.ClearGroupRunnerTokenExpirationInterval,
 		"project_runner_token_expiration_interval": o.ClearProjectRunnerTokenExpirationInterval,
 	} {
-		if clear {
+		if null {
 			m[key] = json.RawMessage("null")
 		}
 	}

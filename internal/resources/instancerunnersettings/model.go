@@ -114,12 +114,12 @@ func options(ctx context.Context, config, plan settingsModel) (opts gitlabapi.Up
 			opts.ValidRunnerRegistrars = &l
 		}
 	}
-	setInterval := func(v types.Int64, value **int64, clear *bool) {
+	setInterval := func(v types.Int64, value **int64, sendNull *bool) {
 		if v.IsNull() || v.IsUnknown() {
 			return
 		}
 		if n := v.ValueInt64(); n == 0 {
-			*clear = true
+			*sendNull = true
 		} else {
 			*value = &n
 		}

@@ -94,7 +94,7 @@ func TestCreateAdoptsWithWarning(t *testing.T) {
 	r := newResource(t, m, m.Seed.Group.MaintainerToken)
 	plan := stateOf(t, web, tok.RunnerID)
 	resp := &resource.CreateResponse{State: tfsdk.State{Schema: plan.Schema}}
-	r.Create(context.Background(), resource.CreateRequest{Plan: tfsdk.Plan{Schema: plan.Schema, Raw: plan.Raw}}, resp)
+	r.Create(context.Background(), resource.CreateRequest{Plan: tfsdk.Plan(plan)}, resp)
 	text := acctest.DiagText(resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !strings.Contains(text, "Runner Already Assigned") || resp.State.Raw.IsNull() {
 		t.Fatalf("diagnostics:\n%s", text)
