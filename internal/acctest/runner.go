@@ -28,21 +28,7 @@ func (m *Mock) VerifyStatus(t testing.TB, runnerToken, systemID string) int {
 			"features": map[string]bool{}, "config": map[string]any{}, "labels": map[string]string{},
 		},
 	})
-	req, err := http.NewRequest(http.MethodPost, m.APIURL()+"/runners/verify", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("acctest: verify: %v", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "gitlab-runner 18.6.0 (acctest; go; linux/amd64)")
-	req.Header.Set("RUNNER-TOKEN", runnerToken)
-	resp, err := m.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatalf("acctest: POST /runners/verify: %v", err) // never print the token
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close() // only the status matters; the body was drained
-	return resp.StatusCode
+	return m.runnerPostStatus(t, "/runners/verify", body, runnerToken)
 }
 
 // RegisterStatus sends what the legacy `gitlab-runner register
@@ -57,15 +43,27 @@ func (m *Mock) RegisterStatus(t testing.TB, registrationToken string) int {
 		"info": map[string]any{"name": "gitlab-runner", "version": "18.6.0", "revision": "acctest0",
 			"platform": "linux", "architecture": "amd64"},
 	})
-	req, err := http.NewRequest(http.MethodPost, m.APIURL()+"/runners", bytes.NewReader(body))
+	return m.runnerPostStatus(t, "/runners", body, "")
+}
+
+// runnerPostStatus POSTs a JSON body to an API path as gitlab-runner does
+// (its User-Agent, and RUNNER-TOKEN when runnerToken is set) and returns the
+// HTTP status. Errors never print the body: it holds a token.
+func (m *Mock) runnerPostStatus(t testing.TB, path string, body []byte, runnerToken string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, m.APIURL()+path, bytes.NewReader(body))
 	if err != nil {
-		t.Fatalf("acctest: register: %v", err)
+		t.Fatalf("acctest: POST %s: %v", path, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "gitlab-runner 18.6.0 (acctest; go; linux/amd64)")
+	if runnerToken != "" {
+		req.Header.Set("RUNNER-TOKEN", runnerToken)
+	}
 	resp, err := m.HTTPClient().Do(req)
 	if err != nil {
-		t.Fatalf("acctest: POST /runners: %v", err) // never print the token
+		t.Fatalf("acctest: POST %s: %v", path, err) // never print the token
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close() // only the status matters; the body was drained

@@ -205,15 +205,26 @@ func (c *Caller) Group(ref NamespaceID) (GroupDetails, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	g := st.findGroupLocked(ref)
-	var role Role
-	if g != nil {
-		role = st.groupRole(c.user.ID, g.ID)
-	}
-	if g == nil || (!c.user.Admin && role == 0) {
-		return GroupDetails{}, notFound("Group")
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return GroupDetails{}, err
 	}
 	return st.groupDetailsLocked(g, c.user.Admin || role >= Owner), nil
+}
+
+// visibleGroupLocked resolves a group the caller may see (a member of it or
+// an ancestor, or an administrator) and the caller's role there; others get
+// NotFound "Group", as GitLab hides private groups.
+func (c *Caller) visibleGroupLocked(ref NamespaceID) (*groupRecord, Role, error) {
+	g := c.st.findGroupLocked(ref)
+	var role Role
+	if g != nil {
+		role = c.st.groupRole(c.user.ID, g.ID)
+	}
+	if g == nil || (!c.user.Admin && role == 0) {
+		return nil, 0, notFound("Group")
+	}
+	return g, role, nil
 }
 
 // groupDetailsLocked is g as GET /groups/:id shows it; owner: the caller is

@@ -39,13 +39,9 @@ func (c *Caller) UpdateGroup(ref NamespaceID, ch GroupChanges) (GroupDetails, er
 	st := c.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	g := st.findGroupLocked(ref)
-	var role Role
-	if g != nil {
-		role = st.groupRole(c.user.ID, g.ID)
-	}
-	if g == nil || (!c.user.Admin && role == 0) {
-		return GroupDetails{}, notFound("Group")
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return GroupDetails{}, err
 	}
 	if !c.user.Admin && role < Owner {
 		return GroupDetails{}, forbidden("")

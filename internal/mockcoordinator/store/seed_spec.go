@@ -520,17 +520,11 @@ func (st *Store) ApplySeed(spec SeedSpec) (SeedSpec, error) {
 		groupIDs[g.Path] = g.ID
 		st.mu.Lock()
 		rec := st.groups[g.ID]
-		if g.RegistrationToken != "" {
-			rec.RegistrationToken = g.RegistrationToken
-		}
-		g.RegistrationToken = rec.RegistrationToken
+		seedNamespace(&rec.RegistrationToken, &g.RegistrationToken, rec.Members, g.Members, userIDs)
 		if g.AllowRunnerRegistrationToken != nil {
 			rec.AllowRegistration, rec.AllowRegistrationSet = *g.AllowRunnerRegistrationToken, true
 		}
 		rec.SharedRunnersSetting = g.SharedRunnersSetting
-		for name, role := range g.Members {
-			rec.Members[userIDs[name]] = seedRoles[role]
-		}
 		st.mu.Unlock()
 	}
 	projectIDs := map[string]int64{}
@@ -541,13 +535,7 @@ func (st *Store) ApplySeed(spec SeedSpec) (SeedSpec, error) {
 		projectIDs[p.Path] = p.ID
 		st.mu.Lock()
 		rec := st.projects[p.ID]
-		if p.RegistrationToken != "" {
-			rec.RegistrationToken = p.RegistrationToken
-		}
-		p.RegistrationToken = rec.RegistrationToken
-		for name, role := range p.Members {
-			rec.Members[userIDs[name]] = seedRoles[role]
-		}
+		seedNamespace(&rec.RegistrationToken, &p.RegistrationToken, rec.Members, p.Members, userIDs)
 		st.mu.Unlock()
 	}
 	st.mu.Lock()
@@ -579,6 +567,18 @@ func (st *Store) ApplySeed(spec SeedSpec) (SeedSpec, error) {
 	applied := cloneSeedSpec(out)
 	st.seedSpec = &applied
 	return out, nil
+}
+
+// seedNamespace gives a group or project the registration token a
+// description names (or reports the generated one back) and its members.
+func seedNamespace(token, described *string, members map[int64]Role, roles map[string]string, userIDs map[string]int64) {
+	if *described != "" {
+		*token = *described
+	}
+	*described = *token
+	for name, role := range roles {
+		members[userIDs[name]] = seedRoles[role]
+	}
 }
 
 // AppliedSeed is the description ApplySeed completed, or nil when the
