@@ -142,3 +142,30 @@ func TestApplySeedRefusesInvalid(t *testing.T) {
 		t.Fatal("an invalid description changed the store")
 	}
 }
+
+// The state file keeps the organisation, so a restarted mock prints it again.
+func TestSnapshotKeepsAppliedSeed(t *testing.T) {
+	spec, err := ParseSeedFile("acme.yaml", []byte(acmeYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := NewStore(Options{})
+	out, err := st.ApplySeed(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := st.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := NewStore(Options{})
+	if err := restored.Restore(data); err != nil {
+		t.Fatal(err)
+	}
+	if got := restored.AppliedSeed(); got == nil || got.UserToken("alice") != out.UserToken("alice") || got.Runners[0].ID != out.Runners[0].ID {
+		t.Fatalf("restored seed: %+v", got)
+	}
+	if _, err := restored.Authenticate(out.UserToken("alice"), ScopeAPI); err != nil {
+		t.Fatalf("restored token: %v", err)
+	}
+}
