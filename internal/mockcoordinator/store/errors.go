@@ -21,6 +21,7 @@ const (
 	BadRequest                          // refused as GitLab's bad_request! does (400 "400 Bad request - Message")
 	Gone                                // 410 "410 Gone - Message"
 	Invalid                             // the model's validations failed: see Fields
+	InvalidToken                        // a known token that expired or was revoked: Message is GitLab's error_description (401 invalid_token)
 )
 
 // Error is a failed operation of the store.
@@ -42,7 +43,7 @@ func (e *Error) Error() string {
 		return "invalid: " + strings.Join(msgs, "; ")
 	}
 	name := map[Reason]string{Unauthorized: "unauthorized", InsufficientScope: "insufficient scope", Forbidden: "forbidden",
-		NotFound: "not found", BadRequest: "bad request", Gone: "gone"}[e.Reason]
+		NotFound: "not found", BadRequest: "bad request", Gone: "gone", InvalidToken: "invalid token"}[e.Reason]
 	if e.Message == "" {
 		return name
 	}
