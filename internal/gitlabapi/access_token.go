@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 )
 
 // Paths of the token checks.
@@ -58,15 +57,8 @@ func (c *Client) CheckToken(ctx context.Context) (*TokenCheck, error) {
 		return nil, err
 	}
 	check := &TokenCheck{Endpoint: http.MethodGet + " " + currentUserPath}
-	if _, err := c.GetCurrentUser(ctx); err != nil && !insufficientScope(err) {
+	if _, err := c.GetCurrentUser(ctx); err != nil && !errors.Is(err, ErrInsufficientScope) {
 		return nil, err
 	}
 	return check, nil
-}
-
-// insufficientScope: a 403 for the token's scopes, which GitLab only
-// answers once the token has authenticated.
-func insufficientScope(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.StatusCode == http.StatusForbidden && strings.HasPrefix(e.Message, "insufficient_scope")
 }
