@@ -21,7 +21,7 @@ terraform {
 # base_url and token come from GITLAB_BASE_URL and GITLAB_TOKEN.
 provider "gitlabrunner" {}
 
-# The runners to adopt: every group runner of the group.
+# The runners to adopt: the group runners of the group.
 data "gitlabrunner_runners" "group" {
   group_id = var.group_id
   type     = "group_type"
@@ -33,14 +33,22 @@ data "gitlabrunner_runner" "existing" {
   id       = each.key
 }
 
+locals {
+  # GitLab also lists the runners of the group's parent groups: keep the
+  # group's own.
+  runners = {
+    for id, r in data.gitlabrunner_runner.existing : id => r if r.groups[0].id == var.group_id
+  }
+}
+
 import {
-  for_each = data.gitlabrunner_runner.existing
+  for_each = local.runners
   to       = gitlabrunner_user_runner.adopted[each.key]
   id       = each.key
 }
 
 resource "gitlabrunner_user_runner" "adopted" {
-  for_each = data.gitlabrunner_runner.existing
+  for_each = local.runners
 
   runner_type = "group_type"
   group_id    = var.group_id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,8 +36,9 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 	t.Setenv("GITLAB_BASE_URL", mock.URL())
 	t.Setenv("GITLAB_TOKEN", seed.Group.OwnerToken)
 
-	// Three group runners with different settings, made by hand, and a
-	// project runner the query must leave alone.
+	// Three runners of the subgroup with different settings, made by hand;
+	// a runner of its parent group, which GitLab lists with them but the
+	// example leaves alone; and a project runner the query does not list.
 	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: mock.URL(), Token: seed.Group.OwnerToken})
 	if err != nil {
 		t.Fatal(err)
@@ -48,18 +50,23 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 		{Description: new("spare"), Paused: new(true), AccessLevel: new(gitlabapi.AccessLevelRefProtected), MaintenanceNote: new("keep")},
 	} {
 		r, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-			RunnerType: gitlabapi.RunnerTypeGroup, GroupID: new(seed.Group.ID), RunnerAttributes: attrs,
+			RunnerType: gitlabapi.RunnerTypeGroup, GroupID: new(seed.Subgroup.ID), RunnerAttributes: attrs,
 		})
 		if err != nil {
 			t.Fatalf("runner %d: %v", i, err)
 		}
 		made[strconv.FormatInt(r.ID, 10)] = r.Token
 	}
-	other, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(seed.Project.ID),
-	})
-	if err != nil {
-		t.Fatal(err)
+	var others []int64 // not to be adopted
+	for _, opts := range []gitlabapi.CreateUserRunnerOptions{
+		{RunnerType: gitlabapi.RunnerTypeGroup, GroupID: new(seed.Group.ID)},
+		{RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(seed.Project.ID)},
+	} {
+		r, err := client.CreateUserRunner(t.Context(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		others = append(others, r.ID)
 	}
 
 	dir, err := filepath.Abs(filepath.Join("..", "..", "examples", "adopt-runners"))
@@ -67,7 +74,7 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := func(generation string) config.Variables {
-		v := config.Variables{"group_id": config.IntegerVariable(seed.Group.ID)}
+		v := config.Variables{"group_id": config.IntegerVariable(seed.Subgroup.ID)}
 		if generation != "" {
 			v["token_generation"] = config.StringVariable(generation)
 		}
@@ -103,13 +110,13 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 						}
 					}
 					if len(adopted) != len(made) {
-						return fmt.Errorf("adopted %v, want the %d group runners %v", keys(adopted), len(made), keys(made))
+						return fmt.Errorf("adopted %v, want the subgroup's %d runners %v", keys(adopted), len(made), keys(made))
 					}
 					for id, attrs := range adopted {
 						if _, ok := made[id]; !ok {
-							return fmt.Errorf("adopted runner %s, which is not one of the group's", id)
+							return fmt.Errorf("adopted runner %s, which is not one of the subgroup's", id)
 						}
-						if attrs["token"] != nil || fmt.Sprint(attrs["group_id"]) != strconv.FormatInt(seed.Group.ID, 10) {
+						if attrs["token"] != nil || fmt.Sprint(attrs["group_id"]) != strconv.FormatInt(seed.Subgroup.ID, 10) {
 							return fmt.Errorf("runner %s: has a token %v (want none after an import), group_id %v", id, attrs["token"] != nil, attrs["group_id"])
 						}
 					}
@@ -138,8 +145,8 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 							return fmt.Errorf("runner %s: the token from before the rotation gets %d, want 403", id, st)
 						}
 					}
-					if n := len(mock.Store().RunnerIDs()); n != len(made)+1 {
-						return fmt.Errorf("the mock holds %d runners, want %d: something was replaced", n, len(made)+1)
+					if n := len(mock.Store().RunnerIDs()); n != len(made)+len(others) {
+						return fmt.Errorf("the mock holds %d runners, want %d: something was replaced", n, len(made)+len(others))
 					}
 					return nil
 				})},
@@ -157,10 +164,10 @@ func TestAccAdoptRunnersExample(t *testing.T) {
 }
 provider "gitlabrunner" {}
 `,
-				// Gone: the adopted runners, not the project runner.
+				// Gone: the adopted runners, and only they.
 				Check: func(*terraform.State) error {
-					if ids := mock.Store().RunnerIDs(); len(ids) != 1 || ids[0] != other.ID {
-						return fmt.Errorf("after the destroy the mock holds %v, want only the project runner %d", ids, other.ID)
+					if ids := mock.Store().RunnerIDs(); !slices.Equal(ids, others) {
+						return fmt.Errorf("after the destroy the mock holds %v, want only the runners not adopted %v", ids, others)
 					}
 					return nil
 				},
