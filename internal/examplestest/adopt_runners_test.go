@@ -179,7 +179,9 @@ provider "gitlabrunner" {}
 // adoptedCheck runs fn on the gitlabrunner_user_runner.adopted instances
 // by runner id. A state check, because terraform-plugin-testing's legacy
 // Check cannot read resources with for_each keys.
-func adoptedCheck(fn func(map[string]map[string]any) error) statecheck.StateCheck { return adoptedStateCheck(fn) }
+func adoptedCheck(fn func(map[string]map[string]any) error) statecheck.StateCheck {
+	return adoptedStateCheck(fn)
+}
 
 type adoptedStateCheck func(map[string]map[string]any) error
 

@@ -285,14 +285,6 @@ func schemaDefault(ctx context.Context, p path.Path, a schema.Attribute, diags *
 		a.Default.DefaultMap(ctx, defaults.MapRequest{Path: p}, resp)
 		diags.Append(resp.Diagnostics...)
 		return resp.PlanValue, true
-	case schema.ListAttribute:
-		if a.Default == nil {
-			return nil, false
-		}
-		resp := &defaults.ListResponse{}
-		a.Default.DefaultList(ctx, defaults.ListRequest{Path: p}, resp)
-		diags.Append(resp.Diagnostics...)
-		return resp.PlanValue, true
 	}
 	return nil, false
 }
