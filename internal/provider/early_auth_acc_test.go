@@ -44,6 +44,7 @@ func onToken(phrase string) *regexp.Regexp {
 }
 
 func TestAccEarlyAuthCheck_refusedToken(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	st := m.Store()
@@ -85,6 +86,7 @@ func TestAccEarlyAuthCheck_refusedToken(t *testing.T) {
 // warning, not an error: data sources work with read_api, and a plan that
 // creates a runner still plans (its apply would fail with 403).
 func TestAccEarlyAuthCheck_readAPIToken(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	diags := configureProvider(t, map[string]any{"base_url": m.URL(), "token": m.Seed.ReadAPIToken})
@@ -124,6 +126,7 @@ func TestAccEarlyAuthCheck_readAPIToken(t *testing.T) {
 // planning sends no request, even with a wrong token; with the default, the
 // same plan fails after one request.
 func TestAccEarlyAuthCheck_off(t *testing.T) {
+	acctest.PreCheck(t)
 	const wrong = "glpat-wrong-token-0000000000"
 	m := acctest.StartMock(t)
 	plan := func(t *testing.T, config string, expectError *regexp.Regexp) {
@@ -169,6 +172,7 @@ func TestAccEarlyAuthCheck_off(t *testing.T) {
 // TestAccEarlyAuthCheck_olderGitLab: GitLab 15.4 has no
 // /personal_access_tokens/self; GET /user decides.
 func TestAccEarlyAuthCheck_olderGitLab(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t, acctest.WithVersion("15.4.0"))
 	resource.Test(t, resource.TestCase{
