@@ -2,8 +2,6 @@ package acctest
 
 import (
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -18,7 +16,7 @@ import (
 // that does not exist is dropped (a user's real one could install mirrors or
 // overrides; tests use none), and Terraform never looks for updates.
 func Main(m *testing.M) {
-	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); strings.HasPrefix(filepath.Base(bin), "tofu") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
+	if isOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH"), "") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
 	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {

@@ -69,12 +69,7 @@ func Status(err error) int {
 // IsInsufficientScope recognises GitLab's answer to a token whose scopes do
 // not cover the call (403 {"error":"insufficient_scope"}).
 func IsInsufficientScope(err error) bool {
-	var apiErr *gitlabapi.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
-		return false
-	}
-	msg := strings.ToLower(apiErr.Message)
-	return strings.Contains(msg, "insufficient_scope") || strings.Contains(msg, "insufficient scope")
+	return errors.Is(err, gitlabapi.ErrInsufficientScope)
 }
 
 // statusHint is the advice that only depends on the answer.

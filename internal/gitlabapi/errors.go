@@ -19,6 +19,10 @@ var (
 	ErrGone         = errors.New("gone (410)")
 	ErrRateLimited  = errors.New("rate limited (429)")
 	ErrServerError  = errors.New("server error (5xx)")
+	// ErrInsufficientScope is a 403 for the token's scopes
+	// ({"error":"insufficient_scope"}), which GitLab answers only to a
+	// token that authenticated.
+	ErrInsufficientScope = errors.New("insufficient scope (403)")
 
 	// ErrMaybeApplied marks a failed POST that creates or rotates something
 	// (create runner, reset token) and may nevertheless have been applied:
@@ -87,6 +91,10 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServerError:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrInsufficientScope:
+		msg := strings.ToLower(e.Message)
+		return e.StatusCode == http.StatusForbidden &&
+			(strings.Contains(msg, "insufficient_scope") || strings.Contains(msg, "insufficient scope"))
 	case ErrMaybeApplied:
 		return e.maybeApplied
 	}

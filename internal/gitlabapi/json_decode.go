@@ -141,3 +141,17 @@ func hasKey(b []byte, key string) bool {
 	_, ok := m[key]
 	return ok
 }
+
+// UnmarshalJSON decodes expires_at (a date) robustly.
+func (t *AccessToken) UnmarshalJSON(b []byte) error {
+	type plain AccessToken
+	aux := struct {
+		*plain
+		ExpiresAt flexTime `json:"expires_at"`
+	}{plain: (*plain)(t)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	t.ExpiresAt = aux.ExpiresAt.t
+	return nil
+}

@@ -168,3 +168,55 @@ type Version struct {
 	Revision   string `json:"revision"`
 	Enterprise bool   `json:"enterprise"`
 }
+
+// Scopes of access tokens that matter to runners.
+const (
+	ScopeAPI          = "api"
+	ScopeReadAPI      = "read_api"
+	ScopeCreateRunner = "create_runner"
+	ScopeManageRunner = "manage_runner"
+)
+
+// AccessToken is the answer of GET /personal_access_tokens/self (GitLab
+// 15.5+): the personal, group or project access token the client uses.
+type AccessToken struct {
+	ID      int64    `json:"id"`
+	Name    string   `json:"name"`
+	UserID  int64    `json:"user_id"`
+	Scopes  []string `json:"scopes"`
+	Active  bool     `json:"active"`
+	Revoked bool     `json:"revoked"`
+	// ExpiresAt is the day the token expires (GitLab sends a date:
+	// "2026-01-31", which reads as 00:00 UTC), nil when it does not.
+	ExpiresAt *time.Time `json:"-"`
+}
+
+// HasAnyScope reports whether the token has one of scopes.
+func (t *AccessToken) HasAnyScope(scopes ...string) bool {
+	for _, have := range t.Scopes {
+		for _, want := range scopes {
+			if have == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// User is the part of GET /user the provider uses.
+type User struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Bot      bool   `json:"bot"`
+	IsAdmin  bool   `json:"is_admin"`
+}
+
+// TokenCheck is what CheckToken learnt about the client's token.
+type TokenCheck struct {
+	// Endpoint is the request that answered: "GET /personal_access_tokens/self",
+	// or "GET /user" when GitLab could not describe the token.
+	Endpoint string
+	// Token describes the token; nil when GET /user answered instead, so
+	// its scopes and expiry are unknown.
+	Token *AccessToken
+}

@@ -67,6 +67,8 @@ type providerModel struct {
 	ClientKey  types.String `tfsdk:"client_key"`
 	Retries    types.Int64  `tfsdk:"retries"`
 	Headers    types.Map    `tfsdk:"headers"`
+
+	EarlyAuthCheck types.Bool `tfsdk:"early_auth_check"`
 }
 
 // New returns the provider constructor used by main and by the docs generator.
@@ -140,6 +142,17 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Optional:            true,
 				MarkdownDescription: "Extra HTTP headers sent with every request (for example to pass a proxy). They cannot replace the `PRIVATE-TOKEN` header.",
 			},
+			"early_auth_check": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Check the token while the provider is configured, so that `terraform plan` fails on a " +
+					"wrong, expired or revoked token instead of the apply after it (default `true`, as in GitLab's provider; " +
+					"the `" + envEarlyAuthCheck + "` environment variable supplies the default). One request, " +
+					"`GET /personal_access_tokens/self` (GitLab 15.5+; `GET /user` on older GitLab or for a token that is not a " +
+					"personal, group or project access token), each time Terraform configures the provider. A token GitLab " +
+					"refuses is an error on `token`; a token without a scope that can create or manage runners (`api`, " +
+					"`create_runner`, `manage_runner`), such as a `read_api` token, is a warning, because data sources work " +
+					"with it. Set `false` to configure offline (no request until a resource or data source needs GitLab).",
+			},
 		},
 	}
 }
@@ -170,6 +183,15 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 	// The token is a secret: mask it in everything the provider logs.
 	ctx = tflog.MaskMessageStrings(ctx, token)
 	tflog.Debug(ctx, "configured the GitLab client", map[string]any{"base_url": client.BaseURL().String()})
+
+	earlyAuth, diags := earlyAuthCheckEnabled(cfg.EarlyAuthCheck, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if earlyAuth && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(checkToken(ctx, client, tokenSource(cfg))...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	data := &providerdata.Data{Client: client, Clock: p.opts.Clock}
 	resp.ResourceData = data

@@ -47,9 +47,14 @@ func TestAccSecrets_tokenNotSentToRedirectTarget(t *testing.T) {
 	const token = "glpat-redirect-test-0123456789ab"
 	const gatewaySecret = "gateway-secret-0123456789"
 
-	// The other host: answers like GitLab, so the read succeeds.
+	// The other host: answers like GitLab, so the token check
+	// (early_auth_check, redirected too) and the read succeed.
 	other := newHeaderRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/personal_access_tokens/self") {
+			_, _ = w.Write([]byte(`{"id":1,"name":"ci","scopes":["api"],"active":true,"revoked":false}`))
+			return
+		}
 		_, _ = w.Write([]byte(`[]`))
 	})
 	// base_url's host: redirects every request to the other host.

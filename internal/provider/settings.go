@@ -15,8 +15,8 @@ import (
 )
 
 // newClient builds the GitLab client from the provider block and the
-// environment, and returns it with the token it uses. It never calls the API,
-// so plans of configurations without resources work offline. Each error names
+// environment, and returns it with the token it uses. It never calls the API
+// (early_auth_check, in Configure, is the one request configuring makes). Each error names
 // the attribute and the value; adjust, when set, changes the settings first
 // (tests shorten timeouts).
 func newClient(cfg providerModel, getenv func(string) string, userAgent string, adjust func(*gitlabapi.Config)) (*gitlabapi.Client, string, diag.Diagnostics) {
@@ -62,6 +62,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
 		"base_url": cfg.BaseURL, "token": cfg.Token, "cacert_file": cfg.CACertFile, "insecure": cfg.Insecure,
 		"client_cert": cfg.ClientCert, "client_key": cfg.ClientKey, "retries": cfg.Retries, "headers": cfg.Headers,
+		"early_auth_check": cfg.EarlyAuthCheck,
 	} {
 		if v.IsUnknown() {
 			unknown(attr, "Provider Setting")

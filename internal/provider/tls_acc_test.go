@@ -5,7 +5,6 @@ package provider_test
 // errors of a wrong CA or a missing client certificate.
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,7 +20,6 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -92,9 +89,16 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 	m := acctest.StartMock(t, acctest.WithClientCerts(mockcoordinator.ClientCertsRequired))
 	withCert := m.ProviderBlockWithClientCert(t, m.Seed.Group.OwnerToken)
 	resource.Test(t, tlsCase(t, m,
+		// Without a certificate, the token check fails the plan ...
 		resource.TestStep{
-			Config: tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
-			// A refused handshake is a plain failure, not "may have been applied".
+			Config:      tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
+			ExpectError: regexp.MustCompile(`(?s)Unable to Check the GitLab Token.*tls: certificate required`),
+		},
+		// ... and without the check, the create fails: a refused handshake
+		// is a plain failure, not "may have been applied".
+		resource.TestStep{
+			Config: tlsRunnerConfig(m, strings.Replace(m.ProviderBlock(m.Seed.Group.OwnerToken),
+				"provider \"gitlabrunner\" {\n", "provider \"gitlabrunner\" {\n  early_auth_check = false\n", 1)),
 			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls: certificate required`),
 		},
 		resource.TestStep{
@@ -154,33 +158,13 @@ func TestAccTLS_wrongCA(t *testing.T) {
 // protocol, as Terraform does) with a plain-http base_url to another host
 // warns on base_url; loopback and https do not.
 func TestProviderPlainHTTPWarning(t *testing.T) {
-	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schema.Provider == nil {
-		t.Fatalf("GetProviderSchema: %v", err)
-	}
-	typ := schema.Provider.ValueType().(tftypes.Object)
-
 	configure := func(baseURL string) []*tfprotov6.Diagnostic {
-		vals := map[string]tftypes.Value{}
-		for name, at := range typ.AttributeTypes {
-			vals[name] = tftypes.NewValue(at, nil)
-		}
-		vals["base_url"] = tftypes.NewValue(tftypes.String, baseURL)
-		vals["token"] = tftypes.NewValue(tftypes.String, "glpat-plain-http-test-000000")
-		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &dv, TerraformVersion: "1.5.7"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Diagnostics
+		return configureProvider(t, map[string]any{
+			"base_url": baseURL,
+			"token":    "glpat-plain-http-test-000000",
+			// No GitLab listens at these URLs: configure without asking one.
+			"early_auth_check": false,
+		})
 	}
 
 	for url, wantWarning := range map[string]bool{

@@ -200,6 +200,14 @@ func (m *measurement) requests() int {
 	return t
 }
 
+// tokenCheckRoute is the provider's early_auth_check: one request each time
+// Terraform configures the provider, whatever the number of runners.
+const tokenCheckRoute = "GET /personal_access_tokens/self"
+
+// runnerRequests are the requests made for the runners: all but the token
+// checks, which come per command, not per runner.
+func (m *measurement) runnerRequests() int { return m.requests() - m.routes[tokenCheckRoute] }
+
 // attributedConns is how many of the mock's connections were seen in a
 // provider process; maxProcConns the most one process opened.
 func (m *measurement) attributedConns() (total, maxProc, procsWithConns int) {
@@ -367,7 +375,7 @@ func (b *bench) runSize(ctx context.Context, sr *sizeResult, rep int) error {
 		_, maxProc, _ := pm.attributedConns()
 		fmt.Printf("    terraform_data %6.2fs (CPU %.1fs) | gitlabrunner %6.2fs (CPU %.1fs, provider %.1fs), %.2f requests/runner, %d connections (max %d per provider process), peak RSS %.1f MB\n",
 			fm.wall.Seconds(), fm.cpu.Seconds(), pm.wall.Seconds(), pm.cpu.Seconds(), pm.providerCPU().Seconds(),
-			float64(pm.requests())/float64(n), pm.conns, maxProc, float64(pm.peakRSSKB())/1024)
+			float64(pm.runnerRequests())/float64(n), pm.conns, maxProc, float64(pm.peakRSSKB())/1024)
 
 		// The mock must agree with Terraform about what happened.
 		got := len(b.mock.Store().RunnerIDs()) - before

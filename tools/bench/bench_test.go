@@ -118,6 +118,16 @@ func TestEvaluateTargets(t *testing.T) {
 		}
 	}
 
+	// The token check of every provider configuration is not per runner:
+	// with it, refresh still makes exactly one request per runner.
+	withCheck := judged(t, func(p, f map[string]*measurement) { p["refresh"].routes[tokenCheckRoute] = 2 })
+	if tg := findTarget(t, withCheck, "requests per runner, refresh"); !tg.met {
+		t.Errorf("%+v: the token check counted per runner", tg)
+	}
+	if got := perRunner(&measurement{routes: map[string]int{"GET /runners/:id": 500, tokenCheckRoute: 2}}, 500); got != "**1** (1 GET + 2 token check(s) in all)" {
+		t.Errorf("perRunner = %q", got)
+	}
+
 	miss := judged(t, func(p, f map[string]*measurement) {
 		p["destroy"].routes["DELETE /runners/:id"] = 1000 // a retried delete
 		p["refresh"].wall = 14 * time.Second              // 1.4× the 10 s floor

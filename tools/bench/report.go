@@ -70,6 +70,9 @@ func perRunner(m *measurement, n int) string {
 	})
 	parts := make([]string, 0, len(routes))
 	for _, r := range routes {
+		if r == tokenCheckRoute {
+			continue // per command, listed last
+		}
 		name := shortRoutes[r]
 		if name == "" {
 			name = r
@@ -79,10 +82,13 @@ func perRunner(m *measurement, n int) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s %s", trimFloat(float64(m.routes[r])/float64(n)), name))
 	}
+	if n := m.routes[tokenCheckRoute]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d token check(s) in all", n))
+	}
 	if len(parts) == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("**%s** (%s)", trimFloat(float64(m.requests())/float64(n)), strings.Join(parts, " + "))
+	return fmt.Sprintf("**%s** (%s)", trimFloat(float64(m.runnerRequests())/float64(n)), strings.Join(parts, " + "))
 }
 
 func trimFloat(v float64) string {
@@ -192,7 +198,7 @@ func evaluateTargets(res *results) []target {
 			if m == nil || m.failure != "" {
 				continue
 			}
-			count := m.requests()
+			count := m.runnerRequests()
 			if rt.what == "changes" {
 				count -= m.routes[refreshRoute]
 			}

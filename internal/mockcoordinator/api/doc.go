@@ -2,7 +2,8 @@
 // endpoints a runner's lifecycle touches (POST /user/runners, /runners and
 // /runners/:id, the runner-facing verify, registration, unregistration,
 // token rotation and job requests, group and project runner lists, groups,
-// projects, application settings, version and metadata).
+// projects, application settings, version and metadata, the caller's user
+// and access token).
 //
 // NewHandler is the whole API; MatchRoute names a request's route
 // ("GET /runners/:id"), the names the server's faults and statistics use.
@@ -17,9 +18,11 @@
 //     for POST /user/runners, as lib/api/user_runners.rb does;
 //   - an unknown runner {"message":"404 Runner Not Found"}, an unknown route
 //     or an endpoint the emulated version lacks {"error":"404 Not Found"};
-//   - 401 {"message":"401 Unauthorized"} and 403 insufficient_scope for
-//     personal access tokens, 403 {"message":"403 Forbidden"} for an invalid
-//     or expired runner token.
+//   - 401 {"message":"401 Unauthorized"} for an unknown personal access
+//     token, 401 {"error":"invalid_token","error_description":"Token is
+//     expired. …"} (or "Token was revoked. …") for an expired or revoked one,
+//     and 403 insufficient_scope; 403 {"message":"403 Forbidden"} for an
+//     invalid or expired runner token.
 //
 // Choices where GitLab leaves room (tests pin each):
 //   - lists are ordered by ascending id (GitLab's default order for offset

@@ -147,6 +147,8 @@ func (c *reqCtx) fail(err error) {
 	switch e.Reason {
 	case store.Unauthorized:
 		c.unauthorized()
+	case store.InvalidToken:
+		c.invalidToken(e.Message)
 	case store.Forbidden:
 		c.forbidden(e.Message)
 	case store.NotFound:

@@ -27,6 +27,7 @@ var routes = buildRoutes([]struct {
 }{
 	{"POST /user/runners", (*reqCtx).createUserRunner},
 	{"GET /user", (*reqCtx).getCurrentUser},
+	{"GET /personal_access_tokens/self", (*reqCtx).getOwnAccessToken},
 
 	{"GET /runners/all", (*reqCtx).listAllRunners},
 	{"GET /runners", (*reqCtx).listOwnedRunners},

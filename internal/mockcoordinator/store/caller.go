@@ -19,12 +19,15 @@ type User struct {
 // the operations GitLab's REST API offers users, with GitLab's permission
 // checks; they fail with an *Error.
 type Caller struct {
-	st   *Store
-	user *userRecord
+	st    *Store
+	user  *userRecord
+	token *tokenRecord
 }
 
 // Authenticate finds the user of a personal access token that has one of
-// scopes. It fails with Unauthorized (no such token) or InsufficientScope.
+// scopes; no scopes means any scope will do (GET /personal_access_tokens/self).
+// It fails with Unauthorized (no such token), InvalidToken (expired or
+// revoked) or InsufficientScope.
 func (st *Store) Authenticate(token string, scopes ...string) (*Caller, error) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -36,10 +39,13 @@ func (st *Store) Authenticate(token string, scopes ...string) (*Caller, error) {
 	if token == "" || t == nil || u == nil {
 		return nil, &Error{Reason: Unauthorized}
 	}
-	if !t.hasAny(scopes...) {
+	if err := t.invalid(st.now()); err != nil {
+		return nil, err
+	}
+	if len(scopes) > 0 && !t.hasAny(scopes...) {
 		return nil, &Error{Reason: InsufficientScope}
 	}
-	return &Caller{st: st, user: u}, nil
+	return &Caller{st: st, user: u, token: t}, nil
 }
 
 // User returns the caller.

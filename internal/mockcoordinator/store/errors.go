@@ -22,6 +22,7 @@ const (
 	Gone                                // 410 "410 Gone - Message"
 	Invalid                             // the model's validations failed: see Fields
 	Rejected                            // a service refused, render_api_error_with_reason!: 400 {"message":"Message"}
+	InvalidToken                        // a known token that expired or was revoked: Message is GitLab's error_description (401 invalid_token)
 )
 
 // Error is a failed operation of the store.
@@ -43,7 +44,7 @@ func (e *Error) Error() string {
 		return "invalid: " + strings.Join(msgs, "; ")
 	}
 	name := map[Reason]string{Unauthorized: "unauthorized", InsufficientScope: "insufficient scope", Forbidden: "forbidden",
-		NotFound: "not found", BadRequest: "bad request", Gone: "gone", Rejected: "rejected"}[e.Reason]
+		NotFound: "not found", BadRequest: "bad request", Gone: "gone", Rejected: "rejected", InvalidToken: "invalid token"}[e.Reason]
 	if e.Message == "" {
 		return name
 	}

@@ -156,10 +156,19 @@ type userRecord struct {
 	Admin    bool   `json:"admin"`
 }
 
+// tokenRecord is a personal access token (project and group access tokens
+// are personal access tokens of bot users in GitLab too).
 type tokenRecord struct {
-	Token  string   `json:"token"`
-	UserID int64    `json:"user_id"`
-	Scopes []string `json:"scopes"`
+	ID        int64     `json:"id,omitempty"`
+	Name      string    `json:"name,omitempty"`
+	Token     string    `json:"token"`
+	UserID    int64     `json:"user_id"`
+	Scopes    []string  `json:"scopes"`
+	CreatedAt time.Time `json:"created_at"`
+	// ExpiresAt is the day the token stops working (GitLab stores a date:
+	// from 00:00 UTC that day); nil for a token without expiry.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Revoked   bool       `json:"revoked,omitempty"`
 }
 
 func (t *tokenRecord) hasAny(scopes ...string) bool {

@@ -43,10 +43,7 @@ func (st *Store) Snapshot() ([]byte, error) {
 		s.Users = append(s.Users, u)
 	}
 	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
-	for _, t := range st.tokens {
-		s.Tokens = append(s.Tokens, t)
-	}
-	sort.Slice(s.Tokens, func(i, j int) bool { return s.Tokens[i].Token < s.Tokens[j].Token })
+	s.Tokens = st.sortedTokensLocked()
 	for _, g := range st.groups {
 		s.Groups = append(s.Groups, g)
 	}
@@ -133,6 +130,16 @@ func (st *Store) fixNextIDsLocked() {
 	}
 	for id := range st.projects {
 		bump(&st.nextProjectID, id)
+	}
+	for _, t := range st.tokens {
+		bump(&st.nextTokenID, t.ID)
+	}
+	// Tokens of a state file written before tokens had ids get one.
+	for _, t := range st.sortedTokensLocked() {
+		if t.ID == 0 {
+			t.ID = st.nextTokenID
+			st.nextTokenID++
+		}
 	}
 	for id, r := range st.runners {
 		bump(&st.nextRunnerID, id)

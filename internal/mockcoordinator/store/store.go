@@ -36,6 +36,8 @@ type Store struct {
 	runnerByToken  map[string]int64
 
 	nextUserID, nextGroupID, nextProjectID, nextRunnerID, nextManagerID int64
+	// nextTokenID is not persisted: Restore recomputes it from the tokens.
+	nextTokenID int64
 
 	seed   Seed
 	seeded bool
@@ -72,6 +74,7 @@ func (st *Store) resetLocked() {
 	st.runnersByProj = map[int64][]int64{}
 	st.runnerByToken = map[string]int64{}
 	st.nextUserID, st.nextGroupID, st.nextProjectID, st.nextRunnerID, st.nextManagerID = 1, 1, 1, 1, 1
+	st.nextTokenID = 1
 	st.seed, st.seeded, st.seedSpec = Seed{}, false, nil
 	st.instanceSwitchSet = false
 }
@@ -165,7 +168,7 @@ func (st *Store) CreatePersonalAccessToken(userID int64, scopes ...string) strin
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	tok := personalAccessToken()
-	st.tokens[tok] = &tokenRecord{Token: tok, UserID: userID, Scopes: append([]string(nil), scopes...)}
+	st.tokens[tok] = st.newTokenRecordLocked(tok, userID, scopes)
 	return tok
 }
 
