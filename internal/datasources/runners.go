@@ -163,7 +163,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"runner_type": computedString("`instance_type`, `group_type` or `project_type`."),
 					"name":        computedString("Name reported by the runner; null when never contacted."),
 					"online":      computedBool("Whether the runner is online."),
-					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (before GitLab 18.0 (≈))."),
+					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
 				}},
 			},

@@ -137,7 +137,7 @@ var table = []Attribute{
 			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
 		},
 		DataSource: "Free-form maintenance note of the runner; null when none is set, and for a token that may read the " +
-			"runner but not change it (GitLab 18.0 (≈) and later show the note only to those who may update the runner).",
+			"runner but not change it (GitLab from about 18.0 shows the note only to those who may update the runner).",
 	},
 }
 
