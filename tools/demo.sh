@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 
 tf=$(bash tools/find-terraform.sh demo "${1:-}" "${2:-}")
 
+echo "==> Building the demo program (with empty Go caches the first build downloads and compiles the"
+echo "    provider's dependencies: a few minutes; after that, seconds)"
 mkdir -p .demo/bin
 go build -o .demo/bin/demo ./tools/demo
 exec .demo/bin/demo --terraform "$tf"
