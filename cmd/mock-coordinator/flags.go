@@ -27,6 +27,7 @@ type config struct {
 	faultSeed    int64
 	faultSeedSet bool
 	printJSON    bool
+	printEnv     bool
 	quiet        bool
 	seed         *store.SeedSpec // --seed FILE, parsed
 }
@@ -113,6 +114,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil
 	})
 	fs.BoolVar(&cfg.printJSON, "print-json", false, "print exactly one JSON object (one line) on stdout once listening: URLs, CA file and the seeded tokens")
+	fs.BoolVar(&cfg.printEnv, "print-env", false, "print the same settings as shell export lines on stdout once listening "+
+		"(GITLAB_BASE_URL, GITLAB_TOKEN = the group owner's token, and MOCK_* for every --print-json field), ending with a \"# ready\" line")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not log requests on stderr")
 
 	if err := fs.Parse(args); err != nil {
@@ -137,6 +140,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if cfg.certDir != "" && !cfg.tls {
 		return nil, fmt.Errorf("flag --cert-dir needs --tls")
+	}
+	if cfg.printJSON && cfg.printEnv {
+		return nil, fmt.Errorf("flags --print-json and --print-env print the same settings in two forms: choose one")
 	}
 	if cfg.version != "" && !looksLikeVersion(cfg.version) {
 		return nil, fmt.Errorf("invalid value %q for flag --gitlab-version: allowed is MAJOR.MINOR.PATCH with an optional suffix, e.g. 17.4.1-ee", cfg.version)

@@ -4,6 +4,7 @@
 // only and keeps everything in memory unless --state names a file.
 //
 //	mock-coordinator --listen 127.0.0.1:0 --print-json
+//	mock-coordinator --listen 127.0.0.1:0 --print-env > mock.env &   # shell: . ./mock.env
 //
 // See usage (mock-coordinator --help) for the flags and the --fault syntax.
 package main

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
@@ -56,6 +59,99 @@ func writeJSONInfo(w io.Writer, info startupInfo) error {
 	}
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
+}
+
+// writeEnvInfo prints the info as shell export lines, in one write so that a
+// script sourcing the file never reads half of it: GITLAB_BASE_URL and
+// GITLAB_TOKEN (the group owner's token, which the provider reads itself),
+// then every field of the --print-json line as MOCK_<PATH> (group.owner_token
+// → MOCK_GROUP_OWNER_TOKEN), so the two outputs cannot drift apart, and
+// MOCK_PID, the process to stop. The last line, "# ready …", is what a script
+// waits for.
+func writeEnvInfo(w io.Writer, info startupInfo) error {
+	raw, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	fields, err := flattenJSON(raw, "MOCK")
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# mock-coordinator (GitLab %s) on %s: shell settings, source them with `. ./FILE`\n", info.GitLabVersion, info.BaseURL)
+	fmt.Fprintf(&b, "export GITLAB_BASE_URL=%s\n", shellQuote(info.BaseURL))
+	fmt.Fprintf(&b, "export GITLAB_TOKEN=%s # the owner of group %s\n", shellQuote(info.Group.OwnerToken), info.Group.FullPath)
+	for _, f := range fields {
+		fmt.Fprintf(&b, "export %s=%s\n", f.name, shellQuote(f.value))
+	}
+	fmt.Fprintf(&b, "export MOCK_PID=%d\n", os.Getpid())
+	b.WriteString("# ready: stop it with kill $MOCK_PID\n")
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// envField is one variable of writeEnvInfo.
+type envField struct{ name, value string }
+
+// flattenJSON turns a JSON document into variables named by their path, in
+// the document's order: {"group":{"id":1}} → PREFIX_GROUP_ID=1, list items
+// by index (PREFIX_LIST_0_ID). Nulls are left out.
+func flattenJSON(doc []byte, prefix string) ([]envField, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var out []envField
+	var walk func(name string) error
+	walk = func(name string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case json.Delim: // '{' or '['; the closing one is read below
+			for i := 0; dec.More(); i++ {
+				key := strconv.Itoa(i)
+				if t == '{' {
+					k, err := dec.Token()
+					if err != nil {
+						return err
+					}
+					key, _ = k.(string)
+				}
+				if err := walk(name + "_" + envName(key)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		case string:
+			out = append(out, envField{name, t})
+		case json.Number:
+			out = append(out, envField{name, t.String()})
+		case bool:
+			out = append(out, envField{name, strconv.FormatBool(t)})
+		}
+		return nil
+	}
+	return out, walk(prefix)
+}
+
+// envName is a JSON key as a shell variable name part: upper case, anything
+// but letters and digits as "_".
+func envName(key string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, key)
+}
+
+// shellQuote quotes s for a POSIX shell: '…', with ' as '\”.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeSummary prints a human-readable summary. Tokens are included on

@@ -63,9 +63,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	info, err := startupInfoOf(srv, cfg)
 	if err == nil {
-		if cfg.printJSON {
+		switch {
+		case cfg.printJSON:
 			err = writeJSONInfo(stdout, info)
-		} else {
+		case cfg.printEnv:
+			err = writeEnvInfo(stdout, info)
+		default:
 			err = writeSummary(stdout, info, cfg)
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +60,7 @@ func TestParseFlagsErrorsNameFlagValueAndAllowed(t *testing.T) {
 		{[]string{"--fault-seed", "x"}, []string{"-fault-seed", "whole number"}},
 		{[]string{"extra"}, []string{`unexpected argument "extra"`}},
 		{[]string{"--seed", "/nonexistent/seed.yaml"}, []string{"-seed", "/nonexistent/seed.yaml", "cannot read it"}},
+		{[]string{"--print-json", "--print-env"}, []string{"--print-json", "--print-env", "choose one"}},
 	}
 	for _, tc := range cases {
 		_, err := parseFlags(tc.args, &bytes.Buffer{})
@@ -373,4 +376,114 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// sourceEnv sources the --print-env output out with sh and returns the
+// environment it leaves.
+func sourceEnv(t *testing.T, out string) map[string]string {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on PATH")
+	}
+	file := filepath.Join(t.TempDir(), "mock.env")
+	if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env, err := exec.Command(sh, "-c", `. "$1" && env`, "sh", file).Output()
+	if err != nil {
+		t.Fatalf("sourcing the output failed: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(string(env), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			got[k] = v
+		}
+	}
+	return got
+}
+
+// TestWriteEnvInfoMatchesTheJSON: the export lines carry every field of the
+// --print-json line of the same info (a field added to the JSON appears in
+// the shell form too), quoted so that a shell reads them back unchanged.
+func TestWriteEnvInfoMatchesTheJSON(t *testing.T) {
+	info := startupInfo{BaseURL: "http://127.0.0.1:1234", APIURL: "http://127.0.0.1:1234/api/v4", GitLabVersion: "18.6.0-ee",
+		CAFile: "/tmp/it's a dir/ca.pem"}
+	info.AdminToken, info.NonAdminToken = "glpat-admin", "glpat-$(nobody)"
+	info.Group.ID, info.Group.FullPath, info.Group.OwnerToken = 1, "demo", "glpat-owner"
+	info.Project.ID, info.Project.PathWithNamespace = 3, "demo/platform/app"
+
+	var jsonOut, envOut bytes.Buffer
+	if err := writeJSONInfo(&jsonOut, info); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeEnvInfo(&envOut, info); err != nil {
+		t.Fatal(err)
+	}
+	got := sourceEnv(t, envOut.String())
+	fields, err := flattenJSON(jsonOut.Bytes(), "MOCK")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fields {
+		if got[f.name] != f.value {
+			t.Errorf("%s = %q, want %q (from the JSON line)", f.name, got[f.name], f.value)
+		}
+	}
+	for k, want := range map[string]string{
+		"GITLAB_BASE_URL": "http://127.0.0.1:1234", "GITLAB_TOKEN": "glpat-owner", "MOCK_GROUP_ID": "1",
+		"MOCK_PROJECT_PATH_WITH_NAMESPACE": "demo/platform/app", "MOCK_CA_FILE": "/tmp/it's a dir/ca.pem",
+		"MOCK_NON_ADMIN_TOKEN": "glpat-$(nobody)", "MOCK_PID": strconv.Itoa(os.Getpid()),
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	if !strings.HasSuffix(envOut.String(), "\n# ready: stop it with kill $MOCK_PID\n") {
+		t.Errorf("the output does not end with the ready line:\n%s", envOut.String())
+	}
+}
+
+// TestRunPrintEnvServes: what --print-env prints works as it is: sourced,
+// GITLAB_TOKEN is the group owner's (GitLab shows it the group's runners
+// token) and MOCK_ADMIN_TOKEN the administrator's.
+func TestRunPrintEnvServes(t *testing.T) {
+	s := startRun(t, "--listen", "127.0.0.1:0", "--print-env", "--quiet", "--gitlab-version", "17.4.1-ee")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(s.stdout.String(), "\n# ready") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	env := sourceEnv(t, s.stdout.String())
+	get := func(path, token string) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", env["GITLAB_BASE_URL"]+"/api/v4"+path, nil)
+		req.Header.Set("PRIVATE-TOKEN", token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body
+	}
+	if code, g := get("/groups/"+env["MOCK_GROUP_ID"], env["GITLAB_TOKEN"]); code != 200 || g["full_path"] != env["MOCK_GROUP_FULL_PATH"] {
+		t.Errorf("GET /groups/%s with GITLAB_TOKEN: %d %v", env["MOCK_GROUP_ID"], code, g)
+	} else if _, ok := g["runners_token"]; !ok {
+		t.Errorf("GITLAB_TOKEN is not the group owner's: no runners_token in %v", g)
+	}
+	if code, v := get("/version", env["MOCK_ADMIN_TOKEN"]); code != 200 || v["version"] != "17.4.1-ee" || env["MOCK_GITLAB_VERSION"] != "17.4.1-ee" {
+		t.Errorf("GET /version: %d %v (MOCK_GITLAB_VERSION %q)", code, v, env["MOCK_GITLAB_VERSION"])
+	}
+	http.DefaultClient.CloseIdleConnections()
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, s.stderr.String())
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{"": "''", "a b": "'a b'", "it's": `'it'\''s'`, "$HOME`x`": "'$HOME`x`'"} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
 }

@@ -54,6 +54,7 @@ type registrationPolicyModel struct {
 	ID                                   types.String `tfsdk:"id"`
 	GroupID                              types.Int64  `tfsdk:"group_id"`
 	ProjectID                            types.Int64  `tfsdk:"project_id"`
+	IncludeInstanceSettings              types.Bool   `tfsdk:"include_instance_settings"`
 	ScopePath                            types.String `tfsdk:"scope_path"`
 	GitLabVersion                        types.String `tfsdk:"gitlab_version"`
 	Enterprise                           types.Bool   `tfsdk:"enterprise"`
@@ -87,8 +88,12 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 			"`check` blocks and `lifecycle.precondition`s to make CI plans warn or fail while registration tokens are on.\n\n" +
 			"Works for users who are not administrators: what the token cannot read is null and a warning names the " +
 			"permission that would fill it (instance settings need an administrator; a group's registration-token state " +
-			"needs its Owner role, a project's the Maintainer role). `GET /version` works for any authenticated user, so " +
-			"the timeline attributes are always set.\n\n" +
+			"needs its Owner role, a project's the Maintainer role). A group Owner's token reports on its group without " +
+			"the instance settings: set `include_instance_settings = false` to skip them and their warning. " +
+			"`GET /version` works for any authenticated user, so the timeline attributes are always set.\n\n" +
+			"A `group_id` or `project_id` the token cannot see at all is an **error**, not null: GitLab answers 404 both " +
+			"for a group that does not exist and for one the token's user is not a member of, and a mistyped id must not " +
+			"pass a CI check as \"unknown\". The error names both causes and the role that is needed.\n\n" +
 			"The timeline, as it actually went: 15.6 registration tokens deprecated; 15.10 the new creation workflow " +
 			"(runner created in GitLab, `glrt-` authentication token) usable; 15.11 `POST /user/runners`; 16.0 the new " +
 			"workflow official; 16.11 the instance setting `allow_runner_registration_token` and the top-level group " +
@@ -112,6 +117,17 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				MarkdownDescription: "Report for this project (the switch lives on its top-level group). Conflicts with " +
 					"`group_id`. Reading the project's state needs the Maintainer role in it.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"include_instance_settings": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether to read the instance settings (`GET /application/settings`, administrators " +
+					"only). Defaults to `true`. Set it to `false` when the token is a group Owner's or a project " +
+					"Maintainer's: no request, no \"Instance Runner Settings Not Readable\" warning on every plan, and " +
+					"`registration_tokens_allowed_instance` (unless the version alone decides it), `valid_runner_registrars` " +
+					"and the three `*_runner_token_expiration_interval` attributes are null. `registration_tokens_allowed` " +
+					"for a `group_id` or `project_id` does not need the settings: GitLab's answer for the group or project " +
+					"already includes the instance switch. `false` needs `group_id` or `project_id` (checked at plan " +
+					"time): for the instance, the settings are the report.",
 			},
 			"scope_path": schema.StringAttribute{
 				Computed:            true,
@@ -173,7 +189,34 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 func (d *registrationPolicyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
 		datasourcevalidator.Conflicting(path.MatchRoot("group_id"), path.MatchRoot("project_id")),
+		instanceSettingsNeedScopeValidator{},
 	}
+}
+
+// instanceSettingsNeedScopeValidator refuses include_instance_settings =
+// false without group_id or project_id: the instance's report is the
+// settings, so nothing would be left to report.
+type instanceSettingsNeedScopeValidator struct{}
+
+func (instanceSettingsNeedScopeValidator) Description(context.Context) string {
+	return "include_instance_settings = false needs group_id or project_id"
+}
+
+func (v instanceSettingsNeedScopeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (instanceSettingsNeedScopeValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m registrationPolicyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.IncludeInstanceSettings.IsNull() || m.IncludeInstanceSettings.IsUnknown() ||
+		m.IncludeInstanceSettings.ValueBool() || !m.GroupID.IsNull() || !m.ProjectID.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("include_instance_settings"), "Instance Settings Needed",
+		"include_instance_settings = false skips the instance settings, but without group_id or project_id the report "+
+			"is about the instance, and the instance settings are that report. Set group_id or project_id, or remove "+
+			"include_instance_settings (reading the instance settings needs an administrator's token).")
 }
 
 func (d *registrationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -181,12 +224,13 @@ func (d *registrationPolicyDataSource) Read(ctx context.Context, req datasource.
 	if !d.ReadConfig(ctx, req, resp, &config) {
 		return
 	}
-	state, diags := readRegistrationPolicy(ctx, d.Data.Client, config.GroupID.ValueInt64(), config.ProjectID.ValueInt64())
+	includeSettings := config.IncludeInstanceSettings.IsNull() || config.IncludeInstanceSettings.ValueBool()
+	state, diags := readRegistrationPolicy(ctx, d.Data.Client, config.GroupID.ValueInt64(), config.ProjectID.ValueInt64(), includeSettings)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.GroupID, state.ProjectID = config.GroupID, config.ProjectID
+	state.GroupID, state.ProjectID, state.IncludeInstanceSettings = config.GroupID, config.ProjectID, config.IncludeInstanceSettings
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -210,12 +254,14 @@ func (s policyScope) label() string {
 
 // readRegistrationPolicy does the data source's work; it is separate from Read so
 // that tests can call it with any client and inspect warnings. groupID and
-// projectID are 0 when not given.
-func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, groupID, projectID int64) (registrationPolicyModel, diag.Diagnostics) {
+// projectID are 0 when not given; includeSettings false skips the instance
+// settings (administrators only).
+func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, groupID, projectID int64, includeSettings bool) (registrationPolicyModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := registrationPolicyModel{
 		GroupID:                              types.Int64Null(),
 		ProjectID:                            types.Int64Null(),
+		IncludeInstanceSettings:              types.BoolNull(),
 		ScopePath:                            types.StringNull(),
 		NewWorkflowAvailable:                 types.BoolNull(),
 		UserRunnersAPIAvailable:              types.BoolNull(),
@@ -258,7 +304,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		m.ID = types.StringValue(fmt.Sprintf("group:%d", groupID))
 		group, err := client.GetGroup(ctx, groupID)
 		if err != nil {
-			diags.AddError(scopeReadSummary("Group", err), diagnostics.APIError(
+			diags.AddAttributeError(path.Root("group_id"), scopeReadSummary("Group", err), diagnostics.APIError(
 				fmt.Sprintf("Reading group %d (GET /groups/%d) for its registration-token state", groupID, groupID), err,
 				scopeReadAdvice("group_id", groupID, err)))
 			return m, diags
@@ -269,7 +315,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		m.ID = types.StringValue(fmt.Sprintf("project:%d", projectID))
 		project, err := client.GetProject(ctx, projectID)
 		if err != nil {
-			diags.AddError(scopeReadSummary("Project", err), diagnostics.APIError(
+			diags.AddAttributeError(path.Root("project_id"), scopeReadSummary("Project", err), diagnostics.APIError(
 				fmt.Sprintf("Reading project %d (GET /projects/%d) for its registration-token state", projectID, projectID), err,
 				scopeReadAdvice("project_id", projectID, err)))
 			return m, diags
@@ -285,23 +331,34 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 
 	// 3. The instance settings: administrators only. A 403 is expected for most
 	// callers and must never fail a plan; other failures are real errors.
-	settings, err := client.GetApplicationSettings(ctx)
+	var settings *gitlabapi.ApplicationSettings
+	var settingsErr error
+	if includeSettings {
+		settings, settingsErr = client.GetApplicationSettings(ctx)
+	}
 	switch {
-	case err == nil:
+	case !includeSettings:
+		// include_instance_settings = false: nothing asked, nothing to warn about.
+	case settingsErr == nil:
 		m.ValidRunnerRegistrars = tfvalue.StringList(settings.ValidRunnerRegistrars)
 		m.RunnerTokenExpirationInterval = types.Int64PointerValue(settings.RunnerTokenExpirationInterval)
 		m.GroupRunnerTokenExpirationInterval = types.Int64PointerValue(settings.GroupRunnerTokenExpirationInterval)
 		m.ProjectRunnerTokenExpirationInterval = types.Int64PointerValue(settings.ProjectRunnerTokenExpirationInterval)
-	case diagnostics.Status(err) == http.StatusForbidden:
+	case diagnostics.Status(settingsErr) == http.StatusForbidden:
 		settings = nil
+		skip := "Configure the provider with an administrator's token to fill them."
+		if scope.kind != "instance" {
+			skip = fmt.Sprintf("The answer for %s does not need them: set include_instance_settings = false to skip "+
+				"them and this warning, or use an administrator's token to fill them.", scope.label())
+		}
 		diags.AddWarning("Instance Runner Settings Not Readable", fmt.Sprintf(
-			"GitLab answered %s. The instance settings can only be read with an administrator's "+
-				"token (api or read_api scope). registration_tokens_allowed_instance (unless the version alone decides it), "+
-				"valid_runner_registrars and the three *_runner_token_expiration_interval attributes are null. Configure the "+
-				"provider with an administrator's token to fill them.", diagnostics.Answer(err)))
+			"GitLab answered %s. The instance settings (GET /application/settings) can only be read with an "+
+				"administrator's token (api or read_api scope). registration_tokens_allowed_instance (unless the version "+
+				"alone decides it), valid_runner_registrars and the three *_runner_token_expiration_interval attributes "+
+				"are null. %s", diagnostics.Answer(settingsErr), skip))
 	default:
 		diags.AddError("Error Reading Instance Settings", diagnostics.APIError(
-			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", err))
+			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", settingsErr))
 		return m, diags
 	}
 
@@ -419,8 +476,15 @@ func scopeReadSummary(kind string, err error) string {
 }
 
 func scopeReadAdvice(attribute string, id int64, err error) string {
-	if diagnostics.Status(err) == http.StatusNotFound {
-		return fmt.Sprintf("Check %s = %d: GitLab also answers 404 when the token's user cannot see it (private and not a member).", attribute, id)
+	if diagnostics.Status(err) != http.StatusNotFound {
+		return ""
 	}
-	return ""
+	kind, role := "group", "the Owner role in it"
+	if attribute == "project_id" {
+		kind, role = "project", "the Maintainer role (or higher) in it"
+	}
+	return fmt.Sprintf("GitLab answers 404 both when %s %d does not exist and when the token's user cannot see it "+
+		"(a private %s the user is not a member of). Check %s = %d, and use a token of a member: reading the %s's "+
+		"registration-token state needs %s (or an administrator's token). This is an error rather than a null "+
+		"answer so that a mistyped id cannot pass a CI check.", kind, id, kind, attribute, id, kind, role)
 }

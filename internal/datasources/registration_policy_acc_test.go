@@ -1,6 +1,7 @@
 package datasources_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
@@ -227,6 +229,7 @@ data "gitlabrunner_registration_policy" "project" {
 	allowed := func(name string, want knownvalue.Check) statecheck.StateCheck {
 		return policyCheck(name, "registration_tokens_allowed", want)
 	}
+	var settingsReads int
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
@@ -240,6 +243,22 @@ data "gitlabrunner_registration_policy" "both" {
 }
 `,
 				ExpectError: regexp.MustCompile(`(?s)group_id.*project_id|project_id.*group_id`),
+			},
+			{
+				// Skipping the instance settings leaves nothing to report for the
+				// instance: refused at plan time.
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_registration_policy" "instance" {
+  include_instance_settings = false
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Instance Settings Needed.*include_instance_settings\s+=\s+false.*group_id\s+or\s+project_id`),
+			},
+			{
+				// A group the token cannot see fails the plan (404 also means "no
+				// such group": a typo must not pass as null), naming the role.
+				Config:      mock.ProviderBlock(seed.NonAdminToken) + groupCfg,
+				ExpectError: regexp.MustCompile(`(?s)Group Not Found.*404.*cannot\s+see\s+it.*group_id\s+=\s+` + itoa(seed.Group.ID) + `.*Owner\s+role`),
 			},
 			{
 				// A user without memberships: the timeline, nothing else.
@@ -265,6 +284,27 @@ data "gitlabrunner_registration_policy" "both" {
 			{
 				Config:            mock.ProviderBlock(seed.Project.MaintainerToken) + projectCfg,
 				ConfigStateChecks: append(adminOnlyNull("project"), allowed("project", knownvalue.Bool(true))),
+			},
+			{
+				// The group Owner without the administrator-only settings: the
+				// same effective answer, no request for the settings (so no
+				// warning on every plan).
+				PreConfig: func() { settingsReads = mock.Stats().Requests("GET /application/settings") },
+				Config: mock.ProviderBlock(seed.Group.OwnerToken) + `
+data "gitlabrunner_registration_policy" "group" {
+  group_id                  = ` + itoa(seed.Group.ID) + `
+  include_instance_settings = false
+}
+`,
+				ConfigStateChecks: append(adminOnlyNull("group"),
+					allowed("group", knownvalue.Bool(true)),
+					policyCheck("group", "include_instance_settings", knownvalue.Bool(false))),
+				Check: func(*terraform.State) error {
+					if n := mock.Stats().Requests("GET /application/settings"); n != settingsReads {
+						return fmt.Errorf("GET /application/settings sent %d times with include_instance_settings = false", n-settingsReads)
+					}
+					return nil
+				},
 			},
 			{
 				PreConfig:         setGroupSwitch(false),

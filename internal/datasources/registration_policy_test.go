@@ -2,6 +2,7 @@ package datasources
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestRegistrationPolicyRead_Warnings(t *testing.T) {
 	ctx := context.Background()
 
 	// A group developer: settings and runners_token both hidden → two warnings, no error.
-	m, diags := readRegistrationPolicy(ctx, client(seed.Group.DeveloperToken), seed.Group.ID, 0)
+	m, diags := readRegistrationPolicy(ctx, client(seed.Group.DeveloperToken), seed.Group.ID, 0, true)
 	if diags.HasError() {
 		t.Fatalf("developer: unexpected error: %v", diags)
 	}
@@ -42,14 +43,14 @@ func TestRegistrationPolicyRead_Warnings(t *testing.T) {
 	}
 
 	// A project developer: the warning names the Maintainer role.
-	_, diags = readRegistrationPolicy(ctx, client(seed.Project.DeveloperToken), 0, seed.Project.ID)
+	_, diags = readRegistrationPolicy(ctx, client(seed.Project.DeveloperToken), 0, seed.Project.ID, true)
 	if diags.HasError() {
 		t.Fatalf("project developer: unexpected error: %v", diags)
 	}
 	assertWarning(t, diags, "Registration Token State Not Readable", "Maintainer role")
 
 	// An administrator: no warning at all.
-	m, diags = readRegistrationPolicy(ctx, client(seed.AdminToken), seed.Group.ID, 0)
+	m, diags = readRegistrationPolicy(ctx, client(seed.AdminToken), seed.Group.ID, 0, true)
 	if len(diags) != 0 {
 		t.Fatalf("admin: expected no diagnostics, got %v", diags)
 	}
@@ -58,7 +59,7 @@ func TestRegistrationPolicyRead_Warnings(t *testing.T) {
 	}
 
 	// A bad token is an error (401), not a warning.
-	_, diags = readRegistrationPolicy(ctx, client("glpat-not-a-real-token"), 0, 0)
+	_, diags = readRegistrationPolicy(ctx, client("glpat-not-a-real-token"), 0, 0, true)
 	if !diags.HasError() || !strings.Contains(acctest.DiagText(diags), "401") {
 		t.Fatalf("bad token: expected a 401 error, got %v", diags)
 	}
@@ -67,10 +68,55 @@ func TestRegistrationPolicyRead_Warnings(t *testing.T) {
 	}
 
 	// A group that does not exist is an error naming the attribute.
-	_, diags = readRegistrationPolicy(ctx, client(seed.AdminToken), 987654, 0)
+	_, diags = readRegistrationPolicy(ctx, client(seed.AdminToken), 987654, 0, true)
 	if !diags.HasError() || !strings.Contains(acctest.DiagText(diags), "group_id = 987654") {
 		t.Fatalf("missing group: expected an error naming group_id, got %v", diags)
 	}
+
+	// A group the token's user cannot see is the same 404: an error (a
+	// mistyped id must not pass a CI gate as null) that names both causes
+	// and the role needed, not a null with a warning.
+	_, diags = readRegistrationPolicy(ctx, client(seed.NonAdminToken), seed.Group.ID, 0, true)
+	text := acctest.DiagText(diags)
+	if !diags.HasError() || !strings.Contains(text, "Group Not Found") || !strings.Contains(text, "cannot see it") ||
+		!strings.Contains(text, "Owner role") || !strings.Contains(text, "group_id = "+itoa(seed.Group.ID)) {
+		t.Fatalf("invisible group: expected an error naming the Owner role, got %v", diags)
+	}
+	_, diags = readRegistrationPolicy(ctx, client(seed.NonAdminToken), 0, seed.Project.ID, true)
+	if text := acctest.DiagText(diags); !diags.HasError() || !strings.Contains(text, "Project Not Found") || !strings.Contains(text, "Maintainer role") {
+		t.Fatalf("invisible project: expected an error naming the Maintainer role, got %v", diags)
+	}
+}
+
+// TestRegistrationPolicyRead_WithoutInstanceSettings: a group Owner's token
+// with include_instance_settings = false gets the effective answer for its
+// group with no warning and no request for the administrator-only settings.
+func TestRegistrationPolicyRead_WithoutInstanceSettings(t *testing.T) {
+	t.Parallel()
+	mock := acctest.StartMock(t, acctest.WithVersion("18.6.0-ee"))
+	seed := mock.Seed
+	c, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: mock.URL(), Token: seed.Group.OwnerToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, diags := readRegistrationPolicy(context.Background(), c, seed.Group.ID, 0, false)
+	if len(diags) != 0 {
+		t.Fatalf("expected no diagnostics, got %v", diags)
+	}
+	if m.RegistrationTokensAllowed.IsNull() || m.RegistrationTokensAllowed.ValueBool() {
+		t.Errorf("registration_tokens_allowed = %s, want false (18.6 default)", m.RegistrationTokensAllowed)
+	}
+	if !m.RegistrationTokensAllowedInstance.IsNull() || !m.ValidRunnerRegistrars.IsNull() || !m.RunnerTokenExpirationInterval.IsNull() {
+		t.Errorf("instance attributes must be null: %s %s %s", m.RegistrationTokensAllowedInstance, m.ValidRunnerRegistrars, m.RunnerTokenExpirationInterval)
+	}
+	if n := mock.Stats().Requests("GET /application/settings"); n != 0 {
+		t.Errorf("GET /application/settings sent %d times, want 0", n)
+	}
+
+	// The same token with the settings included: one 403 and its warning,
+	// which now names the way out.
+	_, diags = readRegistrationPolicy(context.Background(), c, seed.Group.ID, 0, true)
+	assertWarning(t, diags, "Instance Runner Settings Not Readable", "include_instance_settings = false")
 }
 
 func TestLegacyWorkflowPhaseBoundaries(t *testing.T) {
@@ -120,6 +166,8 @@ func TestEffectiveRegistrationTokens(t *testing.T) {
 		}
 	}
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func fmtBoolPtr(b *bool) string {
 	if b == nil {

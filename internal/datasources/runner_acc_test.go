@@ -110,7 +110,16 @@ data "gitlabrunner_runner" "malformed" {
 					})),
 					runnerCheck("group", tfjsonpath.New("projects"), knownvalue.ListSizeExact(0)),
 					runnerCheck("group", managers, knownvalue.ListSizeExact(0)),
+					// What GitLab answers null stays null: nothing has contacted
+					// GitLab yet, and the runner-level IP is null since 17.0.
+					runnerCheck("group", tfjsonpath.New("name"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("version"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("revision"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("platform"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("architecture"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("ip_address"), knownvalue.Null()),
 
+					runnerCheck("project", tfjsonpath.New("maintenance_note"), knownvalue.Null()),
 					runnerCheck("project", tfjsonpath.New("runner_type"), knownvalue.StringExact("project_type")),
 					runnerCheck("project", tfjsonpath.New("paused"), knownvalue.Bool(true)),
 					runnerCheck("project", tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
@@ -152,8 +161,26 @@ data "gitlabrunner_runner" "malformed" {
 					})),
 					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),
 					runnerCheck("group", tfjsonpath.New("version"), knownvalue.StringExact("18.6.0")),
+					runnerCheck("group", tfjsonpath.New("name"), knownvalue.StringExact("gitlab-runner")),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.NotNull()),
+					// The address is the managers' (GitLab 17.0+ answers null for the runner).
+					runnerCheck("group", tfjsonpath.New("ip_address"), knownvalue.Null()),
+					runnerCheck("group", managers.AtSliceIndex(0).AtMapKey("ip_address"), knownvalue.StringExact("127.0.0.1")),
 					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// A group Maintainer may read the group runner but not change it:
+				// GitLab (18.0+) hides the maintenance note from them, and the
+				// data source reports that null as it is.
+				Config: mock.ProviderBlock(seed.Group.MaintainerToken) + `
+data "gitlabrunner_runner" "group" {
+  id = ` + itoa(groupRunner) + `
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("maintenance_note"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
 				},
 			},
 			{

@@ -19,6 +19,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 var (
@@ -69,6 +70,7 @@ var runnersItemAttrTypes = map[string]attr.Type{
 	"runner_type": types.StringType,
 	"name":        types.StringType,
 	"online":      types.BoolType,
+	"created_at":  types.StringType,
 	"status":      types.StringType,
 }
 
@@ -146,14 +148,22 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "The listed runners, in the same order as `ids`, with the fields GitLab returns in lists. Use `gitlabrunner_runner` for tags, managers and the rest.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":          computedString("Runner id, as a string."),
-					"description": computedString("Runner description."),
-					"ip_address":  computedString("IP address of the last contact (empty when never contacted)."),
+					"description": computedString("Runner description; null when GitLab reports none."),
+					"ip_address": schema.StringAttribute{
+						Computed: true,
+						MarkdownDescription: "**Deprecated**: always null on GitLab 17.0 and later, which answers `null` here; " +
+							"read `managers[*].ip_address` of `gitlabrunner_runner` instead. On older GitLab, the address of " +
+							"the runner's last contact (null when never contacted).",
+						DeprecationMessage: "GitLab 17.0 and later always answer null for a runner's ip_address: the address " +
+							"lives on the runner managers (gitlabrunner_runner's managers[*].ip_address).",
+					},
 					"active":      computedBool("The opposite of `paused` (GitLab's deprecated field)."),
 					"paused":      computedBool("Whether the runner is paused."),
 					"is_shared":   computedBool("Whether the runner is an instance (shared) runner."),
 					"runner_type": computedString("`instance_type`, `group_type` or `project_type`."),
-					"name":        computedString("Name reported by the runner; empty when never contacted."),
+					"name":        computedString("Name reported by the runner; null when never contacted."),
 					"online":      computedBool("Whether the runner is online."),
+					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
 				}},
 			},
@@ -228,14 +238,15 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		ids = append(ids, types.StringValue(id))
 		items = append(items, types.ObjectValueMust(runnersItemAttrTypes, map[string]attr.Value{
 			"id":          types.StringValue(id),
-			"description": types.StringValue(r.Description),
-			"ip_address":  types.StringValue(r.IPAddress),
+			"description": types.StringPointerValue(r.Description),
+			"ip_address":  types.StringPointerValue(r.IPAddress),
 			"active":      types.BoolValue(r.Active),
 			"paused":      types.BoolValue(r.Paused),
 			"is_shared":   types.BoolValue(r.IsShared),
 			"runner_type": types.StringValue(r.RunnerType),
-			"name":        types.StringValue(r.Name),
+			"name":        types.StringPointerValue(r.Name),
 			"online":      types.BoolValue(r.Online),
+			"created_at":  tfvalue.Time(r.CreatedAt),
 			"status":      types.StringValue(r.Status),
 		}))
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -193,13 +194,14 @@ data "gitlabrunner_runners" "bad_filter" {
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":          knownvalue.StringExact(itoa(p1)),
 							"description": knownvalue.StringExact("p1"),
-							"ip_address":  knownvalue.StringExact(""),
+							"ip_address":  knownvalue.Null(), // always null from GitLab 17.0
 							"active":      knownvalue.Bool(true),
 							"paused":      knownvalue.Bool(false),
 							"is_shared":   knownvalue.Bool(false),
 							"runner_type": knownvalue.StringExact("project_type"),
-							"name":        knownvalue.StringExact(""),
+							"name":        knownvalue.Null(), // never contacted
 							"online":      knownvalue.Bool(false),
+							"created_at":  knownvalue.StringExact(acctest.DefaultStartTime.UTC().Format(time.RFC3339)),
 							"status":      knownvalue.StringExact("never_contacted"),
 						}),
 					})),

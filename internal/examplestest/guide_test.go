@@ -1,23 +1,25 @@
 package examplestest
 
-// TestAccGuideRecipe follows the guide "Testing modules with the mock
-// coordinator" (templates/guides/) step by step, as a module author's Go test
-// would in their own repository: the mock-coordinator command started with
-// --print-json, the provider served by dev_overrides, the module called with a
-// real `module` block, and plain `terraform` commands. Differences from the
-// guide: the mock and the provider are built from this repository instead of
-// `go install …@latest` and a registry release. Keep both in sync.
+// TestAccModuleGuide runs the guide "Testing modules with the mock
+// coordinator" as a module author would: its shell blocks, taken from the
+// generated docs/guides page (so the guide and the test cannot drift apart),
+// run with bash in a copy of examples/modules/runner-fleet, cloning this
+// repository's committed HEAD where the guide clones GitHub. The module's own
+// tests/fleet.tftest.hcl then run with `terraform test` (or `tofu test`) on
+// the binary of TF_ACC_TERRAFORM_PATH; `terraform test` needs 1.6, so on
+// Terraform 1.5 the test skips (`make test-modules` runs it on the newest
+// Terraform on the PATH and on OpenTofu 1.6.3).
 
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,223 +28,258 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 )
 
-// mockInfo is the part of the JSON line `mock-coordinator --print-json`
-// prints that the test uses.
-type mockInfo struct {
-	BaseURL    string `json:"base_url"`
-	AdminToken string `json:"admin_token"`
-	Group      struct {
-		ID         int64  `json:"id"`
-		OwnerToken string `json:"owner_token"`
-	} `json:"group"`
-	Project struct {
-		ID int64 `json:"id"`
-	} `json:"project"`
-}
+const guidePath = "docs/guides/testing-modules-with-the-mock-coordinator.md"
 
-func TestAccGuideRecipe(t *testing.T) {
+// guideCloneURL is the repository the guide clones; the test clones this
+// checkout instead.
+const guideCloneURL = "https://github.com/gitlabrunner/terraform-provider-gitlabrunner.git"
+
+func TestAccModuleGuide(t *testing.T) {
 	acctest.PreCheck(t)
-	tfBin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tfBin == "" {
-		var err error
-		if tfBin, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH")
+	tool := terraformTestBinary(t)
+	root := repoRoot(t)
+	blocks := guideBlocks(t, filepath.Join(root, guidePath))
+
+	if out, _ := exec.Command("git", "-C", root, "status", "--porcelain").Output(); len(out) > 0 {
+		t.Logf("note: the guide runs on a fresh clone of the committed HEAD; uncommitted changes are not part of it:\n%s", out)
+	}
+
+	// The module author's repository: the runner-fleet module as committed.
+	module := t.TempDir()
+	archive := exec.Command("sh", "-c", `git -C "$1" archive HEAD examples/modules/runner-fleet | tar -x -C "$2" --strip-components=3`, "sh", root, module)
+	if out, err := archive.CombinedOutput(); err != nil {
+		t.Fatalf("copying the module: %v\n%s", err, out)
+	}
+
+	// The guide's commands as written, but cloning this checkout, and with
+	// `tofu test` in place of `terraform test` on OpenTofu (as it says).
+	script := blocks["setup"] + "\n" + blocks["run"]
+	script = strings.ReplaceAll(script, guideCloneURL, "file://"+root)
+	if tool.tofu {
+		script = strings.ReplaceAll(script, "terraform test", "tofu test")
+	}
+	shims := t.TempDir()
+	if err := os.Symlink(tool.path, filepath.Join(shims, tool.name())); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopGuideMock(t, filepath.Join(module, ".bin", "mock.env")) })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = module
+	cmd.Env = append(cleanEnv(), "PATH="+shims+string(os.PathListSeparator)+os.Getenv("PATH"), "CHECKPOINT_DISABLE=1")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	t.Logf("the guide's commands took %s (%s %s)", time.Since(start).Round(time.Second), tool.name(), tool.version)
+	if err != nil {
+		t.Fatalf("the guide's commands failed: %v\n%s", err, out)
+	}
+	out = regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAll(out, nil) // the CLI's colours
+
+	// Every run of tests/fleet.tftest.hcl passed ...
+	m := regexp.MustCompile(`Success! (\d+) passed, 0 failed`).FindSubmatch(out)
+	if m == nil || string(m[1]) != strconv.Itoa(strings.Count(readFile(t, filepath.Join(module, "tests", "fleet.tftest.hcl")), "\nrun \"")) {
+		t.Fatalf("not every run of tests/fleet.tftest.hcl passed:\n%s", out)
+	}
+	// ... with the group Owner's token and no settings warning ...
+	if bytes.Contains(out, []byte("Instance Runner Settings Not Readable")) {
+		t.Errorf("the module warns about the instance settings on every plan:\n%s", out)
+	}
+	// ... and the mock saw what the runs say: two runners created, both
+	// tokens rotated in place by the fleet trigger (no new runner), both
+	// destroyed at the end, and no request for the administrator-only settings.
+	log := readFile(t, filepath.Join(module, ".bin", "mock.log"))
+	for _, c := range []struct {
+		line string
+		want int
+	}{
+		{`POST /api/v4/user/runners -> 201`, 2},
+		{`POST /api/v4/runners/\d+/reset_authentication_token -> 201`, 2},
+		{`DELETE /api/v4/runners/\d+ -> 204`, 2},
+		{`GET /api/v4/application/settings`, 0},
+	} {
+		if got := len(regexp.MustCompile(c.line).FindAllString(log, -1)); got != c.want {
+			t.Errorf("the mock's log has %d lines matching %q, want %d:\n%s", got, c.line, c.want, log)
 		}
 	}
+}
+
+// TestGuideIsInSync checks what the guide states about this repository: the
+// CI example runs the same commands as the guide's steps, with the Go version
+// of go.mod.
+func TestGuideIsInSync(t *testing.T) {
+	root := repoRoot(t)
+	blocks := guideBlocks(t, filepath.Join(root, guidePath))
+	ci := map[string]bool{}
+	for _, line := range strings.Split(blocks["ci"], "\n") {
+		ci[strings.TrimPrefix(strings.TrimSpace(line), "- ")] = true
+	}
+	for _, name := range []string{"setup", "run"} {
+		for _, line := range strings.Split(blocks[name], "\n") {
+			if line = strings.TrimSpace(line); line != "" && !ci[line] {
+				t.Errorf("the CI example lacks the line %q of the guide's %s step", line, name)
+			}
+		}
+	}
+
+	goMod := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindStringSubmatch(readFile(t, filepath.Join(root, "go.mod")))
+	if goMod == nil {
+		t.Fatal("no go directive in go.mod")
+	}
+	guide := readFile(t, filepath.Join(root, guidePath))
+	if !strings.Contains(blocks["ci"], "image: golang:"+goMod[1]+"\n") || !strings.Contains(guide, "Go ("+goMod[1]+",") {
+		t.Errorf("the guide should name Go %s (go.mod) in its requirements and CI image", goMod[1])
+	}
+}
+
+// guideBlocks returns the fenced code blocks of the guide that follow a
+// "<!-- guide-test: NAME -->" line, by NAME.
+func guideBlocks(t *testing.T, path string) map[string]string {
+	t.Helper()
+	blocks := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(readFile(t, path)))
+	var name string
+	var body []string
+	inBlock := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "<!-- guide-test: "):
+			name = strings.TrimSuffix(strings.TrimPrefix(line, "<!-- guide-test: "), " -->")
+		case name != "" && !inBlock && strings.HasPrefix(line, "```"):
+			inBlock, body = true, nil
+		case inBlock && line == "```":
+			blocks[name] = strings.Join(body, "\n") + "\n"
+			name, inBlock = "", false
+		case inBlock:
+			body = append(body, line)
+		}
+	}
+	for _, want := range []string{"setup", "run", "ci"} {
+		if blocks[want] == "" {
+			t.Fatalf("%s has no block marked <!-- guide-test: %s -->", path, want)
+		}
+	}
+	return blocks
+}
+
+// stopGuideMock makes sure the mock the guide started is gone: the guide's
+// last command stops it, but a failed step leaves it running. Its pid is in
+// the file --print-env wrote.
+func stopGuideMock(t *testing.T, envFile string) {
+	data, err := os.ReadFile(envFile)
+	if err != nil {
+		return
+	}
+	m := regexp.MustCompile(`(?m)^export MOCK_PID=(\d+)$`).FindSubmatch(data)
+	if m == nil {
+		return
+	}
+	pid, err := strconv.Atoi(string(m[1]))
+	if err != nil {
+		return
+	}
+	for deadline := time.Now().Add(10 * time.Second); processRunning(pid) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond) // shutting down after the guide's kill
+	}
+	if processRunning(pid) {
+		t.Logf("stopping the mock (pid %d) left by a failed step", pid)
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// processRunning reports whether pid is alive and not a zombie waiting for a
+// parent that does not reap it.
+func processRunning(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil // no /proc: the signal check alone
+	}
+	// "pid (comm) state …": the state follows the last ')'.
+	rest := string(stat[bytes.LastIndexByte(stat, ')')+1:])
+	return !strings.HasPrefix(strings.TrimSpace(rest), "Z")
+}
+
+// cleanEnv is the environment without what would make a run depend on the
+// developer's setup or leak into the guide's commands.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "PATH" || k == "TF_CLI_CONFIG_FILE" || k == "TF_CLI_ARGS" || strings.HasPrefix(k, "TF_CLI_ARGS_") ||
+			strings.HasPrefix(k, "TF_VAR_") || strings.HasPrefix(k, "GITLAB_") || strings.HasPrefix(k, "MOCK_") ||
+			k == "TF_DATA_DIR" || k == "TF_WORKSPACE" || k == "TF_PLUGIN_CACHE_DIR" || k == "TF_REATTACH_PROVIDERS" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
-	goBuild(t, root, filepath.Join(bin, "mock-coordinator"), "./cmd/mock-coordinator")
-	goBuild(t, root, filepath.Join(bin, "terraform-provider-gitlabrunner"), ".")
-
-	// 1. Start the mock coordinator; its first line on stdout is the JSON.
-	mock := startMockCommand(t, filepath.Join(bin, "mock-coordinator"))
-
-	// 2. A private CLI configuration: dev_overrides serve the local build.
-	work := t.TempDir()
-	cliConfig := filepath.Join(work, "dev.tfrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "gitlabrunner/gitlabrunner" = %q
-  }
-  direct {}
-}
-`, bin))
-
-	// 3. The module under test, called as its users call it.
-	writeFile(t, filepath.Join(work, "main.tf"), fmt.Sprintf(`terraform {
-  required_providers {
-    gitlabrunner = {
-      source = "gitlabrunner/gitlabrunner"
-    }
-  }
+	return root
 }
 
-variable "gitlab_url" {
-  type = string
-}
-
-variable "gitlab_token" {
-  type      = string
-  sensitive = true
-}
-
-variable "group_id" {
-  type = number
-}
-
-provider "gitlabrunner" {
-  base_url = var.gitlab_url
-  token    = var.gitlab_token
-}
-
-module "fleet" {
-  source = %q
-
-  runners = {
-    k8s = {
-      runner_type  = "group_type"
-      group_id     = var.group_id
-      tags         = ["k8s"]
-      run_untagged = false
-    }
-  }
-}
-
-output "ids" {
-  value = module.fleet.ids
-}
-
-output "tokens" {
-  value     = module.fleet.tokens
-  sensitive = true
-}
-`, filepath.Join(root, "examples", "modules", "runner-fleet")))
-
-	tf := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(tfBin, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(),
-			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
-			"TF_VAR_gitlab_url="+mock.BaseURL,
-			"TF_VAR_gitlab_token="+mock.Group.OwnerToken,
-			fmt.Sprintf("TF_VAR_group_id=%d", mock.Group.ID))
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("terraform %s: %v\n%s%s", args[0], err, stdout.String(), stderr.String())
-		}
-		return stdout.String()
-	}
-
-	// 4. `get` installs the module; `init` is not needed with dev_overrides.
-	tf("get")
-	tf("apply", "-auto-approve", "-no-color")
-	t.Cleanup(func() { tf("destroy", "-auto-approve", "-no-color") })
-
-	var out struct {
-		IDs    struct{ Value map[string]string } `json:"ids"`
-		Tokens struct{ Value map[string]string } `json:"tokens"`
-	}
-	if err := json.Unmarshal([]byte(tf("output", "-json")), &out); err != nil {
-		t.Fatal(err)
-	}
-	if len(out.IDs.Value) != 1 || out.IDs.Value["k8s"] == "" {
-		t.Fatalf("ids = %v, want one runner k8s", out.IDs.Value)
-	}
-	// 5. The token works as `gitlab-runner register --token` uses it.
-	if code := verify(t, mock.BaseURL, out.Tokens.Value["k8s"]); code != http.StatusOK {
-		t.Fatalf("POST /runners/verify with the k8s token: %d, want 200", code)
-	}
-	if !strings.HasPrefix(out.Tokens.Value["k8s"], "glrt-t2_") {
-		t.Fatalf("the k8s token is not a group runner token (glrt-t2_…)")
-	}
-
-	// 6. After destroy the mock has no runner left.
-	tf("destroy", "-auto-approve", "-no-color")
-	if n := countRunners(t, mock); n != 0 {
-		t.Fatalf("after destroy the mock has %d runners", n)
-	}
-}
-
-func goBuild(t *testing.T, dir, out, pkg string) {
+func readFile(t *testing.T, path string) string {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Dir = dir
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
-	}
-}
-
-// startMockCommand runs the mock on a free port and reads the JSON line it
-// prints; the test's cleanup stops it (SIGTERM, then SIGKILL).
-func startMockCommand(t *testing.T, path string) mockInfo {
-	t.Helper()
-	cmd := exec.Command(path, "--listen", "127.0.0.1:0", "--print-json")
-	stdout, err := cmd.StdoutPipe()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = io.Discard // one line per request
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the mock's JSON line: %v", err)
-	}
-	var info mockInfo
-	if err := json.Unmarshal([]byte(line), &info); err != nil || info.BaseURL == "" {
-		t.Fatalf("the mock's JSON line does not parse (%v)", err)
-	}
-	return info
+	return string(b)
 }
 
-// verify sends what `gitlab-runner register --token` sends and returns the status.
-func verify(t *testing.T, baseURL, token string) int {
-	t.Helper()
-	body, _ := json.Marshal(map[string]string{"token": token, "system_id": "s_0123456789ab"})
-	resp, err := http.Post(baseURL+"/api/v4/runners/verify", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	return resp.StatusCode
+// testTool is the Terraform or OpenTofu binary a `terraform test` runs on.
+type testTool struct {
+	path    string
+	tofu    bool
+	version string
 }
 
-func countRunners(t *testing.T, mock mockInfo) int {
+func (tt testTool) name() string {
+	if tt.tofu {
+		return "tofu"
+	}
+	return "terraform"
+}
+
+// terraformTestBinary is TF_ACC_TERRAFORM_PATH when it can run `terraform
+// test` (Terraform or OpenTofu 1.6+); otherwise the test skips and says why.
+func terraformTestBinary(t *testing.T) testTool {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, mock.BaseURL+"/api/v4/runners/all", nil)
-	req.Header.Set("PRIVATE-TOKEN", mock.AdminToken)
-	resp, err := http.DefaultClient.Do(req)
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		t.Skip("TF_ACC_TERRAFORM_PATH is not set: `terraform test` needs a Terraform or OpenTofu 1.6+ binary")
+	}
+	out, err := exec.Command(path, "version").Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s version: %v", path, err)
 	}
-	defer resp.Body.Close()
-	var runners []json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&runners); err != nil {
-		t.Fatalf("GET /runners/all: %v", err)
+	m := regexp.MustCompile(`^(Terraform|OpenTofu) v(\d+)\.(\d+)\.\S*`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("%s version printed %q", path, out)
 	}
-	return len(runners)
+	major, _ := strconv.Atoi(m[2])
+	minor, _ := strconv.Atoi(m[3])
+	tool := testTool{path: path, tofu: m[1] == "OpenTofu", version: strings.TrimPrefix(m[0], m[1]+" ")}
+	if major < 1 || (major == 1 && minor < 6) {
+		t.Skipf("%s %s has no `%s test` (1.6+): `make test-modules` runs this on the newest Terraform on the PATH "+
+			"and on OpenTofu 1.6.3", m[1], tool.version, tool.name())
+	}
+	return tool
 }
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,20 @@ func (r *RunnerToken) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON decodes created_at robustly.
+func (r *Runner) UnmarshalJSON(b []byte) error {
+	type plain Runner
+	aux := struct {
+		*plain
+		CreatedAt flexTime `json:"created_at"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	r.CreatedAt = aux.CreatedAt.t
+	return nil
+}
+
 // UnmarshalJSON decodes contacted_at and created_at robustly.
 func (r *RunnerDetails) UnmarshalJSON(b []byte) error {
 	type plain RunnerDetails

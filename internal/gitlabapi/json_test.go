@@ -39,6 +39,40 @@ func TestRunnerDetailsDecoding(t *testing.T) {
 	if len(r.Projects) != 1 || r.Projects[0].PathWithNamespace != "demo/app" || len(r.Groups) != 1 || r.Groups[0].WebURL == "" {
 		t.Errorf("projects/groups = %+v %+v", r.Projects, r.Groups)
 	}
+	if r.IPAddress != nil || r.Name != nil || r.Version == nil || *r.Version != "17.4.0" {
+		t.Errorf("null must stay nil, a value a value: ip %v name %v version %v", r.IPAddress, r.Name, r.Version)
+	}
+}
+
+// TestRunnerNullsStayNil: GitLab's null (or an absent key) and "" are told
+// apart in every field the data sources show, lists and managers included.
+func TestRunnerNullsStayNil(t *testing.T) {
+	var list []Runner
+	if err := json.Unmarshal([]byte(`[{"id":1,"description":null,"ip_address":null,"name":null,"status":"never_contacted"},
+	{"id":2,"description":"","ip_address":"10.0.0.1","name":"","created_at":"2025-05-03T00:00:00.000Z"}]`), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list[0].Description != nil || list[0].IPAddress != nil || list[0].Name != nil || list[0].CreatedAt != nil {
+		t.Errorf("nulls of item 1: %+v", list[0])
+	}
+	if list[1].Description == nil || *list[1].Description != "" || list[1].Name == nil || *list[1].Name != "" ||
+		list[1].IPAddress == nil || *list[1].IPAddress != "10.0.0.1" || list[1].CreatedAt == nil || list[1].CreatedAt.Year() != 2025 {
+		t.Errorf("values of item 2: %+v", list[1])
+	}
+	var d RunnerDetails
+	if err := json.Unmarshal([]byte(`{"id":3,"version":null,"revision":"","maintenance_note":null}`), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != nil || d.Platform != nil || d.Revision == nil || *d.Revision != "" || d.MaintenanceNote != nil {
+		t.Errorf("details: version %v platform %v revision %v note %v", d.Version, d.Platform, d.Revision, d.MaintenanceNote)
+	}
+	var m RunnerManager
+	if err := json.Unmarshal([]byte(`{"id":4,"system_id":"s_1","ip_address":null,"version":"18.0.0"}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.IPAddress != nil || m.Architecture != nil || m.Version == nil || *m.Version != "18.0.0" {
+		t.Errorf("manager: %+v", m)
+	}
 }
 
 func TestFlexTime(t *testing.T) {

@@ -53,7 +53,7 @@ func TestListRunnersFollowsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 7 || got[0].ID != 1 || got[6].ID != 7 || got[6].Description != "r7" {
+	if len(got) != 7 || got[0].ID != 1 || got[6].ID != 7 || got[6].Description == nil || *got[6].Description != "r7" {
 		t.Fatalf("got %d runners: %+v", len(got), got)
 	}
 	mu.Lock()

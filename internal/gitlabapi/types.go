@@ -44,36 +44,42 @@ type RunnerAttributes struct {
 }
 
 // RunnerInfo is what GitLab reports about a runner, in lists and details
-// alike, besides the attributes its owner chooses.
+// alike, besides the attributes its owner chooses. A nil pointer is GitLab's
+// null (or a key it does not send): the data sources show it as null, never
+// as "".
 type RunnerInfo struct {
-	ID         int64  `json:"id"`
-	IPAddress  string `json:"ip_address"`
-	Active     bool   `json:"active"`
-	IsShared   bool   `json:"is_shared"`
-	RunnerType string `json:"runner_type"`
-	Name       string `json:"name"`
-	Online     bool   `json:"online"`
-	Status     string `json:"status"`
+	ID int64 `json:"id"`
+	// IPAddress is always null from GitLab 17.0 (the managers have it).
+	IPAddress  *string `json:"ip_address"`
+	Active     bool    `json:"active"`
+	IsShared   bool    `json:"is_shared"`
+	RunnerType string  `json:"runner_type"`
+	// Name is what the runner reported when it last contacted GitLab.
+	Name   *string `json:"name"`
+	Online bool    `json:"online"`
+	Status string  `json:"status"`
+	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
+	CreatedAt *time.Time `json:"created_at"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of
 // the runner's attributes.
 type Runner struct {
 	RunnerInfo
-	Description string `json:"description"`
-	Paused      bool   `json:"paused"`
+	Description *string `json:"description"`
+	Paused      bool    `json:"paused"`
 }
 
-// RunnerDetails is the answer of GET/PUT /runners/:id.
+// RunnerDetails is the answer of GET/PUT /runners/:id. Version, Revision,
+// Platform and Architecture are the most recently seen manager's.
 type RunnerDetails struct {
 	RunnerInfo
 	RunnerAttributes
 	ContactedAt  *time.Time      `json:"contacted_at"`
-	CreatedAt    *time.Time      `json:"created_at"`
-	Version      string          `json:"version"`
-	Revision     string          `json:"revision"`
-	Platform     string          `json:"platform"`
-	Architecture string          `json:"architecture"`
+	Version      *string         `json:"version"`
+	Revision     *string         `json:"revision"`
+	Platform     *string         `json:"platform"`
+	Architecture *string         `json:"architecture"`
 	Projects     []RunnerProject `json:"projects"`
 	Groups       []RunnerGroup   `json:"groups"`
 }
@@ -98,11 +104,11 @@ type RunnerGroup struct {
 type RunnerManager struct {
 	ID           int64      `json:"id"`
 	SystemID     string     `json:"system_id"`
-	Version      string     `json:"version"`
-	Revision     string     `json:"revision"`
-	Platform     string     `json:"platform"`
-	Architecture string     `json:"architecture"`
-	IPAddress    string     `json:"ip_address"`
+	Version      *string    `json:"version"`
+	Revision     *string    `json:"revision"`
+	Platform     *string    `json:"platform"`
+	Architecture *string    `json:"architecture"`
+	IPAddress    *string    `json:"ip_address"`
 	Status       string     `json:"status"`
 	CreatedAt    *time.Time `json:"created_at"`
 	ContactedAt  *time.Time `json:"contacted_at"`

@@ -53,19 +53,13 @@ func newClient(cfg providerModel, getenv func(string) string, userAgent string, 
 // attribute and the value.
 func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.Config, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	unknown := func(attr, what string) {
-		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
-			fmt.Sprintf("The provider's %q is not known until apply, but the provider must be configured before "+
-				"anything can be planned. Set it to a value known at plan time (a literal, a variable or an "+
-				"environment variable).", attr))
-	}
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
 		"base_url": cfg.BaseURL, "token": cfg.Token, "cacert_file": cfg.CACertFile, "insecure": cfg.Insecure,
 		"client_cert": cfg.ClientCert, "client_key": cfg.ClientKey, "retries": cfg.Retries, "headers": cfg.Headers,
 		"early_auth_check": cfg.EarlyAuthCheck,
 	} {
 		if v.IsUnknown() {
-			unknown(attr, "Provider Setting")
+			diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting", unknownSettingDetail(attr))
 		}
 	}
 	if diags.HasError() {
@@ -163,4 +157,30 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// unknownSettingDetail explains an unknown provider setting. Terraform hands
+// the provider an unknown value in two situations the user can act on: the
+// expression depends on something known only after apply, and, in `terraform
+// test`, a test file's provider block refers to a variable the test cannot
+// see declared — a value given only by -var or TF_VAR_ then arrives unknown
+// (checked on Terraform 1.11; OpenTofu 1.6 refuses the reference instead,
+// "Reference to undeclared input variable"). Saying "use a variable" would
+// mislead in the second case: it was one.
+func unknownSettingDetail(attr string) string {
+	env := map[string]string{"base_url": envBaseURL, "token": envToken}[attr]
+	fix := "declare the variable in the configuration under test, or give it its value in the test file's " +
+		"variables block"
+	if env != "" {
+		fix = fmt.Sprintf("leave %s out of the provider block and set the %s environment variable (the provider "+
+			"reads it itself), declare the variable in the configuration under test, or give it its value in the test "+
+			"file's variables block", attr, env)
+	}
+	return fmt.Sprintf("Terraform passed the provider's %q as unknown when configuring the provider, before planning, "+
+		"so the provider cannot use it. Terraform does that when:\n"+
+		"  - the value depends on something known only after apply (a resource attribute, or a module output "+
+		"computed from one): give it a value known at plan time;\n"+
+		"  - in `terraform test`, a provider block of a .tftest.hcl file refers to var.NAME while NAME is declared "+
+		"neither in the configuration under test nor in the test file's variables block: a value given only by "+
+		"-var or TF_VAR_NAME then reaches the provider block as unknown. There, %s.", attr, fix)
 }

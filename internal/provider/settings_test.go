@@ -110,8 +110,15 @@ func TestNewClientErrorsNameAttributeAndValue(t *testing.T) {
 			m.ClientCert = types.StringValue(filepath.Join(dir, "c.pem"))
 			m.ClientKey = types.StringValue(filepath.Join(dir, "k.pem"))
 		}, []string{"client_cert", "c.pem", "client_key", "k.pem"}},
-		{"unknown token", func(m *providerModel) { m.Token = types.StringUnknown() }, []string{`"token"`, "not known until apply"}},
-		{"unknown base url", func(m *providerModel) { m.BaseURL = types.StringUnknown() }, []string{`"base_url"`, "not known until apply"}},
+		// The advice must fit both causes of an unknown setting: a value from a
+		// resource, and terraform test's undeclared variables (a variable was
+		// used there, so "use a variable" would mislead).
+		{"unknown token", func(m *providerModel) { m.Token = types.StringUnknown() },
+			[]string{`"token"`, "known only after apply", "terraform test", "declared", "GITLAB_TOKEN environment variable"}},
+		{"unknown base url", func(m *providerModel) { m.BaseURL = types.StringUnknown() },
+			[]string{`"base_url"`, "terraform test", "GITLAB_BASE_URL environment variable"}},
+		{"unknown retries", func(m *providerModel) { m.Retries = types.Int64Unknown() },
+			[]string{`"retries"`, "terraform test", "variables block"}},
 		{"reserved header", func(m *providerModel) {
 			m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"PRIVATE-TOKEN": types.StringValue("x")})
 		}, []string{"PRIVATE-TOKEN", "token"}},

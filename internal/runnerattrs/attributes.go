@@ -47,7 +47,7 @@ var table = []Attribute{
 				"to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
 		},
-		DataSource: "The runner's description.",
+		DataSource: "The runner's description; null when GitLab reports none.",
 	},
 	{
 		Name:  "paused",
@@ -136,7 +136,8 @@ var table = []Attribute{
 				"Defaults to `\"\"`.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
 		},
-		DataSource: "Free-form maintenance note of the runner.",
+		DataSource: "Free-form maintenance note of the runner; null when none is set, and for a token that may read the " +
+			"runner but not change it (GitLab from about 18.0 shows the note only to those who may update the runner).",
 	},
 }
 

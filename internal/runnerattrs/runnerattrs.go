@@ -61,8 +61,10 @@ func DataSourceSchema() map[string]dschema.Attribute {
 }
 
 // FromAPI is what GitLab says about a runner's attributes, as the resource
-// holds them. GitLab not saying (nil) reads as the zero value, except for
-// maximum_timeout, where it means no limit (null).
+// holds them. GitLab not saying (nil) reads as the zero value — the
+// documented default of description and maintenance_note is "", the state
+// never holds null for them — except for maximum_timeout, where it means no
+// limit (null).
 func FromAPI(a *gitlabapi.RunnerAttributes) Values {
 	out := make(Values, len(table))
 	for _, row := range table {
@@ -71,8 +73,10 @@ func FromAPI(a *gitlabapi.RunnerAttributes) Values {
 	return out
 }
 
-// DataSourceValues is FromAPI for a data source: the same values, with the
-// tags as a list in GitLab's order.
+// DataSourceValues is what GitLab says about a runner's attributes, as a
+// data source reports it: GitLab's null stays null (a note GitLab hides from
+// a caller who may not update the runner is null, not ""), and the tags are
+// a list in GitLab's order.
 func DataSourceValues(a *gitlabapi.RunnerAttributes) Values {
 	out := make(Values, len(table))
 	for _, row := range table {
@@ -136,40 +140,41 @@ type field struct {
 	toAPI               func(ctx context.Context, name string, v attr.Value, a *gitlabapi.RunnerAttributes) diag.Diagnostics
 }
 
-// stringField is a string; GitLab not saying reads as "".
+// stringField is a string; in the resource GitLab not saying reads as "",
+// in a data source as null.
 func stringField(p func(*gitlabapi.RunnerAttributes) **string) field {
 	return scalarField(p, types.StringType, func(v *string) types.String { return types.StringValue(deref(v)) },
-		types.String.ValueStringPointer, func(md string) dschema.Attribute {
+		types.StringPointerValue, types.String.ValueStringPointer, func(md string) dschema.Attribute {
 			return dschema.StringAttribute{Computed: true, MarkdownDescription: md}
 		})
 }
 
-// boolField is a bool; GitLab not saying reads as false.
+// boolField is a bool; in the resource GitLab not saying reads as false, in
+// a data source as null.
 func boolField(p func(*gitlabapi.RunnerAttributes) **bool) field {
 	return scalarField(p, types.BoolType, func(v *bool) types.Bool { return types.BoolValue(deref(v)) },
-		types.Bool.ValueBoolPointer, func(md string) dschema.Attribute {
+		types.BoolPointerValue, types.Bool.ValueBoolPointer, func(md string) dschema.Attribute {
 			return dschema.BoolAttribute{Computed: true, MarkdownDescription: md}
 		})
 }
 
 // optionalInt64Field is a number that may be unset: null both ways.
 func optionalInt64Field(p func(*gitlabapi.RunnerAttributes) **int64) field {
-	return scalarField(p, types.Int64Type, types.Int64PointerValue,
+	return scalarField(p, types.Int64Type, types.Int64PointerValue, types.Int64PointerValue,
 		types.Int64.ValueInt64Pointer, func(md string) dschema.Attribute {
 			return dschema.Int64Attribute{Computed: true, MarkdownDescription: md}
 		})
 }
 
-// scalarField is a field of type *T held in Terraform as V (of type typ),
-// the same in the resource and in a data source: read turns GitLab's value
-// into V, get turns V back (null into nil).
-func scalarField[T any, V attr.Value](p func(*gitlabapi.RunnerAttributes) **T, typ attr.Type, read func(*T) V, get func(V) *T,
-	dataSourceAttribute func(description string) dschema.Attribute) field {
-	value := func(a *gitlabapi.RunnerAttributes) attr.Value { return read(*p(a)) }
+// scalarField is a field of type *T held in Terraform as V (of type typ):
+// read turns GitLab's value into the resource's V, readDataSource into a data
+// source's (GitLab's null stays null there), get turns V back (null into nil).
+func scalarField[T any, V attr.Value](p func(*gitlabapi.RunnerAttributes) **T, typ attr.Type, read, readDataSource func(*T) V,
+	get func(V) *T, dataSourceAttribute func(description string) dschema.Attribute) field {
 	return field{
 		resourceType:        typ,
-		resourceValue:       value,
-		dataSourceValue:     value,
+		resourceValue:       func(a *gitlabapi.RunnerAttributes) attr.Value { return read(*p(a)) },
+		dataSourceValue:     func(a *gitlabapi.RunnerAttributes) attr.Value { return readDataSource(*p(a)) },
 		dataSourceAttribute: dataSourceAttribute,
 		toAPI: func(_ context.Context, name string, v attr.Value, a *gitlabapi.RunnerAttributes) diag.Diagnostics {
 			tv, ok := v.(V)

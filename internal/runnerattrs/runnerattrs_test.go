@@ -98,12 +98,24 @@ func TestRowsMatchTheClientAndTheSchemas(t *testing.T) {
 	}
 }
 
-// What GitLab leaves out reads as GitLab's "nothing": "", false, no tags,
-// and null for maximum_timeout.
+// What GitLab leaves out reads, in the resource, as the documented default:
+// "", false, no tags, and null for maximum_timeout; in a data source, as
+// null (but still no tags).
 func TestAbsentValues(t *testing.T) {
 	v := FromAPI(&gitlabapi.RunnerAttributes{})
 	if v.Text(Description) != "" || !v["paused"].Equal(types.BoolValue(false)) || !v["maximum_timeout"].IsNull() {
 		t.Errorf("absent values: %v", v)
+	}
+	if note := v["maintenance_note"]; !note.Equal(types.StringValue("")) {
+		t.Errorf("the resource's maintenance_note defaults to \"\", got %s", note)
+	}
+	for name, value := range DataSourceValues(&gitlabapi.RunnerAttributes{}) {
+		if name != "tag_list" && !value.IsNull() {
+			t.Errorf("data source: %s absent in GitLab's answer reads as %s, want null", name, value)
+		}
+	}
+	if note := DataSourceValues(&gitlabapi.RunnerAttributes{MaintenanceNote: new("")})["maintenance_note"]; !note.Equal(types.StringValue("")) {
+		t.Errorf("data source: an empty note reads as %s, want \"\"", note)
 	}
 	if tags := v["tag_list"].(types.Set); tags.IsNull() || len(tags.Elements()) != 0 {
 		t.Errorf("no tags must read as an empty set, got %s", tags)

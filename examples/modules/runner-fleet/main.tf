@@ -50,6 +50,12 @@ data "gitlabrunner_registration_policy" "fleet" {
 
   group_id   = local.policy_group_id
   project_id = local.policy_project_id
+
+  # The instance settings need an administrator's token. A group's or a
+  # project's answer does not need them (GitLab's answer for the group already
+  # includes the instance switch), so a group Owner's token plans without an
+  # "Instance Runner Settings Not Readable" warning.
+  include_instance_settings = local.policy_group_id == null && local.policy_project_id == null
 }
 
 check "registration_tokens_disabled" {

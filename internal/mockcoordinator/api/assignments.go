@@ -37,7 +37,7 @@ func (c *reqCtx) assignRunner() {
 	}
 	w := &jsonWriter{b: make([]byte, 0, 320)}
 	w.beginObject()
-	writeRunnerFields(w, &r, c.now)
+	writeRunnerFields(w, &r, c.now, c.st.Version())
 	w.endObject()
 	c.json(http.StatusCreated, jsonDocument(w.b))
 }

@@ -38,13 +38,14 @@ type resetTokenJSON struct {
 // runnerAttributes is the runner attribute table, read once.
 var runnerAttributes = store.RunnerAttributeTable()
 
-// renderRunners is a runner list page: an array of GitLab's Runner entity.
-func renderRunners(runners []store.RunnerRecord, now time.Time) jsonDocument {
+// renderRunners is a runner list page: an array of GitLab's Runner entity,
+// as version v shows it.
+func renderRunners(runners []store.RunnerRecord, now time.Time, v store.Version) jsonDocument {
 	w := &jsonWriter{b: make([]byte, 0, 320*len(runners)+2)}
 	w.beginArray()
 	for i := range runners {
 		w.beginObject()
-		writeRunnerFields(w, &runners[i], now)
+		writeRunnerFields(w, &runners[i], now, v)
 		w.endObject()
 	}
 	w.endArray()
@@ -52,25 +53,37 @@ func renderRunners(runners []store.RunnerRecord, now time.Time) jsonDocument {
 }
 
 // writeRunnerFields writes GitLab's Runner entity (a list item).
-func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, now time.Time) {
+func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, now time.Time, v store.Version) {
 	status := r.Status(now)
 	w.key("id").integer(r.ID)
 	for _, attr := range runnerAttributes {
 		if attr.Listed {
-			writeRunnerAttribute(w, attr, &r.RunnerAttributes)
+			writeRunnerAttribute(w, attr, &r.RunnerAttributes, false)
 		}
 	}
-	w.key("ip_address").stringOrNull(r.IPAddress)
+	if v.HidesRunnerIPAddress() {
+		w.key("ip_address").null() // GitLab's "expose(:ip_address) { nil }": see the managers
+	} else {
+		w.key("ip_address").stringOrNull(r.IPAddress)
+	}
 	w.key("is_shared").boolean(r.RunnerType == store.RunnerTypeInstance)
 	w.key("runner_type").string(r.RunnerType)
 	w.key("name").stringOrNull(r.Name)
 	w.key("online").boolean(status == "online")
+	if v.ShowsRunnerCreatedAt() {
+		w.key("created_at").timeOrNull(&r.CreatedAt)
+	}
 	w.key("status").string(status)
 }
 
-// writeRunnerAttribute writes one row of the attribute table as GitLab shows it.
-func writeRunnerAttribute(w *jsonWriter, attr *store.RunnerAttribute, a *store.RunnerAttributes) {
+// writeRunnerAttribute writes one row of the attribute table as GitLab shows
+// it; hidden writes null (an UpdatersOnly row for a reader).
+func writeRunnerAttribute(w *jsonWriter, attr *store.RunnerAttribute, a *store.RunnerAttributes, hidden bool) {
 	w.key(attr.Name)
+	if hidden {
+		w.null()
+		return
+	}
 	switch attr.Kind {
 	case store.StringKind:
 		if s := attr.StringValue(a); s != "" || !attr.NullWhenEmpty {
@@ -90,15 +103,16 @@ func writeRunnerAttribute(w *jsonWriter, attr *store.RunnerAttribute, a *store.R
 }
 
 // renderRunnerDetails is GET/PUT /runners/:id (GitLab's RunnerDetails
-// entity). The token is never part of it.
-func renderRunnerDetails(d *store.RunnerDetails, now time.Time, base string) jsonDocument {
+// entity), as version v shows it. The token is never part of it.
+func renderRunnerDetails(d *store.RunnerDetails, now time.Time, base string, v store.Version) jsonDocument {
 	r := &d.RunnerRecord
 	w := &jsonWriter{b: make([]byte, 0, 1024)}
 	w.beginObject()
-	writeRunnerFields(w, r, now)
+	writeRunnerFields(w, r, now, v)
 	for _, attr := range runnerAttributes {
 		if !attr.Listed {
-			writeRunnerAttribute(w, attr, &r.RunnerAttributes)
+			hidden := attr.UpdatersOnly && !d.CallerMayUpdate && v.HidesMaintenanceNoteFromReaders()
+			writeRunnerAttribute(w, attr, &r.RunnerAttributes, hidden)
 		}
 	}
 	version, revision, platform, architecture := r.Version, r.Revision, r.Platform, r.Architecture
@@ -106,7 +120,6 @@ func renderRunnerDetails(d *store.RunnerDetails, now time.Time, base string) jso
 		version, revision, platform, architecture = m.Version, m.Revision, m.Platform, m.Architecture
 	}
 	w.key("contacted_at").timeOrNull(r.ContactedAt)
-	w.key("created_at").timeOrNull(&r.CreatedAt)
 	w.key("version").stringOrNull(version)
 	w.key("revision").stringOrNull(revision)
 	w.key("platform").stringOrNull(platform)

@@ -34,3 +34,51 @@ func TestJSONWriterMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerEntitiesFollowTheVersion: the runner list items and details have
+// the shape of the emulated version's entities: ip_address null from 17.0
+// (the managers carry it), created_at from 18.0, and from 18.0 the
+// maintenance_note only for callers who may update the runner.
+func TestRunnerEntitiesFollowTheVersion(t *testing.T) {
+	for _, tc := range []struct {
+		version        string
+		ipShown        bool
+		createdAtShown bool
+		noteForReaders bool
+	}{
+		{"16.11.0-ee", true, false, true},
+		{"17.4.1-ee", false, false, true},
+		{"18.6.0-ee", false, true, false},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newTestEnv(t, tc.version)
+			tok := decodeMap(t, e.call("POST", "/user/runners", e.seed.Group.OwnerToken, map[string]any{
+				"runner_type": "group_type", "group_id": e.seed.Group.ID, "maintenance_note": "disk"}))["token"].(string)
+			expect(t, e.call("POST", "/runners/verify", "", `{"info":`+runnerInfoBody("19.4.0")+`,"token":"`+tok+`","system_id":"s_0123456789ab"}`), 200, "")
+
+			item := decodeList(t, e.call("GET", "/groups/"+itoa(e.seed.Group.ID)+"/runners", e.seed.Group.OwnerToken, nil))[0]
+			id := int64(item["id"].(float64))
+			owner := decodeMap(t, e.call("GET", "/runners/"+itoa(id), e.seed.Group.OwnerToken, nil))
+			// A group Maintainer may read a group runner but not update it.
+			reader := decodeMap(t, e.call("GET", "/runners/"+itoa(id), e.seed.Group.MaintainerToken, nil))
+
+			for name, entity := range map[string]map[string]any{"list item": item, "details": owner} {
+				if got := entity["ip_address"]; (got == "192.0.2.10") != tc.ipShown || (!tc.ipShown && got != nil) {
+					t.Errorf("%s: ip_address = %v, shown %v", name, got, tc.ipShown)
+				}
+				if _, ok := entity["created_at"]; ok != tc.createdAtShown {
+					t.Errorf("%s: created_at present %v, want %v", name, ok, tc.createdAtShown)
+				}
+			}
+			if owner["maintenance_note"] != "disk" {
+				t.Errorf("owner sees maintenance_note %v", owner["maintenance_note"])
+			}
+			if got := reader["maintenance_note"]; (got == "disk") != tc.noteForReaders || (!tc.noteForReaders && got != nil) {
+				t.Errorf("reader sees maintenance_note %v, shown %v", got, tc.noteForReaders)
+			}
+			if _, ok := reader["maintenance_note"]; !ok {
+				t.Error("maintenance_note is absent, GitLab answers null")
+			}
+		})
+	}
+}

@@ -68,8 +68,9 @@ func TestRealRunnerWireReplay(t *testing.T) {
 	}
 	// details show the most recently seen manager (host A after its job request)
 	d := decodeMap(t, e.call("GET", "/runners/"+itoa(id), e.seed.Project.MaintainerToken, nil))
+	// (the runner-level ip_address is null since 17.0: the managers have it)
 	if d["version"] != "19.4.0" || d["revision"] != "a1b2c3d4" || d["status"] != "online" || d["online"] != true ||
-		d["ip_address"] != "192.0.2.10" || d["contacted_at"] != "2025-03-01T12:02:00.000Z" {
+		d["ip_address"] != nil || d["contacted_at"] != "2025-03-01T12:02:00.000Z" {
 		t.Fatalf("details after contact: %v", d)
 	}
 

@@ -39,7 +39,7 @@ func (c *reqCtx) getRunner() {
 		c.fail(err)
 		return
 	}
-	c.json(http.StatusOK, renderRunnerDetails(&d, c.now, c.baseURL()))
+	c.json(http.StatusOK, renderRunnerDetails(&d, c.now, c.baseURL(), c.st.Version()))
 }
 
 // updateRunner is PUT /runners/:id.
@@ -70,7 +70,7 @@ func (c *reqCtx) updateRunner() {
 		c.fail(err)
 		return
 	}
-	c.json(http.StatusOK, renderRunnerDetails(&d, c.now, c.baseURL()))
+	c.json(http.StatusOK, renderRunnerDetails(&d, c.now, c.baseURL(), c.st.Version()))
 }
 
 // deleteRunner is DELETE /runners/:id.

@@ -21,6 +21,9 @@ type RunnerDetails struct {
 	RunnerRecord
 	Projects []ProjectSummary
 	Groups   []GroupSummary
+	// CallerMayUpdate: the caller may update the runner, and so see what
+	// GitLab shows only to them (RunnerAttribute.UpdatersOnly).
+	CallerMayUpdate bool
 }
 
 func (st *Store) runnerDetailsLocked(r *RunnerRecord) RunnerDetails {
@@ -132,6 +135,7 @@ func (c *Caller) withRunner(id int64, write bool, allowed func(*Store, *userReco
 func (c *Caller) Runner(id int64) (d RunnerDetails, err error) {
 	err = c.withRunner(id, false, (*Store).canReadRunner, func(r *RunnerRecord) error {
 		d = c.st.runnerDetailsLocked(r)
+		d.CallerMayUpdate = c.st.canManageRunner(c.user, r)
 		return nil
 	})
 	return d, err
@@ -148,6 +152,7 @@ func (c *Caller) UpdateRunner(id int64, ch RunnerChanges) (d RunnerDetails, err 
 		}
 		r.RunnerAttributes = updated // same id, type, token and projects: indices stay valid
 		d = c.st.runnerDetailsLocked(r)
+		d.CallerMayUpdate = true
 		return nil
 	})
 	return d, err

@@ -94,7 +94,7 @@ var runnerAttributeTable = []RunnerAttribute{
 		},
 	},
 	{
-		Name: "maintenance_note", Kind: StringKind, FallbackName: "maintainer_note", NullWhenEmpty: true,
+		Name: "maintenance_note", Kind: StringKind, FallbackName: "maintainer_note", NullWhenEmpty: true, UpdatersOnly: true,
 		str:      func(a *RunnerAttributes) *string { return &a.MaintenanceNote },
 		validate: maxLength(maxTextLength),
 	},
@@ -131,6 +131,10 @@ type RunnerAttribute struct {
 	ExclusiveWith string
 	// NullWhenEmpty renders "" as null.
 	NullWhenEmpty bool
+	// UpdatersOnly attributes are null in the runner details of a caller who
+	// may read the runner but not update it (on versions where
+	// Version.HidesMaintenanceNoteFromReaders).
+	UpdatersOnly bool
 	// Listed attributes are part of the runner list items; the others only of
 	// the runner details.
 	Listed bool

@@ -97,3 +97,19 @@ func (v Version) RegistrationDefault() bool { return !v.AtLeast(17, 0) }
 
 // LegacyRegistrationRemoved: POST /runners with a registration token is gone (20.0+).
 func (v Version) LegacyRegistrationRemoved() bool { return v.AtLeast(20, 0) }
+
+// The runner entities (GET /runners, /runners/:id) changed shape over time;
+// (≈) marks a version inferred from GitLab's source, not from its changelog.
+
+// HidesRunnerIPAddress: the runner-level ip_address is always null; the
+// address lives on the runner managers (≈ 17.0, deprecation issue 415185).
+func (v Version) HidesRunnerIPAddress() bool { return v.AtLeast(17, 0) }
+
+// ShowsRunnerCreatedAt: runner list items and details carry created_at (≈ 18.0;
+// before, neither did).
+func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
+
+// HidesMaintenanceNoteFromReaders: the runner details show maintenance_note
+// only to callers who may update the runner, null to the others (≈ 18.0;
+// before, to everyone who could read the runner).
+func (v Version) HidesMaintenanceNoteFromReaders() bool { return v.AtLeast(18, 0) }

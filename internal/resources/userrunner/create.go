@@ -184,7 +184,7 @@ func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope dia
 		return diags
 	}
 	for _, dup := range runners {
-		if dup.ID == keep || !strings.Contains(dup.Description, marker) {
+		if dup.ID == keep || dup.Description == nil || !strings.Contains(*dup.Description, marker) {
 			continue
 		}
 		tflog.Warn(ctx, "deleting a duplicate runner created by a create request whose answer was lost",
@@ -259,7 +259,7 @@ func (r *userRunnerResource) findByMarker(ctx context.Context, scope diagnostics
 		return nil, err
 	}
 	for i := range runners {
-		if strings.Contains(runners[i].Description, marker) {
+		if d := runners[i].Description; d != nil && strings.Contains(*d, marker) {
 			return &runners[i], nil
 		}
 	}

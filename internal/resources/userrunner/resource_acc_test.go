@@ -281,6 +281,76 @@ func TestAccUserRunner_group(t *testing.T) {
 	))
 }
 
+// TestAccUserRunner_maintenanceNoteDefault: maintenance_note defaults to ""
+// as documented. Removing it plans "" (not null) and clears the note in
+// GitLab (which then answers null), and an import holds "" too; the plans
+// after are empty. Terraform's and OpenTofu's plan *rendering* prints an
+// empty string of this resource as null (a legacy-SDK allowance of their
+// renderers, hashicorp/terraform#31887), so this test reads the plan and the
+// state as data, not as text.
+func TestAccUserRunner_maintenanceNoteDefault(t *testing.T) {
+	t.Parallel()
+	m := acctest.StartMock(t)
+	owner := m.Seed.Group.OwnerToken
+	body := fmt.Sprintf("  runner_type = \"group_type\"\n  group_id    = %d", m.Seed.Group.ID)
+	note := tfjsonpath.New("maintenance_note")
+	empty := knownvalue.StringExact("")
+
+	resource.Test(t, testCase(t, m,
+		resource.TestStep{
+			Config:           runnerConfig(m, owner, body+"\n  maintenance_note = \"replace disk in March\""),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(address, note, knownvalue.StringExact("replace disk in March")),
+			},
+		},
+		resource.TestStep{
+			Config: runnerConfig(m, owner, body),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(address, note, empty),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(address, note, empty)},
+			Check: checkMock(m, func(rec store.RunnerRecord) error {
+				if rec.MaintenanceNote != "" {
+					return fmt.Errorf("the note is still %q in GitLab", rec.MaintenanceNote)
+				}
+				return nil
+			}),
+		},
+		// GitLab answers null for a runner without a note: imported, it is "".
+		resource.TestStep{
+			ResourceName:            address,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: importVerifyIgnore,
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				if len(states) != 1 {
+					return fmt.Errorf("imported %d instances", len(states))
+				}
+				if v, ok := states[0].Attributes["maintenance_note"]; !ok || v != "" {
+					return fmt.Errorf("imported maintenance_note = %q (present %v), want \"\"", v, ok)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{
+			ResourceName:    address,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(address, note, empty),
+				},
+			},
+		},
+	))
+}
+
 // TestAccUserRunner_project: a project Maintainer creates a project runner;
 // it imports without a replacement; moving it to another project replaces it.
 func TestAccUserRunner_project(t *testing.T) {

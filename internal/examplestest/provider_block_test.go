@@ -1,0 +1,122 @@
+package examplestest
+
+// TestAccTestFileProviderBlock pins what the guide says about a provider block
+// inside a .tftest.hcl file, and the provider's error for it: a variable that
+// terraform test cannot see declared reaches the provider as unknown on
+// Terraform (the provider's "Unknown Provider Setting" error then names that
+// case), and OpenTofu 1.6 refuses the reference; a value in the test file's
+// variables block works on Terraform. It runs the provider built from this
+// working tree against an in-process mock.
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+)
+
+func TestAccTestFileProviderBlock(t *testing.T) {
+	acctest.PreCheck(t)
+	tool := terraformTestBinary(t)
+	mock := acctest.StartMock(t, acctest.WithRealClock())
+	root := repoRoot(t)
+
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-gitlabrunner"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cliConfig := filepath.Join(bin, "dev.tfrc")
+	writeFile(t, cliConfig, `provider_installation {
+  dev_overrides {
+    "gitlabrunner/gitlabrunner" = "`+bin+`"
+  }
+  direct {}
+}
+`)
+
+	module := t.TempDir()
+	writeFile(t, filepath.Join(module, "main.tf"), `terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
+resource "gitlabrunner_user_runner" "this" {
+  runner_type = "group_type"
+  group_id    = 1
+}
+`)
+	test := func(testFile string) string {
+		t.Helper()
+		_ = os.RemoveAll(filepath.Join(module, "tests"))
+		writeFile(t, filepath.Join(module, "tests", "t.tftest.hcl"), testFile)
+		cmd := exec.Command(tool.path, "test", "-no-color")
+		cmd.Dir = module
+		cmd.Env = append(cleanEnv(), "PATH="+os.Getenv("PATH"), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
+			"GITLAB_BASE_URL="+mock.URL(), "TF_VAR_gitlab_token="+mock.Seed.Group.OwnerToken)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		_ = cmd.Run() // the outcome is in the output
+		return out.String()
+	}
+	const run = `
+run "creates" {
+  assert {
+    condition     = gitlabrunner_user_runner.this.id != ""
+    error_message = "no runner"
+  }
+}
+`
+	words := func(s string) *regexp.Regexp { // the CLI wraps long lines
+		return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(s)), `\s+`))
+	}
+
+	// TF_VAR_gitlab_token is set, but gitlab_token is declared nowhere the
+	// test sees: unknown on Terraform, refused on OpenTofu.
+	out := test(`
+provider "gitlabrunner" {
+  token = var.gitlab_token
+}
+` + run)
+	want := []string{"Unknown Provider Setting", `in terraform test, a provider block of a .tftest.hcl file refers to var.NAME`,
+		"set the GITLAB_TOKEN environment variable"}
+	if tool.tofu {
+		want = []string{`Reference to undeclared input variable`, `"gitlab_token" has not been declared`}
+	}
+	for _, w := range want {
+		if !words(strings.ReplaceAll(w, "`", "")).MatchString(strings.ReplaceAll(out, "`", "")) {
+			t.Errorf("%s: the output lacks %q:\n%s", tool.name(), w, out)
+		}
+	}
+
+	// The value in the test file's variables block: works on Terraform; OpenTofu
+	// 1.6 does not read that block for provider blocks (opentofu#2450).
+	out = test(`
+variables {
+  gitlab_token = "` + mock.Seed.Group.OwnerToken + `"
+}
+
+provider "gitlabrunner" {
+  token = var.gitlab_token
+}
+` + run)
+	switch {
+	case !tool.tofu && !strings.Contains(out, "1 passed, 0 failed"):
+		t.Errorf("terraform: the variables block form should pass:\n%s", out)
+	case tool.tofu && !strings.Contains(out, "Reference to undeclared input variable"):
+		t.Errorf("tofu %s reads the test file's variables block for provider blocks now: update the guide's paragraph "+
+			"\"A provider block in the test file\":\n%s", tool.version, out)
+	}
+	if n := len(mock.Store().RunnerIDs()); n != 0 {
+		t.Errorf("%d runners left behind", n)
+	}
+}
