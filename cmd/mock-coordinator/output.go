@@ -80,7 +80,9 @@ func writeEnvInfo(w io.Writer, info startupInfo) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# mock-coordinator (GitLab %s) on %s: shell settings, source them with `. ./FILE`\n", info.GitLabVersion, info.BaseURL)
 	fmt.Fprintf(&b, "export GITLAB_BASE_URL=%s\n", shellQuote(info.BaseURL))
-	fmt.Fprintf(&b, "export GITLAB_TOKEN=%s # the owner of group %s\n", shellQuote(info.Group.OwnerToken), info.Group.FullPath)
+	if token, who := defaultToken(info); token != "" {
+		fmt.Fprintf(&b, "export GITLAB_TOKEN=%s # %s\n", shellQuote(token), who)
+	}
 	for _, f := range fields {
 		fmt.Fprintf(&b, "export %s=%s\n", f.name, shellQuote(f.value))
 	}
@@ -88,6 +90,26 @@ func writeEnvInfo(w io.Writer, info startupInfo) error {
 	b.WriteString("# ready: stop it with kill $MOCK_PID\n")
 	_, err = io.WriteString(w, b.String())
 	return err
+}
+
+// defaultToken is the token GITLAB_TOKEN carries: the standard seed's group
+// owner (who may create group and project runners), or, for an organisation
+// from --seed FILE, the first token of the first user the file lists that has
+// one. Empty when there is none.
+func defaultToken(info startupInfo) (token, who string) {
+	if info.Seed != nil {
+		return info.Group.OwnerToken, "the owner of group " + info.Group.FullPath
+	}
+	if info.SeedSpec != nil {
+		for _, u := range info.SeedSpec.Users {
+			for _, t := range u.Tokens {
+				if t.Token != "" {
+					return t.Token, "the first token of user " + u.Username + " (the seed file's first user with one)"
+				}
+			}
+		}
+	}
+	return "", ""
 }
 
 // envField is one variable of writeEnvInfo.

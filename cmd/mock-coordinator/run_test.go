@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 func TestParseFlagsDefaultsAndFaults(t *testing.T) {
@@ -403,12 +404,31 @@ func sourceEnv(t *testing.T, out string) map[string]string {
 	return got
 }
 
+// TestWriteEnvInfoCustomSeed: with an organisation from --seed FILE there
+// is no standard seed; GITLAB_TOKEN is the first token the file lists and
+// every field of the JSON line (under "seed") is exported too.
+func TestWriteEnvInfoCustomSeed(t *testing.T) {
+	info := startupInfo{BaseURL: "http://127.0.0.1:1234", APIURL: "http://127.0.0.1:1234/api/v4", GitLabVersion: "17.4.1-ee",
+		SeedSpec: &store.SeedSpec{Users: []store.SeedUser{
+			{Username: "viewer"},
+			{Username: "alice", Tokens: []store.SeedAccessToken{{Token: "glpat-alice", Scopes: []string{"api"}}}},
+		}}}
+	var envOut bytes.Buffer
+	if err := writeEnvInfo(&envOut, info); err != nil {
+		t.Fatal(err)
+	}
+	got := sourceEnv(t, envOut.String())
+	if got["GITLAB_TOKEN"] != "glpat-alice" || got["MOCK_SEED_USERS_1_TOKENS_0_TOKEN"] != "glpat-alice" {
+		t.Errorf("GITLAB_TOKEN = %q, MOCK_SEED_USERS_1_TOKENS_0_TOKEN = %q, want glpat-alice", got["GITLAB_TOKEN"], got["MOCK_SEED_USERS_1_TOKENS_0_TOKEN"])
+	}
+}
+
 // TestWriteEnvInfoMatchesTheJSON: the export lines carry every field of the
 // --print-json line of the same info (a field added to the JSON appears in
 // the shell form too), quoted so that a shell reads them back unchanged.
 func TestWriteEnvInfoMatchesTheJSON(t *testing.T) {
 	info := startupInfo{BaseURL: "http://127.0.0.1:1234", APIURL: "http://127.0.0.1:1234/api/v4", GitLabVersion: "18.6.0-ee",
-		CAFile: "/tmp/it's a dir/ca.pem"}
+		CAFile: "/tmp/it's a dir/ca.pem", Seed: &store.Seed{}}
 	info.AdminToken, info.NonAdminToken = "glpat-admin", "glpat-$(nobody)"
 	info.Group.ID, info.Group.FullPath, info.Group.OwnerToken = 1, "demo", "glpat-owner"
 	info.Project.ID, info.Project.PathWithNamespace = 3, "demo/platform/app"
