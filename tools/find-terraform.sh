@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Finds the Terraform (or OpenTofu) binary for `make demo` and `make
-# test-modules`, so that neither compiles Terraform when one is installed.
+# Finds the Terraform (or OpenTofu) binary for `make demo`, `make
+# test-modules` and `make testacc-newest`, so that none compiles Terraform when
+# one is installed.
 #
 #   tools/find-terraform.sh newest MIN
 #       the newest `terraform` on the PATH of at least version MIN (e.g. 1.6)
+#   tools/find-terraform.sh newer PINNED
+#       the newest `terraform` on the PATH that is newer than PINNED (e.g.
+#       1.5.7), for what the pinned Terraform cannot run (`make
+#       testacc-newest`, `make examples-check`); prints nothing when there is none
 #   tools/find-terraform.sh demo [EXPLICIT [BUILD_TARGET]]
 #       EXPLICIT if given (it must be Terraform 1.5+ or OpenTofu 1.6+); else the
 #       first `terraform` 1.5+ on the PATH, else the first `tofu` 1.6+; else
@@ -12,7 +17,8 @@
 #       progress while it does.
 #
 # The chosen binary's absolute path goes to stdout, everything else to stderr.
-# Exit status 1: none found (newest); 2: EXPLICIT unusable or the build failed.
+# Exit status 1: none found (newest); 2: EXPLICIT unusable or the build failed;
+# newer always exits 0.
 set -euo pipefail
 
 # version PATH: "Terraform 1.11.4" or "OpenTofu 1.6.3", empty when PATH does not run.
@@ -52,12 +58,15 @@ first() {
 	return 1
 }
 
+# newest MIN [EXCLUDED]: the newest `terraform` on the PATH of at least MIN,
+# other than version EXCLUDED.
 newest() {
 	local bin v best="" best_v=""
 	while read -r bin; do
 		v=$(version "$bin")
-		v=${v#* }
-		if [ -n "$v" ] && at_least "$v" "$1" && { [ -z "$best" ] || ! at_least "$best_v" "$v"; }; then
+		case "$v" in "Terraform "*) v=${v#* } ;; *) continue ;; esac
+		[ "$v" != "${2:-}" ] || continue
+		if at_least "$v" "$1" && { [ -z "$best" ] || ! at_least "$best_v" "$v"; }; then
 			best=$bin best_v=$v
 		fi
 	done < <(on_path terraform)
@@ -115,9 +124,10 @@ demo() {
 
 case "${1:-}" in
 newest) newest "${2:?usage: $0 newest MIN}" ;;
+newer) newest "${2:?usage: $0 newer PINNED}" "$2" || true ;;
 demo) demo "${2:-}" "${3:-}" ;;
 *)
-	echo "usage: $0 newest MIN | demo [EXPLICIT [BUILD_TARGET]]" >&2
+	echo "usage: $0 newest MIN | newer PINNED | demo [EXPLICIT [BUILD_TARGET]]" >&2
 	exit 2
 	;;
 esac

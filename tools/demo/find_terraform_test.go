@@ -83,6 +83,14 @@ func TestFindTerraformForTheDemo(t *testing.T) {
 	if out, _, code := findTerraform(t, nil, []string{v15, old}, "newest", "1.6"); code != 1 || out != "" {
 		t.Errorf("newest without 1.6+: %d %q", code, out)
 	}
+	// newer: the highest version above the pinned one (make testacc-newest);
+	// the pinned one itself, or nothing newer, prints nothing and succeeds.
+	if out, _, code := findTerraform(t, nil, []string{v15, v111}, "newer", "1.5.7"); code != 0 || out != filepath.Join(v111, "terraform") {
+		t.Errorf("newer: %d %q", code, out)
+	}
+	if out, _, code := findTerraform(t, nil, []string{old, v15, tofu}, "newer", "1.5.7"); code != 0 || out != "" {
+		t.Errorf("newer with only the pinned one: %d %q", code, out)
+	}
 }
 
 // Only when there is no Terraform at all does the demo build one, saying that
