@@ -80,7 +80,7 @@ data "gitlabrunner_runner" "malformed" {
   id = "runner-12"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)must be a positive whole number.*runner-12|runner-12.*must be a positive whole number`),
+				ExpectError: regexp.MustCompile(`(?s)must\s+be\s+a\s+positive\s+whole\s+number.*runner-12|runner-12.*must\s+be\s+a\s+positive\s+whole\s+number`),
 			},
 			{
 				Config: cfg,

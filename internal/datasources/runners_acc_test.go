@@ -159,7 +159,7 @@ data "gitlabrunner_runners" "missing_project" {
   project_id = 987654
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Project Not Found.*project_id = 987654`),
+				ExpectError: regexp.MustCompile(`(?s)Project Not Found.*project_id\s+=\s+987654`),
 			},
 			{
 				Config: mock.ProviderBlock(seed.AdminToken) + `

@@ -92,14 +92,14 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 		// Without a certificate, the token check fails the plan ...
 		resource.TestStep{
 			Config:      tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
-			ExpectError: regexp.MustCompile(`(?s)Unable to Check the GitLab Token.*tls: certificate required`),
+			ExpectError: regexp.MustCompile(`(?s)Unable to Check the GitLab Token.*tls:\s+certificate\s+required`),
 		},
 		// ... and without the check, the create fails: a refused handshake
 		// is a plain failure, not "may have been applied".
 		resource.TestStep{
 			Config: tlsRunnerConfig(m, strings.Replace(m.ProviderBlock(m.Seed.Group.OwnerToken),
 				"provider \"gitlabrunner\" {\n", "provider \"gitlabrunner\" {\n  early_auth_check = false\n", 1)),
-			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls: certificate required`),
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls:\s+certificate\s+required`),
 		},
 		resource.TestStep{
 			PreConfig: func() { m.Stats().Reset() },
