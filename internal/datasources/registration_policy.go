@@ -78,7 +78,7 @@ func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasourc
 func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	computedInterval := func(which, kind string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
-			"creation or rotation at which the authentication tokens of " + kind + " runners expire (minimum 7200); null " +
+			"creation or rotation at which the authentication tokens of " + kind + " runners expire (GitLab documents a 2-hour minimum; its API does not enforce one); null " +
 			"when they do not expire, or when the settings are not readable (administrator only; a warning says so)."}
 	}
 	resp.Schema = schema.Schema{
@@ -96,8 +96,8 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 			"pass a CI check as \"unknown\". The error names both causes and the role that is needed.\n\n" +
 			"The timeline, as it actually went: 15.6 registration tokens deprecated; 15.10 the new creation workflow " +
 			"(runner created in GitLab, `glrt-` authentication token) usable; 15.11 `POST /user/runners`; 16.0 the new " +
-			"workflow official; 16.11 the instance setting `allow_runner_registration_token` and the top-level group " +
-			"switch added; 17.0 registration tokens disabled (on GitLab.com for every top-level group, on self-managed by " +
+			"workflow official, and `POST /runners` honours the instance setting `allow_runner_registration_token` (in the " +
+			"settings API from about 15.8) and the top-level group's switch; 16.11 both switches in the UI; 17.0 registration tokens disabled (on GitLab.com for every top-level group, on self-managed by " +
 			"the upgrade migration at instance level; administrators and group Owners may re-enable them); 20.0 planned " +
 			"removal (moved from 17.0, then 18.0). The older plan quoted in GitLab's migration guide said: \"disabled in " +
 			"16.6, re-enable on GitLab.com until 16.8 and on self-managed until 17.0, removed in 17.0\" — it did not happen that way.",
@@ -148,15 +148,15 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 					"version string cannot be parsed; a warning says so):\n" +
 					"  - `supported` — before 15.6: registration tokens are the only workflow.\n" +
 					"  - `deprecated` — 15.6 to 16.11.x: deprecated in 15.6, new workflow usable from 15.10 and official in 16.0; " +
-					"registration tokens still work (the switches to turn them off arrive in 16.11).\n" +
+					"registration tokens still work unless turned off (from 16.0 through the settings API, from 16.11 in the UI too).\n" +
 					"  - `disabled_by_default` — 17.0 to 19.x: 17.0 disabled registration tokens (GitLab.com: every top-level " +
 					"group; self-managed: the upgrade migration at instance level); administrators and top-level group Owners may re-enable them.\n" +
 					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0; " +
 					"the older plan quoted in the migration guide said \"disabled in 16.6, removed in 17.0\").",
 			},
 			"registration_tokens_allowed_instance": computedBool("Whether the instance allows registration tokens: the " +
-				"application setting `allow_runner_registration_token` (16.11+; administrators only). Before 16.11 the setting " +
-				"does not exist and registration tokens are always allowed (`true`); from 20.0 they are removed (`false`). " +
+				"application setting `allow_runner_registration_token` (administrators only), which GitLab honours from 16.0 (the " +
+				"setting appeared in the API in about 15.8). Before 16.0 nothing turns registration tokens off and they are always allowed (`true`); from 20.0 they are removed (`false`). " +
 				"Null (with a warning) when the token cannot read the settings."),
 			"registration_tokens_allowed": computedBool("The effective answer for `group_id` or `project_id`: registration tokens " +
 				"are allowed only when the instance allows them **and** the top-level group's switch is on. Read from the " +
@@ -294,7 +294,10 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 				"user_runners_api_available are null, and the registration-token answers rely on the settings alone.", version.Version))
 	}
 	removed := verOK && ver.AtLeast(20, 0)
-	preSwitch := verOK && !ver.AtLeast(16, 11) // before 16.11 nothing can turn registration tokens off
+	// Before 16.0 nothing turns registration tokens off: the setting appeared in
+	// the settings API in about 15.8, but POST /runners honours it (410) from
+	// about 16.0 (GitLab MR !118299).
+	preSwitch := verOK && !ver.AtLeast(16, 0)
 
 	// 2. The scope's registration-token state (group/project), read before the
 	// settings so that a wrong id fails the read straight away.
@@ -373,8 +376,8 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 		instance = new(*settings.AllowRunnerRegistrationToken)
 	case settings != nil:
 		diags.AddWarning("Registration Token Setting Missing", fmt.Sprintf(
-			"GitLab %s did not report allow_runner_registration_token in its settings although the setting exists from "+
-				"16.11: registration_tokens_allowed_instance is null.", version.Version))
+			"GitLab %s did not report allow_runner_registration_token in its settings although GitLab honours it from "+
+				"16.0: registration_tokens_allowed_instance is null.", version.Version))
 	}
 	if instance != nil {
 		m.RegistrationTokensAllowedInstance = types.BoolValue(*instance)
@@ -435,10 +438,12 @@ func effectiveRegistrationTokens(scope policyScope, instance *bool, removed, pre
 
 // recommendedAction writes the one-line advice.
 func recommendedAction(rawVersion string, verOK bool, v gitlabapi.MajorMinor, scope policyScope, allowed *bool) string {
-	const switches = "Admin > Settings > CI/CD > Runners"
-	where := switches
+	// The instance switch has an API (gitlabrunner_instance_runner_settings); a
+	// top-level group's switch only the UI (GitLab keeps it out of every API).
+	where := "for the instance: gitlabrunner_instance_runner_settings with allow_runner_registration_token = false, " +
+		"or Admin > Settings > CI/CD > Runners"
 	if scope.kind != "instance" {
-		where = switches + ", or the top-level group's Settings > CI/CD > Runners"
+		where += "; for its top-level group only: the group's Settings > CI/CD > Runners (GitLab 16.11+, no API)"
 	}
 	switch {
 	case verOK && v.AtLeast(20, 0):
@@ -453,10 +458,10 @@ func recommendedAction(rawVersion string, verOK bool, v gitlabapi.MajorMinor, sc
 		return fmt.Sprintf("Could not tell whether registration tokens are allowed for %s (see the warnings): read this "+
 			"report with an administrator's token (or the group Owner's / project Maintainer's) and create runners with "+
 			"gitlabrunner_user_runner.", scope.label())
-	case *allowed && verOK && !v.AtLeast(16, 11):
+	case *allowed && verOK && !v.AtLeast(16, 0):
 		return fmt.Sprintf("Registration tokens are still allowed for %s and GitLab %s cannot turn them off: create runners "+
-			"with gitlabrunner_user_runner and upgrade GitLab to 16.11 or later to disable registration tokens (%s).",
-			scope.label(), rawVersion, where)
+			"with gitlabrunner_user_runner and upgrade GitLab to 16.0 or later to disable registration tokens.",
+			scope.label(), rawVersion)
 	case *allowed:
 		return fmt.Sprintf("Registration tokens are still allowed for %s: create runners with gitlabrunner_user_runner and "+
 			"turn registration tokens off (%s).", scope.label(), where)

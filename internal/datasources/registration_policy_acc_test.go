@@ -41,10 +41,13 @@ func TestAccRegistrationPolicyDataSource_Versions(t *testing.T) {
 	}
 	wants := []want{
 		{"15.9", "15.9.0-ee", "deprecated", false, false, true, true, `^GitLab 15\.9\.0-ee predates the new runner creation workflow`, nil},
-		{"16.5", "16.5.2", "deprecated", true, true, true, false, `^Registration tokens are still allowed for the instance and GitLab 16\.5\.2 cannot turn them off`, nil},
+		// 15.11 has the setting in its API but does not honour it yet (16.0 does).
+		{"15.11", "15.11.3", "deprecated", true, true, true, false, `^Registration tokens are still allowed for the instance and GitLab 15\.11\.3 cannot turn them off: .* upgrade GitLab to 16\.0 or later`, nil},
+		{"16.5", "16.5.2", "deprecated", true, true, true, false,
+			`^Registration tokens are still allowed for the instance: create runners with gitlabrunner_user_runner and turn registration tokens off \(for the instance: gitlabrunner_instance_runner_settings with allow_runner_registration_token = false, or Admin > Settings > CI/CD > Runners\)\.$`, nil},
 		// 17.0 with the instance switch turned back on by an administrator ...
 		{"17.0 re-enabled", "17.0.0-ee", "disabled_by_default", true, true, true, true,
-			`^Registration tokens are still allowed for the instance: create runners with gitlabrunner_user_runner and turn registration tokens off \(Admin > Settings > CI/CD > Runners\)\.$`,
+			`^Registration tokens are still allowed for the instance: create runners with gitlabrunner_user_runner and turn registration tokens off \(for the instance: gitlabrunner_instance_runner_settings with allow_runner_registration_token = false, or Admin > Settings > CI/CD > Runners\)\.$`,
 			func(s *store.Settings) { s.AllowRunnerRegistrationToken = true }},
 		// ... and off, as the upgrade migration leaves it.
 		{"17.0 off", "17.0.0-ee", "disabled_by_default", true, true, false, true, `^Registration tokens are off for the instance`,
@@ -142,7 +145,9 @@ data "gitlabrunner_registration_policy" "project" {
 
 	allowedGroup := "Registration tokens are still allowed for group " + seed.Group.FullPath +
 		": create runners with gitlabrunner_user_runner and turn registration tokens off " +
-		"(Admin > Settings > CI/CD > Runners, or the top-level group's Settings > CI/CD > Runners)."
+		"(for the instance: gitlabrunner_instance_runner_settings with allow_runner_registration_token = false, or " +
+		"Admin > Settings > CI/CD > Runners; for its top-level group only: the group's Settings > CI/CD > Runners " +
+		"(GitLab 16.11+, no API))."
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
 		Steps: []resource.TestStep{

@@ -157,7 +157,7 @@ func TestEffectiveRegistrationTokens(t *testing.T) {
 		{"token present, instance unknown (owner)", group(true, true), nil, false, false, yes},
 		{"hidden token, instance on: unknown", group(false, false), yes, false, false, nil},
 		{"hidden token, instance off: off", group(false, false), no, false, false, no},
-		{"hidden token before 16.11: always allowed", group(false, false), yes, false, true, yes},
+		{"hidden token before 16.0: always allowed", group(false, false), yes, false, true, yes},
 	}
 	for _, c := range cases {
 		got := effectiveRegistrationTokens(c.scope, c.instance, c.removed, c.preSwitch)

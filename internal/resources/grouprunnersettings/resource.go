@@ -129,8 +129,8 @@ func (r *groupSettingsResource) Schema(_ context.Context, _ resource.SchemaReque
 const description = "The runner settings of a group: whether its projects may use instance runners " +
 	"(`shared_runners_setting`, managed), and whether runner registration tokens work in it " +
 	"(`allow_runner_registration_token`, **verified, not managed** — see below). Needs the group's Owner role.\n\n" +
-	"**Why the registration-token switch is verified and not set.** The issue that asked for this resource assumed " +
-	"that `PUT /groups/:id` takes `allow_runner_registration_token`. It does not: GitLab's groups API takes exactly " +
+	"**Why the registration-token switch is verified and not set.** One might expect `PUT /groups/:id` to take " +
+	"`allow_runner_registration_token`. It does not: GitLab's groups API takes exactly " +
 	"one runner setting, `shared_runners_setting`, and GitLab keeps the group's registration-token switch out of every " +
 	"API on purpose (its settings page says in the source: \"This is done to avoid adding " +
 	"`allow_runner_registration_token` to any API as this setting is discouraged\"); a parameter sent anyway is " +
