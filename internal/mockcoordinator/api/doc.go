@@ -2,7 +2,9 @@
 // endpoints a runner's lifecycle touches (POST /user/runners, /runners and
 // /runners/:id, the runner-facing verify, registration, unregistration,
 // token rotation and job requests, group and project runner lists, groups,
-// projects, application settings, version and metadata).
+// projects, application settings, version and metadata), and the one
+// GraphQL query the provider reads, POST /api/graphql
+// `runner(id:) { id tokenExpiresAt }` (graphql.go).
 //
 // NewHandler is the whole API; MatchRoute names a request's route
 // ("GET /runners/:id"), the names the server's faults and statistics use.

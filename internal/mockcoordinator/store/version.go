@@ -18,6 +18,8 @@ const DefaultVersion = "18.6.0-ee"
 //     allow_runner_registration_token key, registration tokens always work;
 //   - 16.11 .. 16.x: switch present, instance and top-level groups default on;
 //   - 17.0+: switch present, instance and top-level groups default off;
+//   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
+//     runner details never show the token's expiry (no released version);
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -79,3 +81,7 @@ func (v Version) RegistrationDefault() bool { return !v.AtLeast(17, 0) }
 
 // LegacyRegistrationRemoved: POST /runners with a registration token is gone (20.0+).
 func (v Version) LegacyRegistrationRemoved() bool { return v.AtLeast(20, 0) }
+
+// HasGraphQLTokenExpiry: GraphQL's CiRunner has the tokenExpiresAt field
+// (≈ 14.8, MR !79135).
+func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
