@@ -94,10 +94,10 @@ func (e *TokenExpiry) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var f flexTime
-	if err := f.UnmarshalJSON(b); err != nil || f.t == nil {
-		return nil
+	_ = f.UnmarshalJSON(b) // never fails: it reads anything it cannot parse as unknown
+	if f.t != nil {
+		e.Known, e.At = true, f.t
 	}
-	e.Known, e.At = true, f.t
 	return nil
 }
 

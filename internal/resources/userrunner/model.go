@@ -36,6 +36,9 @@ type userRunnerModel struct {
 	TokenExpiresAt     types.String
 	RotationTriggers   types.Map
 	RotateBeforeExpiry types.String
+	OnStaleToken       types.String
+	TokenCheck         types.String
+	TokenCurrent       types.Bool
 }
 
 // objectType is the Terraform type of the resource's schema: what get reads
@@ -65,6 +68,9 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
 	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
 	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
+	m.OnStaleToken = attrAs[types.String](a, "on_stale_token", &diags)
+	m.TokenCheck = attrAs[types.String](a, "token_check", &diags)
+	m.TokenCurrent = attrAs[types.Bool](a, "token_current", &diags)
 	return diags
 }
 
@@ -81,6 +87,9 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 		"token_expires_at":     m.TokenExpiresAt,
 		"rotation_triggers":    m.RotationTriggers,
 		"rotate_before_expiry": m.RotateBeforeExpiry,
+		"on_stale_token":       m.OnStaleToken,
+		"token_check":          m.TokenCheck,
+		"token_current":        m.TokenCurrent,
 	}
 	maps.Copy(values, m.Runner)
 	obj, diags := tfvalue.Object(objectType(), values)
@@ -171,8 +180,10 @@ func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
 	return false
 }
 
-// applyToken stores a freshly minted token.
+// applyToken stores a freshly minted token, and says whether it is current
+// as the next refresh will (mintedTokenCurrent).
 func (m *userRunnerModel) applyToken(t *gitlabapi.RunnerToken) {
 	m.Token = types.StringValue(t.Token)
 	m.TokenExpiresAt = tfvalue.Time(t.TokenExpiresAt)
+	m.TokenCurrent = mintedTokenCurrent(m.TokenCheck, t.TokenExpiresAt)
 }
