@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -149,6 +150,37 @@ func TestParseRunnerID(t *testing.T) {
 	for in, problem := range map[string]string{"": "empty", "abc": "whole number", "1.5": "whole number", "0": "positive", "-3": "positive", "group/12": "whole number"} {
 		if _, err := ParseRunnerID(in); err == nil || !strings.Contains(err.Error(), problem) {
 			t.Errorf("%q: got %v, want an error about %q", in, err, problem)
+		}
+	}
+}
+
+func TestDurationWithinValidator(t *testing.T) {
+	v := DurationWithin(5*time.Minute, 360*time.Hour, "GitLab's limits.")
+	cases := map[string]string{ // value -> problem ("" = valid)
+		"72h":     "",
+		"5m1s":    "",
+		"360h":    "",
+		"5m":      "too short",
+		"1m":      "too short",
+		"-1h":     "not positive",
+		"360h1s":  "too long",
+		"16d":     "not a duration",
+		"forever": "not a duration",
+	}
+	for value, problem := range cases {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("token_expires_in"), ConfigValue: types.StringValue(value)}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		if problem == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%q: unexpected error %s", value, text)
+			}
+			continue
+		}
+		for _, want := range []string{problem, "token_expires_in", `"` + value + `"`, "5m0s", "360h0m0s", "GitLab's limits."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q: error %q should contain %q", value, text, want)
+			}
 		}
 	}
 }
