@@ -140,6 +140,10 @@ var table = []Attribute{
 	},
 }
 
+// creationTable is every creation setting (creation.go): what GitLab takes
+// only in the create request and never shows again.
+var creationTable = []CreationSetting{}
+
 // UpdateOptions is the full desired set of attributes for PUT /runners/:id:
 // attributes removed from the configuration are planned at their defaults
 // (null for maximum_timeout, sent as an explicit null), so the runner returns

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -125,11 +126,13 @@ func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 }
 
 // createOptions are the POST /user/runners parameters for the planned
-// runner, with the given (marked) description.
-func (m *userRunnerModel) createOptions(ctx context.Context, description string) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
+// runner, with the given (marked) description and the creation settings as
+// of now (the provider's clock).
+func (m *userRunnerModel) createOptions(ctx context.Context, description string, now time.Time) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
 	attrs, diags := m.Runner.CreateAttributes(ctx)
 	attrs.Description = &description
 	opts := gitlabapi.CreateUserRunnerOptions{RunnerType: m.RunnerType.ValueString(), RunnerAttributes: attrs}
+	diags.Append(m.Runner.ApplyCreation(now, &opts)...)
 	switch opts.RunnerType {
 	case gitlabapi.RunnerTypeGroup:
 		opts.GroupID = m.GroupID.ValueInt64Pointer()
@@ -140,8 +143,8 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string)
 }
 
 // applyDetails copies what GitLab says about the runner into the model.
-// It never touches token, token_expires_at or the rotation settings, which
-// GET /runners/:id does not return.
+// It never touches token, token_expires_at, the rotation settings or the
+// creation settings, which GET /runners/:id does not return.
 func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
 	if d.RunnerType != "" {
@@ -165,7 +168,7 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 		}
 		m.GroupID = types.Int64Null()
 	}
-	m.Runner = runnerattrs.FromAPI(&d.RunnerAttributes)
+	m.Runner = m.Runner.Refreshed(&d.RunnerAttributes)
 }
 
 func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {

@@ -10,6 +10,7 @@
 //	crud.go              Read, Update, Delete
 //	rotation.go          ModifyPlan: when the token rotates
 //	token_check.go       whether the token in state is still current
+//	creation_settings.go plan-time check that GitLab honours creation settings
 //	config_validators.go plan-time checks across attributes
 //	diagnostics.go       the advice of this resource's errors
 package userrunner

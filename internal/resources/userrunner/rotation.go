@@ -39,8 +39,13 @@ type rotationView struct {
 }
 
 func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Creates mint a token anyway; destroys need nothing.
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	// Destroys need nothing; creates mint a token anyway, and only need the
+	// server checked for creation settings.
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.checkCreationSettings(ctx, req.Plan, &resp.Diagnostics)
 		return
 	}
 	var plan, state rotationView
