@@ -219,6 +219,13 @@ func TestAccUserRunner_untouchedToken(t *testing.T) {
 		resource.TestStep{
 			Config:           plain,
 			ConfigPlanChecks: emptyPlanAfterApply,
+			// Creation settings need GET /version only when one is set.
+			Check: func(*terraform.State) error {
+				if n := m.Stats().Requests("GET /version"); n != 0 {
+					return fmt.Errorf("a create without creation settings asked GET /version %d times", n)
+				}
+				return nil
+			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Null()),
 			},
