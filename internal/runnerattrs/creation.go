@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
@@ -43,6 +44,29 @@ type creationField struct {
 	sample attr.Value
 	// toCreate sets the parameter from a known, non-null value at now.
 	toCreate func(v attr.Value, now time.Time, opts *gitlabapi.CreateUserRunnerOptions) error
+}
+
+// durationFromCreateField is a Go duration in Terraform (relative, so the
+// configuration never goes stale) sent as the time that long after the
+// create request, in UTC, to the second.
+func durationFromCreateField(p func(*gitlabapi.CreateUserRunnerOptions) **time.Time, sample string) creationField {
+	return creationField{
+		null:   types.StringNull(),
+		sample: types.StringValue(sample),
+		toCreate: func(v attr.Value, now time.Time, opts *gitlabapi.CreateUserRunnerOptions) error {
+			s, ok := v.(types.String)
+			if !ok {
+				return fmt.Errorf("a %T, expected types.String", v)
+			}
+			d, err := time.ParseDuration(s.ValueString())
+			if err != nil {
+				return err // the schema's validator reports it at plan time
+			}
+			at := now.Add(d).UTC().Truncate(time.Second)
+			*p(opts) = &at
+			return nil
+		},
+	}
 }
 
 // CreationRequirement is a creation setting that is set, and the GitLab it
