@@ -152,7 +152,7 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"request a refresh makes); released GitLab versions do not show it there (GitLab MR !253821 proposes " +
 					"it), so on today's servers this only recognises an expired token. `\"graphql\"`: when the details do " +
 					"not show it, one more request per refresh, a read-only GraphQL query of the runner's `tokenExpiresAt` " +
-					"(`POST /api/graphql`, GitLab 14.8 or later); it needs a token with the `api` or `read_api` scope " +
+					"(`POST /api/graphql`, GitLab has it since about 14.8); it needs a token with the `api` or `read_api` scope " +
 					"(`create_runner` and `manage_runner` are not enough) and permission to read the runner. A failed check " +
 					"is a warning and leaves `token_current` `null`. No check can see a rotation while no token expiration " +
 					"interval applies to the runner, because the expiry stays `null`. `POST /runners/verify` is never used " +
