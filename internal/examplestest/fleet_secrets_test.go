@@ -9,17 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 )
 
 // secretEntry is one entry of the module's token_secrets output.
@@ -38,12 +33,7 @@ type secretMap map[string]secretEntry
 // entry's token is the runner's working token.
 func TestAccRunnerFleetTokenSecrets(t *testing.T) {
 	acctest.PreCheck(t)
-	mock := acctest.StartMock(t)
-	lifetime := int64(fleetTokenLifetime / time.Second)
-	mock.Store().UpdateSettings(func(s *store.Settings) {
-		s.GroupRunnerTokenExpirationInterval = &lifetime
-		s.ProjectRunnerTokenExpirationInterval = &lifetime
-	})
+	mock := startFleetMock(t)
 	seed := mock.Seed
 	inputs := func(k8sTag, k8sTrigger string) string {
 		return fmt.Sprintf(`token_check    = "graphql"
@@ -110,17 +100,7 @@ runners = {
 		// 5. Empty the fleet (no for_each instance left for the final destroy).
 		{ConfigDirectory: config.StaticDirectory(emptyDir), ConfigVariables: vars},
 	}
-	for i := range steps {
-		steps[i].ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", mock.Now)()),
-		}
-	}
-	resource.Test(t, resource.TestCase{Steps: steps, CheckDestroy: func(*terraform.State) error {
-		if ids := mock.Store().RunnerIDs(); len(ids) != 0 {
-			return fmt.Errorf("after destroy the mock coordinator still has runners %v", ids)
-		}
-		return nil
-	}})
+	testFleet(t, mock, steps)
 }
 
 // secretsCheck reads the token_secrets output into *into and runs check.

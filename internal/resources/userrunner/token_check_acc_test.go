@@ -61,6 +61,32 @@ var rotations = map[string]rotateOutside{
 	},
 }
 
+// outsideRotation follows one runner through a rotation behind Terraform's
+// back: its id, the token Terraform got, and the token minted outside.
+type outsideRotation struct {
+	id, first, outside string
+}
+
+// created is the first step: create the runner and remember id and token.
+func (o *outsideRotation) created(config string, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigPlanChecks:  emptyPlanAfterApply,
+		Check:             resource.ComposeTestCheckFunc(capture("id", &o.id), capture("token", &o.first)),
+		ConfigStateChecks: checks,
+	}
+}
+
+// rotateADayLater is a PreConfig: a day passes (so the new token expires at
+// another time), then rotate mints a token outside Terraform.
+func (o *outsideRotation) rotateADayLater(t *testing.T, m *acctest.Mock, rotate rotateOutside) func() {
+	return func() {
+		m.Clock.Advance(24 * time.Hour)
+		runnerID, _ := strconv.ParseInt(o.id, 10, 64)
+		o.outside = rotate(t, m, runnerID, o.first)
+	}
+}
+
 func checkedRunner(m *acctest.Mock, onStale string) string {
 	body := fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
@@ -92,21 +118,13 @@ func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 			t.Parallel()
 			m := startExpiringMock(t)
 			config := checkedRunner(m, "rotate")
-			var id, first, outside, fresh string
+			var o outsideRotation
+			var fresh string
 			resource.Test(t, testCase(t, m,
+				o.created(config, statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(true))),
 				resource.TestStep{
-					Config:            config,
-					ConfigPlanChecks:  emptyPlanAfterApply,
-					Check:             resource.ComposeTestCheckFunc(capture("id", &id), capture("token", &first)),
-					ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(true))},
-				},
-				resource.TestStep{
-					PreConfig: func() {
-						m.Clock.Advance(24 * time.Hour)
-						runnerID, _ := strconv.ParseInt(id, 10, 64)
-						outside = rotate(t, m, runnerID, first)
-					},
-					Config: config,
+					PreConfig: o.rotateADayLater(t, m, rotate),
+					Config:    config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
@@ -117,17 +135,17 @@ func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttrPtr(address, "id", &id), // rotated in place, not replaced
+						resource.TestCheckResourceAttrPtr(address, "id", &o.id), // rotated in place, not replaced
 						capture("token", &fresh),
 						func(*terraform.State) error {
-							if fresh == first || fresh == outside {
+							if fresh == o.first || fresh == o.outside {
 								return fmt.Errorf("the apply did not store a fresh token")
 							}
 							return nil
 						},
 						verifies(m, t, "the token in state", &fresh, 200),
-						verifies(m, t, "the token Terraform had before", &first, 403),
-						verifies(m, t, "the token rotated outside Terraform", &outside, 403),
+						verifies(m, t, "the token Terraform had before", &o.first, 403),
+						verifies(m, t, "the token rotated outside Terraform", &o.outside, 403),
 						checkMock(m, func(rec store.RunnerRecord) error {
 							if rec.Token != fresh {
 								return fmt.Errorf("the token in state is not the runner's current token")
@@ -157,28 +175,20 @@ func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 			t.Parallel()
 			m := startExpiringMock(t)
 			config := checkedRunner(m, "")
-			var id, first, outside string
+			var o outsideRotation
 			resource.Test(t, testCase(t, m,
+				o.created(config),
 				resource.TestStep{
-					Config:           config,
-					ConfigPlanChecks: emptyPlanAfterApply,
-					Check:            resource.ComposeTestCheckFunc(capture("id", &id), capture("token", &first)),
-				},
-				resource.TestStep{
-					PreConfig: func() {
-						m.Clock.Advance(24 * time.Hour)
-						runnerID, _ := strconv.ParseInt(id, 10, 64)
-						outside = rotate(t, m, runnerID, first)
-					},
-					Config: config,
+					PreConfig: o.rotateADayLater(t, m, rotate),
+					Config:    config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttrPtr(address, "token", &first),
-						verifies(m, t, "the (stale) token in state", &first, 403),
-						verifies(m, t, "the runner's current token", &outside, 200),
+						resource.TestCheckResourceAttrPtr(address, "token", &o.first),
+						verifies(m, t, "the (stale) token in state", &o.first, 403),
+						verifies(m, t, "the runner's current token", &o.outside, 200),
 					),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(false)),
