@@ -70,6 +70,31 @@ func (m *Mock) runnerPostStatus(t testing.TB, path string, body []byte, runnerTo
 	return resp.StatusCode
 }
 
+// RotateAsRunner rotates a token the way a running gitlab-runner does when
+// 75% of its lifetime has passed (POST /api/v4/runners/reset_authentication_token
+// with the token in the JSON body, no user token) and returns the HTTP
+// status (201 rotated, 403 unknown or expired token) and the new token.
+func (m *Mock) RotateAsRunner(t testing.TB, runnerToken string) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"token": runnerToken})
+	req, err := http.NewRequest(http.MethodPost, m.APIURL()+"/runners/reset_authentication_token", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("acctest: reset_authentication_token: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "gitlab-runner 18.6.0 (acctest; go; linux/amd64)")
+	resp, err := m.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatalf("acctest: POST /runners/reset_authentication_token: %v", err) // never print the token
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var out struct {
+		Token string `json:"token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&out) // a 403 has no token; the status says so
+	return resp.StatusCode, out.Token
+}
+
 // Runners returns copies of every runner in the mock, in id order.
 func (m *Mock) Runners() []store.RunnerRecord {
 	st := m.Store()

@@ -40,12 +40,7 @@ const fleetTokenLifetime = 30 * 24 * time.Hour
 // only warns, and destroy removes every runner.
 func TestAccRunnerFleetModule(t *testing.T) {
 	acctest.PreCheck(t)
-	mock := acctest.StartMock(t)
-	lifetime := int64(fleetTokenLifetime / time.Second)
-	mock.Store().UpdateSettings(func(s *store.Settings) {
-		s.GroupRunnerTokenExpirationInterval = &lifetime
-		s.ProjectRunnerTokenExpirationInterval = &lifetime
-	})
+	mock := startFleetMock(t)
 	seed := mock.Seed
 
 	dir := writeFleetConfig(t, fleetInputs(seed))
@@ -216,6 +211,24 @@ func TestAccRunnerFleetModule(t *testing.T) {
 			},
 		},
 	}
+	testFleet(t, mock, steps)
+}
+
+// startFleetMock is a mock whose group and project runner tokens expire
+// after fleetTokenLifetime, so that rotations move token_expires_at.
+func startFleetMock(t *testing.T) *acctest.Mock {
+	mock := acctest.StartMock(t)
+	lifetime := int64(fleetTokenLifetime / time.Second)
+	mock.Store().UpdateSettings(func(s *store.Settings) {
+		s.GroupRunnerTokenExpirationInterval = &lifetime
+		s.ProjectRunnerTokenExpirationInterval = &lifetime
+	})
+	return mock
+}
+
+// testFleet runs the steps with the provider on the mock's clock, and checks
+// that destroy leaves no runner.
+func testFleet(t *testing.T, mock *acctest.Mock, steps []resource.TestStep) {
 	for i := range steps {
 		steps[i].ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", mock.Now)()),

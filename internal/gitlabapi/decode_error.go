@@ -25,6 +25,7 @@ const maxDecodedBody = 1 << 20
 //	{"message":"…"}                    bad_request!, 401, 403, 404, 410
 //	{"message":{"attr":["…"]}}         model validation (also fills fields)
 //	{"message":["…"]}
+//	{"errors":[{"message":"…"}]}       GraphQL (/api/graphql)
 //	plain text or HTML                 proxies, load balancers
 //	empty body                         the status text
 //
@@ -57,6 +58,9 @@ func decodeErrorBody(status int, body []byte) (message string, fields map[string
 func messageFromJSON(raw any) (string, map[string][]string, bool) {
 	switch v := raw.(type) {
 	case map[string]any:
+		if msg, ok := graphQLErrors(v); ok {
+			return msg, nil, true
+		}
 		var parts []string
 		var fields map[string][]string
 		if m, ok := v["message"]; ok && m != nil {

@@ -80,18 +80,38 @@ func (r *Runner) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON decodes contacted_at and created_at robustly.
+// UnmarshalJSON decodes contacted_at and created_at robustly, and
+// token_expires_at when the server sends it.
 func (r *RunnerDetails) UnmarshalJSON(b []byte) error {
 	type plain RunnerDetails
 	aux := struct {
 		*plain
-		ContactedAt flexTime `json:"contacted_at"`
-		CreatedAt   flexTime `json:"created_at"`
+		ContactedAt    flexTime    `json:"contacted_at"`
+		CreatedAt      flexTime    `json:"created_at"`
+		TokenExpiresAt TokenExpiry `json:"token_expires_at"`
 	}{plain: (*plain)(r)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	r.ContactedAt, r.CreatedAt = aux.ContactedAt.t, aux.CreatedAt.t
+	r.ContactedAt, r.CreatedAt, r.TokenExpiresAt = aux.ContactedAt.t, aux.CreatedAt.t, aux.TokenExpiresAt
+	return nil
+}
+
+// UnmarshalJSON is called only for a key that is present: null is a token
+// without expiry; a time is its expiry; anything else leaves it unknown
+// rather than pretending the token never expires.
+func (e *TokenExpiry) UnmarshalJSON(b []byte) error {
+	*e = TokenExpiry{}
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		e.Known = true
+		return nil
+	}
+	var f flexTime
+	_ = f.UnmarshalJSON(b) // never fails: it reads anything it cannot parse as unknown
+	if f.t != nil {
+		e.Known, e.At = true, f.t
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 func mockClient(t *testing.T, m *acctest.Mock, token string) *gitlabapi.Client {
@@ -191,5 +192,45 @@ func TestMockRunnerPlacement(t *testing.T) {
 	g, err := owner.UpdateGroup(ctx, m.Seed.Group.ID, gitlabapi.UpdateGroupOptions{SharedRunnersSetting: new("disabled_and_overridable")})
 	if err != nil || g.SharedRunnersSetting != "disabled_and_overridable" {
 		t.Fatalf("group: %+v %v", g, err)
+	}
+}
+
+// TestMockRunnerTokenExpiry: the client's GraphQL query and the mock's
+// /api/graphql agree: the expiry follows resets, the REST details do not
+// show it (as no released GitLab does), and a token without api/read_api
+// is refused.
+func TestMockRunnerTokenExpiry(t *testing.T) {
+	m := acctest.StartMock(t)
+	lifetime := int64(7 * 24 * 3600)
+	m.Store().UpdateSettings(func(s *store.Settings) { s.ProjectRunnerTokenExpirationInterval = &lifetime })
+	c := mockClient(t, m, m.Seed.Project.MaintainerToken)
+	ctx := t.Context()
+	tok, err := c.CreateUserRunner(ctx, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeProject, ProjectID: new(m.Seed.Project.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.RunnerTokenExpiry(ctx, tok.ID)
+	if err != nil || !got.Known || got.At == nil || !got.At.Equal(tok.TokenExpiresAt.Truncate(time.Second)) {
+		t.Fatalf("expiry after create = %+v, %v; want %v", got, err, tok.TokenExpiresAt)
+	}
+	m.Clock.Advance(time.Hour)
+	rot, err := c.ResetRunnerAuthenticationToken(ctx, tok.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.RunnerTokenExpiry(ctx, tok.ID)
+	if err != nil || got.At == nil || !got.At.Equal(rot.TokenExpiresAt.Truncate(time.Second)) || got.At.Equal(*tok.TokenExpiresAt) {
+		t.Fatalf("expiry after reset = %+v, %v; want %v", got, err, rot.TokenExpiresAt)
+	}
+	d, err := c.GetRunner(ctx, tok.ID)
+	if err != nil || d.TokenExpiresAt.Known {
+		t.Errorf("GET /runners/:id: %+v, %v; released GitLab versions do not show token_expires_at", d.TokenExpiresAt, err)
+	}
+	if _, err := c.RunnerTokenExpiry(ctx, 999999); !errors.Is(err, gitlabapi.ErrNotFound) {
+		t.Errorf("unknown runner: %v, want ErrNotFound", err)
+	}
+	manageOnly := m.Store().CreatePersonalAccessToken(1, store.ScopeManageRunner)
+	if _, err := mockClient(t, m, manageOnly).RunnerTokenExpiry(ctx, tok.ID); !errors.Is(err, gitlabapi.ErrUnauthorized) {
+		t.Errorf("token without api/read_api: %v, want 401", err)
 	}
 }

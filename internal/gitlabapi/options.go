@@ -1,6 +1,9 @@
 package gitlabapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // CreateUserRunnerOptions are the parameters of POST /user/runners: where
 // the runner lives and its attributes (a nil attribute is not sent, so GitLab
@@ -10,6 +13,9 @@ type CreateUserRunnerOptions struct {
 	GroupID    *int64 `json:"group_id,omitempty"`
 	ProjectID  *int64 `json:"project_id,omitempty"`
 	RunnerAttributes
+	// TokenExpiresAt is the first token's expiry (GitLab EE 18.10+; older
+	// servers and CE drop it without a word).
+	TokenExpiresAt *time.Time `json:"token_expires_at,omitempty"`
 }
 
 // UpdateRunnerOptions are the parameters of PUT /runners/:id. A nil

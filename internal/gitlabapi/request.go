@@ -20,7 +20,7 @@ const maxBodyBytes = 16 << 20
 // call describes one logical API call.
 type call struct {
 	method string
-	path   string     // API path below /api/v4, e.g. /runners/12
+	path   string     // API path below /api/v4, e.g. /runners/12 (see instanceRoot)
 	query  url.Values // may be nil
 	body   any        // JSON-encoded when non-nil
 	// idempotent calls are retried on 5xx and transport errors; the others
@@ -30,6 +30,9 @@ type call struct {
 	userAuth bool
 	// runnerToken is sent as RUNNER-TOKEN and masked in logs.
 	runnerToken string
+	// instanceRoot: path is below the instance root rather than /api/v4
+	// (GitLab serves GraphQL at /api/graphql).
+	instanceRoot bool
 }
 
 // response is a successful answer, body already read and closed.
@@ -59,7 +62,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	ctx = withState(ctx, st)
 	ctx = withConnTrace(ctx, st)
 
-	u := c.endpoint(cl.path, cl.query)
+	u := c.endpoint(cl.path, cl.query, cl.instanceRoot)
 	var raw any // nil interface: no body
 	if payload != nil {
 		raw = payload
@@ -149,11 +152,15 @@ func decodeJSON(body []byte, out any) error {
 	return json.Unmarshal(body, out)
 }
 
-// endpoint joins the API root and an API path (which may contain escaped
-// segments) plus the query.
-func (c *Client) endpoint(path string, q url.Values) *url.URL {
+// endpoint joins the API root (or, for instanceRoot, the instance root) and
+// a path (which may contain escaped segments) plus the query.
+func (c *Client) endpoint(path string, q url.Values, instanceRoot bool) *url.URL {
 	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + path
+	root := strings.TrimRight(u.Path, "/")
+	if instanceRoot {
+		root = strings.TrimSuffix(root, apiPath)
+	}
+	u.Path = root + path
 	u.RawPath = ""
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()

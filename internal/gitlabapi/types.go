@@ -75,13 +75,27 @@ type Runner struct {
 type RunnerDetails struct {
 	RunnerInfo
 	RunnerAttributes
-	ContactedAt  *time.Time      `json:"contacted_at"`
-	Version      *string         `json:"version"`
-	Revision     *string         `json:"revision"`
-	Platform     *string         `json:"platform"`
-	Architecture *string         `json:"architecture"`
-	Projects     []RunnerProject `json:"projects"`
-	Groups       []RunnerGroup   `json:"groups"`
+	// TokenExpiresAt is the expiry of the runner's current token. No
+	// released GitLab shows it here (GitLab MR !253821 proposes it), so it
+	// is usually not Known; the client takes it when a server sends it.
+	TokenExpiresAt TokenExpiry     `json:"-"`
+	ContactedAt    *time.Time      `json:"contacted_at"`
+	Version        *string         `json:"version"`
+	Revision       *string         `json:"revision"`
+	Platform       *string         `json:"platform"`
+	Architecture   *string         `json:"architecture"`
+	Projects       []RunnerProject `json:"projects"`
+	Groups         []RunnerGroup   `json:"groups"`
+}
+
+// TokenExpiry is what an answer says about when a runner's current token
+// expires. Known is false when the answer did not say (the field was absent,
+// or held something that is not a time); At is nil for a token that never
+// expires. Rotating a token changes its expiry whenever an expiration
+// interval applies, which is how a rotation outside Terraform shows.
+type TokenExpiry struct {
+	Known bool
+	At    *time.Time
 }
 
 // RunnerProject is a project a runner is assigned to.

@@ -53,3 +53,33 @@ func (v MajorMinor) AtLeast(major, minor int) bool {
 }
 
 func (v MajorMinor) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+
+// Requirement is the GitLab a feature needs: at least Major.Minor, and the
+// Enterprise Edition when Enterprise is set. The zero Requirement is met by
+// every server.
+type Requirement struct {
+	Major, Minor int
+	Enterprise   bool
+}
+
+// IsZero reports whether every server meets q.
+func (q Requirement) IsZero() bool { return q == Requirement{} }
+
+// String reads "GitLab 17.0 or later" or "GitLab Enterprise Edition 18.10 or later".
+func (q Requirement) String() string {
+	edition := ""
+	if q.Enterprise {
+		edition = " Enterprise Edition"
+	}
+	return fmt.Sprintf("GitLab%s %d.%d or later", edition, q.Major, q.Minor)
+}
+
+// MetBy reports whether the server v meets q; ok is false when v's version
+// cannot be read.
+func (q Requirement) MetBy(v *Version) (met, ok bool) {
+	mm, ok := v.MajorMinor()
+	if !ok {
+		return false, false
+	}
+	return mm.AtLeast(q.Major, q.Minor) && (!q.Enterprise || v.Enterprise), true
+}

@@ -50,3 +50,32 @@ func TestMajorMinorAtLeast(t *testing.T) {
 		t.Errorf("String() = %q", v)
 	}
 }
+
+func TestRequirement(t *testing.T) {
+	ee1810 := Requirement{Major: 18, Minor: 10, Enterprise: true}
+	if got := ee1810.String(); got != "GitLab Enterprise Edition 18.10 or later" {
+		t.Errorf("String() = %q", got)
+	}
+	for _, c := range []struct {
+		version    string
+		enterprise bool
+		met, ok    bool
+	}{
+		{"18.10.0-ee", true, true, true},
+		{"19.0.1-ee", true, true, true},
+		{"18.9.4-ee", true, false, true},
+		{"18.10.0", false, false, true}, // Community Edition
+		{"unknown", true, false, false},
+	} {
+		met, ok := ee1810.MetBy(&Version{Version: c.version, Enterprise: c.enterprise})
+		if met != c.met || ok != c.ok {
+			t.Errorf("%s (enterprise %v): met %v ok %v, want %v %v", c.version, c.enterprise, met, ok, c.met, c.ok)
+		}
+	}
+	if met, _ := (Requirement{Major: 15, Minor: 11}).MetBy(&Version{Version: "16.0.0"}); !met {
+		t.Error("a CE server meets a requirement without Enterprise")
+	}
+	if !(Requirement{}).IsZero() || ee1810.IsZero() {
+		t.Error("IsZero")
+	}
+}

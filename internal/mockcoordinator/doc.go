@@ -1,5 +1,6 @@
 // Package mockcoordinator is an in-memory GitLab for the parts of the REST
-// API (/api/v4) a runner's lifecycle touches, served over HTTP or HTTPS on a
+// API (/api/v4) a runner's lifecycle touches (and GraphQL's runner token
+// expiry, /api/graphql), served over HTTP or HTTPS on a
 // loopback address. The provider's acceptance tests (internal/acctest), the
 // demo, the benchmark and the mock-coordinator command run it; module
 // authors run it to test their Terraform code without a GitLab.

@@ -3,6 +3,7 @@ package runnerattrs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -138,6 +139,34 @@ var table = []Attribute{
 		},
 		DataSource: "Free-form maintenance note of the runner; null when none is set, and for a token that may read the " +
 			"runner but not change it (GitLab from about 18.0 shows the note only to those who may update the runner).",
+	},
+}
+
+// creationTable is every creation setting (creation.go): what GitLab takes
+// only in the create request and never shows again.
+var creationTable = []CreationSetting{
+	{
+		// GitLab EE 18.10 (create_runner_params_ee): between now + 5 minutes and
+		// min(now + 15 days, the expiry the settings would give); not stored, so
+		// a later reset falls back to the settings.
+		Name: "token_expires_in",
+		Resource: rschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Let the runner's first token expire this long after the runner is created: a Go duration " +
+				"such as `72h`, more than 5 minutes and at most 15 days (`360h`), and not beyond the token expiration " +
+				"interval that applies to the runner (GitLab refuses both). Leave a few minutes' margin for clock " +
+				"differences between this host and GitLab. Needs GitLab Enterprise Edition 18.10 or later (documented " +
+				"for Premium and Ultimate): the plan refuses it on other servers, which would ignore it without a word " +
+				"(the check costs one `GET /version`, made only when a runner with it is created). **It applies only " +
+				"when the runner is created**: GitLab does not keep it, so every later rotation (by Terraform, a runner " +
+				"host or an administrator) gives the token the instance's expiration interval again (no expiry when none " +
+				"is set); changing it later only updates the state, and takes effect when the runner is next replaced. " +
+				"An absolute time would go stale in the configuration, hence a duration.",
+			Validators: []validator.String{validators.DurationWithin(5*time.Minute, 15*24*time.Hour,
+				"GitLab accepts a token expiry more than 5 minutes and at most 15 days after the create request.")},
+		},
+		Requires: gitlabapi.Requirement{Major: 18, Minor: 10, Enterprise: true},
+		field:    durationFromCreateField(func(o *gitlabapi.CreateUserRunnerOptions) **time.Time { return &o.TokenExpiresAt }, "72h"),
 	},
 }
 

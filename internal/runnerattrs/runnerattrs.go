@@ -41,11 +41,15 @@ type Attribute struct {
 // answer, by name.
 type Values map[string]attr.Value
 
-// ResourceSchema is the runner attributes' part of the resource's schema.
+// ResourceSchema is the runner attributes' part of the resource's schema,
+// creation settings included.
 func ResourceSchema() map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(table))
+	out := make(map[string]rschema.Attribute, len(table)+len(creationTable))
 	for _, a := range table {
 		out[a.Name] = a.Resource
+	}
+	for _, c := range creationTable {
+		out[c.Name] = c.Resource
 	}
 	return out
 }
@@ -64,11 +68,15 @@ func DataSourceSchema() map[string]dschema.Attribute {
 // holds them. GitLab not saying (nil) reads as the zero value — the
 // documented default of description and maintenance_note is "", the state
 // never holds null for them — except for maximum_timeout, where it means no
-// limit (null).
+// limit (null). Creation settings, which GitLab never shows, are null (see
+// Refreshed).
 func FromAPI(a *gitlabapi.RunnerAttributes) Values {
-	out := make(Values, len(table))
+	out := make(Values, len(table)+len(creationTable))
 	for _, row := range table {
 		out[row.Name] = row.field.resourceValue(a)
+	}
+	for _, c := range creationTable {
+		out[c.Name] = c.field.null
 	}
 	return out
 }
@@ -85,12 +93,15 @@ func DataSourceValues(a *gitlabapi.RunnerAttributes) Values {
 	return out
 }
 
-// From picks the runner attributes out of all the attributes of an object
-// (a plan or a state read as types.Object).
+// From picks the runner attributes and creation settings out of all the
+// attributes of an object (a plan or a state read as types.Object).
 func From(attributes map[string]attr.Value) Values {
-	out := make(Values, len(table))
+	out := make(Values, len(table)+len(creationTable))
 	for _, row := range table {
 		out[row.Name] = attributes[row.Name]
+	}
+	for _, c := range creationTable {
+		out[c.Name] = attributes[c.Name]
 	}
 	return out
 }
@@ -107,7 +118,7 @@ func (v Values) API(ctx context.Context) (gitlabapi.RunnerAttributes, diag.Diagn
 }
 
 // Equal reports whether v and o hold the same runner attributes, i.e.
-// whether an update needs no PUT.
+// whether an update needs no PUT (creation settings do not count).
 func (v Values) Equal(o Values) bool {
 	for _, row := range table {
 		a, b := v[row.Name], o[row.Name]

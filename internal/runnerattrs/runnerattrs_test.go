@@ -55,17 +55,17 @@ func TestEveryClientFieldRoundTrips(t *testing.T) {
 		wj, _ := json.Marshal(want)
 		t.Errorf("round trip lost something:\n got %s\nwant %s", gj, wj)
 	}
-	ds := DataSourceValues(&want)
-	for name, v := range FromAPI(&want) {
-		if name == "tag_list" {
+	ds, rs := DataSourceValues(&want), FromAPI(&want)
+	for _, row := range table {
+		if row.Name == "tag_list" {
 			continue // a set in the resource, a list in the data source
 		}
-		if !v.Equal(ds[name]) {
-			t.Errorf("%s: resource %s, data source %s", name, v, ds[name])
+		if !rs[row.Name].Equal(ds[row.Name]) {
+			t.Errorf("%s: resource %s, data source %s", row.Name, rs[row.Name], ds[row.Name])
 		}
 	}
-	if len(ds) != len(table) || len(FromAPI(&want)) != len(table) {
-		t.Errorf("values without a row: %d / %d for %d rows", len(ds), len(FromAPI(&want)), len(table))
+	if len(ds) != len(table) || len(FromAPI(&want)) != len(table)+len(creationTable) {
+		t.Errorf("values without a row: %d / %d for %d rows and %d creation settings", len(ds), len(FromAPI(&want)), len(table), len(creationTable))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -177,6 +178,37 @@ func TestTokenExpirationIntervalValidator(t *testing.T) {
 		}
 		if resp.Diagnostics.ErrorsCount() != tc.errors || resp.Diagnostics.WarningsCount() != tc.warns || !strings.Contains(text, tc.want) {
 			t.Errorf("%v: %s", tc.value, text)
+		}
+	}
+}
+
+func TestDurationWithinValidator(t *testing.T) {
+	v := DurationWithin(5*time.Minute, 360*time.Hour, "GitLab's limits.")
+	cases := map[string]string{ // value -> problem ("" = valid)
+		"72h":     "",
+		"5m1s":    "",
+		"360h":    "",
+		"5m":      "too short",
+		"1m":      "too short",
+		"-1h":     "not positive",
+		"360h1s":  "too long",
+		"16d":     "not a duration",
+		"forever": "not a duration",
+	}
+	for value, problem := range cases {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("token_expires_in"), ConfigValue: types.StringValue(value)}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		if problem == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%q: unexpected error %s", value, text)
+			}
+			continue
+		}
+		for _, want := range []string{problem, "token_expires_in", `"` + value + `"`, "5m0s", "360h0m0s", "GitLab's limits."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q: error %q should contain %q", value, text, want)
+			}
 		}
 	}
 }

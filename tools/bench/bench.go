@@ -148,6 +148,10 @@ variable "cacert_file" {
 variable "group_id" { type = number }
 variable "tag" { type = string }
 variable "rotation" { type = string }
+variable "token_check" {
+  type    = string
+  default = null
+}
 
 provider "gitlabrunner" {
   base_url    = var.base_url
@@ -163,6 +167,7 @@ resource "gitlabrunner_user_runner" "fleet" {
   description       = "bench ${each.key}"
   tag_list          = ["bench", var.tag]
   rotation_triggers = { rotation = var.rotation }
+  token_check       = var.token_check
 }
 `
 
@@ -347,6 +352,9 @@ func (b *bench) runSize(ctx context.Context, sr *sizeResult, rep int) error {
 	}
 	if b.o.tls {
 		provVars["cacert_file"] = b.mock.CAFile()
+	}
+	if b.o.tokenCheck != "" {
+		provVars["token_check"] = b.o.tokenCheck
 	}
 	before := len(b.mock.Store().RunnerIDs())
 

@@ -145,3 +145,32 @@ func TestEvaluateTargets(t *testing.T) {
 		}
 	}
 }
+
+// With -token-check graphql every refresh makes one GraphQL query per runner
+// besides its GET: refresh targets exactly 2, and destroy's refresh reads do
+// not count as changes.
+func TestEvaluateTargetsWithTokenCheck(t *testing.T) {
+	routes := map[string]map[string]int{
+		"create":   {"POST /user/runners": 500, "PUT /runners/:id": 500},
+		"refresh":  {"GET /runners/:id": 500, "POST /api/graphql": 500},
+		"rotation": {"GET /runners/:id": 500, "POST /api/graphql": 500, "POST /runners/:id/reset_authentication_token": 500},
+		"update":   {"GET /runners/:id": 500, "POST /api/graphql": 500, "PUT /runners/:id": 500},
+		"destroy":  {"GET /runners/:id": 500, "POST /api/graphql": 500, "DELETE /runners/:id": 500},
+	}
+	p, f := map[string]*measurement{}, map[string]*measurement{}
+	for _, ph := range phases() {
+		p[ph.name] = &measurement{wall: time.Second, routes: routes[ph.name], procs: []procStats{{pid: 1, hwmKB: 1024, conns: 1}}}
+		f[ph.name] = &measurement{wall: time.Second}
+	}
+	for _, check := range []string{"graphql", ""} {
+		res := &results{o: &options{latency: time.Millisecond, tokenCheck: check}, sizes: []*sizeResult{{n: 500, provider: p, floor: f}}}
+		ts := evaluateTargets(res)
+		refresh, destroy := findTarget(t, ts, "requests per runner, refresh"), findTarget(t, ts, "requests per runner, destroy")
+		if wantMet := check == "graphql"; refresh.met != wantMet || strings.Contains(refresh.name, "= 2") != wantMet {
+			t.Errorf("token check %q: %+v", check, refresh)
+		}
+		if !destroy.met {
+			t.Errorf("token check %q: the GraphQL reads of destroy's refresh must not count: %+v", check, destroy)
+		}
+	}
+}

@@ -26,7 +26,7 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./tools/bench -terraform /abs/path/terraform [-n 10,100,500] [-latency 20ms] [-tls] [-out BENCHMARKS-run.md]
+//	go run ./tools/bench -terraform /abs/path/terraform [-n 10,100,500] [-latency 20ms] [-tls] [-token-check graphql] [-out BENCHMARKS-run.md]
 package main
 
 import (
@@ -57,8 +57,10 @@ type options struct {
 	goBench bool
 	profile bool
 	repeat  int
-	root    string // repository root
-	dir     string // .bench
+	// tokenCheck is the runners' token_check ("" leaves it unset).
+	tokenCheck string
+	root       string // repository root
+	dir        string // .bench
 }
 
 func main() {
@@ -71,6 +73,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "also write the report (markdown) to this file")
 	flag.BoolVar(&o.goBench, "gobench", true, "also run the mock coordinator's Go benchmarks")
 	flag.IntVar(&o.repeat, "repeat", 1, "run every fleet size this many times; wall times are the fastest run's (least disturbed by other load), other figures the worst")
+	flag.StringVar(&o.tokenCheck, "token-check", "", `set token_check on every runner ("rest" or "graphql": one GraphQL query per runner and refresh)`)
 	flag.BoolVar(&o.profile, "profile", false, "run a provider build that writes CPU, heap and allocation profiles to .bench/profiles/<run>/ (timings then include profiling overhead)")
 	flag.Parse()
 	if o.tfPath == "" && flag.NArg() == 1 {
@@ -101,6 +104,9 @@ func run(ctx context.Context, o *options, sizes string) error {
 	}
 	if o.latency < 0 {
 		return fmt.Errorf("-latency %s: must not be negative", o.latency)
+	}
+	if o.tokenCheck != "" && o.tokenCheck != "rest" && o.tokenCheck != "graphql" {
+		return fmt.Errorf("-token-check %q: want rest or graphql", o.tokenCheck)
 	}
 	if o.tfPath, err = tfcli.Binary(o.tfPath, "run `make bench`, or `go run ./tools/bench -terraform /path/to/terraform`"); err != nil {
 		return err

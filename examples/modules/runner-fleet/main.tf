@@ -20,6 +20,22 @@ resource "gitlabrunner_user_runner" "this" {
   # null rather than {} when there are no triggers: nothing to compare.
   rotation_triggers    = length(local.triggers[each.key]) > 0 ? local.triggers[each.key] : null
   rotate_before_expiry = each.value.rotate_before_expiry != null ? each.value.rotate_before_expiry : var.rotate_before_expiry
+
+  # Notice tokens rotated outside Terraform (token_current) and what to do then.
+  token_check    = var.token_check
+  on_stale_token = var.on_stale_token
+}
+
+# A token rotated outside Terraform (by a runner host or an administrator) no
+# longer works: warn on every plan while one is in state. With
+# on_stale_token = "rotate" the same apply puts a fresh one in token_secrets.
+check "runner_tokens_current" {
+  assert {
+    condition = alltrue([for r in gitlabrunner_user_runner.this : r.token_current != false])
+    error_message = "Runner tokens rotated outside Terraform are in state for: ${join(", ", sort(
+      [for k, r in gitlabrunner_user_runner.this : k if r.token_current == false]
+    ))}. Hosts registering with them are refused; set on_stale_token = \"rotate\" (or change a rotation trigger) and apply."
+  }
 }
 
 locals {

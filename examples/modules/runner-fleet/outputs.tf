@@ -15,6 +15,7 @@ output "runners" {
       tags             = sort(tolist(r.tag_list))
       paused           = r.paused
       token_expires_at = r.token_expires_at
+      token_current    = r.token_current
     }
   }
 }
@@ -27,6 +28,26 @@ output "tokens" {
   EOT
   value       = { for k, r in gitlabrunner_user_runner.this : k => r.token }
   sensitive   = true
+}
+
+output "token_secrets" {
+  description = <<-EOT
+    One secret-store entry per runner key (sensitive): runner_id, token,
+    token_expires_at and version, the first 16 hex digits of the token's
+    SHA-256. An entry changes exactly when its runner's token changes (a
+    rotation, or a new runner), so it can drive a secret store's versions or a
+    pod annotation that rolls the hosts; an apply without rotation leaves the
+    whole map unchanged.
+  EOT
+  value = {
+    for k, r in gitlabrunner_user_runner.this : k => {
+      runner_id        = r.id
+      token            = r.token
+      token_expires_at = r.token_expires_at
+      version          = r.token == null ? null : substr(sha256(r.token), 0, 16)
+    }
+  }
+  sensitive = true
 }
 
 output "token_expires_at" {

@@ -64,6 +64,28 @@ variable "rotate_before_expiry" {
   default     = null
 }
 
+variable "token_check" {
+  description = "How each refresh learns whether a token in state is still current (the runners' token_current): \"rest\" (default, no extra request; on released GitLab versions only an expired token is noticed) or \"graphql\" (one read-only GraphQL query per runner and refresh; the provider's token needs the api or read_api scope)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.token_check == null ? true : contains(["rest", "graphql"], var.token_check)
+    error_message = "token_check must be \"rest\", \"graphql\" or null."
+  }
+}
+
+variable "on_stale_token" {
+  description = "What a plan does with a token known to be stale: \"warn\" (default) or \"rotate\" (rotate it in place; this revokes the token the runner's hosts use right now, so deliver the new one from token_secrets in the same apply)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.on_stale_token == null ? true : contains(["warn", "rotate"], var.on_stale_token)
+    error_message = "on_stale_token must be \"warn\", \"rotate\" or null."
+  }
+}
+
 variable "registration_policy_group_id" {
   description = <<-EOT
     The group whose registration-token policy the module's check reports on.

@@ -19,6 +19,12 @@ resource "gitlabrunner_user_runner" "platform" {
   # before they expire: before a running gitlab-runner rotates its own token
   # (at 75% of the lifetime), so the token Terraform hands out stays valid.
   rotate_before_expiry = "240h"
+
+  # Notice a token rotated outside Terraform anyway (by a runner host or an
+  # administrator) with one read-only GraphQL query per refresh, and rotate
+  # it in place so that the apply hands out a working token again.
+  token_check    = "graphql"
+  on_stale_token = "rotate"
 }
 
 # A project runner with GitLab's defaults for everything else.
@@ -39,4 +45,12 @@ output "platform_runner_token" {
 
 output "platform_runner_token_expires_at" {
   value = gitlabrunner_user_runner.platform.token_expires_at
+}
+
+# Hold back (as a warning) anything that would hand out a stale token.
+check "platform_runner_token_current" {
+  assert {
+    condition     = gitlabrunner_user_runner.platform.token_current != false
+    error_message = "The platform runner's token in state was rotated outside Terraform; the next apply rotates it."
+  }
 }

@@ -3,7 +3,8 @@
 // /runners/:id, the runner-facing verify, registration, unregistration,
 // token rotation and job requests, group and project runner lists, groups,
 // projects, application settings, version and metadata, the caller's user
-// and access token).
+// and access token), and the one GraphQL query the provider reads, POST
+// /api/graphql `runner(id:) { id tokenExpiresAt }` (graphql.go).
 //
 // NewHandler is the whole API; MatchRoute names a request's route
 // ("GET /runners/:id"), the names the server's faults and statistics use.

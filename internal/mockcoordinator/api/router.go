@@ -58,6 +58,14 @@ var routes = buildRoutes([]struct {
 	{"GET /metadata", (*reqCtx).getVersion},
 })
 
+// rootRoutes are served outside /api/v4, matched on the whole path.
+var rootRoutes = buildRoutes([]struct {
+	name   string
+	handle handlerFunc
+}{
+	{"POST " + graphQLPath, (*reqCtx).graphQL},
+})
+
 func buildRoutes(defs []struct {
 	name   string
 	handle handlerFunc
@@ -92,6 +100,16 @@ func stripAPIPrefix(path string) (string, bool) {
 // match finds the route for method and a path without the /api/v4 prefix,
 // returning the raw values of its :param segments in path order.
 func match(method, path string) (*route, []string) {
+	return matchIn(routes, method, path)
+}
+
+// matchRoot finds the route of a path outside /api/v4.
+func matchRoot(method, path string) *route {
+	rt, _ := matchIn(rootRoutes, method, path)
+	return rt
+}
+
+func matchIn(routes []route, method, path string) (*route, []string) {
 	segs := splitPath(path)
 	for i := range routes {
 		rt := &routes[i]
@@ -125,6 +143,9 @@ func match(method, path string) (*route, []string) {
 // "/api/v4/runners/12") → "GET /runners/:id". The /api/v4 prefix is
 // optional; "" when no route matches.
 func MatchRoute(method, path string) string {
+	if rt := matchRoot(method, path); rt != nil {
+		return rt.name
+	}
 	p, _ := stripAPIPrefix(path)
 	if rt, _ := match(method, p); rt != nil {
 		return rt.name
@@ -134,15 +155,16 @@ func MatchRoute(method, path string) string {
 
 // RouteNames lists every route name the API serves.
 func RouteNames() []string {
-	names := make([]string, len(routes))
-	for i, rt := range routes {
-		names[i] = rt.name
+	names := make([]string, 0, len(routes)+len(rootRoutes))
+	for _, rt := range append(append([]route(nil), routes...), rootRoutes...) {
+		names = append(names, rt.name)
 	}
 	return names
 }
 
-// NewHandler serves the whole /api/v4 API over st. Unknown routes answer
-// 404 {"error":"404 Not Found"} like GitLab's catch-all route.
+// NewHandler serves the whole /api/v4 API over st, and GraphQL at
+// /api/graphql. Unknown routes answer 404 {"error":"404 Not Found"} like
+// GitLab's catch-all route.
 func NewHandler(st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path, ok := stripAPIPrefix(r.URL.EscapedPath())
@@ -150,6 +172,8 @@ func NewHandler(st *store.Store) http.Handler {
 		var params []string
 		if ok {
 			rt, params = match(r.Method, path)
+		} else {
+			rt = matchRoot(r.Method, path)
 		}
 		if rt == nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})

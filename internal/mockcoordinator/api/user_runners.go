@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
@@ -39,6 +40,9 @@ func (c *reqCtx) createUserRunner() {
 	}
 	req.GroupID, req.ProjectID = groupID, projectID
 	req.Changes = parseRunnerChanges(v)
+	if c.st.Version().HasRunnerTokenExpiryOnCreate() {
+		req.TokenExpiresAt = parseDateTime(v, "token_expires_at")
+	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
@@ -56,4 +60,24 @@ func (c *reqCtx) createUserRunner() {
 		return
 	}
 	c.json(http.StatusCreated, renderToken(tok))
+}
+
+// dateTimeLayouts are what Grape's DateTime coercion reads (ISO 8601).
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02"}
+
+// parseDateTime reads an optional ISO 8601 parameter; anything else fails as
+// Grape's coercion does ("<name> is invalid").
+func parseDateTime(v *validator, name string) *time.Time {
+	s, given := v.str(name)
+	if !given || s == "" {
+		return nil
+	}
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			t = t.UTC()
+			return &t
+		}
+	}
+	v.fail(name + " is invalid")
+	return nil
 }

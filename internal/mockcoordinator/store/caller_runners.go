@@ -47,6 +47,32 @@ type RunnerCreation struct {
 	GroupID    *int64 // group_type: the runner's group
 	ProjectID  *int64 // project_type: the runner's project
 	Changes    RunnerChanges
+	// TokenExpiresAt is the first token's expiry (EE 18.10+; the API leaves
+	// it nil on other versions). Not stored: later resets follow the settings.
+	TokenExpiresAt *time.Time
+}
+
+// Bounds of a requested token expiry (EE CreateRunnerService).
+const (
+	minTokenExpiry = 5 * time.Minute
+	maxTokenExpiry = 15 * 24 * time.Hour
+)
+
+// checkTokenExpiry is GitLab's rule for a requested token expiry: at least 5
+// minutes from now, at most 15 days and no later than the expiry the
+// settings would give the runner.
+func (st *Store) checkTokenExpiry(at time.Time, runnerType string, now time.Time) error {
+	if at.Before(now.Add(minTokenExpiry)) {
+		return badRequest("token_expires_at must be at least 5 minutes in the future")
+	}
+	limit := now.Add(maxTokenExpiry)
+	if settings := st.tokenExpiry(runnerType, now); settings != nil && settings.Before(limit) {
+		limit = *settings
+	}
+	if at.After(limit) {
+		return badRequest("token_expires_at is too far in the future (maximum is " + limit.UTC().Format(time.RFC3339) + ")")
+	}
+	return nil
 }
 
 // CreateRunner creates a runner owned by the caller and returns its token
@@ -95,15 +121,23 @@ func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
 	default:
 		return RunnerToken{}, badRequest("Invalid runner type")
 	}
+	now := st.now()
+	if req.TokenExpiresAt != nil {
+		if err := st.checkTokenExpiry(*req.TokenExpiresAt, r.RunnerType, now); err != nil {
+			return RunnerToken{}, err
+		}
+	}
 	req.Changes.apply(&r.RunnerAttributes)
 	if errs := r.validate(); errs != nil {
 		return RunnerToken{}, invalid(errs)
 	}
-	now := st.now()
 	r.CreatorID = u.ID
 	r.CreatedAt = now
 	r.Token = authenticationToken(st.version, r.RunnerType)
 	r.TokenExpiresAt = st.tokenExpiry(r.RunnerType, now)
+	if req.TokenExpiresAt != nil {
+		r.TokenExpiresAt = clonePtr(req.TokenExpiresAt)
+	}
 	st.insertRunnerLocked(r)
 	return runnerToken(r), nil
 }

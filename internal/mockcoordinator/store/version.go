@@ -28,6 +28,10 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
 //   - 17.0+: instance and top-level groups default off;
+//   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
+//     runner details never show the token's expiry (no released version);
+//   - EE 18.10+: POST /user/runners takes token_expires_at, the first
+//     token's expiry (CE and older versions drop it, as Grape does);
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -113,3 +117,11 @@ func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
 // only to callers who may update the runner, null to the others (≈ 18.0;
 // before, to everyone who could read the runner).
 func (v Version) HidesMaintenanceNoteFromReaders() bool { return v.AtLeast(18, 0) }
+
+// HasGraphQLTokenExpiry: GraphQL's CiRunner has the tokenExpiresAt field
+// (≈ 14.8, MR !79135).
+func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
+
+// HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
+// (Enterprise Edition 18.10+, create_runner_params_ee).
+func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }

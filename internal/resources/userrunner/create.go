@@ -88,7 +88,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddError("Unable to Create Runner", "Could not generate a random creation marker: "+err.Error())
 		return
 	}
-	opts, diags := plan.createOptions(ctx, markedDescription(plan.Runner.Text(runnerattrs.Description), marker))
+	opts, diags := plan.createOptions(ctx, markedDescription(plan.Runner.Text(runnerattrs.Description), marker), r.Data.Now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

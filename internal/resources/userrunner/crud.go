@@ -19,7 +19,9 @@ import (
 // Read refreshes the runner with one GET. A runner that is gone (404) leaves
 // the state, so the next plan creates it again; a 403 is an error, because
 // losing permission is not the same as the runner being deleted. The token
-// is never read (GitLab does not show it again) and stays as it is.
+// is never read (GitLab does not show it again) and stays as it is;
+// token_current says whether it is still the runner's current token
+// (checkToken: one more request only with token_check = "graphql").
 func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
@@ -47,6 +49,11 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.applyDetails(details)
+	reading, diags := r.checkToken(ctx, id, &state, details.TokenExpiresAt)
+	resp.Diagnostics.Append(diags...)
+	if resp.Private != nil {
+		resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
+	}
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
 
@@ -93,6 +100,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 
 	// The state to fall back to if a step fails: what is true in GitLab so far.
 	current := state
+	var detailsExpiry gitlabapi.TokenExpiry
 
 	if !plan.Runner.Equal(state.Runner) {
 		opts, diags := plan.Runner.UpdateOptions(ctx)
@@ -108,10 +116,11 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		plan.applyDetails(details)
+		detailsExpiry = details.TokenExpiresAt
 		// Keep the rotation settings of the plan and the token of the state
 		// until the rotation below succeeds.
 		current = plan
-		current.Token, current.TokenExpiresAt = state.Token, state.TokenExpiresAt
+		current.Token, current.TokenExpiresAt, current.TokenCurrent = state.Token, state.TokenExpiresAt, state.TokenCurrent
 		current.RotationTriggers, current.RotateBeforeExpiry = state.RotationTriggers, state.RotateBeforeExpiry
 	}
 
@@ -126,9 +135,21 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		plan.applyToken(tok)
+		if resp.Private != nil { // what GitLab showed about the previous token is moot
+			resp.Diagnostics.Append(saveReading(ctx, resp.Private, expiryReading{})...)
+		}
 		tflog.Info(ctx, "rotated the runner's token", map[string]any{"runner_id": id})
 	} else {
+		// As planned (ModifyPlan keeps them from the state) ...
 		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt
+		if plan.TokenCurrent.IsUnknown() {
+			// ... but a changed token_check is judged now (ModifyPlan).
+			reading, diags := r.checkToken(ctx, id, &plan, detailsExpiry)
+			resp.Diagnostics.Append(diags...)
+			if resp.Private != nil {
+				resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
+			}
+		}
 	}
 	resp.Diagnostics.Append(plan.set(ctx, &resp.State)...)
 }

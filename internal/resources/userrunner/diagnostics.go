@@ -41,6 +41,10 @@ func createHint(scope diagnostics.RunnerScope, err error) string {
 			return fmt.Sprintf("Project %d does not exist, or the token's user cannot see it. Check project_id.", scope.ProjectID)
 		case strings.Contains(msg, "tags list can not be empty"):
 			return "Add at least one tag to tag_list, or set run_untagged = true."
+		case strings.Contains(msg, "token_expires_at"):
+			return "GitLab refuses the first token's expiry that token_expires_in asks for: it must be more than 5 minutes " +
+				"and at most 15 days after the create request, and no later than the token expiration interval that applies " +
+				"to the runner (the maximum GitLab names above). Shorten token_expires_in, or remove it."
 		}
 		return "GitLab refused the runner's attributes; the message above names the attribute to fix."
 	}

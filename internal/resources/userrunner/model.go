@@ -9,6 +9,7 @@ import (
 	"maps"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,6 +37,9 @@ type userRunnerModel struct {
 	TokenExpiresAt     types.String
 	RotationTriggers   types.Map
 	RotateBeforeExpiry types.String
+	OnStaleToken       types.String
+	TokenCheck         types.String
+	TokenCurrent       types.Bool
 }
 
 // objectType is the Terraform type of the resource's schema: what get reads
@@ -65,6 +69,9 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
 	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
 	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
+	m.OnStaleToken = attrAs[types.String](a, "on_stale_token", &diags)
+	m.TokenCheck = attrAs[types.String](a, "token_check", &diags)
+	m.TokenCurrent = attrAs[types.Bool](a, "token_current", &diags)
 	return diags
 }
 
@@ -81,6 +88,9 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 		"token_expires_at":     m.TokenExpiresAt,
 		"rotation_triggers":    m.RotationTriggers,
 		"rotate_before_expiry": m.RotateBeforeExpiry,
+		"on_stale_token":       m.OnStaleToken,
+		"token_check":          m.TokenCheck,
+		"token_current":        m.TokenCurrent,
 	}
 	maps.Copy(values, m.Runner)
 	obj, diags := tfvalue.Object(objectType(), values)
@@ -116,11 +126,13 @@ func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 }
 
 // createOptions are the POST /user/runners parameters for the planned
-// runner, with the given (marked) description.
-func (m *userRunnerModel) createOptions(ctx context.Context, description string) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
+// runner, with the given (marked) description and the creation settings as
+// of now (the provider's clock).
+func (m *userRunnerModel) createOptions(ctx context.Context, description string, now time.Time) (gitlabapi.CreateUserRunnerOptions, diag.Diagnostics) {
 	attrs, diags := m.Runner.CreateAttributes(ctx)
 	attrs.Description = &description
 	opts := gitlabapi.CreateUserRunnerOptions{RunnerType: m.RunnerType.ValueString(), RunnerAttributes: attrs}
+	diags.Append(m.Runner.ApplyCreation(now, &opts)...)
 	switch opts.RunnerType {
 	case gitlabapi.RunnerTypeGroup:
 		opts.GroupID = m.GroupID.ValueInt64Pointer()
@@ -131,8 +143,8 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string)
 }
 
 // applyDetails copies what GitLab says about the runner into the model.
-// It never touches token, token_expires_at or the rotation settings, which
-// GET /runners/:id does not return.
+// It never touches token, token_expires_at, the rotation settings or the
+// creation settings, which GET /runners/:id does not return.
 func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
 	if d.RunnerType != "" {
@@ -156,7 +168,7 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 		}
 		m.GroupID = types.Int64Null()
 	}
-	m.Runner = runnerattrs.FromAPI(&d.RunnerAttributes)
+	m.Runner = m.Runner.Refreshed(&d.RunnerAttributes)
 }
 
 func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
@@ -171,8 +183,10 @@ func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
 	return false
 }
 
-// applyToken stores a freshly minted token.
+// applyToken stores a freshly minted token, and says whether it is current
+// as the next refresh will (mintedTokenCurrent).
 func (m *userRunnerModel) applyToken(t *gitlabapi.RunnerToken) {
 	m.Token = types.StringValue(t.Token)
 	m.TokenExpiresAt = tfvalue.Time(t.TokenExpiresAt)
+	m.TokenCurrent = mintedTokenCurrent(m.TokenCheck, t.TokenExpiresAt)
 }

@@ -9,6 +9,8 @@
 //	create.go            Create and the recovery from ambiguous POSTs
 //	crud.go              Read, Update, Delete
 //	rotation.go          ModifyPlan: when the token rotates
+//	token_check.go       whether the token in state is still current
+//	creation_settings.go plan-time check that GitLab honours creation settings
 //	config_validators.go plan-time checks across attributes
 //	diagnostics.go       the advice of this resource's errors
 package userrunner
@@ -112,7 +114,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "When the token expires (RFC 3339), or `null` when it does not. GitLab sets an " +
 					"expiry when the instance has a runner token expiration interval. Note that a running " +
 					"`gitlab-runner` rotates its own token at 75% of its lifetime; use `rotate_before_expiry` so that " +
-					"Terraform rotates first and keeps the token it hands out valid.",
+					"Terraform rotates first and keeps the token it hands out valid, and `token_current` to learn when " +
+					"it was rotated anyway. This is the expiry of the token in state, not read back from GitLab.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"rotation_triggers": schema.MapAttribute{
@@ -130,6 +133,42 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"shorter than GitLab's token expiration interval, otherwise every apply rotates.",
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
+			"token_current": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether the token in state is known to be the runner's current, unexpired token, as " +
+					"of the last refresh: `true` when GitLab shows the same token expiry as `token_expires_at`; `false` when " +
+					"the token has expired, or GitLab shows another expiry — the token was rotated outside Terraform (by a " +
+					"`gitlab-runner` host, which rotates its own token at 75% of its lifetime, or by an administrator) and " +
+					"GitLab refuses the token in state; `null` when the provider cannot tell: with `token_check = \"rest\"` " +
+					"on a GitLab whose runner details do not show the token's expiry (no released version does yet), for a " +
+					"token without expiry (a rotation leaves the expiry `null`), or with no token in state (after an import). " +
+					"When it is `false` the plan warns, and `on_stale_token` decides what happens. Use it in a `check` block " +
+					"to hold back a rollout that would hand out a stale token.",
+			},
+			"token_check": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Where a refresh learns the expiry of the runner's current token, to set " +
+					"`token_current`. `\"rest\"` (the default): only from the runner's details (`GET /runners/:id`, the one " +
+					"request a refresh makes); released GitLab versions do not show it there (GitLab MR !253821 proposes " +
+					"it), so on today's servers this only recognises an expired token. `\"graphql\"`: when the details do " +
+					"not show it, one more request per refresh, a read-only GraphQL query of the runner's `tokenExpiresAt` " +
+					"(`POST /api/graphql`, GitLab has it since about 14.8); it needs a token with the `api` or `read_api` scope " +
+					"(`create_runner` and `manage_runner` are not enough) and permission to read the runner. A failed check " +
+					"is a warning and leaves `token_current` `null`. No check can see a rotation while no token expiration " +
+					"interval applies to the runner, because the expiry stays `null`. `POST /runners/verify` is never used " +
+					"as a check: it registers a runner manager and marks the runner as contacted.",
+				Validators: []validator.String{stringvalidator.OneOf(tokenCheckREST, tokenCheckGraphQL)},
+			},
+			"on_stale_token": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What the plan does when the token in state is known to be stale (`token_current = " +
+					"false`). `\"warn\"` (the default): it warns and changes nothing. `\"rotate\"`: it warns and rotates " +
+					"the token in place, as a `rotation_triggers` change does, so that the apply puts a fresh, working token " +
+					"in state (and in every output and resource that reads it). **Rotating revokes the runner's current " +
+					"token at once**: a host that rotated the token itself, and is using it right now, stops working until " +
+					"it gets the new token — which is why nothing rotates without this consent.",
+				Validators: []validator.String{stringvalidator.OneOf(onStaleTokenWarn, onStaleTokenRotate)},
+			},
 		},
 	}
 	// The runner attributes (description, tags, ...) come from the one table.
@@ -143,7 +182,8 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"Several hosts may share one token; each appears as a runner manager of the same runner.\n\n" +
 	"Removing an optional attribute from the configuration sets it back to GitLab's default. Changing `runner_type`, " +
 	"`group_id` or `project_id` replaces the runner; everything else is updated in place. The token rotates in place " +
-	"when `rotation_triggers` change or when it is about to expire (`rotate_before_expiry`).\n\n" +
+	"when `rotation_triggers` change, when it is about to expire (`rotate_before_expiry`), or when a refresh finds it " +
+	"rotated outside Terraform and `on_stale_token = \"rotate\"` (see `token_current` and `token_check`).\n\n" +
 	"Creation is safe to retry: if GitLab's answer to the create request is lost, the provider finds the runner by a " +
 	"creation marker in its description and adopts it instead of creating a duplicate.\n\n" +
 	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +

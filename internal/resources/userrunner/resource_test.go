@@ -100,6 +100,19 @@ func TestRotationNeeded(t *testing.T) {
 		{"invalid window ignored", func(s, p *rotationView) {
 			s.TokenExpiresAt, p.RotateBeforeExpiry = expiring(time.Minute), types.StringValue("soon")
 		}, false, ""},
+		{"stale, on_stale_token rotate", func(s, p *rotationView) {
+			s.TokenCurrent, p.OnStaleToken = types.BoolValue(false), types.StringValue("rotate")
+		}, true, "stale"},
+		{"stale, on_stale_token warn", func(s, p *rotationView) {
+			s.TokenCurrent, p.OnStaleToken = types.BoolValue(false), types.StringValue("warn")
+		}, false, ""},
+		{"stale, on_stale_token unset (warn)", func(s, p *rotationView) { s.TokenCurrent = types.BoolValue(false) }, false, ""},
+		{"current, on_stale_token rotate", func(s, p *rotationView) {
+			s.TokenCurrent, p.OnStaleToken = types.BoolValue(true), types.StringValue("rotate")
+		}, false, ""},
+		{"cannot tell, on_stale_token rotate", func(s, p *rotationView) {
+			s.TokenCurrent, p.OnStaleToken = types.BoolNull(), types.StringValue("rotate")
+		}, false, ""},
 	}
 	for _, tc := range cases {
 		state, plan := base(), base()

@@ -2,10 +2,12 @@ package userrunner
 
 // ModifyPlan decides at plan time whether the token rotates in place. It
 // rotates when rotation_triggers change (including the first trigger after
-// an import, when the token is null), or when the token expires within
-// rotate_before_expiry of the provider's clock. A rotating plan shows token
-// and token_expires_at as unknown; otherwise both keep their state values so
-// plans stay empty.
+// an import, when the token is null), when the token expires within
+// rotate_before_expiry of the provider's clock, or when the last refresh
+// found the token stale (token_current = false) and on_stale_token is
+// "rotate"; a stale token always gets a warning (token_check.go). A rotating
+// plan shows token, token_expires_at and token_current as unknown; otherwise
+// they keep their state values so plans stay empty.
 
 import (
 	"context"
@@ -22,20 +24,28 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
-// rotationView holds the four attributes ModifyPlan looks at, of the plan or
-// of the state. ModifyPlan runs for every resource in every plan, so it reads
+// rotationView holds the attributes ModifyPlan looks at, of the plan or of
+// the state. ModifyPlan runs for every resource in every plan, so it reads
 // these one by one instead of the whole model (which the framework fills by
 // reflection, field by field).
 type rotationView struct {
 	Token              types.String
 	TokenExpiresAt     types.String
+	TokenCurrent       types.Bool
 	RotationTriggers   types.Map
 	RotateBeforeExpiry types.String
+	OnStaleToken       types.String
+	TokenCheck         types.String
 }
 
 func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Creates mint a token anyway; destroys need nothing.
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	// Destroys need nothing; creates mint a token anyway, and only need the
+	// server checked for creation settings.
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.checkCreationSettings(ctx, req.Plan, &resp.Diagnostics)
 		return
 	}
 	var plan, state rotationView
@@ -44,21 +54,42 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	getAttr(ctx, d, req.Plan, "rotate_before_expiry", &plan.RotateBeforeExpiry)
 	getAttr(ctx, d, req.Plan, "token", &plan.Token)
 	getAttr(ctx, d, req.Plan, "token_expires_at", &plan.TokenExpiresAt)
+	getAttr(ctx, d, req.Plan, "token_current", &plan.TokenCurrent)
+	getAttr(ctx, d, req.Plan, "on_stale_token", &plan.OnStaleToken)
+	getAttr(ctx, d, req.Plan, "token_check", &plan.TokenCheck)
+	getAttr(ctx, d, req.State, "token_check", &state.TokenCheck)
 	getAttr(ctx, d, req.State, "rotation_triggers", &state.RotationTriggers)
 	getAttr(ctx, d, req.State, "token", &state.Token)
 	getAttr(ctx, d, req.State, "token_expires_at", &state.TokenExpiresAt)
+	getAttr(ctx, d, req.State, "token_current", &state.TokenCurrent)
 	if d.HasError() {
 		return
 	}
 
-	rotate, reason := rotationNeeded(&state, &plan, r.Data.Now())
+	now := r.Data.Now()
+	rotate, reason := rotationNeeded(&state, &plan, now)
 
-	token, expiresAt := state.Token, state.TokenExpiresAt
-	if rotate {
-		var id types.String
+	var id types.String
+	if rotate || isFalse(state.TokenCurrent) {
 		getAttr(ctx, d, req.State, "id", &id)
+	}
+	if isFalse(state.TokenCurrent) {
+		gitlab := loadReading(ctx, req.Private)
+		// The refresh judged it; the clock tells expired from rotated.
+		why := staleRotated
+		if _, w := judgeToken(state.Token, state.TokenExpiresAt, expiryReading{}, now); w == staleExpired {
+			why = staleExpired
+		}
+		d.AddWarning("Runner Token Is Stale", staleTokenWarning(id.ValueString(), why, state.TokenExpiresAt, gitlab, rotate, now))
+	}
+
+	token, expiresAt, current := state.Token, state.TokenExpiresAt, state.TokenCurrent
+	if !plan.TokenCheck.Equal(state.TokenCheck) {
+		current = types.BoolUnknown() // the apply judges the token the new way
+	}
+	if rotate {
 		tflog.Info(ctx, "the plan rotates the runner's token", map[string]any{"runner_id": id.ValueString(), "reason": reason})
-		token, expiresAt = types.StringUnknown(), types.StringUnknown()
+		token, expiresAt, current = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
 	}
 	// Each SetAttribute rebuilds the whole planned object: only when needed.
 	if !plan.Token.Equal(token) {
@@ -67,7 +98,12 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !plan.TokenExpiresAt.Equal(expiresAt) {
 		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), expiresAt)...)
 	}
+	if !plan.TokenCurrent.Equal(current) {
+		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_current"), current)...)
+	}
 }
+
+func isFalse(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && !b.ValueBool() }
 
 // attrGetter is tfsdk.Plan or tfsdk.State.
 type attrGetter interface {
@@ -98,6 +134,9 @@ func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
 			return true, "rotation_triggers changed and the state has no token (imported runner)"
 		}
 		return true, "rotation_triggers changed"
+	}
+	if isFalse(state.TokenCurrent) && plan.OnStaleToken.ValueString() == onStaleTokenRotate {
+		return true, "the token in state is stale and on_stale_token is \"rotate\""
 	}
 	if plan.RotateBeforeExpiry.IsNull() || plan.RotateBeforeExpiry.IsUnknown() || state.TokenExpiresAt.IsNull() || state.TokenExpiresAt.IsUnknown() {
 		return false, ""
