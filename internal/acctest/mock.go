@@ -183,3 +183,23 @@ func hclString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
 	return `"` + r.Replace(s) + `"`
 }
+
+// TokenCheckRoutes are the requests the provider sends when Terraform
+// configures it (early_auth_check: GET /personal_access_tokens/self, and
+// GET /user on GitLab before 15.5). Terraform configures the provider for
+// every plan, apply and import, so tests that count what an operation costs
+// leave them out (OperationRequests).
+var TokenCheckRoutes = []string{"GET /personal_access_tokens/self", "GET /user"}
+
+// OperationRequests is the mock's request count per route without the
+// provider's token checks (TokenCheckRoutes), and their total.
+func (m *Mock) OperationRequests() (byRoute map[string]int, total int) {
+	byRoute = m.Stats().RequestsByRoute()
+	for _, route := range TokenCheckRoutes {
+		delete(byRoute, route)
+	}
+	for _, n := range byRoute {
+		total += n
+	}
+	return byRoute, total
+}

@@ -215,9 +215,9 @@ func TestAccUserRunner_untouchedToken(t *testing.T) {
 	// only GET /runners/:id and, with graphql, as many GraphQL queries.
 	onlyRefreshRequests := func(graphql bool) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			byRoute := m.Stats().RequestsByRoute()
+			byRoute, total := m.OperationRequests()
 			gets, queries := byRoute["GET /runners/:id"], byRoute["POST /api/graphql"]
-			others := m.Stats().TotalRequests() - gets - queries
+			others := total - gets - queries
 			if gets == 0 || others != 0 || (graphql && queries != gets) || (!graphql && queries != 0) {
 				return fmt.Errorf("refreshes sent %v; want only GET /runners/:id (and, with token_check = \"graphql\", one "+
 					"POST /api/graphql per GET)", byRoute)

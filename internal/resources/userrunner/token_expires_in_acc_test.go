@@ -71,8 +71,8 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 			Check: resource.ComposeTestCheckFunc(
 				resource.TestCheckResourceAttrPtr(address, "token", &token),
 				func(*terraform.State) error {
-					byRoute := m.Stats().RequestsByRoute()
-					if n := m.Stats().TotalRequests() - byRoute["GET /runners/:id"]; n != 0 {
+					byRoute, total := m.OperationRequests()
+					if n := total - byRoute["GET /runners/:id"]; n != 0 {
 						return fmt.Errorf("changing token_expires_in sent requests besides refreshes: %v", byRoute)
 					}
 					return nil
