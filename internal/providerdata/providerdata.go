@@ -7,6 +7,7 @@ package providerdata
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -22,6 +23,26 @@ type Data struct {
 	// Clock is the provider's clock; nil means time.Now. Tests use the mock
 	// coordinator's clock so that token expiry and rotation are deterministic.
 	Clock func() time.Time
+	// UnfinishedRunners is the provider's unfinished_runners setting:
+	// UnfinishedDelete ("" means the same) or UnfinishedReport.
+	UnfinishedRunners string
+
+	firstTimes sync.Map // keys already passed to FirstTime
+}
+
+// The values of the unfinished_runners setting.
+const (
+	UnfinishedDelete = "delete"
+	UnfinishedReport = "report"
+)
+
+// FirstTime reports whether key is seen for the first time by this
+// configured provider (one provider process), for work done once per
+// process, such as the sweep of a runner scope before its first create.
+// Safe for concurrent use: exactly one caller gets true.
+func (d *Data) FirstTime(key string) bool {
+	_, seen := d.firstTimes.LoadOrStore(key, true)
+	return !seen
 }
 
 // Now is the provider's current time.
