@@ -23,6 +23,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -61,14 +62,14 @@ type Options struct {
 
 // providerModel maps the provider block.
 type providerModel struct {
-	BaseURL    types.String `tfsdk:"base_url"`
-	Token      types.String `tfsdk:"token"`
-	CACertFile types.String `tfsdk:"cacert_file"`
-	Insecure   types.Bool   `tfsdk:"insecure"`
-	ClientCert types.String `tfsdk:"client_cert"`
-	ClientKey  types.String `tfsdk:"client_key"`
-	Retries    types.Int64  `tfsdk:"retries"`
-	Headers    types.Map    `tfsdk:"headers"`
+	BaseURL    types.String       `tfsdk:"base_url"`
+	Token      types.String       `tfsdk:"token"`
+	CACertFile types.String       `tfsdk:"cacert_file"`
+	Insecure   types.Bool         `tfsdk:"insecure"`
+	ClientCert types.String       `tfsdk:"client_cert"`
+	ClientKey  types.String       `tfsdk:"client_key"`
+	Retries    tfvalue.Int64Value `tfsdk:"retries"`
+	Headers    types.Map          `tfsdk:"headers"`
 
 	RequestTimeout      types.String `tfsdk:"request_timeout"`
 	TotalRequestTimeout types.String `tfsdk:"total_request_timeout"`
@@ -134,7 +135,8 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: "Path to the PEM private key of `client_cert`. Requires `client_cert`.",
 			},
 			"retries": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (default `%d`), within "+
 					"`total_request_timeout`. Rate-limited answers (429) are retried after the server's `Retry-After`; server "+
 					"errors and broken connections are retried for reads, updates and deletes, never for a create or a token "+

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // env builds a getenv function from a map, so tests never touch the real environment.
@@ -24,7 +25,7 @@ func nullModel() providerModel {
 	return providerModel{
 		BaseURL: types.StringNull(), Token: types.StringNull(), CACertFile: types.StringNull(),
 		Insecure: types.BoolNull(), ClientCert: types.StringNull(), ClientKey: types.StringNull(),
-		Retries: types.Int64Null(), Headers: types.MapNull(types.StringType),
+		Retries: tfvalue.Int64Null(), Headers: types.MapNull(types.StringType),
 	}
 }
 
@@ -49,7 +50,7 @@ func TestResolveSettingsEnvironmentFallbackAndOverride(t *testing.T) {
 	// Configuration wins over the environment.
 	cfg.BaseURL = types.StringValue("https://cfg.example.com/gitlab/")
 	cfg.Token = types.StringValue("cfg-secret")
-	cfg.Retries = types.Int64Value(3)
+	cfg.Retries = tfvalue.Int64From(3)
 	got, _, diags = resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)

@@ -3,6 +3,7 @@ package runnerattrs
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -25,6 +27,9 @@ const (
 	MaxTextLength = 1024
 	// minMaximumTimeout is GitLab's smallest maximum_timeout: 10 minutes.
 	minMaximumTimeout = 600
+	// maxMaximumTimeout is the largest maximum_timeout GitLab can store:
+	// its column is a 4-byte integer (a larger value fails with a 500).
+	maxMaximumTimeout = math.MaxInt32
 )
 
 // Description names the attribute the user-runner resource treats specially:
@@ -45,7 +50,7 @@ var table = []Attribute{
 				"While a runner is being created its description briefly carries a creation marker "+
 				"(` [terraform-create:<random hex>]`) that lets the provider find the runner again if GitLab's answer "+
 				"to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
-			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "The runner's description.",
 	},
@@ -87,13 +92,16 @@ var table = []Attribute{
 		Name:  "tag_list",
 		field: tagsField(func(a *gitlabapi.RunnerAttributes) **[]string { return &a.TagList }),
 		Resource: rschema.SetAttribute{
+			// Linear validation: the framework's set type takes minutes on thousands of tags.
+			CustomType:  tfvalue.NewStringSetType(),
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			MarkdownDescription: "The runner's tags; jobs with tags only run on runners that have all of them. " +
-				"Defaults to no tags. Each tag must be non-empty, without commas and without leading or trailing spaces.",
-			Validators: []validator.Set{setvalidator.ValueStringsAre(validators.RunnerTag())},
+			MarkdownDescription: fmt.Sprintf("The runner's tags; jobs with tags only run on runners that have all of them. "+
+				"Defaults to no tags. At most %d tags, each non-empty, at most %d characters, without commas, NUL characters "+
+				"and leading or trailing spaces (checked at plan time).", validators.MaxTags, validators.MaxTagLength),
+			Validators: []validator.Set{validators.TagCount(), setvalidator.ValueStringsAre(validators.RunnerTag())},
 		},
 		DataSource: "The runner's tags, in GitLab's order.",
 	},
@@ -117,11 +125,12 @@ var table = []Attribute{
 		Name:  "maximum_timeout",
 		field: optionalInt64Field(func(a *gitlabapi.RunnerAttributes) **int64 { return &a.MaximumTimeout }),
 		Resource: rschema.Int64Attribute{
-			Optional: true,
-			MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds (at least %d, "+
-				"10 minutes). Unset means no runner-level limit: removing it from the configuration clears the limit "+
-				"in GitLab.", minMaximumTimeout),
-			Validators: []validator.Int64{int64validator.AtLeast(minMaximumTimeout)},
+			CustomType: tfvalue.Int64Type{},
+			Optional:   true,
+			MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds: at least %d (10 "+
+				"minutes), at most %d (GitLab stores it in a 4-byte integer). Unset means no runner-level limit: removing it "+
+				"from the configuration clears the limit in GitLab.", minMaximumTimeout, maxMaximumTimeout),
+			Validators: []validator.Int64{int64validator.Between(minMaximumTimeout, maxMaximumTimeout)},
 		},
 		DataSource: "Maximum job timeout in seconds enforced by the runner; null when none is set.",
 	},
@@ -134,7 +143,7 @@ var table = []Attribute{
 			Default:  stringdefault.StaticString(""),
 			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters. "+
 				"Defaults to `\"\"`.", MaxTextLength),
-			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "Free-form maintenance note of the runner.",
 	},

@@ -24,6 +24,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // testResource returns the resource configured against the mock as the
@@ -45,7 +46,7 @@ func testResource(t *testing.T, m *acctest.Mock, token string) *userRunnerResour
 func plannedGroupRunner(groupID int64, description string) userRunnerModel {
 	return userRunnerModel{
 		ID: types.StringUnknown(), RunnerType: types.StringValue(gitlabapi.RunnerTypeGroup),
-		GroupID: types.Int64Value(groupID), ProjectID: types.Int64Null(),
+		GroupID: tfvalue.Int64From(groupID), ProjectID: tfvalue.Int64Null(),
 		// GitLab's defaults: not paused, not locked, untagged jobs, no tags, no timeout, no note.
 		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
 			Description: &description, RunUntagged: new(true), AccessLevel: new(gitlabapi.AccessLevelNotProtected),
@@ -244,10 +245,10 @@ func TestUserRunnerCreateRecovery(t *testing.T) {
 			switch {
 			case strings.HasPrefix(tc.name, "project"):
 				r = testResource(t, m, m.Seed.Project.MaintainerToken)
-				plan.RunnerType, plan.GroupID, plan.ProjectID = types.StringValue("project_type"), types.Int64Null(), types.Int64Value(m.Seed.Project.ID)
+				plan.RunnerType, plan.GroupID, plan.ProjectID = types.StringValue("project_type"), tfvalue.Int64Null(), tfvalue.Int64From(m.Seed.Project.ID)
 			case strings.HasPrefix(tc.name, "instance"):
 				r = testResource(t, m, m.Seed.AdminToken)
-				plan.RunnerType, plan.GroupID = types.StringValue("instance_type"), types.Int64Null()
+				plan.RunnerType, plan.GroupID = types.StringValue("instance_type"), tfvalue.Int64Null()
 			}
 			for _, f := range tc.faults {
 				m.Faults().Add(f)

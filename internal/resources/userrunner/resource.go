@@ -33,6 +33,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -81,7 +82,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"group_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "The numeric id of the group of a `group_type` runner. Required for `group_type`, not " +
 					"allowed otherwise. Read back from GitLab, so an imported group runner is not replaced. Changing it " +
 					"replaces the runner.",
@@ -89,7 +91,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"project_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "The numeric id of the project of a `project_type` runner. Required for `project_type`, " +
 					"not allowed otherwise. Read back from GitLab (the runner's owner project), so an imported project " +
 					"runner is not replaced. Changing it replaces the runner.",

@@ -19,6 +19,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 func triggers(kv ...string) types.Map {
@@ -140,20 +141,20 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 	timeout := int64(3600)
 	cases := []struct {
 		details        gitlabapi.RunnerDetails
-		group, project types.Int64
+		group, project tfvalue.Int64Value
 	}{
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, types.Int64Value(12), types.Int64Null()},
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, types.Int64Null(), types.Int64Value(34)},
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 3, RunnerType: "instance_type"}, RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: &timeout}}, types.Int64Null(), types.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, tfvalue.Int64From(12), tfvalue.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, tfvalue.Int64Null(), tfvalue.Int64From(34)},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 3, RunnerType: "instance_type"}, RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: &timeout}}, tfvalue.Int64Null(), tfvalue.Int64Null()},
 	}
 	// A configured project the runner is still enabled in is kept.
-	keep := userRunnerModel{ProjectID: types.Int64Value(35)}
+	keep := userRunnerModel{ProjectID: tfvalue.Int64From(35)}
 	keep.applyDetails(&cases[1].details)
 	if keep.ProjectID.ValueInt64() != 35 {
 		t.Errorf("project 35 is one of the runner's projects and must be kept, got %s", keep.ProjectID)
 	}
 	for _, tc := range cases {
-		m := userRunnerModel{GroupID: types.Int64Value(99), ProjectID: types.Int64Value(98), Token: types.StringValue("glrt-keep")}
+		m := userRunnerModel{GroupID: tfvalue.Int64From(99), ProjectID: tfvalue.Int64From(98), Token: types.StringValue("glrt-keep")}
 		m.applyDetails(&tc.details)
 		if !m.GroupID.Equal(tc.group) || !m.ProjectID.Equal(tc.project) || m.RunnerType.ValueString() != tc.details.RunnerType {
 			t.Errorf("runner %d: got type %s group %s project %s", tc.details.ID, m.RunnerType, m.GroupID, m.ProjectID)
@@ -161,7 +162,7 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 		if m.Token.ValueString() != "glrt-keep" {
 			t.Errorf("applyDetails must not touch the token")
 		}
-		if tags := m.Runner["tag_list"].(types.Set); tags.IsNull() || len(tags.Elements()) != 0 {
+		if tags := m.Runner["tag_list"].(tfvalue.StringSetValue); tags.IsNull() || len(tags.Elements()) != 0 {
 			t.Errorf("no tags must read as an empty set, got %s", tags)
 		}
 		if timeout := m.Runner["maximum_timeout"]; tc.details.MaximumTimeout == nil && !timeout.IsNull() {
@@ -176,7 +177,7 @@ func TestModelRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	m := userRunnerModel{
 		ID: types.StringValue("7"), RunnerType: types.StringValue(gitlabapi.RunnerTypeProject),
-		GroupID: types.Int64Null(), ProjectID: types.Int64Value(34),
+		GroupID: tfvalue.Int64Null(), ProjectID: tfvalue.Int64From(34),
 		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
 			Description: new("ci"), MaintenanceNote: new("note"), Paused: new(true), TagList: &[]string{"b", "a"}, MaximumTimeout: new(int64(900)),
 		}),
