@@ -177,6 +177,10 @@ func (c *Client) BaseURL() *url.URL {
 	return &u
 }
 
+// TotalTimeout is the most one call may take, retries and waits included
+// (Config.TotalTimeout); 0 when only the caller's context bounds it.
+func (c *Client) TotalTimeout() time.Duration { return c.total }
+
 // WebURL returns the instance root without /api/v4, e.g.
 // https://gitlab.example.com or https://host/gitlab — the value for
 // `gitlab-runner register --url`.

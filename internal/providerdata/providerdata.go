@@ -27,7 +27,7 @@ type Data struct {
 	// UnfinishedDelete ("" means the same) or UnfinishedReport.
 	UnfinishedRunners string
 
-	firstTimes sync.Map // keys already passed to FirstTime
+	onces sync.Map // key -> *sync.Once, for Once
 }
 
 // The values of the unfinished_runners setting.
@@ -36,13 +36,17 @@ const (
 	UnfinishedReport = "report"
 )
 
-// FirstTime reports whether key is seen for the first time by this
-// configured provider (one provider process), for work done once per
-// process, such as the sweep of a runner scope before its first create.
-// Safe for concurrent use: exactly one caller gets true.
-func (d *Data) FirstTime(key string) bool {
-	_, seen := d.firstTimes.LoadOrStore(key, true)
-	return !seen
+// Once runs fn the first time it is called with key by this configured
+// provider (one provider process), for work done once per process, such as
+// the sweep of a runner scope before its first create. Callers with the
+// same key wait until that first fn has returned; fn runs for one of them
+// only. It reports whether fn ran for this caller.
+func (d *Data) Once(key string, fn func()) bool {
+	v, _ := d.onces.LoadOrStore(key, new(sync.Once))
+	once, _ := v.(*sync.Once) // only *sync.Once is stored
+	ran := false
+	once.Do(func() { ran = true; fn() })
+	return ran
 }
 
 // Now is the provider's current time.

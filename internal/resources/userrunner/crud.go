@@ -126,6 +126,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		plan.applyToken(tok)
+		resp.Diagnostics.Append(tokenShapeWarning(id, tok.Token)...)
 		tflog.Info(ctx, "rotated the runner's token", map[string]any{"runner_id": id})
 	} else {
 		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt

@@ -31,8 +31,14 @@ import (
 // user of token.
 func testResource(t *testing.T, m *acctest.Mock, token string) *userRunnerResource {
 	t.Helper()
+	return testResourceAt(t, m, m.URL(), token)
+}
+
+// testResourceAt is testResource reaching the mock through baseURL (a proxy).
+func testResourceAt(t *testing.T, m *acctest.Mock, baseURL, token string) *userRunnerResource {
+	t.Helper()
 	client, err := gitlabapi.NewClient(gitlabapi.Config{
-		BaseURL: m.URL(), Token: token, Retries: 2,
+		BaseURL: baseURL, Token: token, Retries: 2,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	})
 	if err != nil {
@@ -83,12 +89,17 @@ func toState(t *testing.T, m userRunnerModel) tfsdk.State {
 // partial) and the diagnostics text ("" when none).
 func create(t *testing.T, r *userRunnerResource, plan userRunnerModel) (userRunnerModel, string) {
 	t.Helper()
-	ctx := context.Background()
+	return createCtx(t, context.Background(), r, plan)
+}
+
+// createCtx is create with Terraform's context (cancel it to interrupt).
+func createCtx(t *testing.T, ctx context.Context, r *userRunnerResource, plan userRunnerModel) (userRunnerModel, string) {
+	t.Helper()
 	resp := &resource.CreateResponse{State: nullState(t)}
 	r.Create(ctx, resource.CreateRequest{Plan: toPlan(t, plan)}, resp)
 	var got userRunnerModel
 	if !resp.State.Raw.IsNull() {
-		if diags := got.get(ctx, resp.State); diags.HasError() {
+		if diags := got.get(context.Background(), resp.State); diags.HasError() {
 			t.Fatal(acctest.DiagText(diags))
 		}
 	}
@@ -101,6 +112,14 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
 	m.Stats().Reset()
 
+	// The first create in a scope sweeps it once: one list more.
+	if _, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "first")); diags != "" {
+		t.Fatalf("create: %s", diags)
+	}
+	if n, lists := m.Stats().TotalRequests(), m.Stats().Requests("GET /groups/:id/runners"); n != 3 || lists != 1 {
+		t.Errorf("the first create sent %d requests (%d lists), want 3: the sweep's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
+	}
+	m.Stats().Reset()
 	got, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "ci"))
 	if diags != "" {
 		t.Fatalf("create: %s", diags)
