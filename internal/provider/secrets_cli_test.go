@@ -16,8 +16,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -156,6 +158,110 @@ func (c *cli) run(wantErr bool, args ...string) string {
 		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out.String(), 40))
 	}
 	return out.String()
+}
+
+// running is a terraform command started in the background, in its own
+// process group (as a terminal runs it), so that a test can interrupt it or
+// kill its provider.
+type running struct {
+	cmd  *exec.Cmd
+	out  *lockedBuffer
+	done chan struct{}
+	err  error
+}
+
+// start runs `terraform <args> -no-color` in the background; wait collects
+// it. Its output and log are kept like run's.
+func (c *cli) start(args ...string) *running {
+	c.t.Helper()
+	c.runs++
+	name := fmt.Sprintf("%02d-%s", c.runs, args[0])
+	logPath := filepath.Join(c.logDir, name+".trace.log")
+	cmd := exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
+	cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	r := &running{cmd: cmd, out: &lockedBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = r.out, r.out
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	go func() {
+		r.err = cmd.Wait()
+		trace, _ := os.ReadFile(logPath)
+		c.mu.Lock()
+		c.outputs[name+" (output)"] = r.out.String()
+		c.outputs[name+" (TF_LOG=trace)"] = string(trace)
+		c.mu.Unlock()
+		close(r.done)
+	}()
+	c.t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // nothing of it outlives the test
+		<-r.done
+	})
+	return r
+}
+
+// interrupt sends SIGINT to the command's process group, as Ctrl-C in a
+// terminal does (the provider plugins ignore it; Terraform stops them).
+func (r *running) interrupt() error { return syscall.Kill(-r.cmd.Process.Pid, syscall.SIGINT) }
+
+// wait waits for the command and returns its output and error.
+func (r *running) wait(timeout time.Duration) (string, error) {
+	select {
+	case <-r.done:
+		return r.out.String(), r.err
+	case <-time.After(timeout):
+		return r.out.String(), fmt.Errorf("terraform did not exit within %s", timeout)
+	}
+}
+
+// providerPIDs are the provider plugin processes Terraform runs now.
+func (r *running) providerPIDs() []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces, so split after ")".
+		s := string(stat)
+		open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closing < open {
+			continue
+		}
+		fields := strings.Fields(s[closing+1:])
+		if len(fields) < 2 || !strings.HasPrefix(s[open+1:closing], "terraform-provi") {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(fields[1]); ppid == r.cmd.Process.Pid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writing process and a reading test.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func tailLines(s string, n int) string {
