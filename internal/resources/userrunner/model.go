@@ -62,6 +62,9 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	m.GroupID = attrAs[tfvalue.Int64Value](a, "group_id", &diags)
 	m.ProjectID = attrAs[tfvalue.Int64Value](a, "project_id", &diags)
 	m.Token = attrAs[types.String](a, "token", &diags)
+	// A token Terraform hands over (from state) is a secret this process has
+	// now seen: mask it wherever GitLab might echo it, whatever its shape.
+	gitlabapi.LearnSecret(m.Token.ValueString())
 	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
 	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
 	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
