@@ -37,6 +37,12 @@ const unfinishedReport = providerdata.UnfinishedReport
 func (r *userRunnerResource) sweepUnfinished(ctx context.Context, scope diagnostics.RunnerScope) diag.Diagnostics {
 	var diags diag.Diagnostics
 	runners, err := r.listScope(ctx, scope)
+	if err != nil && diagnostics.Status(err) == 0 {
+		// No answer: the create that follows fails the same way and says so.
+		tflog.Warn(ctx, "could not list the scope to look for unfinished runners", map[string]any{
+			"scope": scope.String(), "error": gitlabapi.RedactSecrets(err.Error())})
+		return diags
+	}
 	if err != nil {
 		diags.AddWarning("Could Not Look for Unfinished Runners", fmt.Sprintf(
 			"Before creating runners in %s the provider lists its runners once, to delete the ones left by creates that never "+
