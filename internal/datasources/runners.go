@@ -20,6 +20,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 var (
@@ -131,13 +132,13 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},
 			},
 			"version_prefix": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners whose gitlab-runner version starts with this prefix, e.g. `17.` or `17.4`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), validators.NoNUL()},
 			},
 			"ids": schema.ListAttribute{
 				Computed:            true,
