@@ -157,7 +157,7 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may wait for GitLab (connect, send, answer), as a Go "+
 					"duration (default `%s`, GitLab's own limit for a request). An attempt without an answer by then is abandoned: "+
 					"a read, update or delete is retried, a create or token rotation is reconciled (see the reliability guide).",
-					gitlabapi.DefaultRequestTimeout),
+					shortDuration(gitlabapi.DefaultRequestTimeout)),
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"total_request_timeout": schema.StringAttribute{
@@ -167,7 +167,7 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"the request fails at once and the error says how long GitLab asked to wait. A GitLab that cannot be reached "+
 					"(no such host, connection refused) fails within seconds, whatever this setting. Creating a runner takes at "+
 					"most three times this long; a creation marker older than that (plus a margin) belongs to no running apply "+
-					"(see `unfinished_runners`).", gitlabapi.DefaultTotalTimeout),
+					"(see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"unfinished_runners": schema.StringAttribute{
@@ -181,6 +181,18 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Validators: []validator.String{stringvalidator.OneOf(providerdata.UnfinishedDelete, providerdata.UnfinishedReport)},
 			},
 		},
+	}
+}
+
+// shortDuration writes d as a person would in a configuration: "60s", "2m".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0 && d >= 2*time.Minute:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	default:
+		return fmt.Sprintf("%ds", d/time.Second)
 	}
 }
 

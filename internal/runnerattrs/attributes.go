@@ -47,9 +47,9 @@ var table = []Attribute{
 			Computed: true,
 			Default:  stringdefault.StaticString(""),
 			MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
-				"While a runner is being created its description briefly carries a creation marker "+
-				"(` [terraform-create:<random hex>]`) that lets the provider find the runner again if GitLab's answer "+
-				"to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
+				"No NUL characters. While a runner is being created its description briefly carries a creation marker "+
+				"(` [terraform-create:<expiry>-<random hex>]`) that lets the provider find the runner again if GitLab's "+
+				"answer to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "The runner's description.",
@@ -141,8 +141,8 @@ var table = []Attribute{
 			Optional: true,
 			Computed: true,
 			Default:  stringdefault.StaticString(""),
-			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters. "+
-				"Defaults to `\"\"`.", MaxTextLength),
+			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters, no NUL "+
+				"characters. Defaults to `\"\"`.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "Free-form maintenance note of the runner.",

@@ -147,8 +147,10 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"Removing an optional attribute from the configuration sets it back to GitLab's default. Changing `runner_type`, " +
 	"`group_id` or `project_id` replaces the runner; everything else is updated in place. The token rotates in place " +
 	"when `rotation_triggers` change or when it is about to expire (`rotate_before_expiry`).\n\n" +
-	"Creation is safe to retry: if GitLab's answer to the create request is lost, the provider finds the runner by a " +
-	"creation marker in its description and adopts it instead of creating a duplicate.\n\n" +
+	"Creation is safe to retry and to interrupt: if GitLab's answer to the create request is lost, the provider finds " +
+	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; runners left by " +
+	"creates that never finished (a killed provider) are deleted by a later apply once their marker has expired (see " +
+	"the provider's `unfinished_runners`).\n\n" +
 	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +
 	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token)."
