@@ -142,13 +142,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if retries < 0 {
 		retries = 0
 	}
-	total := cfg.TotalTimeout
-	switch {
-	case total == 0:
-		total = DefaultTotalTimeout
-	case total < 0:
-		total = 0
-	}
+	total := orDefault(cfg.TotalTimeout, DefaultTotalTimeout)
 
 	httpClient, err := newHTTPClient(cfg, headers)
 	if err != nil {
@@ -169,6 +163,17 @@ func NewClient(cfg Config) (*Client, error) {
 		masker:     newMasker(cfg.Token, headers),
 	}
 	return c, nil
+}
+
+// orDefault reads a timeout setting: 0 means def, a negative one none (0).
+func orDefault(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }
 
 // BaseURL returns a copy of the API root, e.g. https://gitlab.example.com/api/v4.

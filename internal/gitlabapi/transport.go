@@ -46,13 +46,7 @@ func newHTTPClient(cfg Config, extra http.Header) (*http.Client, error) {
 	}
 	tr.TLSClientConfig = tlsCfg
 
-	timeout := cfg.RequestTimeout
-	switch {
-	case timeout == 0:
-		timeout = DefaultRequestTimeout
-	case timeout < 0:
-		timeout = 0
-	}
+	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 
 	sensitive := sensitiveHeaderNames(extra)
 	return &http.Client{

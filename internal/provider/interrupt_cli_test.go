@@ -56,6 +56,39 @@ func agreeWithStateFile(t *testing.T, m *acctest.Mock, c *cli) (acctest.Agreemen
 	return m.Agreement(t, runners)
 }
 
+// fleetApply is a `terraform apply` of n group runners in progress, through
+// a proxy to a mock whose creates take postLatency (the rest 20 ms): most
+// creates are in their POST at any moment.
+type fleetApply struct {
+	m     *acctest.Mock
+	proxy *acctest.Proxy
+	c     *cli
+	run   *running
+}
+
+func startFleetApply(t *testing.T, n int, postLatency time.Duration) *fleetApply {
+	t.Helper()
+	m := acctest.StartMock(t, acctest.WithLatency(20*time.Millisecond))
+	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: postLatency})
+	proxy := acctest.StartProxy(t, m.URL())
+	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
+	return &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
+}
+
+// waitUntil polls cond until it holds; after a minute the test fails,
+// naming what it waited for.
+func (f *fleetApply) waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			out, _ := f.run.wait(time.Second)
+			t.Fatalf("no %s within a minute:\n%s", what, tailLines(out, 30))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // orphansOf lists the mock's runners the state file does not hold.
 func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
 	t.Helper()
@@ -83,25 +116,11 @@ func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
 func TestAccInterrupt_ctrlC(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	// Creates take long (GitLab busy), the rest is quick: the interrupt
-	// finds most creates with their POST in flight.
-	m := acctest.StartMock(t, acctest.WithLatency(20*time.Millisecond))
-	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: 800 * time.Millisecond})
-	proxy := acctest.StartProxy(t, m.URL())
 	const n = 100
-	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
-
-	run := c.start("apply", "-auto-approve")
-	// 1 s into the apply: Terraform's plan is done and the first creates
-	// are on their way.
-	deadline := time.Now().Add(60 * time.Second)
-	for m.Stats().Requests("POST /user/runners") == 0 {
-		if time.Now().After(deadline) {
-			out, _ := run.wait(time.Second)
-			t.Fatalf("no create within 60s:\n%s", tailLines(out, 30))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	f := startFleetApply(t, n, 800*time.Millisecond)
+	m, proxy, c, run := f.m, f.proxy, f.c, f.run
+	// 1 s into the creates.
+	f.waitUntil(t, "create", func() bool { return m.Stats().Requests("POST /user/runners") > 0 })
 	time.Sleep(time.Second)
 	if err := run.interrupt(); err != nil {
 		t.Fatal(err)
@@ -155,23 +174,10 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 func TestAccInterrupt_providerKilled(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	// Creates take long, the rest is quick: most creates are in their POST
-	// when the kill is decided.
-	m := acctest.StartMock(t, acctest.WithLatency(20*time.Millisecond))
-	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: 300 * time.Millisecond})
-	proxy := acctest.StartProxy(t, m.URL())
 	const n = 60
-	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
-
-	run := c.start("apply", "-auto-approve")
-	deadline := time.Now().Add(60 * time.Second)
-	for len(m.Runners()) < 20 {
-		if time.Now().After(deadline) {
-			out, _ := run.wait(time.Second)
-			t.Fatalf("fewer than 20 runners within 60s:\n%s", tailLines(out, 30))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	f := startFleetApply(t, n, 300*time.Millisecond)
+	m, proxy, c, run := f.m, f.proxy, f.c, f.run
+	f.waitUntil(t, "20th runner", func() bool { return len(m.Runners()) >= 20 })
 	time.Sleep(100 * time.Millisecond) // in the middle of the next POSTs
 	proxy.Hold()
 	for proxy.Forwarding() > 0 {

@@ -8,7 +8,6 @@ package provider_test
 // test configuration itself.
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -137,66 +136,59 @@ func (c *cli) write(name, content string) {
 // wantErr the command must fail, else it must succeed.
 func (c *cli) run(wantErr bool, args ...string) string {
 	c.t.Helper()
-	c.runs++
-	name := fmt.Sprintf("%02d-%s", c.runs, args[0])
-	logPath := filepath.Join(c.logDir, name+".trace.log")
-	cmd := exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
-	cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
-	trace, _ := os.ReadFile(logPath)
-	c.mu.Lock()
-	c.outputs[name+" (output)"] = out.String()
-	c.outputs[name+" (TF_LOG=trace)"] = string(trace)
-	c.mu.Unlock()
+	out, err := c.start(args...).wait(30 * time.Minute)
 	switch {
 	case err != nil && !wantErr:
-		c.t.Fatalf("terraform %s failed: %v\n%s", strings.Join(args, " "), err, tailLines(out.String(), 40))
+		c.t.Fatalf("terraform %s failed: %v\n%s", strings.Join(args, " "), err, tailLines(out, 40))
 	case err == nil && wantErr:
-		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out.String(), 40))
+		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out, 40))
 	}
-	return out.String()
+	return out
 }
 
 // running is a terraform command started in the background, in its own
 // process group (as a terminal runs it), so that a test can interrupt it or
 // kill its provider.
 type running struct {
-	cmd  *exec.Cmd
-	out  *lockedBuffer
-	done chan struct{}
-	err  error
+	cmd     *exec.Cmd
+	outPath string // stdout and stderr
+	done    chan struct{}
+	err     error
 }
 
 // start runs `terraform <args> -no-color` in the background; wait collects
-// it. Its output and log are kept like run's.
+// it. When it ends, its output and trace log are kept for scan and all.
 func (c *cli) start(args ...string) *running {
 	c.t.Helper()
 	c.runs++
 	name := fmt.Sprintf("%02d-%s", c.runs, args[0])
 	logPath := filepath.Join(c.logDir, name+".trace.log")
-	cmd := exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
-	cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	r := &running{cmd: cmd, out: &lockedBuffer{}, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = r.out, r.out
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
+	r := &running{outPath: filepath.Join(c.logDir, name+".out"), done: make(chan struct{})}
+	out, err := os.Create(r.outPath)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	r.cmd = exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
+	r.cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	r.cmd.Stdout, r.cmd.Stderr = out, out
+	r.cmd.WaitDelay = 10 * time.Second
+	if err := r.cmd.Start(); err != nil {
 		c.t.Fatal(err)
 	}
 	go func() {
-		r.err = cmd.Wait()
+		r.err = r.cmd.Wait()
+		_ = out.Close()
+		output, _ := os.ReadFile(r.outPath)
 		trace, _ := os.ReadFile(logPath)
 		c.mu.Lock()
-		c.outputs[name+" (output)"] = r.out.String()
+		c.outputs[name+" (output)"] = string(output)
 		c.outputs[name+" (TF_LOG=trace)"] = string(trace)
 		c.mu.Unlock()
 		close(r.done)
 	}()
 	c.t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // nothing of it outlives the test
+		_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL) // nothing of it outlives the test
 		<-r.done
 	})
 	return r
@@ -206,13 +198,16 @@ func (c *cli) start(args ...string) *running {
 // terminal does (the provider plugins ignore it; Terraform stops them).
 func (r *running) interrupt() error { return syscall.Kill(-r.cmd.Process.Pid, syscall.SIGINT) }
 
-// wait waits for the command and returns its output and error.
+// wait waits for the command and returns its output and error; after
+// timeout, the output so far and an error.
 func (r *running) wait(timeout time.Duration) (string, error) {
 	select {
 	case <-r.done:
-		return r.out.String(), r.err
+		out, _ := os.ReadFile(r.outPath)
+		return string(out), r.err
 	case <-time.After(timeout):
-		return r.out.String(), fmt.Errorf("terraform did not exit within %s", timeout)
+		out, _ := os.ReadFile(r.outPath)
+		return string(out), fmt.Errorf("terraform did not exit within %s", timeout)
 	}
 }
 
@@ -244,24 +239,6 @@ func (r *running) providerPIDs() []int {
 		}
 	}
 	return pids
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writing process and a reading test.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func tailLines(s string, n int) string {
