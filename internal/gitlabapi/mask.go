@@ -22,9 +22,14 @@ const maskText = "***"
 //   - by shape: anything that looks like a GitLab secret, and the values of
 //     JSON members and form parameters named like one.
 
-// minLearnedSecret is the shortest value learned from an answer or a header:
-// shorter ones would mask ordinary words in every message.
-const minLearnedSecret = 8
+// minLearnedSecret is the shortest value learned from an answer or a header,
+// and minConfiguredToken the shortest configured token masked by value
+// process-wide: shorter ones would mask ordinary words in every message (and
+// are no GitLab token; the client still never logs its own headers).
+const (
+	minLearnedSecret   = 8
+	minConfiguredToken = 6
+)
 
 // tokenPatterns match anything that looks like a GitLab secret, whether or
 // not it is the configured token: runner authentication tokens (glrt-,
@@ -127,7 +132,7 @@ func LearnSecret(value string) { seenSecrets.add(minLearnedSecret, value) }
 
 // masker hides secrets in anything the client logs or puts in an error.
 type masker struct {
-	literals []string // the configured secrets (token, custom header values), also in seenSecrets
+	literals []string // the configured secrets (token, custom header values); the longer ones also in seenSecrets
 	custom   map[string]bool
 }
 
@@ -135,7 +140,7 @@ func newMasker(token string, extra http.Header) *masker {
 	m := &masker{custom: map[string]bool{}}
 	if token != "" {
 		m.literals = append(m.literals, token)
-		seenSecrets.add(1, token)
+		seenSecrets.add(minConfiguredToken, token)
 	}
 	for k, vs := range extra {
 		m.custom[k] = true
@@ -171,6 +176,9 @@ func (m *masker) mask(s string, extraSecrets ...string) string {
 		}
 	}
 	s = seenSecrets.replace(s)
+	for _, lit := range m.literals { // this client's own, however short
+		s = strings.ReplaceAll(s, lit, maskText)
+	}
 	s = jsonSecretField.ReplaceAllString(s, `$1"`+maskText+`"`)
 	s = formSecretField.ReplaceAllString(s, `${1}`+maskText)
 	for _, re := range tokenPatterns {
