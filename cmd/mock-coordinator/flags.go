@@ -68,7 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Usage = func() {}
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "loopback `HOST:PORT` to listen on; port 0 picks a free port")
 	fs.StringVar(&cfg.version, "gitlab-version", "", "GitLab `VERSION` to emulate, e.g. 17.4.1-ee (default: the mock's current default, 18.6.0-ee)")
-	fs.StringVar(&cfg.state, "state", "", "`FILE` to keep the state in across restarts: read at start if it exists, written atomically about 1s after each change and on shutdown")
+	fs.StringVar(&cfg.state, "state", "", "`FILE` to keep the state in across restarts: read at start if it exists, written atomically before the answer to every change (so even a SIGKILL loses no answered change) and on shutdown")
 	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with a self-signed CA generated at start (its PEM file is printed as ca_file) and issue a client certificate signed by it")
 	fs.StringVar(&cfg.certDir, "cert-dir", "", "`DIR` for ca.pem, client.pem and client-key.pem with --tls (default: a temporary directory removed at exit)")
 	fs.Func("client-certs", "with --tls: `MODE` off (default), optional (verify if given) or required", func(v string) error {

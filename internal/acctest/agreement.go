@@ -1,7 +1,10 @@
 package acctest
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,4 +218,90 @@ func compareRunner(attrs map[string]string, rec store.RunnerRecord) []string {
 		}
 	}
 	return out
+}
+
+// RunnersInStateFile reads the instances of resourceType from a Terraform
+// state file (format 4, as `terraform apply` writes it), for tests that run
+// the terraform binary themselves. Attributes are flattened as in
+// RunnersInState ("tag_list.#", "tag_list.0", ...).
+func RunnersInStateFile(path, resourceType string) ([]StateRunner, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var st struct {
+		Version   int `json:"version"`
+		Resources []struct {
+			Module    string `json:"module"`
+			Mode      string `json:"mode"`
+			Type      string `json:"type"`
+			Name      string `json:"name"`
+			Instances []struct {
+				IndexKey   any                        `json:"index_key"`
+				Status     string                     `json:"status"`
+				Attributes map[string]json.RawMessage `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("state file %s: %w", path, err)
+	}
+	if st.Version != 4 {
+		return nil, fmt.Errorf("state file %s: format %d, want 4", path, st.Version)
+	}
+	var out []StateRunner
+	for _, rs := range st.Resources {
+		if rs.Mode != "managed" || rs.Type != resourceType {
+			continue
+		}
+		for _, inst := range rs.Instances {
+			addr := rs.Name
+			if rs.Module != "" {
+				addr = rs.Module + "." + addr
+			}
+			switch k := inst.IndexKey.(type) {
+			case float64:
+				addr += fmt.Sprintf("[%03d]", int64(k)) // sorts like the numbers
+			case string:
+				addr += fmt.Sprintf("[%q]", k)
+			}
+			attrs := map[string]string{}
+			for name, raw := range inst.Attributes {
+				var v any
+				dec := json.NewDecoder(bytes.NewReader(raw))
+				dec.UseNumber() // ids and numbers exactly as written
+				if err := dec.Decode(&v); err != nil {
+					return nil, fmt.Errorf("state file %s: %s.%s: %w", path, addr, name, err)
+				}
+				flatten(attrs, name, v)
+			}
+			out = append(out, StateRunner{Address: addr, ID: attrs["id"], Tainted: inst.Status == "tainted", Attributes: attrs})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out, nil
+}
+
+// flatten writes v under key in the flatmap form: scalars as strings, lists
+// as key.# and key.<index>, maps as key.% and key.<name>; null is left out.
+func flatten(out map[string]string, key string, v any) {
+	switch x := v.(type) {
+	case nil:
+	case string:
+		out[key] = x
+	case bool:
+		out[key] = strconv.FormatBool(x)
+	case json.Number:
+		out[key] = x.String()
+	case []any:
+		out[key+".#"] = strconv.Itoa(len(x))
+		for i, e := range x {
+			flatten(out, key+"."+strconv.Itoa(i), e)
+		}
+	case map[string]any:
+		out[key+".%"] = strconv.Itoa(len(x))
+		for k, e := range x {
+			flatten(out, key+"."+k, e)
+		}
+	}
 }

@@ -51,24 +51,24 @@ type registrationPolicyDataSource struct {
 }
 
 type registrationPolicyModel struct {
-	ID                                   types.String `tfsdk:"id"`
-	GroupID                              types.Int64  `tfsdk:"group_id"`
-	ProjectID                            types.Int64  `tfsdk:"project_id"`
-	IncludeInstanceSettings              types.Bool   `tfsdk:"include_instance_settings"`
-	ScopePath                            types.String `tfsdk:"scope_path"`
-	GitLabVersion                        types.String `tfsdk:"gitlab_version"`
-	Enterprise                           types.Bool   `tfsdk:"enterprise"`
-	NewWorkflowAvailable                 types.Bool   `tfsdk:"new_workflow_available"`
-	UserRunnersAPIAvailable              types.Bool   `tfsdk:"user_runners_api_available"`
-	LegacyWorkflowPhase                  types.String `tfsdk:"legacy_workflow_phase"`
-	RegistrationTokensAllowedInstance    types.Bool   `tfsdk:"registration_tokens_allowed_instance"`
-	RegistrationTokensAllowed            types.Bool   `tfsdk:"registration_tokens_allowed"`
-	ValidRunnerRegistrars                types.List   `tfsdk:"valid_runner_registrars"`
-	RunnerTokenExpirationInterval        types.Int64  `tfsdk:"runner_token_expiration_interval"`
-	GroupRunnerTokenExpirationInterval   types.Int64  `tfsdk:"group_runner_token_expiration_interval"`
-	ProjectRunnerTokenExpirationInterval types.Int64  `tfsdk:"project_runner_token_expiration_interval"`
-	RemovalVersion                       types.String `tfsdk:"removal_version"`
-	RecommendedAction                    types.String `tfsdk:"recommended_action"`
+	ID                                   types.String       `tfsdk:"id"`
+	GroupID                              tfvalue.Int64Value `tfsdk:"group_id"`
+	ProjectID                            tfvalue.Int64Value `tfsdk:"project_id"`
+	IncludeInstanceSettings              types.Bool         `tfsdk:"include_instance_settings"`
+	ScopePath                            types.String       `tfsdk:"scope_path"`
+	GitLabVersion                        types.String       `tfsdk:"gitlab_version"`
+	Enterprise                           types.Bool         `tfsdk:"enterprise"`
+	NewWorkflowAvailable                 types.Bool         `tfsdk:"new_workflow_available"`
+	UserRunnersAPIAvailable              types.Bool         `tfsdk:"user_runners_api_available"`
+	LegacyWorkflowPhase                  types.String       `tfsdk:"legacy_workflow_phase"`
+	RegistrationTokensAllowedInstance    types.Bool         `tfsdk:"registration_tokens_allowed_instance"`
+	RegistrationTokensAllowed            types.Bool         `tfsdk:"registration_tokens_allowed"`
+	ValidRunnerRegistrars                types.List         `tfsdk:"valid_runner_registrars"`
+	RunnerTokenExpirationInterval        types.Int64        `tfsdk:"runner_token_expiration_interval"`
+	GroupRunnerTokenExpirationInterval   types.Int64        `tfsdk:"group_runner_token_expiration_interval"`
+	ProjectRunnerTokenExpirationInterval types.Int64        `tfsdk:"project_runner_token_expiration_interval"`
+	RemovalVersion                       types.String       `tfsdk:"removal_version"`
+	RecommendedAction                    types.String       `tfsdk:"recommended_action"`
 }
 
 func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -107,13 +107,15 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				MarkdownDescription: "Identifier of the report: `instance`, `group:<id>` or `project:<id>`.",
 			},
 			"group_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "Report for this group (any group; the switch lives on its top-level group). " +
 					"Conflicts with `project_id`. Reading the group's state needs the Owner role in it.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"project_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "Report for this project (the switch lives on its top-level group). Conflicts with " +
 					"`group_id`. Reading the project's state needs the Maintainer role in it.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
@@ -259,8 +261,8 @@ func (s policyScope) label() string {
 func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, groupID, projectID int64, includeSettings bool) (registrationPolicyModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := registrationPolicyModel{
-		GroupID:                              types.Int64Null(),
-		ProjectID:                            types.Int64Null(),
+		GroupID:                              tfvalue.Int64Null(),
+		ProjectID:                            tfvalue.Int64Null(),
 		IncludeInstanceSettings:              types.BoolNull(),
 		ScopePath:                            types.StringNull(),
 		NewWorkflowAvailable:                 types.BoolNull(),

@@ -20,6 +20,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 var (
@@ -47,17 +48,17 @@ type runnersDataSource struct {
 }
 
 type runnersDataSourceModel struct {
-	ID            types.String `tfsdk:"id"`
-	Scope         types.String `tfsdk:"scope"`
-	GroupID       types.Int64  `tfsdk:"group_id"`
-	ProjectID     types.Int64  `tfsdk:"project_id"`
-	Type          types.String `tfsdk:"type"`
-	Status        types.String `tfsdk:"status"`
-	Paused        types.Bool   `tfsdk:"paused"`
-	TagList       types.List   `tfsdk:"tag_list"`
-	VersionPrefix types.String `tfsdk:"version_prefix"`
-	IDs           types.List   `tfsdk:"ids"`
-	Runners       types.List   `tfsdk:"runners"`
+	ID            types.String       `tfsdk:"id"`
+	Scope         types.String       `tfsdk:"scope"`
+	GroupID       tfvalue.Int64Value `tfsdk:"group_id"`
+	ProjectID     tfvalue.Int64Value `tfsdk:"project_id"`
+	Type          types.String       `tfsdk:"type"`
+	Status        types.String       `tfsdk:"status"`
+	Paused        types.Bool         `tfsdk:"paused"`
+	TagList       types.List         `tfsdk:"tag_list"`
+	VersionPrefix types.String       `tfsdk:"version_prefix"`
+	IDs           types.List         `tfsdk:"ids"`
+	Runners       types.List         `tfsdk:"runners"`
 }
 
 var runnersItemAttrTypes = map[string]attr.Type{
@@ -100,11 +101,13 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators: []validator.String{stringvalidator.OneOf(runnersScopeOwned, runnersScopeInstance)},
 			},
 			"group_id": schema.Int64Attribute{
+				CustomType:          tfvalue.Int64Type{},
 				Optional:            true,
 				MarkdownDescription: "List the runners available to this group (`GET /groups/:id/runners`), including those of its parent groups and instance runners unless `type` narrows it. Conflicts with `scope` and `project_id`.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"project_id": schema.Int64Attribute{
+				CustomType:          tfvalue.Int64Type{},
 				Optional:            true,
 				MarkdownDescription: "List the runners available to this project (`GET /projects/:id/runners`). Conflicts with `scope` and `group_id`.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
@@ -130,13 +133,13 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},
 			},
 			"version_prefix": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners whose gitlab-runner version starts with this prefix, e.g. `17.` or `17.4`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), validators.NoNUL()},
 			},
 			"ids": schema.ListAttribute{
 				Computed:            true,

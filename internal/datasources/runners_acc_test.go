@@ -179,6 +179,24 @@ data "gitlabrunner_runners" "bad_filter" {
 				ExpectError: regexp.MustCompile(`(?s)status.*busy`),
 			},
 			{
+				// GitLab answers 400 to a NUL in a query string.
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runners" "nul" {
+  version_prefix = "17\u0000"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)version_prefix contains a NUL character`),
+			},
+			{
+				// The framework alone: "Configuration Read Error ... %!s(*big.Float=1e+20)".
+				Config: mock.ProviderBlock(seed.AdminToken) + `
+data "gitlabrunner_runners" "huge" {
+  group_id = 99999999999999999999
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)group_id = 99999999999999999999 is too large`),
+			},
+			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnersIDs("instance", all),

@@ -53,6 +53,9 @@ func Answer(err error) string {
 		b.WriteString(": " + gitlabapi.RedactSecrets(msg))
 	}
 	b.WriteString(" (" + apiErr.Method + " " + apiErr.Path + ")")
+	if apiErr.Note != "" {
+		b.WriteString("; " + apiErr.Note)
+	}
 	return b.String()
 }
 
@@ -74,7 +77,10 @@ func IsInsufficientScope(err error) bool {
 
 // statusHint is the advice that only depends on the answer.
 func statusHint(err error) string {
+	var unusable *gitlabapi.UnusableAnswerError
 	switch code := Status(err); {
+	case errors.As(err, &unusable):
+		return HintUnusableAnswer
 	case code == 0:
 		return HintTransport
 	case code == http.StatusUnauthorized:

@@ -8,11 +8,13 @@ const (
 		"(`read_api` is not enough)."
 	HintScopeManage = "The access token lacks the scope for this call: updating, rotating and deleting runners needs a token with the " +
 		"`manage_runner` or `api` scope (`read_api` only allows reading)."
-	HintRetryLater = "GitLab is overloaded or unavailable, and the provider's retries (the provider's `retries` setting) are used up. " +
-		"Try again later, or raise `retries`."
+	HintRetryLater = "GitLab is overloaded or unavailable, and the provider's retries are used up (its `retries` and " +
+		"`total_request_timeout` settings). Try again later, or raise them."
 	HintTransport = "The provider got no answer from GitLab. Check `base_url`, the network between Terraform and GitLab, and the " +
 		"TLS settings (`cacert_file`, `client_cert`, `client_key`, `insecure`)."
 
+	HintUnusableAnswer = "GitLab accepted the request but its answer could not be read: something between Terraform and GitLab " +
+		"(a proxy) may have altered it, or `base_url` does not point at GitLab."
 	// ManageRunnerPermission says who may manage (read, update, rotate,
 	// delete) a runner.
 	ManageRunnerPermission = "Managing a runner needs, for a group runner, the Owner role on its group; for a project runner, " +

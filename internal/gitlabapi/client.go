@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Defaults applied by NewClient for zero Config values.
@@ -23,6 +21,10 @@ const (
 	// and the retry policy decides (a GET is retried; a create or rotation
 	// fails with ErrMaybeApplied and the caller reconciles).
 	DefaultRequestTimeout = 60 * time.Second
+	// DefaultTotalTimeout bounds one call: every attempt and every wait
+	// between attempts. Two full attempts fit, or ten retries with the
+	// default backoff, or one wait of a minute that a rate limit asks for.
+	DefaultTotalTimeout = 2 * time.Minute
 )
 
 // Config configures a Client. Zero values get sensible defaults.
@@ -52,6 +54,13 @@ type Config struct {
 	// negative => no limit (only the caller's context).
 	RequestTimeout time.Duration
 
+	// TotalTimeout bounds each call, all attempts and waits included (the
+	// provider's total_request_timeout); 0 => DefaultTotalTimeout, negative
+	// => no limit (only the caller's context). A wait that would end after
+	// it is not waited: the call fails at once, saying how long GitLab
+	// asked to wait.
+	TotalTimeout time.Duration
+
 	// MaxConnsPerHost sizes the idle connection pool per host
 	// (MaxIdleConnsPerHost); 0 => DefaultMaxConnsPerHost. It does not limit
 	// the number of concurrent connections.
@@ -68,10 +77,11 @@ type Client struct {
 	retries   int
 	waitMin   time.Duration
 	waitMax   time.Duration
+	total     time.Duration // 0: no limit of its own
 
 	httpClient *http.Client
-	retry      *retryablehttp.Client
 	masker     *masker
+	serverTime serverClock
 }
 
 // managedHeaders are set by the client itself; Config.Headers cannot set them.
@@ -92,8 +102,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.ContainsAny(cfg.Token, "\r\n") {
-		return nil, fmt.Errorf("token is not valid: it must not contain line breaks")
+	if strings.ContainsAny(cfg.Token, "\r\n\x00") {
+		return nil, fmt.Errorf("token is not valid: it must not contain line breaks or NUL characters")
 	}
 
 	headers := http.Header{}
@@ -104,22 +114,10 @@ func NewClient(cfg Config) (*Client, error) {
 	sort.Strings(names)
 	for _, k := range names {
 		v := cfg.Headers[k]
-		ck := http.CanonicalHeaderKey(strings.TrimSpace(k))
-		if !ValidHeaderName(ck) {
-			return nil, fmt.Errorf("headers: %q is not a valid HTTP header name", k)
+		if err := CheckHeader(k, v, cfg.Token != ""); err != nil {
+			return nil, fmt.Errorf("headers[%q]: %w", k, err)
 		}
-		if strings.ContainsAny(v, "\r\n\x00") {
-			return nil, fmt.Errorf("headers: the value of %q must not contain line breaks", k)
-		}
-		switch {
-		case ck == "Private-Token" && cfg.Token != "":
-			return nil, fmt.Errorf("headers: %q conflicts with the token setting; set the token with token only", k)
-		case ck == "Private-Token":
-			// No token configured: the header is the way the user authenticates.
-		case managedHeaders[ck]:
-			return nil, fmt.Errorf("headers: %q is managed by the provider and cannot be set here", k)
-		}
-		headers.Set(ck, v)
+		headers.Set(strings.TrimSpace(k), v)
 	}
 
 	ua := strings.TrimSpace(cfg.UserAgent)
@@ -144,6 +142,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if retries < 0 {
 		retries = 0
 	}
+	total := orDefault(cfg.TotalTimeout, DefaultTotalTimeout)
 
 	httpClient, err := newHTTPClient(cfg, headers)
 	if err != nil {
@@ -159,11 +158,22 @@ func NewClient(cfg Config) (*Client, error) {
 		retries:    retries,
 		waitMin:    waitMin,
 		waitMax:    waitMax,
+		total:      total,
 		httpClient: httpClient,
 		masker:     newMasker(cfg.Token, headers),
 	}
-	c.retry = c.newRetryClient()
 	return c, nil
+}
+
+// orDefault reads a timeout setting: 0 means def, a negative one none (0).
+func orDefault(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }
 
 // BaseURL returns a copy of the API root, e.g. https://gitlab.example.com/api/v4.
@@ -172,10 +182,37 @@ func (c *Client) BaseURL() *url.URL {
 	return &u
 }
 
+// TotalTimeout is the most one call may take, retries and waits included
+// (Config.TotalTimeout); 0 when only the caller's context bounds it.
+func (c *Client) TotalTimeout() time.Duration { return c.total }
+
 // WebURL returns the instance root without /api/v4, e.g.
 // https://gitlab.example.com or https://host/gitlab — the value for
 // `gitlab-runner register --url`.
 func (c *Client) WebURL() string { return c.webURL }
+
+// CheckHeader says why an extra header (Config.Headers) cannot be sent, or
+// returns nil: its name must be an HTTP token, its value free of line
+// breaks and NUL, and it must not be one the client sets itself
+// (PRIVATE-TOKEN only when no token is configured: then it is the way the
+// user authenticates). The provider checks its headers setting with it at
+// plan time, naming the entry.
+func CheckHeader(name, value string, tokenSet bool) error {
+	ck := http.CanonicalHeaderKey(strings.TrimSpace(name))
+	switch {
+	case !ValidHeaderName(ck):
+		return fmt.Errorf("%q is not a valid HTTP header name: use letters, digits and '-' only", name)
+	case strings.ContainsAny(value, "\r\n\x00"):
+		return fmt.Errorf("the value of %q must not contain line breaks or NUL characters", name)
+	case ck == "Private-Token" && tokenSet:
+		return fmt.Errorf("%q conflicts with the token setting; set the token with token only", name)
+	case ck == "Private-Token":
+		return nil
+	case managedHeaders[ck]:
+		return fmt.Errorf("%q is managed by the provider and cannot be set here", name)
+	}
+	return nil
+}
 
 // ValidHeaderName reports whether s may be an HTTP header name: an RFC 9110
 // token (letters, digits and !#$%&'*+-.^_`|~).

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -106,7 +107,7 @@ func messageFromJSON(raw any) (string, map[string][]string, bool) {
 func flattenMessage(m any) (string, map[string][]string) {
 	switch v := m.(type) {
 	case string:
-		return strings.TrimSpace(v), nil
+		return strings.TrimSpace(Printable(v)), nil
 	case []any:
 		return strings.Join(stringsOf(v), "; "), nil
 	case map[string]any:
@@ -117,9 +118,10 @@ func flattenMessage(m any) (string, map[string][]string) {
 		sort.Strings(keys)
 		fields := make(map[string][]string, len(v))
 		var parts []string
-		for _, k := range keys {
+		for _, key := range keys {
+			k := Printable(key)
 			var msgs []string
-			switch x := v[k].(type) {
+			switch x := v[key].(type) {
 			case []any:
 				msgs = stringsOf(x)
 			case nil:
@@ -151,7 +153,7 @@ func stringsOf(xs []any) []string {
 	for _, x := range xs {
 		switch y := x.(type) {
 		case string:
-			if s := strings.TrimSpace(y); s != "" {
+			if s := strings.TrimSpace(Printable(y)); s != "" {
 				out = append(out, s)
 			}
 		case nil:
@@ -201,7 +203,23 @@ func htmlToText(s string) string {
 }
 
 func oneLine(s string) string {
-	return strings.TrimSpace(whitespaceRun.ReplaceAllString(s, " "))
+	return strings.TrimSpace(whitespaceRun.ReplaceAllString(Printable(s), " "))
+}
+
+// Printable removes from text a server sent what could drive the terminal
+// of whoever reads it: control characters (C0 such as ESC and NUL, DEL, C1)
+// other than tab and line breaks, and the Unicode controls of text
+// direction. Everything the server says reaches diagnostics through it.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case unicode.IsControl(r), r >= '\u200e' && r <= '\u200f', r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // clip truncates to maxMessageLen bytes without splitting a UTF-8 sequence,

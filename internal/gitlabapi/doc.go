@@ -14,12 +14,17 @@
 //   - a retry policy that is safe for a lifecycle provider (retry.go): reads,
 //     updates and deletes are retried on 5xx and transport errors, while a
 //     POST that creates or rotates something is retried only when it provably
-//     never reached the server; otherwise the caller gets ErrMaybeApplied and
-//     must reconcile;
+//     never reached the server; otherwise, and when a 2xx answer to it cannot
+//     be used (UnusableAnswerError), the caller gets ErrMaybeApplied and must
+//     reconcile. Every call has a total time budget, and an unreachable
+//     server fails within seconds;
+//   - GitLab's clock as its Date headers tell (ServerNow, server_time.go);
 //   - a pooled transport sized for Terraform's parallelism, TLS options and a
 //     redirect policy that never forwards credentials to another host
 //     (transport.go);
-//   - request/response logging through tflog with every token masked
-//     (logging.go, mask.go); RedactSecrets is the same masking for text
-//     the provider builds itself.
+//   - request/response logging through tflog with every secret masked by
+//     value (every token seen in an answer, whatever its JSON key) and by
+//     shape (logging.go, mask.go); RedactSecrets is the same masking for
+//     text the provider builds itself, and Printable strips the control
+//     characters of what the server says (decode_error.go).
 package gitlabapi

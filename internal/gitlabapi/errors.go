@@ -45,6 +45,10 @@ type Error struct {
 	Fields map[string][]string
 	// RetryAfter is how long GitLab asked to wait (429), 0 if it did not say.
 	RetryAfter time.Duration
+	// Note says why the client stopped retrying before Retries was used up,
+	// e.g. "GitLab asked to wait 1h0m0s before trying again, more than the
+	// 1m58s left of total_request_timeout (2m0s); not waiting".
+	Note string
 
 	maybeApplied bool // a non-idempotent POST got a 5xx
 }
@@ -65,7 +69,9 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
-	if e.RetryAfter > 0 {
+	if e.Note != "" {
+		b.WriteString(" (" + e.Note + ")")
+	} else if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter.Round(time.Second))
 	}
 	if e.maybeApplied {
@@ -149,6 +155,7 @@ type transportError struct {
 	err          error
 	attempts     int
 	maybeApplied bool
+	note         string // why retrying stopped early, as Error.Note
 }
 
 func (e *transportError) Error() string {
@@ -159,6 +166,9 @@ func (e *transportError) Error() string {
 	msg := fmt.Sprintf("%s %s: %s", e.method, e.path, reason)
 	if e.attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", e.attempts)
+	}
+	if e.note != "" {
+		msg += " (" + e.note + ")"
 	}
 	if e.maybeApplied {
 		msg += " (the connection failed after the request was sent: it may have been applied)"
@@ -171,3 +181,26 @@ func (e *transportError) Unwrap() error { return e.err }
 func (e *transportError) Is(target error) bool {
 	return target == ErrMaybeApplied && e.maybeApplied
 }
+
+// UnusableAnswerError is a 2xx answer to a create or a token rotation that
+// the client cannot use: not JSON, cut short, or without the id or the
+// token it must carry. GitLab did apply the request, so it matches
+// ErrMaybeApplied and the caller reconciles as for a lost answer; ID is the
+// id of the object the answer named, 0 when it named none.
+type UnusableAnswerError struct {
+	Method, Path string
+	Status       int
+	ID           int64
+	Reason       string // what is wrong with the answer, e.g. "it has no token"
+}
+
+func (e *UnusableAnswerError) Error() string {
+	msg := fmt.Sprintf("%s %s: GitLab answered %d, but the answer cannot be used: %s", e.Method, e.Path, e.Status, e.Reason)
+	if e.ID > 0 {
+		msg += fmt.Sprintf(" (it names id %d)", e.ID)
+	}
+	return msg + " (the request was applied)"
+}
+
+// Is matches ErrMaybeApplied.
+func (e *UnusableAnswerError) Is(target error) bool { return target == ErrMaybeApplied }

@@ -5,8 +5,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // newTestClient builds a client for srvURL with fast retries; mutate may
@@ -32,19 +30,31 @@ func newTestClient(t *testing.T, srvURL string, mutate func(*Config)) *Client {
 }
 
 // countAttempts counts the client's attempts (including ones that never
-// reached a server) by wrapping retryablehttp's request hook.
+// reached a server) by wrapping its transport.
 func countAttempts(c *Client) *atomic.Int32 {
 	var n atomic.Int32
-	orig := c.retry.RequestLogHook
-	c.retry.RequestLogHook = func(l retryablehttp.Logger, r *http.Request, i int) {
-		n.Add(1)
-		orig(l, r, i)
-	}
+	c.httpClient.Transport = countingTransport{next: c.httpClient.Transport, n: &n}
 	return &n
+}
+
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int32
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	return t.next.RoundTrip(r)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
+}
+
+func (t countingTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

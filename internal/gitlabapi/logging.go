@@ -1,14 +1,11 @@
 package gitlabapi
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -46,15 +43,9 @@ func withConnTrace(ctx context.Context, st *attemptState) context.Context {
 	})
 }
 
-// beforeAttempt is retryablehttp's RequestLogHook: it resets the attempt
-// state and logs the request.
-func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryNumber int) {
-	ctx := req.Context()
-	st := stateFrom(ctx)
-	if st == nil {
-		return
-	}
-	st.attempt.Store(int32(retryNumber + 1))
+// beforeAttempt resets the attempt state and logs the request.
+func (c *Client) beforeAttempt(ctx context.Context, st *attemptState, req *http.Request, n int) {
+	st.attempt.Store(int32(n))
 	st.gotConn.Store(false)
 	st.maybeApplied.Store(false)
 	st.startNanos.Store(timeNow().UnixNano())
@@ -62,36 +53,25 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 	fields := map[string]any{
 		"http_method": st.method,
 		"http_path":   st.path,
-		"attempt":     retryNumber + 1,
+		"attempt":     n,
 	}
 	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API request", fields)
 	if tflog.SubsystemIsTrace(ctx, logSubsystem) {
 		fields["http_query"] = c.masker.mask(req.URL.RawQuery, st.secrets...)
 		fields["http_headers"] = c.masker.headersForLog(req.Header)
 		if len(st.body) > 0 {
-			fields["http_body"] = c.masker.mask(truncateForLog(st.body), st.secrets...)
+			fields["http_body"] = c.masker.maskBody(st.body, st.secrets...)
 		}
 		tflog.SubsystemTrace(ctx, logSubsystem, "GitLab API request details", fields)
 	}
 }
 
-// afterResponse is retryablehttp's ResponseLogHook. It buffers the body (so
-// it can be logged and the connection goes back to the pool) and logs the
-// answer.
-func (c *Client) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
-	if resp == nil || resp.Request == nil {
-		return
-	}
-	ctx := resp.Request.Context()
-	st := stateFrom(ctx)
-	if st == nil {
-		return
-	}
-	body, err := readAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil {
-		resp.Body = &errBody{Reader: bytes.NewReader(body), err: err}
-	}
+// afterResponse learns the secrets of an answer (so that they are masked
+// from now on, whatever their JSON key), follows the server's clock and
+// logs the answer.
+func (c *Client) afterResponse(ctx context.Context, st *attemptState, resp *http.Response, body []byte) {
+	c.serverTime.observe(resp.Header.Get("Date"), timeNow())
+	learnSecrets(body)
 
 	fields := map[string]any{
 		"http_method": st.method,
@@ -104,27 +84,11 @@ func (c *Client) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
 	if tflog.SubsystemIsTrace(ctx, logSubsystem) {
 		fields["http_headers"] = c.masker.headersForLog(resp.Header)
 		if len(body) > 0 {
-			fields["http_body"] = c.masker.mask(truncateForLog(body), st.secrets...)
+			fields["http_body"] = c.masker.maskBody(body, st.secrets...)
 		}
 		tflog.SubsystemTrace(ctx, logSubsystem, "GitLab API response details", fields)
 	}
 }
-
-// errBody replays a partly read body and then reports the read error.
-type errBody struct {
-	*bytes.Reader
-	err error
-}
-
-func (b *errBody) Read(p []byte) (int, error) {
-	n, err := b.Reader.Read(p)
-	if err == io.EOF {
-		return n, b.err
-	}
-	return n, err
-}
-
-func (b *errBody) Close() error { return nil }
 
 func (c *Client) logTransportError(ctx context.Context, st *attemptState, err error, retry bool) {
 	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API request failed", map[string]any{

@@ -10,8 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/hashicorp/go-retryablehttp"
+	"time"
 )
 
 // maxBodyBytes bounds how much of a response we read (and buffer).
@@ -42,8 +41,9 @@ type response struct {
 	body   []byte
 }
 
-// do runs c, with retries, and returns the answer for 2xx; any other status
-// becomes an *Error. The response body is always drained and closed.
+// do runs cl, with retries (see retry.go), and returns the answer for 2xx;
+// any other status becomes an *Error. The response body is always read and
+// closed.
 func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	var payload []byte
 	if cl.body != nil {
@@ -58,25 +58,78 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	if cl.runnerToken != "" {
 		st.secrets = append(st.secrets, cl.runnerToken)
 	}
+	parent := ctx
+	var deadline time.Time // the end of the call's own budget; the caller's context may end sooner
+	if c.total > 0 {
+		deadline = timeNow().Add(c.total)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
 	ctx = c.loggingContext(ctx, st.secrets)
-	ctx = withState(ctx, st)
 	ctx = withConnTrace(ctx, st)
+	u := c.endpoint(cl.path, cl.query, cl.instanceRoot).String()
 
-	u := c.endpoint(cl.path, cl.query, cl.instanceRoot)
-	var raw any // nil interface: no body
-	if payload != nil {
-		raw = payload
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u.String(), raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, c.maskErr(err))
-	}
-	c.setHeaders(req.Header, cl, payload != nil)
+	for n := 1; ; n++ {
+		var body io.Reader
+		if payload != nil {
+			body = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, c.maskErr(err))
+		}
+		c.setHeaders(req.Header, cl, payload != nil)
+		c.beforeAttempt(ctx, st, req, n)
 
-	resp, err := c.retry.Do(req)
+		resp, err := c.httpClient.Do(req)
+		var answer []byte
+		if err == nil {
+			var readErr error
+			answer, readErr = readAll(resp.Body)
+			c.afterResponse(ctx, st, resp, answer)
+			if readErr != nil {
+				// The status arrived but not the whole answer: for a
+				// create that is "applied, answer lost".
+				err = fmt.Errorf("reading the %d answer: %w", resp.StatusCode, readErr)
+				if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+					st.gotConn.Store(true)
+				} else {
+					err = nil // an error status is an answer even when cut short
+				}
+			}
+		}
+		if err != nil {
+			// A non-idempotent request that obtained a connection may have
+			// been (partly) sent: from here on we cannot know whether GitLab
+			// applied it — unless the server refused the TLS handshake, in
+			// which case its HTTP side never saw the request.
+			st.maybeApplied.Store(!st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err))
+			resp = nil
+		} else {
+			st.maybeApplied.Store(false)
+		}
+
+		next := c.decide(ctx, st, resp, err, n, deadline)
+		if err != nil {
+			c.logTransportError(ctx, st, err, next.retry)
+		}
+		if !next.retry {
+			return c.result(parent, ctx, cl, st, resp, answer, err, next.giveUp)
+		}
+		if !sleepCtx(ctx, next.wait) {
+			return c.result(parent, ctx, cl, st, nil, nil, ctx.Err(), "")
+		}
+	}
+}
+
+// result turns the last attempt into do's answer. parent is the caller's
+// context and ctx the call's (with the total budget): when only the budget
+// ran out, the error says so.
+func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, resp *http.Response, body []byte, err error, giveUp string) (*response, error) {
 	if err != nil {
-		if resp != nil {
-			drainClose(resp.Body)
+		if ctx.Err() != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			giveUp = fmt.Sprintf("no usable answer within total_request_timeout (%s)", c.total)
 		}
 		return nil, &transportError{
 			method:       cl.method,
@@ -84,19 +137,13 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 			err:          c.cleanTransportError(err, st.secrets),
 			attempts:     int(st.attempt.Load()),
 			maybeApplied: st.maybeApplied.Load(),
-		}
-	}
-	body, readErr := readAll(resp.Body)
-	if readErr != nil && resp.StatusCode < 300 {
-		return nil, &transportError{
-			method:       cl.method,
-			path:         cl.path,
-			err:          fmt.Errorf("reading the response: %w", c.cleanTransportError(readErr, st.secrets)),
-			maybeApplied: !cl.idempotent,
+			note:         giveUp,
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.newError(cl, resp, body)
+		e := c.newError(cl, resp, body)
+		e.Note = giveUp
+		return nil, e
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
@@ -128,21 +175,60 @@ func (c *Client) newError(cl call, resp *http.Response, body []byte) *Error {
 	return e
 }
 
-// doJSON runs cl and decodes a 2xx JSON answer into out (when out is non-nil).
+// doJSON runs cl and decodes a 2xx JSON answer into out (when out is
+// non-nil). An answer that cannot be decoded is an *UnusableAnswerError for
+// a call that creates or rotates something (GitLab applied it), a plain
+// error otherwise.
 func (c *Client) doJSON(ctx context.Context, cl call, out any) (*response, error) {
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	if out != nil {
-		if err := decodeJSON(resp.body, out); err != nil {
-			if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
-				return nil, fmt.Errorf("%s %s: the %d answer is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", cl.method, cl.path, resp.status, c.webURL)
-			}
-			return nil, fmt.Errorf("%s %s: the %d answer is not the expected JSON: %w", cl.method, cl.path, resp.status, err)
+	if out == nil {
+		return resp, nil
+	}
+	if err := decodeJSON(resp.body, out); err != nil {
+		what := fmt.Sprintf("is not the expected JSON: %s", err)
+		if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
+			what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
 		}
+		if !cl.idempotent {
+			return nil, &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
+		}
+		return nil, fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)
 	}
 	return resp, nil
+}
+
+// salvageID reads the top-level "id" of a JSON object even when the object
+// is cut short or malformed after it; 0 when there is none. Keys match as
+// Go's JSON decoding matches them (case-insensitively), and a later id wins.
+func salvageID(body []byte) int64 {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return 0
+	}
+	var id int64
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return id
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return id
+		}
+		if name, _ := key.(string); strings.ToLower(strings.ToUpper(name)) == "id" && len(raw) > 0 && raw[0] != '"' {
+			var n json.Number
+			if json.Unmarshal(raw, &n) == nil {
+				if v, err := n.Int64(); err == nil && v > 0 {
+					id = v
+				}
+			}
+		}
+	}
+	return id
 }
 
 func decodeJSON(body []byte, out any) error {
@@ -230,12 +316,4 @@ func readAll(body io.ReadCloser) ([]byte, error) {
 	// Drain anything beyond the limit so the connection can be reused.
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxBodyBytes))
 	return b, nil
-}
-
-func drainClose(body io.ReadCloser) {
-	if body == nil {
-		return
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxBodyBytes))
-	_ = body.Close()
 }

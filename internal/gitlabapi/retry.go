@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -13,16 +14,18 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Retry policy (see also ErrMaybeApplied):
 //
+//   - Every call has a total budget (Config.TotalTimeout, the provider's
+//     total_request_timeout): attempts and waits together never take longer.
+//     A wait that would end after the budget is not waited: the call fails
+//     at once, with the wait GitLab asked for in the error.
 //   - 429 is retried for every method: GitLab refused the request before
-//     doing anything. The wait honours Retry-After (seconds or HTTP date),
-//     RateLimit-ResetTime (HTTP date) or RateLimit-Reset (unix time), capped
-//     by RetryWaitMax.
+//     doing anything. The wait is the server's (Retry-After in seconds or
+//     as an HTTP date, RateLimit-ResetTime, RateLimit-Reset), not capped:
+//     retrying sooner than asked only earns another 429.
 //   - 5xx (except 501) and transport errors are retried for idempotent
 //     calls: GET, PUT, DELETE and POST /runners/verify.
 //   - A POST that creates or rotates something is retried only when it
@@ -30,20 +33,28 @@ import (
 //     dial error, connection refused). After a 5xx or a connection lost once
 //     the request may have been sent it is not retried and fails with
 //     ErrMaybeApplied.
+//   - A server that cannot be reached at all (no such host, connection
+//     refused, no route: any error while dialling) gets at most
+//     unreachableRetries quick retries, whatever Retries says: it rarely
+//     heals within a call, and the user should hear about it in seconds.
 //   - Certificate errors, TLS handshakes the server refused (e.g. a missing
 //     client certificate), unsupported schemes and redirect loops are never
 //     retried: they do not heal. A refused handshake is not ErrMaybeApplied.
-//   - At most Retries retries; the request context bounds everything and a
+//   - At most Retries retries; the caller's context bounds everything and a
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
 //     and RetryWaitMax.
-//
-// Note: retryablehttp closes the pool's idle connections when a call finally
-// fails after retries (or its context ends); successful calls and plain
-// error answers (4xx, a POST's 5xx) keep the pool intact.
+
+// unreachableRetries bounds the retries of calls that could not connect,
+// and unreachableWaitMax their waits: with the defaults such a call fails
+// after three attempts within about a second (plus DNS and dial time).
+const (
+	unreachableRetries = 2
+	unreachableWaitMax = time.Second
+)
 
 // attemptState follows one logical call through its attempts. It travels in
-// the request context, where retryablehttp's hooks can find it.
+// the request context, where the connection trace can find it.
 type attemptState struct {
 	method, path string
 	idempotent   bool
@@ -56,67 +67,98 @@ type attemptState struct {
 	maybeApplied atomic.Bool  // the last attempt failed after it may have been sent
 }
 
-type stateKey struct{}
-
-func withState(ctx context.Context, st *attemptState) context.Context {
-	return context.WithValue(ctx, stateKey{}, st)
+// verdict is what the policy decides after an attempt.
+type verdict struct {
+	retry bool
+	wait  time.Duration
+	// giveUp, when set, says why a retry the policy would otherwise make
+	// is not made (the budget); it ends up in the error.
+	giveUp string
 }
 
-func stateFrom(ctx context.Context) *attemptState {
-	st, _ := ctx.Value(stateKey{}).(*attemptState)
-	return st
-}
-
-func (c *Client) newRetryClient() *retryablehttp.Client {
-	return &retryablehttp.Client{
-		HTTPClient:      c.httpClient,
-		Logger:          nil, // we log through tflog in the hooks
-		RetryWaitMin:    c.waitMin,
-		RetryWaitMax:    c.waitMax,
-		RetryMax:        c.retries,
-		RequestLogHook:  c.beforeAttempt,
-		ResponseLogHook: c.afterResponse,
-		CheckRetry:      c.checkRetry,
-		Backoff:         backoff,
-		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+// decide applies the policy to the outcome of attempt n (1-based): resp or
+// err. deadline is the end of the call's budget (zero: none).
+func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Response, err error, n int, deadline time.Time) verdict {
+	if ctx.Err() != nil {
+		return verdict{}
 	}
-}
-
-// checkRetry decides whether an attempt is retried; see the policy above.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st := stateFrom(ctx)
-	if st == nil { // not one of ours; be conservative
-		return false, nil
-	}
-	if err != nil {
-		// A non-idempotent request that obtained a connection may have been
-		// (partly) sent: from here on we cannot know whether GitLab applied it
-		// — unless the server refused the TLS handshake, in which case its
-		// HTTP side never saw the request.
-		st.maybeApplied.Store(!st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err))
-		retry := false
-		switch {
-		case ctx.Err() != nil:
-		case permanentTransportError(err):
-		case st.idempotent:
-			retry = true
-		default:
-			retry = !st.gotConn.Load()
-		}
-		c.logTransportError(ctx, st, err, retry)
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		return retry, nil
-	}
-	st.maybeApplied.Store(false)
+	retries := c.retries
+	var wait time.Duration
+	var serverAsked bool
 	switch {
+	case err != nil:
+		switch {
+		case permanentTransportError(err):
+			return verdict{}
+		case dialFailed(err):
+			retries = min(retries, unreachableRetries)
+			wait = min(jitteredBackoff(c.waitMin, c.waitMax, n-1), unreachableWaitMax)
+		case st.idempotent || !st.gotConn.Load():
+			wait = jitteredBackoff(c.waitMin, c.waitMax, n-1)
+		default:
+			return verdict{}
+		}
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode <= 599 && resp.StatusCode != http.StatusNotImplemented:
-		return st.idempotent, nil
+		wait, serverAsked = serverWait(resp.Header, timeNow())
+		if !serverAsked {
+			wait = jitteredBackoff(c.waitMin, c.waitMax, n-1)
+		}
+	case resp.StatusCode >= 500 && resp.StatusCode <= 599 && resp.StatusCode != http.StatusNotImplemented && st.idempotent:
+		wait, serverAsked = serverWait(resp.Header, timeNow())
+		if !serverAsked || resp.StatusCode != http.StatusServiceUnavailable {
+			wait, serverAsked = jitteredBackoff(c.waitMin, c.waitMax, n-1), false
+		}
+	default:
+		return verdict{}
 	}
-	return false, nil
+	if n > retries {
+		return verdict{}
+	}
+	if !deadline.IsZero() {
+		if left := deadline.Sub(timeNow()); wait >= left {
+			if serverAsked {
+				return verdict{giveUp: fmt.Sprintf("GitLab asked to wait %s before trying again, more than the %s left of "+
+					"total_request_timeout (%s); not waiting", roundDuration(wait), roundDuration(max(left, 0)), c.total)}
+			}
+			return verdict{giveUp: fmt.Sprintf("the next retry would start after total_request_timeout (%s)", c.total)}
+		}
+	}
+	return verdict{retry: true, wait: wait}
+}
+
+// roundDuration rounds to what a person reads: whole seconds from a second
+// on, milliseconds below.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// sleepCtx waits d or until ctx ends; false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// dialFailed reports an attempt that never connected: DNS failures,
+// connection refused, no route to host, dial timeouts. Nothing was sent.
+func dialFailed(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
 }
 
 // permanentTransportError reports errors that a retry cannot fix.
@@ -153,17 +195,6 @@ func permanentTransportError(err error) bool {
 func tlsRefusedByServer(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "remote error" && strings.HasPrefix(op.Err.Error(), "tls: ")
-}
-
-// backoff is retryablehttp's Backoff: the server's wait for 429 (and 503
-// with Retry-After), else exponential with jitter in [min, max].
-func backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := serverWait(resp.Header, time.Now()); ok {
-			return min(max(d, minWait), maxWait)
-		}
-	}
-	return jitteredBackoff(minWait, maxWait, attemptNum)
 }
 
 // jitteredBackoff returns a wait in [base/2, base] where base = min*2^attempt

@@ -173,11 +173,39 @@ func TestPostRetriedOn429HonoursRetryAfter(t *testing.T) {
 	}
 }
 
-func TestRetryAfterCappedByRetryWaitMax(t *testing.T) {
+// A Retry-After longer than what is left of the total budget is not waited
+// for: the call fails at once, naming the wait GitLab asked for.
+func TestRetryAfterBeyondBudgetFailsAtOnce(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		writeJSON(w, 429, `{"message":"429 Too Many Requests"}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.TotalTimeout = 2 * time.Minute })
+	start := time.Now()
+	_, err := c.GetVersion(t.Context())
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("waited %v; a Retry-After beyond the budget must fail at once", d)
+	}
+	if !errors.Is(err, ErrRateLimited) || hits.Load() != 1 {
+		t.Fatalf("want ErrRateLimited after 1 request, got %v after %d", err, hits.Load())
+	}
+	for _, want := range []string{"429", "GitLab asked to wait 1h0m0s", "total_request_timeout (2m0s)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q should contain %q", err, want)
+		}
+	}
+}
+
+// A Retry-After within the budget is honoured in full, beyond RetryWaitMax:
+// retrying sooner than GitLab asked only earns another 429.
+func TestRetryAfterWithinBudgetHonoured(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
-			w.Header().Set("Retry-After", "3600")
+			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(429)
 			return
 		}
@@ -187,11 +215,38 @@ func TestRetryAfterCappedByRetryWaitMax(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryWaitMax = 100 * time.Millisecond })
 	start := time.Now()
 	v, err := c.GetVersion(t.Context())
-	if err != nil || v.Version != "17.4.1-ee" || !v.Enterprise {
+	if err != nil || v.Version != "17.4.1-ee" {
 		t.Fatalf("GetVersion = %+v, %v", v, err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("waited %v; Retry-After must be capped by RetryWaitMax", d)
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("waited %v, want the server's 1s", d)
+	}
+}
+
+// The total budget ends a call whose attempts keep failing, with an error
+// that names the setting.
+func TestTotalTimeoutEndsRetries(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		time.Sleep(150 * time.Millisecond)
+		w.WriteHeader(502)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, func(cfg *Config) {
+		cfg.Retries = 100
+		cfg.TotalTimeout = 500 * time.Millisecond
+	})
+	start := time.Now()
+	_, err := c.GetRunner(t.Context(), 1)
+	if d := time.Since(start); d > 900*time.Millisecond {
+		t.Errorf("took %v, want about the 500ms budget", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "total_request_timeout (500ms)") {
+		t.Errorf("error should name the budget: %v", err)
+	}
+	if n := hits.Load(); n < 2 || n > 4 {
+		t.Errorf("hits = %d, want 2-4 within the budget", n)
 	}
 }
 
@@ -222,6 +277,35 @@ func closedPortURL(t *testing.T) string {
 	addr := l.Addr().String()
 	_ = l.Close()
 	return "http://" + addr
+}
+
+// A host that cannot be reached gets a few quick retries, not Retries: it
+// rarely heals within a call, and the user should hear about it in seconds.
+func TestUnreachableFailsInSeconds(t *testing.T) {
+	for name, base := range map[string]string{
+		"connection refused": closedPortURL(t),
+		"no such host":       "https://no-such-host.invalid",
+	} {
+		c := newTestClient(t, base, func(cfg *Config) {
+			cfg.Retries = 10
+			cfg.RetryWaitMin = 250 * time.Millisecond
+			cfg.RetryWaitMax = 30 * time.Second
+		})
+		attempts := countAttempts(c)
+		start := time.Now()
+		_, err := c.GetVersion(t.Context())
+		elapsed := time.Since(start)
+		if err == nil {
+			t.Fatalf("%s: want an error", name)
+		}
+		if n := attempts.Load(); n != unreachableRetries+1 {
+			t.Errorf("%s: %d attempts, want %d", name, n, unreachableRetries+1)
+		}
+		if elapsed > 5*time.Second {
+			t.Errorf("%s: took %v, want a few seconds at most", name, elapsed)
+		}
+		t.Logf("%s: error after %v: %v", name, elapsed.Round(time.Millisecond), err)
+	}
 }
 
 func TestPostRetriedOnDialError(t *testing.T) {

@@ -12,16 +12,27 @@ import (
 
 // CreateUserRunner creates a runner (POST /user/runners, 201) and returns
 // its authentication token, which GitLab shows only this once.
-// It is not retried once it may have reached GitLab: on a 5xx or a lost
-// connection the error matches ErrMaybeApplied and the caller must look for
-// the runner before trying again.
+// It is not retried once it may have reached GitLab: on a 5xx, a lost
+// connection or an answer it cannot use (an *UnusableAnswerError, which may
+// carry the runner's id) the error matches ErrMaybeApplied and the caller
+// must look for the runner before trying again.
 func (c *Client) CreateUserRunner(ctx context.Context, opts CreateUserRunnerOptions) (*RunnerToken, error) {
 	if opts.RunnerType == "" {
 		return nil, fmt.Errorf("POST /user/runners: runner_type is required (%s, %s or %s)", RunnerTypeInstance, RunnerTypeGroup, RunnerTypeProject)
 	}
 	var out RunnerToken
-	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: "/user/runners", body: opts, userAuth: true}, &out); err != nil {
+	resp, err := c.doJSON(ctx, call{method: http.MethodPost, path: "/user/runners", body: opts, userAuth: true}, &out)
+	if err != nil {
 		return nil, err
+	}
+	LearnSecret(out.Token)
+	switch {
+	case out.ID <= 0 && out.Token == "":
+		return nil, &UnusableAnswerError{Method: http.MethodPost, Path: "/user/runners", Status: resp.status, Reason: "it has neither a runner id nor a token"}
+	case out.ID <= 0:
+		return nil, &UnusableAnswerError{Method: http.MethodPost, Path: "/user/runners", Status: resp.status, Reason: "it has no runner id"}
+	case out.Token == "":
+		return nil, &UnusableAnswerError{Method: http.MethodPost, Path: "/user/runners", Status: resp.status, ID: out.ID, Reason: "it has no token"}
 	}
 	return &out, nil
 }
@@ -58,12 +69,16 @@ func (c *Client) DeleteRunner(ctx context.Context, id int64) error {
 // working at once. Not retried once it may have been applied (ErrMaybeApplied).
 func (c *Client) ResetRunnerAuthenticationToken(ctx context.Context, id int64) (*RunnerToken, error) {
 	var out RunnerToken
-	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: runnerPath(id) + "/reset_authentication_token", userAuth: true}, &out); err != nil {
+	path := runnerPath(id) + "/reset_authentication_token"
+	resp, err := c.doJSON(ctx, call{method: http.MethodPost, path: path, userAuth: true}, &out)
+	if err != nil {
 		return nil, err
 	}
-	if out.ID == 0 {
-		out.ID = id // GitLab answers only {token, token_expires_at}
+	LearnSecret(out.Token)
+	if out.Token == "" {
+		return nil, &UnusableAnswerError{Method: http.MethodPost, Path: path, Status: resp.status, ID: id, Reason: "it has no token"}
 	}
+	out.ID = id // GitLab answers only {token, token_expires_at}
 	return &out, nil
 }
 

@@ -86,3 +86,43 @@ func TestStalledCreateTimesOutAsMaybeApplied(t *testing.T) {
 		t.Errorf("the create was sent %d times, want 1 (never retried blindly)", hits.Load())
 	}
 }
+
+// An answer that trickles in byte by byte (a slow loris) is cut by the
+// per-attempt timeout, and the whole request by the total budget, with an
+// error that names the budget.
+func TestSlowLorisAnswerHitsTimeouts(t *testing.T) {
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-stop:
+				return
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	t.Cleanup(func() { close(stop); srv.Close() })
+	c := newTestClient(t, srv.URL, func(cfg *Config) {
+		cfg.RequestTimeout = 300 * time.Millisecond
+		cfg.TotalTimeout = time.Second
+		cfg.Retries = 10
+	})
+	start := time.Now()
+	_, err := c.GetRunner(t.Context(), 1)
+	elapsed := time.Since(start)
+	if err == nil || elapsed > 2*time.Second {
+		t.Fatalf("err %v after %v: want a failure within the 1s budget", err, elapsed)
+	}
+	if !strings.Contains(err.Error(), "total_request_timeout (1s)") && !strings.Contains(err.Error(), "Client.Timeout") {
+		t.Errorf("the error should say which limit ended it: %v", err)
+	}
+	t.Logf("slow loris: %v after %v", err, elapsed.Round(10*time.Millisecond))
+}

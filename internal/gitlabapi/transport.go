@@ -5,14 +5,19 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 )
 
-const maxRedirects = 10
+const (
+	maxRedirects = 10
+	dialTimeout  = 10 * time.Second
+)
 
 // newHTTPClient builds the pooled HTTP client: go-cleanhttp's pooled
 // transport (sane timeouts, keep-alives) with an idle pool large enough for
@@ -30,6 +35,10 @@ func newHTTPClient(cfg Config, extra http.Header) (*http.Client, error) {
 		tr.MaxIdleConns = perHost
 	}
 	tr.ForceAttemptHTTP2 = true
+	// A host that does not answer the TCP handshake fails an attempt after
+	// dialTimeout (cleanhttp waits 30 s); such an attempt is retried at
+	// most twice (retry.go).
+	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 
 	tlsCfg, err := tlsConfig(cfg)
 	if err != nil {
@@ -37,19 +46,13 @@ func newHTTPClient(cfg Config, extra http.Header) (*http.Client, error) {
 	}
 	tr.TLSClientConfig = tlsCfg
 
-	timeout := cfg.RequestTimeout
-	switch {
-	case timeout == 0:
-		timeout = DefaultRequestTimeout
-	case timeout < 0:
-		timeout = 0
-	}
+	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 
 	sensitive := sensitiveHeaderNames(extra)
 	return &http.Client{
-		// Per attempt: retryablehttp calls Do once per attempt. Without it a
-		// server that accepts the request and never answers hangs the
-		// provider until Terraform is interrupted.
+		// Per attempt: the retry loop calls Do once per attempt. Without it
+		// a server that accepts the request and never answers hangs the
+		// provider until the call's total budget ends.
 		Timeout:   timeout,
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

@@ -23,6 +23,9 @@ func (s *Server) handler() http.Handler {
 	apiHandler := api.NewHandler(s.store)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// GitLab's Date is GitLab's clock: with a fake clock, clients that
+		// compare times with the server's see the fake time.
+		w.Header().Set("Date", s.store.Now().Format(http.TimeFormat))
 		route := api.MatchRoute(r.Method, r.URL.Path)
 		rec := &srvStatusRecorder{ResponseWriter: w}
 		fault, drop := s.serveWithFaults(rec, r, route, apiHandler)
@@ -88,15 +91,35 @@ func (s *Server) serveWithFaults(w *srvStatusRecorder, r *http.Request, route st
 	return "", false
 }
 
-// apply runs the real API handler and schedules a state flush for requests
-// that may have changed the store.
+// apply runs the real API handler. With a state file, the answer to a
+// request that may have changed the store is held until the file holds the
+// change (persist.go): an acknowledged change survives any kill.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request, apiHandler http.Handler) {
-	apiHandler.ServeHTTP(w, r)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		s.markDirty()
+		apiHandler.ServeHTTP(w, r)
+		return
 	}
+	if s.opts.StateFile == "" {
+		apiHandler.ServeHTTP(w, r)
+		return
+	}
+	held := newSrvDiscardWriter()
+	apiHandler.ServeHTTP(held, r)
+	s.changes.Add(1)
+	if err := s.persist(); err != nil {
+		s.logf("mock-coordinator: %v", err)
+		// Like a GitLab whose database failed: the change may or may not
+		// last, and the client must not take it as done.
+		writeFaultError(w, http.StatusInternalServerError)
+		return
+	}
+	for k, vs := range held.header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(max(held.status, http.StatusOK))
+	// A failed write means the client is gone; there is no one to tell.
+	_, _ = w.Write(held.body.Bytes())
 }
 
 // srvSleep waits d or until the request is cancelled; false when cancelled.

@@ -6,14 +6,22 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
-// DefaultStateFlushDelay is how long after a mutating request the state file
-// is rewritten (several changes within the delay give one write).
-const DefaultStateFlushDelay = time.Second
+// Persistence with --state: a request that may change the store is answered
+// only once the state file holds its effect (written atomically and
+// fsynced). So whatever kills the mock — SIGKILL included — every answer a
+// client received is in the file, and an id a client has seen is never
+// handed out again after a restart. Concurrent requests share one write
+// (group commit): a write covers every change made before it started.
+//
+// What a kill can lose: a change whose answer had not been sent yet. Its
+// client got no answer (a dropped connection), exactly as if GitLab had
+// failed before committing; ids it took are handed out again, but nobody
+// has seen them. Changes made outside HTTP (Store methods called by tests)
+// are written by the next request's write and by Close.
 
 // loadState restores st from path. It reports false when the file does not
 // exist (the caller seeds a fresh store instead).
@@ -79,6 +87,25 @@ func (s *Server) FlushState() error {
 	}
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
+	return s.writeStateLocked(s.changes.Load())
+}
+
+// persist makes every change counted so far durable before the caller
+// answers its request. If another write started after the caller's change,
+// that one covers it and persist only waits for it.
+func (s *Server) persist() error {
+	target := s.changes.Load()
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	if s.flushed >= target {
+		return nil
+	}
+	return s.writeStateLocked(s.changes.Load())
+}
+
+// writeStateLocked writes the snapshot, which holds at least the changes
+// counted up to seq. flushMu is held.
+func (s *Server) writeStateLocked(seq int64) error {
 	data, err := s.store.Snapshot()
 	if err != nil {
 		return fmt.Errorf("state file %s: snapshot: %w", s.opts.StateFile, err)
@@ -87,33 +114,6 @@ func (s *Server) FlushState() error {
 	if err := writeFileAtomic(s.opts.StateFile, data, 0o600); err != nil {
 		return fmt.Errorf("state file %s: %w", s.opts.StateFile, err)
 	}
+	s.flushed = max(s.flushed, seq)
 	return nil
-}
-
-// markDirty schedules a state flush after the flush delay, unless one is
-// already pending. No timer runs while the server is idle.
-func (s *Server) markDirty() {
-	if s.opts.StateFile == "" {
-		return
-	}
-	s.dirtyMu.Lock()
-	defer s.dirtyMu.Unlock()
-	if s.flushTimer != nil || s.closed {
-		return
-	}
-	s.flushTimer = time.AfterFunc(s.flushDelay(), func() {
-		s.dirtyMu.Lock()
-		s.flushTimer = nil
-		s.dirtyMu.Unlock()
-		if err := s.FlushState(); err != nil {
-			s.logf("mock-coordinator: %v", err)
-		}
-	})
-}
-
-func (s *Server) flushDelay() time.Duration {
-	if s.opts.StateFlushDelay > 0 {
-		return s.opts.StateFlushDelay
-	}
-	return DefaultStateFlushDelay
 }

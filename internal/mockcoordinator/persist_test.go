@@ -2,6 +2,7 @@ package mockcoordinator
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,9 +55,11 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	assertNoTempFiles(t, filepath.Dir(state))
 }
 
-func TestStateFileFlushedAfterMutationWithoutClose(t *testing.T) {
+// The answer to a change comes only once the state file holds it: a kill
+// right after the answer loses nothing.
+func TestStateFileWrittenBeforeTheAnswer(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
-	s := startTestServer(t, Options{StateFile: state, StateFlushDelay: 20 * time.Millisecond})
+	s := startTestServer(t, Options{StateFile: state})
 	c := newClient(s)
 	// The fresh seed is written at start; GETs do not rewrite the file.
 	seeded, err := os.ReadFile(state)
@@ -69,13 +72,21 @@ func TestStateFileFlushedAfterMutationWithoutClose(t *testing.T) {
 	if fi2, _ := os.Stat(state); !fi2.ModTime().Equal(fi1.ModTime()) {
 		t.Fatal("state file rewritten after a GET")
 	}
-	if r, err := createInstanceRunner(t, c, s, "flushed"); err != nil || r.status != http.StatusCreated {
-		t.Fatalf("create runner: %v %d", err, r.status)
-	}
-	waitFor(t, func() bool {
+	for i := range 3 {
+		r, err := createInstanceRunner(t, c, s, fmt.Sprintf("flushed-%d", i))
+		if err != nil || r.status != http.StatusCreated {
+			t.Fatalf("create runner: %v %d", err, r.status)
+		}
+		var created struct{ ID int64 }
+		if err := json.Unmarshal(r.body, &created); err != nil {
+			t.Fatal(err)
+		}
+		// Read the file at once: no waiting for a background write.
 		b, err := os.ReadFile(state)
-		return err == nil && strings.Contains(string(b), "flushed")
-	}, "the state file to hold the new runner")
+		if err != nil || !strings.Contains(string(b), fmt.Sprintf("flushed-%d", i)) {
+			t.Fatalf("runner %d was acknowledged but the state file does not hold it yet", created.ID)
+		}
+	}
 	assertNoTempFiles(t, filepath.Dir(state))
 }
 

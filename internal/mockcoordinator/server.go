@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
@@ -33,11 +34,9 @@ type Options struct {
 	CertDir string
 	// StateFile, when set, persists the store: restored at NewServer if the
 	// file exists (else the default seed is used and written at once),
-	// rewritten atomically StateFlushDelay after mutating requests and on
-	// Close.
+	// rewritten atomically before the answer to every request that may have
+	// changed the store (see persist.go), and on Close.
 	StateFile string
-	// StateFlushDelay defaults to DefaultStateFlushDelay.
-	StateFlushDelay time.Duration
 	// Latency delays every request (hosted GitLab adds about 20ms).
 	Latency time.Duration
 	// LogWriter, when set, receives one line per request (no tokens) and
@@ -67,12 +66,11 @@ type Server struct {
 	ownCertDir bool // created by Start, removed by Close
 	client     *http.Client
 
-	flushMu    sync.Mutex // serialises state-file writes
-	dirtyMu    sync.Mutex
-	flushTimer *time.Timer
-	closed     bool
-	closeOnce  sync.Once
-	closeErr   error
+	flushMu   sync.Mutex   // serialises state-file writes
+	changes   atomic.Int64 // requests that may have changed the store
+	flushed   int64        // changes covered by the last write; flushMu
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // NewServer builds the store (restored from opts.StateFile when that file
@@ -272,14 +270,6 @@ const closeGrace = time.Second
 // directory. Calling it again returns the first result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		s.dirtyMu.Lock()
-		s.closed = true
-		if s.flushTimer != nil {
-			s.flushTimer.Stop()
-			s.flushTimer = nil
-		}
-		s.dirtyMu.Unlock()
-
 		var errs []error
 		s.mu.Lock()
 		srv, client, ownDir, certDir := s.httpSrv, s.client, s.ownCertDir, s.certDir

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 func TestServerStartRejectsNonLoopback(t *testing.T) {
@@ -70,5 +73,17 @@ func TestServerSeedAndVersion(t *testing.T) {
 	r := mustCall(t, newClient(s), s, "GET", "/version", seed.AdminToken, nil)
 	if !contains(r.body, `"16.11.2-ee"`) {
 		t.Errorf("GET /version = %s, want version 16.11.2-ee", r.body)
+	}
+}
+
+// The Date header is the store's clock, as GitLab's is its own: clients
+// that compare times with the server's (creation markers) follow a fake
+// clock too.
+func TestDateHeaderIsTheStoreClock(t *testing.T) {
+	clock := store.NewFakeClock(time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC))
+	s := startTestServer(t, Options{Clock: clock})
+	resp := mustCall(t, newClient(s), s, "GET", "/version", s.Seed().AdminToken, nil)
+	if got := resp.header.Get("Date"); got != "Mon, 03 Feb 2031 04:05:06 GMT" {
+		t.Errorf("Date = %q, want the store's clock", got)
 	}
 }

@@ -75,11 +75,19 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 		{"reserved header Authorization", fmt.Sprintf("base_url = %q\ntoken = %q\nheaders = { Authorization = \"Bearer x\" }", url, token),
 			acctest.Words(`The header "Authorization" carries the access token`)},
 		{"managed header", fmt.Sprintf("base_url = %q\ntoken = %q\nheaders = { \"User-Agent\" = \"x\" }", url, token),
-			acctest.Words(`headers: "User-Agent" is managed by the provider`)},
+			acctest.Words(`headers["User-Agent"]: "User-Agent" is managed by the provider`)},
 		{"invalid header name", fmt.Sprintf("base_url = %q\ntoken = %q\nheaders = { \"X Bad\" = \"x\" }", url, token),
 			acctest.Words(`"X Bad" is not a valid HTTP header name`)},
 		{"header with line break", fmt.Sprintf("base_url = %q\ntoken = %q\nheaders = { \"X-Ok\" = \"a\\nb\" }", url, token),
 			acctest.Words(`must not contain line breaks`)},
+		{"header with NUL", fmt.Sprintf("base_url = %q\ntoken = %q\nheaders = { \"X-Ok\" = \"a\\u0000b\" }", url, token),
+			acctest.Words(`headers["X-Ok"]: the value of "X-Ok" must not contain line breaks or NUL characters`)},
+		{"request_timeout not a duration", fmt.Sprintf("base_url = %q\ntoken = %q\nrequest_timeout = \"60\"", url, token),
+			acctest.Words(`request_timeout = "60" is not a duration`)},
+		{"total_request_timeout not positive", fmt.Sprintf("base_url = %q\ntoken = %q\ntotal_request_timeout = \"0s\"", url, token),
+			acctest.Words(`total_request_timeout = "0s" is not positive`)},
+		{"unfinished_runners unknown value", fmt.Sprintf("base_url = %q\ntoken = %q\nunfinished_runners = \"adopt\"", url, token),
+			acctest.Words(`unfinished_runners value must be one of: ["delete" "report"]`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,6 +23,8 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 // Environment variables read when the matching attribute is not set. They are
@@ -59,14 +62,18 @@ type Options struct {
 
 // providerModel maps the provider block.
 type providerModel struct {
-	BaseURL    types.String `tfsdk:"base_url"`
-	Token      types.String `tfsdk:"token"`
-	CACertFile types.String `tfsdk:"cacert_file"`
-	Insecure   types.Bool   `tfsdk:"insecure"`
-	ClientCert types.String `tfsdk:"client_cert"`
-	ClientKey  types.String `tfsdk:"client_key"`
-	Retries    types.Int64  `tfsdk:"retries"`
-	Headers    types.Map    `tfsdk:"headers"`
+	BaseURL    types.String       `tfsdk:"base_url"`
+	Token      types.String       `tfsdk:"token"`
+	CACertFile types.String       `tfsdk:"cacert_file"`
+	Insecure   types.Bool         `tfsdk:"insecure"`
+	ClientCert types.String       `tfsdk:"client_cert"`
+	ClientKey  types.String       `tfsdk:"client_key"`
+	Retries    tfvalue.Int64Value `tfsdk:"retries"`
+	Headers    types.Map          `tfsdk:"headers"`
+
+	RequestTimeout      types.String `tfsdk:"request_timeout"`
+	TotalRequestTimeout types.String `tfsdk:"total_request_timeout"`
+	UnfinishedRunners   types.String `tfsdk:"unfinished_runners"`
 
 	EarlyAuthCheck types.Bool `tfsdk:"early_auth_check"`
 }
@@ -130,17 +137,50 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: "Path to the PEM private key of `client_cert`. Requires `client_cert`.",
 			},
 			"retries": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (default `%d`). Rate-limited "+
-					"answers (429) are retried after the server's `Retry-After`; server errors and broken connections are "+
-					"retried for reads, updates and deletes, never for a create or a token rotation that may have reached GitLab.",
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (default `%d`), within "+
+					"`total_request_timeout`. Rate-limited answers (429) are retried after the server's `Retry-After`; server "+
+					"errors and broken connections are retried for reads, updates and deletes, never for a create or a token "+
+					"rotation that may have reached GitLab. A GitLab that cannot be reached at all gets at most 2 quick retries.",
 					defaultRetries),
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"headers": schema.MapAttribute{
-				ElementType:         types.StringType,
-				Optional:            true,
-				MarkdownDescription: "Extra HTTP headers sent with every request (for example to pass a proxy). They cannot replace the `PRIVATE-TOKEN` header.",
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "Extra HTTP headers sent with every request (for example to pass a proxy). They cannot replace the " +
+					"`PRIVATE-TOKEN` header or the headers the provider sets itself (`User-Agent`, `Content-Type`, `Accept`); names are " +
+					"HTTP tokens, values have no line breaks or NUL characters (each entry is checked at plan). Their values are " +
+					"masked in logs and diagnostics.",
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may wait for GitLab (connect, send, answer), as a Go "+
+					"duration (default `%s`, GitLab's own limit for a request). An attempt without an answer by then is abandoned: "+
+					"a read, update or delete is retried, a create or token rotation is reconciled (see the reliability guide).",
+					shortDuration(gitlabapi.DefaultRequestTimeout)),
+				Validators: []validator.String{validators.PositiveDuration()},
+			},
+			"total_request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The longest one request may take, every retry and every wait between them "+
+					"included, as a Go duration (default `%s`). When GitLab asks to wait longer than what is left (`Retry-After`), "+
+					"the request fails at once and the error says how long GitLab asked to wait. A GitLab that cannot be reached "+
+					"(no such host, connection refused) fails within seconds, whatever this setting. Creating a runner takes at "+
+					"most three times this long; a creation marker older than that (plus a margin) belongs to no running apply "+
+					"(see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
+				Validators: []validator.String{validators.PositiveDuration()},
+			},
+			"unfinished_runners": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What to do with runners left behind by a create that never finished (the provider was " +
+					"killed, or GitLab applied a create after the provider gave up on it): `delete` (the default) or `report`. " +
+					"Such a runner still carries the creation marker `[terraform-create:<expiry>-<random>]` in its description. " +
+					"Before its first create in a group, project or the instance, the provider lists the runners there once and " +
+					"deletes (or only reports, in a warning) each runner whose marker has expired, naming every one. A marker " +
+					"that has not expired may belong to an apply still creating that runner and is never touched.",
+				Validators: []validator.String{stringvalidator.OneOf(providerdata.UnfinishedDelete, providerdata.UnfinishedReport)},
 			},
 			"early_auth_check": schema.BoolAttribute{
 				Optional: true,
@@ -154,6 +194,18 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"with it. Set `false` to configure offline (no request until a resource or data source needs GitLab).",
 			},
 		},
+	}
+}
+
+// shortDuration writes d as a person would in a configuration: "60s", "2m".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0 && d >= 2*time.Minute:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	default:
+		return fmt.Sprintf("%ds", d/time.Second)
 	}
 }
 
@@ -193,7 +245,7 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 		return
 	}
 
-	data := &providerdata.Data{Client: client, Clock: p.opts.Clock}
+	data := &providerdata.Data{Client: client, Clock: p.opts.Clock, UnfinishedRunners: cfg.UnfinishedRunners.ValueString()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

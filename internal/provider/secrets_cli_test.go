@@ -8,7 +8,6 @@ package provider_test
 // test configuration itself.
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,8 +15,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -135,27 +136,109 @@ func (c *cli) write(name, content string) {
 // wantErr the command must fail, else it must succeed.
 func (c *cli) run(wantErr bool, args ...string) string {
 	c.t.Helper()
+	out, err := c.start(args...).wait(30 * time.Minute)
+	switch {
+	case err != nil && !wantErr:
+		c.t.Fatalf("terraform %s failed: %v\n%s", strings.Join(args, " "), err, tailLines(out, 40))
+	case err == nil && wantErr:
+		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out, 40))
+	}
+	return out
+}
+
+// running is a terraform command started in the background, in its own
+// process group (as a terminal runs it), so that a test can interrupt it or
+// kill its provider.
+type running struct {
+	cmd     *exec.Cmd
+	outPath string // stdout and stderr
+	done    chan struct{}
+	err     error
+}
+
+// start runs `terraform <args> -no-color` in the background; wait collects
+// it. When it ends, its output and trace log are kept for scan and all.
+func (c *cli) start(args ...string) *running {
+	c.t.Helper()
 	c.runs++
 	name := fmt.Sprintf("%02d-%s", c.runs, args[0])
 	logPath := filepath.Join(c.logDir, name+".trace.log")
-	cmd := exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
-	cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
-	trace, _ := os.ReadFile(logPath)
-	c.mu.Lock()
-	c.outputs[name+" (output)"] = out.String()
-	c.outputs[name+" (TF_LOG=trace)"] = string(trace)
-	c.mu.Unlock()
-	switch {
-	case err != nil && !wantErr:
-		c.t.Fatalf("terraform %s failed: %v\n%s", strings.Join(args, " "), err, tailLines(out.String(), 40))
-	case err == nil && wantErr:
-		c.t.Fatalf("terraform %s succeeded, want a failure\n%s", strings.Join(args, " "), tailLines(out.String(), 40))
+	r := &running{outPath: filepath.Join(c.logDir, name+".out"), done: make(chan struct{})}
+	out, err := os.Create(r.outPath)
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	return out.String()
+	r.cmd = exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
+	r.cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	r.cmd.Stdout, r.cmd.Stderr = out, out
+	r.cmd.WaitDelay = 10 * time.Second
+	if err := r.cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	go func() {
+		r.err = r.cmd.Wait()
+		_ = out.Close()
+		output, _ := os.ReadFile(r.outPath)
+		trace, _ := os.ReadFile(logPath)
+		c.mu.Lock()
+		c.outputs[name+" (output)"] = string(output)
+		c.outputs[name+" (TF_LOG=trace)"] = string(trace)
+		c.mu.Unlock()
+		close(r.done)
+	}()
+	c.t.Cleanup(func() {
+		_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL) // nothing of it outlives the test
+		<-r.done
+	})
+	return r
+}
+
+// interrupt sends SIGINT to the command's process group, as Ctrl-C in a
+// terminal does (the provider plugins ignore it; Terraform stops them).
+func (r *running) interrupt() error { return syscall.Kill(-r.cmd.Process.Pid, syscall.SIGINT) }
+
+// wait waits for the command and returns its output and error; after
+// timeout, the output so far and an error.
+func (r *running) wait(timeout time.Duration) (string, error) {
+	select {
+	case <-r.done:
+		out, _ := os.ReadFile(r.outPath)
+		return string(out), r.err
+	case <-time.After(timeout):
+		out, _ := os.ReadFile(r.outPath)
+		return string(out), fmt.Errorf("terraform did not exit within %s", timeout)
+	}
+}
+
+// providerPIDs are the provider plugin processes Terraform runs now.
+func (r *running) providerPIDs() []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces, so split after ")".
+		s := string(stat)
+		open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closing < open {
+			continue
+		}
+		fields := strings.Fields(s[closing+1:])
+		if len(fields) < 2 || !strings.HasPrefix(s[open+1:closing], "terraform-provi") {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(fields[1]); ppid == r.cmd.Process.Pid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
 
 func tailLines(s string, n int) string {

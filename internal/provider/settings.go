@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -56,7 +57,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
 		"base_url": cfg.BaseURL, "token": cfg.Token, "cacert_file": cfg.CACertFile, "insecure": cfg.Insecure,
 		"client_cert": cfg.ClientCert, "client_key": cfg.ClientKey, "retries": cfg.Retries, "headers": cfg.Headers,
-		"early_auth_check": cfg.EarlyAuthCheck,
+		"early_auth_check": cfg.EarlyAuthCheck, "request_timeout": cfg.RequestTimeout,
+		"total_request_timeout": cfg.TotalRequestTimeout, "unfinished_runners": cfg.UnfinishedRunners,
 	} {
 		if v.IsUnknown() {
 			diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting", unknownSettingDetail(attr))
@@ -83,6 +85,11 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	if !cfg.Token.IsNull() {
 		out.Token = cfg.Token.ValueString()
 	}
+	if strings.ContainsAny(out.Token, "\r\n\x00") {
+		diags.AddAttributeError(path.Root("token"), "Invalid GitLab Token",
+			"The access token (from the \"token\" attribute or "+envToken+") contains a line break or a NUL character; "+
+				"GitLab tokens never do. Check how the value is produced (a trailing newline from a file, for example).")
+	}
 	if strings.TrimSpace(out.Token) == "" {
 		diags.AddAttributeError(path.Root("token"), "Missing GitLab Token",
 			"The provider needs a GitLab access token: set the "+envToken+" environment variable or the provider's "+
@@ -92,6 +99,13 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	out.Insecure = cfg.Insecure.ValueBool()
 	if !cfg.Retries.IsNull() {
 		out.Retries = int(cfg.Retries.ValueInt64())
+	}
+	// The schema's validators have checked the durations.
+	if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil && d > 0 {
+		out.RequestTimeout = d
+	}
+	if d, err := time.ParseDuration(cfg.TotalRequestTimeout.ValueString()); err == nil && d > 0 {
+		out.TotalTimeout = d
 	}
 
 	for attr, v := range map[string]types.String{"cacert_file": cfg.CACertFile, "client_cert": cfg.ClientCert, "client_key": cfg.ClientKey} {
@@ -110,20 +124,21 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (gitlabapi.C
 	if !cfg.Headers.IsNull() {
 		out.Headers = map[string]string{}
 		for name, v := range cfg.Headers.Elements() {
+			at := path.Root("headers").AtMapKey(name)
 			s, ok := v.(types.String)
 			if !ok || s.IsNull() || s.IsUnknown() {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Value",
+				diags.AddAttributeError(at, "Invalid Header Value",
 					fmt.Sprintf("The header %q has no value; give it a string.", name))
 				continue
 			}
-			if !gitlabapi.ValidHeaderName(name) {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid Header Name",
-					fmt.Sprintf("%q is not a valid HTTP header name: use letters, digits and '-' only.", name))
+			if strings.EqualFold(name, "PRIVATE-TOKEN") || strings.EqualFold(name, "Authorization") {
+				diags.AddAttributeError(at, "Reserved Header",
+					fmt.Sprintf("The header %q carries the access token; set the token with the \"token\" attribute or %s instead.", name, envToken))
 				continue
 			}
-			if strings.EqualFold(name, "PRIVATE-TOKEN") || strings.EqualFold(name, "Authorization") {
-				diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Reserved Header",
-					fmt.Sprintf("The header %q carries the access token; set the token with the \"token\" attribute or %s instead.", name, envToken))
+			// The client's own rule, checked here so the error names the entry.
+			if err := gitlabapi.CheckHeader(name, s.ValueString(), out.Token != ""); err != nil {
+				diags.AddAttributeError(at, "Invalid Header", fmt.Sprintf("headers[%q]: %s.", name, err))
 				continue
 			}
 			out.Headers[name] = s.ValueString()

@@ -5,11 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // env builds a getenv function from a map, so tests never touch the real environment.
@@ -21,7 +25,7 @@ func nullModel() providerModel {
 	return providerModel{
 		BaseURL: types.StringNull(), Token: types.StringNull(), CACertFile: types.StringNull(),
 		Insecure: types.BoolNull(), ClientCert: types.StringNull(), ClientKey: types.StringNull(),
-		Retries: types.Int64Null(), Headers: types.MapNull(types.StringType),
+		Retries: tfvalue.Int64Null(), Headers: types.MapNull(types.StringType),
 	}
 }
 
@@ -46,7 +50,7 @@ func TestResolveSettingsEnvironmentFallbackAndOverride(t *testing.T) {
 	// Configuration wins over the environment.
 	cfg.BaseURL = types.StringValue("https://cfg.example.com/gitlab/")
 	cfg.Token = types.StringValue("cfg-secret")
-	cfg.Retries = types.Int64Value(3)
+	cfg.Retries = tfvalue.Int64From(3)
 	got, _, diags = resolveSettings(cfg, env(map[string]string{envBaseURL: "https://env.example.com", envToken: "env-secret"}))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
@@ -117,7 +121,7 @@ func TestNewClientErrorsNameAttributeAndValue(t *testing.T) {
 			[]string{`"token"`, "known only after apply", "terraform test", "declared", "GITLAB_TOKEN environment variable"}},
 		{"unknown base url", func(m *providerModel) { m.BaseURL = types.StringUnknown() },
 			[]string{`"base_url"`, "terraform test", "GITLAB_BASE_URL environment variable"}},
-		{"unknown retries", func(m *providerModel) { m.Retries = types.Int64Unknown() },
+		{"unknown retries", func(m *providerModel) { m.Retries = tfvalue.Int64Unknown() },
 			[]string{`"retries"`, "terraform test", "variables block"}},
 		{"reserved header", func(m *providerModel) {
 			m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"PRIVATE-TOKEN": types.StringValue("x")})
@@ -203,5 +207,49 @@ func TestNewClientBaseURLPasswordNotEchoed(t *testing.T) {
 		if strings.Contains(text, "hunter2") {
 			t.Errorf("the error repeats the password of the base_url: %q", text)
 		}
+	}
+}
+
+// Every bad headers entry is reported on that entry (headers["Name"]), not
+// on the whole provider block, and the client is never built with it.
+func TestHeaderErrorsPointAtTheEntry(t *testing.T) {
+	for name, value := range map[string]string{
+		"User-Agent":    "x",           // managed by the provider
+		"Content-Type":  "text/plain",  // managed by the provider
+		"X Bad":         "x",           // not an HTTP token
+		"X-Line-Break":  "a\nb",        // line break in the value
+		"X-Nul":         "a\x00b",      // NUL in the value
+		"Authorization": "Bearer 1234", // carries the token
+	} {
+		m := nullModel()
+		m.Token = types.StringValue("secret-value")
+		m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{name: types.StringValue(value), "X-Fine": types.StringValue("ok")})
+		_, _, diags := newClient(m, env(nil), "", nil)
+		if diags.ErrorsCount() != 1 {
+			t.Errorf("%q: want exactly one error, got %v", name, diags)
+			continue
+		}
+		d, ok := diags.Errors()[0].(diag.DiagnosticWithPath)
+		if want := path.Root("headers").AtMapKey(name); !ok || !d.Path().Equal(want) {
+			t.Errorf("%q: the error should point at %s, got %v", name, want, diags.Errors()[0])
+		}
+		if text := acctest.DiagText(diags); !strings.Contains(text, name) {
+			t.Errorf("%q: the error should name the header: %s", name, text)
+		}
+	}
+}
+
+func TestTimeoutSettings(t *testing.T) {
+	m := nullModel()
+	m.Token = types.StringValue("x")
+	got, _, diags := resolveSettings(m, env(nil))
+	if diags.HasError() || got.RequestTimeout != 0 || got.TotalTimeout != 0 {
+		t.Fatalf("defaults: %+v %v (0 means the client's defaults)", got, diags)
+	}
+	m.RequestTimeout = types.StringValue("15s")
+	m.TotalRequestTimeout = types.StringValue("10m")
+	got, _, diags = resolveSettings(m, env(nil))
+	if diags.HasError() || got.RequestTimeout != 15*time.Second || got.TotalTimeout != 10*time.Minute {
+		t.Fatalf("set: %+v %v", got, diags)
 	}
 }

@@ -7,6 +7,7 @@ package providerdata
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -22,6 +23,30 @@ type Data struct {
 	// Clock is the provider's clock; nil means time.Now. Tests use the mock
 	// coordinator's clock so that token expiry and rotation are deterministic.
 	Clock func() time.Time
+	// UnfinishedRunners is the provider's unfinished_runners setting:
+	// UnfinishedDelete ("" means the same) or UnfinishedReport.
+	UnfinishedRunners string
+
+	onces sync.Map // key -> *sync.Once, for Once
+}
+
+// The values of the unfinished_runners setting.
+const (
+	UnfinishedDelete = "delete"
+	UnfinishedReport = "report"
+)
+
+// Once runs fn the first time it is called with key by this configured
+// provider (one provider process), for work done once per process, such as
+// the sweep of a runner scope before its first create. Callers with the
+// same key wait until that first fn has returned; fn runs for one of them
+// only. It reports whether fn ran for this caller.
+func (d *Data) Once(key string, fn func()) bool {
+	v, _ := d.onces.LoadOrStore(key, new(sync.Once))
+	once, _ := v.(*sync.Once) // only *sync.Once is stored
+	ran := false
+	once.Do(func() { ran = true; fn() })
+	return ran
 }
 
 // Now is the provider's current time.

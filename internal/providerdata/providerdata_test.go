@@ -3,6 +3,7 @@ package providerdata
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,5 +65,36 @@ func TestNow(t *testing.T) {
 	var nilData *Data
 	if got := nilData.Now(); time.Since(got) > time.Minute {
 		t.Errorf("Now without a clock = %v", got)
+	}
+}
+
+// Once runs its function for the first caller of a key only, and the other
+// callers wait for it to finish.
+func TestOnce(t *testing.T) {
+	d := &Data{}
+	var runs atomic.Int32
+	release := make(chan struct{})
+	done := make(chan bool, 10)
+	for range 10 {
+		go func() {
+			done <- d.Once("group 12", func() { runs.Add(1); <-release })
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	if len(done) != 0 {
+		t.Fatal("callers returned before the first call's function finished")
+	}
+	close(release)
+	ran := 0
+	for range 10 {
+		if <-done {
+			ran++
+		}
+	}
+	if runs.Load() != 1 || ran != 1 {
+		t.Errorf("fn ran %d times, reported for %d callers; want 1 and 1", runs.Load(), ran)
+	}
+	if !d.Once("project 34", func() {}) {
+		t.Error("another key must run its function")
 	}
 }

@@ -3,6 +3,7 @@ package runnerattrs
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -26,6 +28,9 @@ const (
 	MaxTextLength = 1024
 	// minMaximumTimeout is GitLab's smallest maximum_timeout: 10 minutes.
 	minMaximumTimeout = 600
+	// maxMaximumTimeout is the largest maximum_timeout GitLab can store:
+	// its column is a 4-byte integer (a larger value fails with a 500).
+	maxMaximumTimeout = math.MaxInt32
 )
 
 // Description names the attribute the user-runner resource treats specially:
@@ -43,10 +48,10 @@ var table = []Attribute{
 			Computed: true,
 			Default:  stringdefault.StaticString(""),
 			MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
-				"While a runner is being created its description briefly carries a creation marker "+
-				"(` [terraform-create:<random hex>]`) that lets the provider find the runner again if GitLab's answer "+
-				"to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
-			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+				"No NUL characters. While a runner is being created its description briefly carries a creation marker "+
+				"(` [terraform-create:<expiry>-<random hex>]`) that lets the provider find the runner again if GitLab's "+
+				"answer to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
+			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "The runner's description; null when GitLab reports none.",
 	},
@@ -88,13 +93,16 @@ var table = []Attribute{
 		Name:  "tag_list",
 		field: tagsField(func(a *gitlabapi.RunnerAttributes) **[]string { return &a.TagList }),
 		Resource: rschema.SetAttribute{
+			// Linear validation: the framework's set type takes minutes on thousands of tags.
+			CustomType:  tfvalue.NewStringSetType(),
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			MarkdownDescription: "The runner's tags; jobs with tags only run on runners that have all of them. " +
-				"Defaults to no tags. Each tag must be non-empty, without commas and without leading or trailing spaces.",
-			Validators: []validator.Set{setvalidator.ValueStringsAre(validators.RunnerTag())},
+			MarkdownDescription: fmt.Sprintf("The runner's tags; jobs with tags only run on runners that have all of them. "+
+				"Defaults to no tags. At most %d tags, each non-empty, at most %d characters, without commas, NUL characters "+
+				"and leading or trailing spaces (checked at plan time).", validators.MaxTags, validators.MaxTagLength),
+			Validators: []validator.Set{validators.TagCount(), setvalidator.ValueStringsAre(validators.RunnerTag())},
 		},
 		DataSource: "The runner's tags, in GitLab's order.",
 	},
@@ -118,11 +126,12 @@ var table = []Attribute{
 		Name:  "maximum_timeout",
 		field: optionalInt64Field(func(a *gitlabapi.RunnerAttributes) **int64 { return &a.MaximumTimeout }),
 		Resource: rschema.Int64Attribute{
-			Optional: true,
-			MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds (at least %d, "+
-				"10 minutes). Unset means no runner-level limit: removing it from the configuration clears the limit "+
-				"in GitLab.", minMaximumTimeout),
-			Validators: []validator.Int64{int64validator.AtLeast(minMaximumTimeout)},
+			CustomType: tfvalue.Int64Type{},
+			Optional:   true,
+			MarkdownDescription: fmt.Sprintf("The longest a job may run on this runner, in seconds: at least %d (10 "+
+				"minutes), at most %d (GitLab stores it in a 4-byte integer). Unset means no runner-level limit: removing it "+
+				"from the configuration clears the limit in GitLab.", minMaximumTimeout, maxMaximumTimeout),
+			Validators: []validator.Int64{int64validator.Between(minMaximumTimeout, maxMaximumTimeout)},
 		},
 		DataSource: "Maximum job timeout in seconds enforced by the runner; null when none is set.",
 	},
@@ -133,9 +142,9 @@ var table = []Attribute{
 			Optional: true,
 			Computed: true,
 			Default:  stringdefault.StaticString(""),
-			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters. "+
-				"Defaults to `\"\"`.", MaxTextLength),
-			Validators: []validator.String{validators.MaxChars(MaxTextLength)},
+			MarkdownDescription: fmt.Sprintf("A note for the runner's maintainers, at most %d characters, no NUL "+
+				"characters. Defaults to `\"\"`.", MaxTextLength),
+			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
 		DataSource: "Free-form maintenance note of the runner; null when none is set, and for a token that may read the " +
 			"runner but not change it (GitLab from about 18.0 shows the note only to those who may update the runner).",

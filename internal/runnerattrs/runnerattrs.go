@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
@@ -169,12 +170,17 @@ func boolField(p func(*gitlabapi.RunnerAttributes) **bool) field {
 		})
 }
 
-// optionalInt64Field is a number that may be unset: null both ways.
+// optionalInt64Field is a number that may be unset: null both ways. The
+// resource's attribute is a tfvalue.Int64Type (a number the user writes
+// that is not a 64-bit integer gets a plain error), the data source's a
+// plain Int64.
 func optionalInt64Field(p func(*gitlabapi.RunnerAttributes) **int64) field {
-	return scalarField(p, types.Int64Type, types.Int64PointerValue, types.Int64PointerValue,
-		types.Int64.ValueInt64Pointer, func(md string) dschema.Attribute {
+	f := scalarField(p, tfvalue.Int64Type{}, tfvalue.Int64PointerValue, tfvalue.Int64PointerValue,
+		func(v tfvalue.Int64Value) *int64 { return v.ValueInt64Pointer() }, func(md string) dschema.Attribute {
 			return dschema.Int64Attribute{Computed: true, MarkdownDescription: md}
 		})
+	f.dataSourceValue = func(a *gitlabapi.RunnerAttributes) attr.Value { return types.Int64PointerValue(*p(a)) }
+	return f
 }
 
 // scalarField is a field of type *T held in Terraform as V (of type typ):
@@ -202,21 +208,21 @@ func scalarField[T any, V attr.Value](p func(*gitlabapi.RunnerAttributes) **T, t
 // matter), a list in GitLab's order in a data source; no tags read as empty.
 func tagsField(p func(*gitlabapi.RunnerAttributes) **[]string) field {
 	return field{
-		resourceType:    types.SetType{ElemType: types.StringType},
-		resourceValue:   func(a *gitlabapi.RunnerAttributes) attr.Value { return tfvalue.StringSet(deref(*p(a))) },
+		resourceType:    tfvalue.NewStringSetType(),
+		resourceValue:   func(a *gitlabapi.RunnerAttributes) attr.Value { return tfvalue.StringSetFrom(deref(*p(a))) },
 		dataSourceValue: func(a *gitlabapi.RunnerAttributes) attr.Value { return tfvalue.StringList(deref(*p(a))) },
 		dataSourceAttribute: func(md string) dschema.Attribute {
 			return dschema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: md}
 		},
 		toAPI: func(ctx context.Context, name string, v attr.Value, a *gitlabapi.RunnerAttributes) diag.Diagnostics {
-			set, ok := v.(types.Set)
+			valuable, ok := v.(basetypes.SetValuable)
 			if !ok {
-				return wrongType(name, v, set)
+				return wrongType(name, v, tfvalue.StringSetValue{})
 			}
+			set, diags := valuable.ToSetValue(ctx)
 			tags := []string{}
-			var diags diag.Diagnostics
 			if !set.IsNull() && !set.IsUnknown() {
-				diags = set.ElementsAs(ctx, &tags, false)
+				diags.Append(set.ElementsAs(ctx, &tags, false)...)
 			}
 			sort.Strings(tags)
 			*p(a) = &tags

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // full is a gitlabapi.RunnerAttributes with every field set to a value that
@@ -60,7 +61,10 @@ func TestEveryClientFieldRoundTrips(t *testing.T) {
 		if row.Name == "tag_list" {
 			continue // a set in the resource, a list in the data source
 		}
-		if !rs[row.Name].Equal(ds[row.Name]) {
+		// The same Terraform value (the resource's attributes may have a custom type).
+		rv, _ := rs[row.Name].ToTerraformValue(ctx)
+		dv, _ := ds[row.Name].ToTerraformValue(ctx)
+		if !rv.Equal(dv) {
 			t.Errorf("%s: resource %s, data source %s", row.Name, rs[row.Name], ds[row.Name])
 		}
 	}
@@ -117,7 +121,7 @@ func TestAbsentValues(t *testing.T) {
 	if note := DataSourceValues(&gitlabapi.RunnerAttributes{MaintenanceNote: new("")})["maintenance_note"]; !note.Equal(types.StringValue("")) {
 		t.Errorf("data source: an empty note reads as %s, want \"\"", note)
 	}
-	if tags := v["tag_list"].(types.Set); tags.IsNull() || len(tags.Elements()) != 0 {
+	if tags := v["tag_list"].(tfvalue.StringSetValue); tags.IsNull() || len(tags.Elements()) != 0 {
 		t.Errorf("no tags must read as an empty set, got %s", tags)
 	}
 	if tags := DataSourceValues(&gitlabapi.RunnerAttributes{})["tag_list"].(types.List); tags.IsNull() || len(tags.Elements()) != 0 {
@@ -150,7 +154,7 @@ func TestUpdateAndCreateRequests(t *testing.T) {
 			t.Errorf("update sends %s = %s, want %s", name, got, want)
 		}
 	}
-	v["maximum_timeout"] = types.Int64Value(900)
+	v["maximum_timeout"] = tfvalue.Int64From(900)
 	v["tag_list"] = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("b"), types.StringValue("a")})
 	upd, _ = v.UpdateOptions(ctx)
 	if upd.ClearMaximumTimeout || *upd.MaximumTimeout != 900 || strings.Join(*upd.TagList, ",") != "a,b" {

@@ -2,7 +2,9 @@ package validators
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -48,6 +50,12 @@ func ParseRunnerID(s string) (int64, error) {
 		return 0, fmt.Errorf("it is empty")
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-") {
+		return 0, fmt.Errorf("runner ids are positive")
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("it is larger than the largest runner id, %d", int64(math.MaxInt64))
+	}
 	if err != nil {
 		return 0, fmt.Errorf("it is not a whole number")
 	}

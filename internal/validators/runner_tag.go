@@ -4,8 +4,20 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+const (
+	// MaxTagLength is GitLab's limit for a tag name, in characters
+	// (Ci::Tag's model rule; the runner endpoints insert tags without
+	// checking it, so only a plan-time check catches it).
+	MaxTagLength = 255
+	// MaxTags is how many tags a runner may have ("Too many tags specified.
+	// Please limit the number of tags to 50"), counted after GitLab strips
+	// spaces and drops duplicates; tag_list can hold neither.
+	MaxTags = 50
 )
 
 // runnerTagValidator checks one tag of tag_list. GitLab splits tag lists on
@@ -17,7 +29,8 @@ type runnerTagValidator struct{}
 func RunnerTag() validator.String { return runnerTagValidator{} }
 
 func (runnerTagValidator) Description(context.Context) string {
-	return "each tag must be non-empty, contain no comma and have no leading or trailing spaces"
+	return fmt.Sprintf("each tag must be non-empty, at most %d characters, contain no comma and no NUL character, and have no "+
+		"leading or trailing spaces", MaxTagLength)
 }
 
 func (v runnerTagValidator) MarkdownDescription(ctx context.Context) string {
@@ -28,16 +41,21 @@ func (runnerTagValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := runnerTagProblem(req.ConfigValue.ValueString()); problem != "" {
+	tag := req.ConfigValue.ValueString()
+	if problem := runnerTagProblem(tag); problem != "" {
+		shown := tag
+		if utf8.RuneCountInString(shown) > 60 {
+			shown = string([]rune(shown)[:60]) + "…"
+		}
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Runner Tag",
-			fmt.Sprintf("tag_list contains %q: %s. Each tag must be a non-empty string without commas and without leading or trailing spaces.",
-				req.ConfigValue.ValueString(), problem))
+			fmt.Sprintf("tag_list contains %q: %s. Each tag must be a non-empty string of at most %d characters, without "+
+				"commas or NUL characters and without leading or trailing spaces.", shown, problem, MaxTagLength))
 	}
 }
 
 // runnerTagProblem returns why tag is not acceptable, or "".
 func runnerTagProblem(tag string) string {
-	switch {
+	switch n := utf8.RuneCountInString(tag); {
 	case tag == "":
 		return "a tag cannot be empty"
 	case strings.TrimSpace(tag) == "":
@@ -46,6 +64,10 @@ func runnerTagProblem(tag string) string {
 		return "a tag cannot contain a comma (GitLab would split it into several tags)"
 	case strings.TrimSpace(tag) != tag:
 		return "a tag cannot start or end with spaces (GitLab strips them)"
+	case strings.ContainsRune(tag, 0):
+		return "a tag cannot contain a NUL character (GitLab's database refuses it)"
+	case n > MaxTagLength:
+		return fmt.Sprintf("it is %d characters long; GitLab allows at most %d", n, MaxTagLength)
 	}
 	return ""
 }

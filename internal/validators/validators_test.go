@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,6 +30,10 @@ func TestRunnerTagValidator(t *testing.T) {
 		{" lead", "start or end with spaces"},
 		{"trail ", "start or end with spaces"},
 		{"\ttab", "start or end with spaces"},
+		{strings.Repeat("t", 255), ""},
+		{strings.Repeat("é", 255), ""}, // characters, not bytes
+		{strings.Repeat("t", 256), "256 characters long; GitLab allows at most 255"},
+		{"a\x00b", "NUL character"},
 	}
 	for _, tc := range cases {
 		req := validator.StringRequest{Path: path.Root("tag_list").AtSetValue(types.StringValue(tc.tag)), ConfigValue: types.StringValue(tc.tag)}
@@ -45,7 +50,11 @@ func TestRunnerTagValidator(t *testing.T) {
 			t.Errorf("tag %q: expected an error about %q", tc.tag, tc.problem)
 			continue
 		}
-		for _, want := range []string{tc.problem, "tag_list", fmt.Sprintf("%q", tc.tag)} {
+		shown := tc.tag
+		if len([]rune(shown)) > 60 {
+			shown = string([]rune(shown)[:60]) + "…"
+		}
+		for _, want := range []string{tc.problem, "tag_list", fmt.Sprintf("%q", shown)} {
 			if !strings.Contains(text, want) {
 				t.Errorf("tag %q: error %q should contain %q", tc.tag, text, want)
 			}
@@ -147,7 +156,8 @@ func TestParseRunnerID(t *testing.T) {
 			t.Errorf("%q: got %d, %v", in, got, err)
 		}
 	}
-	for in, problem := range map[string]string{"": "empty", "abc": "whole number", "1.5": "whole number", "0": "positive", "-3": "positive", "group/12": "whole number"} {
+	for in, problem := range map[string]string{"": "empty", "abc": "whole number", "1.5": "whole number", "0": "positive", "-3": "positive", "group/12": "whole number",
+		"99999999999999999999": "larger than the largest runner id, 9223372036854775807", "-99999999999999999999": "positive"} {
 		if _, err := ParseRunnerID(in); err == nil || !strings.Contains(err.Error(), problem) {
 			t.Errorf("%q: got %v, want an error about %q", in, err, problem)
 		}
@@ -209,6 +219,40 @@ func TestDurationWithinValidator(t *testing.T) {
 			if !strings.Contains(text, want) {
 				t.Errorf("%q: error %q should contain %q", value, text, want)
 			}
+		}
+	}
+}
+
+func TestTagCount(t *testing.T) {
+	tags := func(n int) types.Set {
+		elems := make([]attr.Value, n)
+		for i := range elems {
+			elems[i] = types.StringValue(fmt.Sprintf("t%d", i))
+		}
+		return types.SetValueMust(types.StringType, elems)
+	}
+	for n, wantErr := range map[int]bool{0: false, 50: false, 51: true, 10000: true} {
+		resp := &validator.SetResponse{}
+		TagCount().ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("tag_list"), ConfigValue: tags(n)}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("%d tags: error = %v (%s)", n, resp.Diagnostics.HasError(), text)
+		}
+		if wantErr && !strings.Contains(text, fmt.Sprintf("tag_list has %d tags; GitLab allows at most 50", n)) {
+			t.Errorf("%d tags: %s", n, text)
+		}
+	}
+}
+
+func TestNoNUL(t *testing.T) {
+	for value, wantErr := range map[string]bool{"fine": false, "": false, "a\x00b": true, "\x00": true} {
+		resp := &validator.StringResponse{}
+		NoNUL().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("description"), ConfigValue: types.StringValue(value)}, resp)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("%q: error = %v", value, resp.Diagnostics.HasError())
+		}
+		if text := acctest.DiagText(resp.Diagnostics); wantErr && !strings.Contains(text, "description contains a NUL character") {
+			t.Errorf("%q: %s", value, text)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // runnerScopeValidator demands exactly the scope id that runner_type needs:
@@ -30,11 +31,18 @@ func (v runnerScopeValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (runnerScopeValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var runnerType types.String
-	var groupID, projectID types.Int64
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("runner_type"), &runnerType)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("group_id"), &groupID)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &projectID)...)
+	// The whole configuration as one object: reading group_id alone would
+	// repeat the error of a number that is not a 64-bit integer, which the
+	// attribute's own validation reports.
+	var config types.Object
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a := config.Attributes()
+	runnerType := attrAs[types.String](a, "runner_type", &resp.Diagnostics)
+	groupID := attrAs[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
+	projectID := attrAs[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || runnerType.IsNull() || runnerType.IsUnknown() {
 		return
 	}
@@ -50,13 +58,13 @@ type attrProblem struct {
 
 // runnerScopeProblems is the logic of runnerScopeValidator. An unknown id
 // counts as set. Unknown runner types are left to runner_type's own validator.
-func runnerScopeProblems(runnerType string, groupID, projectID types.Int64) []attrProblem {
-	set := func(v types.Int64) bool { return !v.IsNull() }
-	show := func(v types.Int64) string {
-		if v.IsUnknown() {
+func runnerScopeProblems(runnerType string, groupID, projectID tfvalue.Int64Value) []attrProblem {
+	set := func(v tfvalue.Int64Value) bool { return !v.IsNull() }
+	show := func(v tfvalue.Int64Value) string {
+		if v.IsUnknown() && !v.IsInvalid() {
 			return "(known after apply)"
 		}
-		return fmt.Sprint(v.ValueInt64())
+		return v.String()
 	}
 	var out []attrProblem
 	switch runnerType {
@@ -111,7 +119,7 @@ func (v untaggedNeedsTagsValidator) MarkdownDescription(context.Context) string 
 
 func (untaggedNeedsTagsValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var runUntagged types.Bool
-	var tags types.Set
+	var tags tfvalue.StringSetValue
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("run_untagged"), &runUntagged)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tag_list"), &tags)...)
 	if resp.Diagnostics.HasError() {
@@ -127,7 +135,7 @@ func (untaggedNeedsTagsValidator) ValidateResource(ctx context.Context, req reso
 
 // untaggedWithoutTags reports a known run_untagged = false with a known
 // empty (or omitted, which defaults to empty) tag_list.
-func untaggedWithoutTags(runUntagged types.Bool, tags types.Set) bool {
+func untaggedWithoutTags(runUntagged types.Bool, tags tfvalue.StringSetValue) bool {
 	if runUntagged.IsNull() || runUntagged.IsUnknown() || runUntagged.ValueBool() {
 		return false
 	}

@@ -13,16 +13,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 func TestRunnerScopeProblems(t *testing.T) {
-	null, unknown := types.Int64Null(), types.Int64Unknown()
-	v := types.Int64Value
+	null, unknown := tfvalue.Int64Null(), tfvalue.Int64Unknown()
+	v := tfvalue.Int64From
 	cases := []struct {
 		name       string
 		runnerType string
-		group      types.Int64
-		project    types.Int64
+		group      tfvalue.Int64Value
+		project    tfvalue.Int64Value
 		want       []string // per problem: "<attribute>|<substring>"
 	}{
 		{"instance ok", "instance_type", null, null, nil},
@@ -77,7 +78,7 @@ func TestUntaggedWithoutTags(t *testing.T) {
 		{"unknown", types.BoolUnknown(), empty, false},
 	}
 	for _, tc := range cases {
-		if got := untaggedWithoutTags(tc.ru, tc.tags); got != tc.want {
+		if got := untaggedWithoutTags(tc.ru, tfvalue.StringSetValue{SetValue: tc.tags}); got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}

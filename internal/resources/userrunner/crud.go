@@ -138,6 +138,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		if resp.Private != nil { // what GitLab showed about the previous token is moot
 			resp.Diagnostics.Append(saveReading(ctx, resp.Private, expiryReading{})...)
 		}
+		resp.Diagnostics.Append(tokenShapeWarning(id, tok.Token)...)
 		tflog.Info(ctx, "rotated the runner's token", map[string]any{"runner_id": id})
 	} else {
 		// As planned (ModifyPlan keeps them from the state) ...

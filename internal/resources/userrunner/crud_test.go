@@ -24,14 +24,21 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // testResource returns the resource configured against the mock as the
 // user of token.
 func testResource(t *testing.T, m *acctest.Mock, token string) *userRunnerResource {
 	t.Helper()
+	return testResourceAt(t, m, m.URL(), token)
+}
+
+// testResourceAt is testResource reaching the mock through baseURL (a proxy).
+func testResourceAt(t *testing.T, m *acctest.Mock, baseURL, token string) *userRunnerResource {
+	t.Helper()
 	client, err := gitlabapi.NewClient(gitlabapi.Config{
-		BaseURL: m.URL(), Token: token, Retries: 2,
+		BaseURL: baseURL, Token: token, Retries: 2,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	})
 	if err != nil {
@@ -45,7 +52,7 @@ func testResource(t *testing.T, m *acctest.Mock, token string) *userRunnerResour
 func plannedGroupRunner(groupID int64, description string) userRunnerModel {
 	return userRunnerModel{
 		ID: types.StringUnknown(), RunnerType: types.StringValue(gitlabapi.RunnerTypeGroup),
-		GroupID: types.Int64Value(groupID), ProjectID: types.Int64Null(),
+		GroupID: tfvalue.Int64From(groupID), ProjectID: tfvalue.Int64Null(),
 		// GitLab's defaults: not paused, not locked, untagged jobs, no tags, no timeout, no note.
 		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
 			Description: &description, RunUntagged: new(true), AccessLevel: new(gitlabapi.AccessLevelNotProtected),
@@ -82,12 +89,17 @@ func toState(t *testing.T, m userRunnerModel) tfsdk.State {
 // partial) and the diagnostics text ("" when none).
 func create(t *testing.T, r *userRunnerResource, plan userRunnerModel) (userRunnerModel, string) {
 	t.Helper()
-	ctx := context.Background()
+	return createCtx(t, context.Background(), r, plan)
+}
+
+// createCtx is create with Terraform's context (cancel it to interrupt).
+func createCtx(t *testing.T, ctx context.Context, r *userRunnerResource, plan userRunnerModel) (userRunnerModel, string) {
+	t.Helper()
 	resp := &resource.CreateResponse{State: nullState(t)}
 	r.Create(ctx, resource.CreateRequest{Plan: toPlan(t, plan)}, resp)
 	var got userRunnerModel
 	if !resp.State.Raw.IsNull() {
-		if diags := got.get(ctx, resp.State); diags.HasError() {
+		if diags := got.get(context.Background(), resp.State); diags.HasError() {
 			t.Fatal(acctest.DiagText(diags))
 		}
 	}
@@ -100,6 +112,14 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
 	m.Stats().Reset()
 
+	// The first create in a scope sweeps it once: one list more.
+	if _, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "first")); diags != "" {
+		t.Fatalf("create: %s", diags)
+	}
+	if n, lists := m.Stats().TotalRequests(), m.Stats().Requests("GET /groups/:id/runners"); n != 3 || lists != 1 {
+		t.Errorf("the first create sent %d requests (%d lists), want 3: the sweep's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
+	}
+	m.Stats().Reset()
 	got, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "ci"))
 	if diags != "" {
 		t.Fatalf("create: %s", diags)
@@ -244,10 +264,10 @@ func TestUserRunnerCreateRecovery(t *testing.T) {
 			switch {
 			case strings.HasPrefix(tc.name, "project"):
 				r = testResource(t, m, m.Seed.Project.MaintainerToken)
-				plan.RunnerType, plan.GroupID, plan.ProjectID = types.StringValue("project_type"), types.Int64Null(), types.Int64Value(m.Seed.Project.ID)
+				plan.RunnerType, plan.GroupID, plan.ProjectID = types.StringValue("project_type"), tfvalue.Int64Null(), tfvalue.Int64From(m.Seed.Project.ID)
 			case strings.HasPrefix(tc.name, "instance"):
 				r = testResource(t, m, m.Seed.AdminToken)
-				plan.RunnerType, plan.GroupID = types.StringValue("instance_type"), types.Int64Null()
+				plan.RunnerType, plan.GroupID = types.StringValue("instance_type"), tfvalue.Int64Null()
 			}
 			for _, f := range tc.faults {
 				m.Faults().Add(f)

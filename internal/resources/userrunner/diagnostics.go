@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
@@ -70,4 +72,19 @@ func manageErrorHint(runnerID int64, err error) string {
 		return "GitLab refused the runner's attributes; the message above names the attribute to fix."
 	}
 	return ""
+}
+
+// tokenShapeWarning warns about a runner token that does not look like
+// GitLab's (glrt-…): the provider keeps it, since GitLab said it is the
+// token, but something may be rewriting GitLab's answers. The warning names
+// the runner, never the value.
+func tokenShapeWarning(runnerID int64, token string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if token != "" && !strings.HasPrefix(token, "glrt-") {
+		diags.AddWarning("Unexpected Runner Token Format", fmt.Sprintf(
+			"GitLab returned a token for runner %d that does not start with \"glrt-\", the prefix of every runner "+
+				"authentication token since GitLab 15.11. It is kept in state as the runner's token. If `gitlab-runner register` "+
+				"refuses it, check that base_url points at GitLab itself and not at a proxy that rewrites answers.", runnerID))
+	}
+	return diags
 }

@@ -30,8 +30,8 @@ import (
 type userRunnerModel struct {
 	ID                 types.String
 	RunnerType         types.String
-	GroupID            types.Int64
-	ProjectID          types.Int64
+	GroupID            tfvalue.Int64Value
+	ProjectID          tfvalue.Int64Value
 	Runner             runnerattrs.Values
 	Token              types.String
 	TokenExpiresAt     types.String
@@ -63,9 +63,12 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	*m = userRunnerModel{Runner: runnerattrs.From(a)}
 	m.ID = attrAs[types.String](a, "id", &diags)
 	m.RunnerType = attrAs[types.String](a, "runner_type", &diags)
-	m.GroupID = attrAs[types.Int64](a, "group_id", &diags)
-	m.ProjectID = attrAs[types.Int64](a, "project_id", &diags)
+	m.GroupID = attrAs[tfvalue.Int64Value](a, "group_id", &diags)
+	m.ProjectID = attrAs[tfvalue.Int64Value](a, "project_id", &diags)
 	m.Token = attrAs[types.String](a, "token", &diags)
+	// A token Terraform hands over (from state) is a secret this process has
+	// now seen: mask it wherever GitLab might echo it, whatever its shape.
+	gitlabapi.LearnSecret(m.Token.ValueString())
 	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
 	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
 	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
@@ -152,26 +155,26 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	}
 	switch m.RunnerType.ValueString() {
 	case gitlabapi.RunnerTypeInstance:
-		m.GroupID = types.Int64Null()
-		m.ProjectID = types.Int64Null()
+		m.GroupID = tfvalue.Int64Null()
+		m.ProjectID = tfvalue.Int64Null()
 	case gitlabapi.RunnerTypeGroup:
 		if len(d.Groups) > 0 {
-			m.GroupID = types.Int64Value(d.Groups[0].ID)
+			m.GroupID = tfvalue.Int64From(d.Groups[0].ID)
 		}
-		m.ProjectID = types.Int64Null()
+		m.ProjectID = tfvalue.Int64Null()
 	case gitlabapi.RunnerTypeProject:
 		// projects[0] is the owner project; a runner may be enabled in more.
 		// A configured project the runner still belongs to is kept, so that
 		// enabling the runner elsewhere never plans a replacement.
 		if len(d.Projects) > 0 && !runnerInProject(d, m.ProjectID) {
-			m.ProjectID = types.Int64Value(d.Projects[0].ID)
+			m.ProjectID = tfvalue.Int64From(d.Projects[0].ID)
 		}
-		m.GroupID = types.Int64Null()
+		m.GroupID = tfvalue.Int64Null()
 	}
 	m.Runner = m.Runner.Refreshed(&d.RunnerAttributes)
 }
 
-func runnerInProject(d *gitlabapi.RunnerDetails, id types.Int64) bool {
+func runnerInProject(d *gitlabapi.RunnerDetails, id tfvalue.Int64Value) bool {
 	if id.IsNull() || id.IsUnknown() {
 		return false
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -196,8 +197,8 @@ func (s gitlabUserRunnerState) model() (userRunnerModel, diag.Diagnostics) {
 	return userRunnerModel{
 		ID:                 types.StringValue(strconv.FormatInt(id, 10)),
 		RunnerType:         types.StringValue(runnerType),
-		GroupID:            types.Int64PointerValue(s.GroupID),
-		ProjectID:          types.Int64PointerValue(s.ProjectID),
+		GroupID:            tfvalue.Int64PointerValue(s.GroupID),
+		ProjectID:          tfvalue.Int64PointerValue(s.ProjectID),
 		Runner:             runnerattrs.FromAPI(&attrs),
 		Token:              types.StringPointerValue(s.Token),
 		TokenExpiresAt:     types.StringNull(), // GitLab's provider does not keep it, and no REST runner entity shows it

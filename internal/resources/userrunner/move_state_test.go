@@ -15,6 +15,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // gitlabState is a gitlab_user_runner state as GitLab's provider 18.x
@@ -59,7 +60,7 @@ func TestMoveStateFromGitLabUserRunner(t *testing.T) {
 	}
 	want := userRunnerModel{
 		ID: types.StringValue("42"), RunnerType: types.StringValue(gitlabapi.RunnerTypeGroup),
-		GroupID: types.Int64Value(7), ProjectID: types.Int64Null(),
+		GroupID: tfvalue.Int64From(7), ProjectID: tfvalue.Int64Null(),
 		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
 			Description: new("build fleet"), Paused: new(true), Locked: new(false), RunUntagged: new(false),
 			TagList: &[]string{"linux", "docker"}, AccessLevel: new(gitlabapi.AccessLevelRefProtected),

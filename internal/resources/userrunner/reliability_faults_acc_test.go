@@ -8,6 +8,8 @@ package userrunner_test
 //	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/resources/userrunner -run TestAccReliability -v
 
 import (
+	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
 type fault = mockcoordinator.Fault
@@ -220,4 +223,62 @@ func TestAccReliability_rotationLost(t *testing.T) {
 			Check:  resource.ComposeTestCheckFunc(checkAllFired(m), m.CheckAgreement(t, userRunnerType), checkRunnerCount(m, 1)),
 		},
 	))
+}
+
+// TestAccReliability_predictableRetryBudget: the errors retrying cannot fix
+// fail in seconds, with the provider's default settings: a host that does
+// not exist, a port nobody listens on, and a Retry-After far beyond
+// total_request_timeout (the error names the wait GitLab asked for).
+func TestAccReliability_predictableRetryBudget(t *testing.T) {
+	t.Parallel()
+	m := acctest.StartMock(t)
+	closed := func() string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		return "http://" + l.Addr().String()
+	}()
+	group := func(baseURL string) string {
+		return fmt.Sprintf(`provider "gitlabrunner" {
+  base_url = %q
+  token    = %q
+}
+resource "gitlabrunner_user_runner" "test" {
+  runner_type = "group_type"
+  group_id    = %d
+}
+`, baseURL, m.Seed.Group.OwnerToken, m.Seed.Group.ID)
+	}
+	cases := []struct {
+		name   string
+		config string
+		faults []fault
+		want   string
+	}{
+		{"no such host", group("https://gitlab.invalid"), nil, "no such host (after 3 attempts)"},
+		{"connection refused", group(closed), nil, "connection refused (after 3 attempts)"},
+		{"Retry-After beyond the budget", group(m.URL()),
+			[]fault{{Route: mockcoordinator.RouteAny, Kind: mockcoordinator.FaultRateLimit, RetryAfter: time.Hour}},
+			"GitLab asked to wait 1h0m0s before trying again, more than the"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			addFaults(m, tc.faults...)
+			start := time.Now()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: providertest.Factories(m.Now),
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: acctest.Words(tc.want)}},
+			})
+			elapsed := time.Since(start)
+			// Terraform's own work (init, plan, apply of one resource) takes a few seconds here.
+			if elapsed > 20*time.Second {
+				t.Errorf("the error came after %v: it must come in seconds", elapsed)
+			}
+			t.Logf("%s: error after %v (Terraform included)", tc.name, elapsed.Round(100*time.Millisecond))
+		})
+	}
+	m.Faults().Clear()
 }

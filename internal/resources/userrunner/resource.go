@@ -35,6 +35,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -83,7 +84,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"group_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "The numeric id of the group of a `group_type` runner. Required for `group_type`, not " +
 					"allowed otherwise. Read back from GitLab, so an imported group runner is not replaced. Changing it " +
 					"replaces the runner.",
@@ -91,7 +93,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"project_id": schema.Int64Attribute{
-				Optional: true,
+				CustomType: tfvalue.Int64Type{},
+				Optional:   true,
 				MarkdownDescription: "The numeric id of the project of a `project_type` runner. Required for `project_type`, " +
 					"not allowed otherwise. Read back from GitLab (the runner's owner project), so an imported project " +
 					"runner is not replaced. Changing it replaces the runner.",
@@ -184,8 +187,10 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"`group_id` or `project_id` replaces the runner; everything else is updated in place. The token rotates in place " +
 	"when `rotation_triggers` change, when it is about to expire (`rotate_before_expiry`), or when a refresh finds it " +
 	"rotated outside Terraform and `on_stale_token = \"rotate\"` (see `token_current` and `token_check`).\n\n" +
-	"Creation is safe to retry: if GitLab's answer to the create request is lost, the provider finds the runner by a " +
-	"creation marker in its description and adopts it instead of creating a duplicate.\n\n" +
+	"Creation is safe to retry and to interrupt: if GitLab's answer to the create request is lost, the provider finds " +
+	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; runners left by " +
+	"creates that never finished (a killed provider) are deleted by a later apply once their marker has expired (see " +
+	"the provider's `unfinished_runners`).\n\n" +
 	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +
 	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +

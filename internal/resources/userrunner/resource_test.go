@@ -19,6 +19,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 func triggers(kv ...string) types.Map {
@@ -125,16 +126,31 @@ func TestRotationNeeded(t *testing.T) {
 }
 
 func TestMarkedDescription(t *testing.T) {
-	marker, err := newCreationMarker()
+	expires := time.Date(2026, 1, 1, 0, 11, 0, 0, time.UTC)
+	marker, err := newCreationMarker(expires)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(marker, "[terraform-create:") || len(marker) != len("[terraform-create:]")+16 {
+	if !strings.HasPrefix(marker, "[terraform-create:1767226260-") || len(marker) != len("[terraform-create:1767226260-]")+16 {
 		t.Fatalf("unexpected marker %q", marker)
 	}
-	other, _ := newCreationMarker()
+	other, _ := newCreationMarker(expires)
 	if other == marker {
 		t.Fatalf("two markers are equal: %q", marker)
+	}
+	// The marker is found again in a description, with its expiry.
+	for desc, want := range map[string]time.Time{
+		"web runners " + marker:                        expires,
+		"old [terraform-create:00112233aabbccdd]":      {},
+		"x [terraform-create:17-00112233aabbccdd] y":   time.Unix(17, 0).UTC(),
+		"no marker [terraform-create:zz]":              {},
+		"no marker [terraform-create:0011223344556677": {},
+	} {
+		got, exp, ok := findMarker(desc)
+		wantOK := strings.Contains(desc, "aabbccdd]") || strings.Contains(desc, marker)
+		if ok != wantOK || !exp.Equal(want) || (ok && !strings.Contains(desc, got)) {
+			t.Errorf("findMarker(%q) = %q, %v, %v", desc, got, exp, ok)
+		}
 	}
 	if got := markedDescription("web runners", marker); got != "web runners "+marker {
 		t.Errorf("got %q", got)
@@ -153,20 +169,20 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 	timeout := int64(3600)
 	cases := []struct {
 		details        gitlabapi.RunnerDetails
-		group, project types.Int64
+		group, project tfvalue.Int64Value
 	}{
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, types.Int64Value(12), types.Int64Null()},
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, types.Int64Null(), types.Int64Value(34)},
-		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 3, RunnerType: "instance_type"}, RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: &timeout}}, types.Int64Null(), types.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 1, RunnerType: "group_type"}, Groups: []gitlabapi.RunnerGroup{{ID: 12}}}, tfvalue.Int64From(12), tfvalue.Int64Null()},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 2, RunnerType: "project_type"}, Projects: []gitlabapi.RunnerProject{{ID: 34}, {ID: 35}}}, tfvalue.Int64Null(), tfvalue.Int64From(34)},
+		{gitlabapi.RunnerDetails{RunnerInfo: gitlabapi.RunnerInfo{ID: 3, RunnerType: "instance_type"}, RunnerAttributes: gitlabapi.RunnerAttributes{MaximumTimeout: &timeout}}, tfvalue.Int64Null(), tfvalue.Int64Null()},
 	}
 	// A configured project the runner is still enabled in is kept.
-	keep := userRunnerModel{ProjectID: types.Int64Value(35)}
+	keep := userRunnerModel{ProjectID: tfvalue.Int64From(35)}
 	keep.applyDetails(&cases[1].details)
 	if keep.ProjectID.ValueInt64() != 35 {
 		t.Errorf("project 35 is one of the runner's projects and must be kept, got %s", keep.ProjectID)
 	}
 	for _, tc := range cases {
-		m := userRunnerModel{GroupID: types.Int64Value(99), ProjectID: types.Int64Value(98), Token: types.StringValue("glrt-keep")}
+		m := userRunnerModel{GroupID: tfvalue.Int64From(99), ProjectID: tfvalue.Int64From(98), Token: types.StringValue("glrt-keep")}
 		m.applyDetails(&tc.details)
 		if !m.GroupID.Equal(tc.group) || !m.ProjectID.Equal(tc.project) || m.RunnerType.ValueString() != tc.details.RunnerType {
 			t.Errorf("runner %d: got type %s group %s project %s", tc.details.ID, m.RunnerType, m.GroupID, m.ProjectID)
@@ -174,7 +190,7 @@ func TestApplyDetailsReadsScopeBack(t *testing.T) {
 		if m.Token.ValueString() != "glrt-keep" {
 			t.Errorf("applyDetails must not touch the token")
 		}
-		if tags := m.Runner["tag_list"].(types.Set); tags.IsNull() || len(tags.Elements()) != 0 {
+		if tags := m.Runner["tag_list"].(tfvalue.StringSetValue); tags.IsNull() || len(tags.Elements()) != 0 {
 			t.Errorf("no tags must read as an empty set, got %s", tags)
 		}
 		if timeout := m.Runner["maximum_timeout"]; tc.details.MaximumTimeout == nil && !timeout.IsNull() {
@@ -189,7 +205,7 @@ func TestModelRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	m := userRunnerModel{
 		ID: types.StringValue("7"), RunnerType: types.StringValue(gitlabapi.RunnerTypeProject),
-		GroupID: types.Int64Null(), ProjectID: types.Int64Value(34),
+		GroupID: tfvalue.Int64Null(), ProjectID: tfvalue.Int64From(34),
 		Runner: runnerattrs.FromAPI(&gitlabapi.RunnerAttributes{
 			Description: new("ci"), MaintenanceNote: new("note"), Paused: new(true), TagList: &[]string{"b", "a"}, MaximumTimeout: new(int64(900)),
 		}),

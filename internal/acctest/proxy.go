@@ -1,0 +1,142 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// Proxy stands between the provider and the mock coordinator, for tests of
+// interruptions and hostile answers:
+//
+//   - a request it has forwarded runs to its end on the mock even when the
+//     client leaves (Ctrl-C, a killed provider), as GitLab finishes a
+//     request whose client went away — the mock alone stops serving it;
+//   - Rewrite, when set, may change an answer before the client gets it;
+//   - Hold stops forwarding: new requests wait (and are dropped if their
+//     client leaves) until Release.
+type Proxy struct {
+	// URL is the proxy's base URL, to use as base_url.
+	URL string
+	// Rewrite, when set, returns the status and body the client gets for an
+	// answer of the mock (set it before the first request).
+	Rewrite func(r *http.Request, status int, body []byte) (int, []byte)
+
+	target     *url.URL
+	client     *http.Client
+	forwarding atomic.Int32
+
+	mu      sync.Mutex
+	held    chan struct{} // closed when not holding
+	holding bool
+}
+
+// StartProxy starts a Proxy in front of target (the mock's URL); the test's
+// cleanup stops it.
+func StartProxy(t testing.TB, target string) *Proxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatalf("acctest: proxy target %q: %v", target, err)
+	}
+	p := &Proxy{target: u, client: &http.Client{}, held: make(chan struct{})}
+	close(p.held)
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// Hold makes the proxy stop forwarding: requests arriving from now on wait
+// for Release, and are dropped unanswered if their client leaves first.
+func (p *Proxy) Hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.holding {
+		p.holding, p.held = true, make(chan struct{})
+	}
+}
+
+// Release forwards the held requests and every later one.
+func (p *Proxy) Release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.holding {
+		p.holding = false
+		close(p.held)
+	}
+}
+
+// Forwarding is the number of requests forwarded to the mock whose answer
+// has not been passed back yet.
+func (p *Proxy) Forwarding() int { return int(p.forwarding.Load()) }
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the client left while sending: nothing reached GitLab
+	}
+	p.mu.Lock()
+	held := p.held
+	p.mu.Unlock()
+	select {
+	case <-held:
+	case <-r.Context().Done():
+		return
+	}
+	p.forwarding.Add(1)
+	defer p.forwarding.Add(-1)
+
+	u := *p.target
+	u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
+	// Not the client's context: the mock finishes the request whatever the
+	// client does.
+	out, err := http.NewRequestWithContext(context.WithoutCancel(r.Context()), r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	out.Header = r.Header.Clone()
+	resp, err := p.client.Do(out)
+	if err != nil {
+		// The mock dropped the connection (a fault): do the same.
+		dropClient(w)
+		return
+	}
+	answer, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		dropClient(w)
+		return
+	}
+	status := resp.StatusCode
+	if p.Rewrite != nil {
+		status, answer = p.Rewrite(r, status, answer)
+	}
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+	w.WriteHeader(status)
+	_, _ = w.Write(answer) // a client that left gets nothing
+}
+
+// dropClient closes the client's connection without an answer.
+func dropClient(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
