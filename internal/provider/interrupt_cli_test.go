@@ -75,6 +75,11 @@ func startFleetApply(t *testing.T, n int, postLatency time.Duration) *fleetApply
 	return &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
 }
 
+// inFlight is how many requests the interrupt tests wait to see forwarded
+// and not yet answered before they strike, so that creates are caught half-way
+// (Terraform runs 10 at a time; the slow POSTs dominate).
+const inFlight = 5
+
 // waitUntil polls cond until it holds; after a minute the test fails,
 // naming what it waited for.
 func (f *fleetApply) waitUntil(t *testing.T, what string, cond func() bool) {
@@ -119,9 +124,11 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 	const n = 100
 	f := startFleetApply(t, n, 800*time.Millisecond)
 	m, proxy, c, run := f.m, f.proxy, f.c, f.run
-	// 1 s into the creates.
+	// About 1 s into the creates, and while creates are in flight: on a
+	// loaded machine a fixed sleep can land between two batches.
 	f.waitUntil(t, "create", func() bool { return m.Stats().Requests("POST /user/runners") > 0 })
 	time.Sleep(time.Second)
+	f.waitUntil(t, "creates in flight", func() bool { return proxy.Forwarding() >= inFlight })
 	if err := run.interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +185,8 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	f := startFleetApply(t, n, 300*time.Millisecond)
 	m, proxy, c, run := f.m, f.proxy, f.c, f.run
 	f.waitUntil(t, "20th runner", func() bool { return len(m.Runners()) >= 20 })
-	time.Sleep(100 * time.Millisecond) // in the middle of the next POSTs
+	// In the middle of the next POSTs: held, their PUTs leave half-way creates.
+	f.waitUntil(t, "creates in flight", func() bool { return proxy.Forwarding() >= inFlight })
 	proxy.Hold()
 	for proxy.Forwarding() > 0 {
 		time.Sleep(time.Millisecond)
