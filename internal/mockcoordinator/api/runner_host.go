@@ -54,13 +54,13 @@ func (c *reqCtx) contact(systemID string) store.Contact {
 }
 
 // verifyRunner is POST /runners/verify: 200 {id, token, token_expires_at};
-// records the contact and creates or refreshes the manager for system_id.
+// creates or refreshes the manager for system_id (see store.VerifyRunner).
 func (c *reqCtx) verifyRunner() {
 	token, systemID, ok := c.runnerTokenParams(optionalSystemID)
 	if !ok {
 		return
 	}
-	tok, err := c.st.RecordContact(token, c.contact(systemID))
+	tok, err := c.st.VerifyRunner(token, c.contact(systemID))
 	if err != nil {
 		c.fail(err)
 		return

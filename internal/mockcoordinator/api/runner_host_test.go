@@ -336,3 +336,42 @@ func TestLegacyRegistrationHonoursValidRunnerRegistrars(t *testing.T) {
 		expect(t, legacyRegister(e, e.seed.Project.RegistrationToken), tc.project, tc.projectB)
 	}
 }
+
+// TestVerifyIsNotAHarmlessProbe: POST /runners/verify files the host as a
+// manager of the runner, "<legacy>" when it sends no system_id (GitLab's
+// ensure_manager since runner managers, ≈ 15.10), and records the contact —
+// except for glrt- tokens from 15.10 to 17.x, where GitLab skipped the
+// contact update (MR !113753) but still created the manager.
+func TestVerifyIsNotAHarmlessProbe(t *testing.T) {
+	for _, tc := range []struct {
+		version         string
+		managers        []string // system_ids after a verify without system_id, then one with s_1
+		contactRecorded bool
+	}{
+		{"17.4.1-ee", []string{store.LegacySystemID, "s_1"}, false},
+		{"18.6.0-ee", []string{store.LegacySystemID, "s_1"}, true},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newTestEnv(t, tc.version)
+			id, tok := e.groupRunner()
+			expect(t, e.call("POST", "/runners/verify", "", map[string]any{"token": tok}), 200, "")
+			expect(t, e.call("POST", "/runners/verify", "", map[string]any{"token": tok, "system_id": "s_1"}), 200, "")
+			r, _ := e.st.Runner(id)
+			var got []string
+			for _, m := range r.Managers {
+				got = append(got, m.SystemID)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.managers, ",") {
+				t.Errorf("managers %v, want %v", got, tc.managers)
+			}
+			if (r.ContactedAt != nil) != tc.contactRecorded {
+				t.Errorf("contacted_at %v, want recorded = %v", r.ContactedAt, tc.contactRecorded)
+			}
+			// A job request records the contact on every version.
+			expect(t, e.call("POST", "/jobs/request", "", map[string]any{"token": tok, "system_id": "s_1"}), 204, "")
+			if r, _ := e.st.Runner(id); r.ContactedAt == nil {
+				t.Error("a job request did not record the contact")
+			}
+		})
+	}
+}

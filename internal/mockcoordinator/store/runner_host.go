@@ -1,6 +1,9 @@
 package store
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // The operations of a runner host (the gitlab-runner binary), authenticated
 // by the runner's token. An unknown or expired token is Forbidden with no
@@ -30,16 +33,49 @@ func (st *Store) withRunnerToken(token string, fn func(r *RunnerRecord) error) e
 	return fn(r)
 }
 
-// RecordContact notes that the runner owning token called (POST
-// /runners/verify, POST /jobs/request): the runner's contact time and IP, and
-// the manager for the contact's system_id, created or refreshed.
+// LegacySystemID is the system_id of the manager GitLab keeps for a runner
+// host that sends none (Ci::RunnerManager::LEGACY_SYSTEM_XID).
+const LegacySystemID = "<legacy>"
+
+// RecordContact notes that the runner owning token asked for a job (POST
+// /jobs/request): the runner's contact time and IP, and the manager for the
+// contact's system_id ("<legacy>" when it sends none), created or refreshed.
 func (st *Store) RecordContact(token string, c Contact) (tok RunnerToken, err error) {
 	err = st.withRunnerToken(token, func(r *RunnerRecord) error {
-		st.recordContactLocked(r, c.SystemID, c.IP, c.Info, st.now())
+		st.recordContactLocked(r, st.managerSystemID(c.SystemID), c.IP, c.Info, st.now())
 		tok = runnerToken(r)
 		return nil
 	})
 	return tok, err
+}
+
+// VerifyRunner is POST /runners/verify, what `gitlab-runner register
+// --token` sends. As in GitLab it is not a side-effect-free check: it
+// creates the manager for the contact's system_id ("<legacy>" when it sends
+// none) and, except for glrt- tokens before GitLab 18.0 (≈; MR !113753 skipped
+// the contact update for them from 15.10), records the contact like a job
+// request does.
+func (st *Store) VerifyRunner(token string, c Contact) (tok RunnerToken, err error) {
+	err = st.withRunnerToken(token, func(r *RunnerRecord) error {
+		systemID := st.managerSystemID(c.SystemID)
+		if strings.HasPrefix(token, "glrt-") && !st.version.VerifyRecordsContactOfAuthTokens() {
+			st.ensureManagerLocked(r, systemID, st.now())
+		} else {
+			st.recordContactLocked(r, systemID, c.IP, c.Info, st.now())
+		}
+		tok = runnerToken(r)
+		return nil
+	})
+	return tok, err
+}
+
+// managerSystemID is the system_id GitLab files a contact under: the host's,
+// or "<legacy>" when it sends none on a version with runner managers.
+func (st *Store) managerSystemID(systemID string) string {
+	if systemID == "" && st.version.HasRunnerManagers() {
+		return LegacySystemID
+	}
+	return systemID
 }
 
 // UnregisterRunner deletes the runner owning token, with all its managers.

@@ -98,7 +98,7 @@ func (st *Store) rotateTokenLocked(r *RunnerRecord, now time.Time) {
 
 // recordContactLocked notes that a runner host talked to us: it updates the
 // runner's contact time and IP and creates or refreshes the manager for
-// systemID (none when systemID is empty, as older runners send).
+// systemID (none when systemID is empty: GitLab before runner managers).
 func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info *RunnerInfo, now time.Time) {
 	t := now
 	r.ContactedAt = &t
@@ -114,18 +114,7 @@ func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info 
 		}
 		return
 	}
-	var m *ManagerRecord
-	for i := range r.Managers {
-		if r.Managers[i].SystemID == systemID {
-			m = &r.Managers[i]
-			break
-		}
-	}
-	if m == nil {
-		r.Managers = append(r.Managers, ManagerRecord{ID: st.nextManagerID, SystemID: systemID, CreatedAt: now})
-		st.nextManagerID++
-		m = &r.Managers[len(r.Managers)-1]
-	}
+	m := st.ensureManagerLocked(r, systemID, now)
 	m.ContactedAt = now
 	if ip != "" {
 		m.IPAddress = ip
@@ -137,6 +126,19 @@ func (st *Store) recordContactLocked(r *RunnerRecord, systemID, ip string, info 
 		m.Platform = pick(info.Platform, m.Platform)
 		m.Architecture = pick(info.Architecture, m.Architecture)
 	}
+}
+
+// ensureManagerLocked returns the runner's manager for systemID, created
+// (never contacted) when it has none.
+func (st *Store) ensureManagerLocked(r *RunnerRecord, systemID string, now time.Time) *ManagerRecord {
+	for i := range r.Managers {
+		if r.Managers[i].SystemID == systemID {
+			return &r.Managers[i]
+		}
+	}
+	r.Managers = append(r.Managers, ManagerRecord{ID: st.nextManagerID, SystemID: systemID, CreatedAt: now})
+	st.nextManagerID++
+	return &r.Managers[len(r.Managers)-1]
 }
 
 func pick(v, fallback string) string {

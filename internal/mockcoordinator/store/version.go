@@ -80,6 +80,16 @@ func (v Version) Revision() string {
 	return hex.EncodeToString(sum[:])[:11]
 }
 
+// HasRunnerManagers: every authenticated runner request (verify, job
+// request) files the host as a manager of its runner, under "<legacy>" when
+// it sends no system_id (≈ 15.10, Ci::RunnerManager).
+func (v Version) HasRunnerManagers() bool { return v.AtLeast(15, 10) }
+
+// VerifyRecordsContactOfAuthTokens: POST /runners/verify updates the
+// contact time for glrt- tokens too (≈ 18.0; from 15.10 to 17.x GitLab
+// skipped it for them, MR !113753, and only ensured the manager).
+func (v Version) VerifyRecordsContactOfAuthTokens() bool { return v.AtLeast(18, 0) }
+
 // HasUserRunners: POST /user/runners exists (15.11+).
 func (v Version) HasUserRunners() bool { return v.AtLeast(15, 11) }
 
