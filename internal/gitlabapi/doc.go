@@ -11,7 +11,8 @@
 //   - one error type, *Error, decoding every error body GitLab produces
 //     (errors.go, decode_error.go), with sentinels for errors.Is
 //     (ErrNotFound, ...);
-//   - a retry policy that is safe for a lifecycle provider (retry.go): reads,
+//   - retries run by go-retryablehttp under a policy that is safe for a
+//     lifecycle provider (retry.go, through retryablehttp's hooks): reads,
 //     updates and deletes are retried on 5xx and transport errors, while a
 //     POST that creates or rotates something is retried only when it provably
 //     never reached the server; otherwise, and when a 2xx answer to it cannot

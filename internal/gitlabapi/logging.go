@@ -43,12 +43,14 @@ func withConnTrace(ctx context.Context, st *attemptState) context.Context {
 	})
 }
 
-// beforeAttempt resets the attempt state and logs the request.
+// beforeAttempt is retryablehttp's RequestLogHook (see retryClient): it
+// starts attempt n (1-based) and logs the request.
 func (c *Client) beforeAttempt(ctx context.Context, st *attemptState, req *http.Request, n int) {
-	st.attempt.Store(int32(n))
+	st.attempt = n
+	st.start = timeNow()
 	st.gotConn.Store(false)
-	st.maybeApplied.Store(false)
-	st.startNanos.Store(timeNow().UnixNano())
+	st.maybeApplied = false
+	st.answer = nil
 
 	fields := map[string]any{
 		"http_method": st.method,
@@ -66,25 +68,21 @@ func (c *Client) beforeAttempt(ctx context.Context, st *attemptState, req *http.
 	}
 }
 
-// afterResponse learns the secrets of an answer (so that they are masked
-// from now on, whatever their JSON key), follows the server's clock and
-// logs the answer.
-func (c *Client) afterResponse(ctx context.Context, st *attemptState, resp *http.Response, body []byte) {
-	c.serverTime.observe(resp.Header.Get("Date"), timeNow())
-	learnSecrets(body)
-
+// afterResponse is retryablehttp's ResponseLogHook: it logs the answer,
+// which checkRetry has read (readAnswer) before.
+func (c *Client) afterResponse(ctx context.Context, st *attemptState, resp *http.Response) {
 	fields := map[string]any{
 		"http_method": st.method,
 		"http_path":   st.path,
 		"http_status": resp.StatusCode,
-		"attempt":     int(st.attempt.Load()),
-		"duration_ms": timeNow().Sub(time.Unix(0, st.startNanos.Load())).Milliseconds(),
+		"attempt":     st.attempt,
+		"duration_ms": timeNow().Sub(st.start).Milliseconds(),
 	}
 	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API response", fields)
 	if tflog.SubsystemIsTrace(ctx, logSubsystem) {
 		fields["http_headers"] = c.masker.headersForLog(resp.Header)
-		if len(body) > 0 {
-			fields["http_body"] = c.masker.maskBody(body, st.secrets...)
+		if len(st.answer) > 0 {
+			fields["http_body"] = c.masker.maskBody(st.answer, st.secrets...)
 		}
 		tflog.SubsystemTrace(ctx, logSubsystem, "GitLab API response details", fields)
 	}
@@ -94,11 +92,11 @@ func (c *Client) logTransportError(ctx context.Context, st *attemptState, err er
 	tflog.SubsystemDebug(ctx, logSubsystem, "GitLab API request failed", map[string]any{
 		"http_method":   st.method,
 		"http_path":     st.path,
-		"attempt":       int(st.attempt.Load()),
-		"duration_ms":   timeNow().Sub(time.Unix(0, st.startNanos.Load())).Milliseconds(),
+		"attempt":       st.attempt,
+		"duration_ms":   timeNow().Sub(st.start).Milliseconds(),
 		"error":         c.cleanTransportError(err, st.secrets).Error(),
 		"will_retry":    retry,
-		"maybe_applied": st.maybeApplied.Load(),
+		"maybe_applied": st.maybeApplied,
 	})
 }
 

@@ -10,7 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // maxBodyBytes bounds how much of a response we read (and buffer).
@@ -41,9 +42,9 @@ type response struct {
 	body   []byte
 }
 
-// do runs cl, with retries (see retry.go), and returns the answer for 2xx;
-// any other status becomes an *Error. The response body is always read and
-// closed.
+// do runs cl, with retries (go-retryablehttp driven by the policy of
+// retry.go), and returns the answer for 2xx; any other status becomes an
+// *Error. The response body is always read and closed.
 func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	var payload []byte
 	if cl.body != nil {
@@ -59,75 +60,37 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		st.secrets = append(st.secrets, cl.runnerToken)
 	}
 	parent := ctx
-	var deadline time.Time // the end of the call's own budget; the caller's context may end sooner
 	if c.total > 0 {
-		deadline = timeNow().Add(c.total)
+		// The call's own budget; the caller's context may end sooner.
+		st.deadline = timeNow().Add(c.total)
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline)
+		ctx, cancel = context.WithDeadline(ctx, st.deadline)
 		defer cancel()
 	}
 	ctx = c.loggingContext(ctx, st.secrets)
 	ctx = withConnTrace(ctx, st)
-	u := c.endpoint(cl.path, cl.query, cl.instanceRoot).String()
 
-	for n := 1; ; n++ {
-		var body io.Reader
-		if payload != nil {
-			body = bytes.NewReader(payload)
-		}
-		req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, c.maskErr(err))
-		}
-		c.setHeaders(req.Header, cl, payload != nil)
-		c.beforeAttempt(ctx, st, req, n)
-
-		resp, err := c.httpClient.Do(req)
-		var answer []byte
-		if err == nil {
-			var readErr error
-			answer, readErr = readAll(resp.Body)
-			c.afterResponse(ctx, st, resp, answer)
-			if readErr != nil {
-				// The status arrived but not the whole answer: for a
-				// create that is "applied, answer lost".
-				err = fmt.Errorf("reading the %d answer: %w", resp.StatusCode, readErr)
-				if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-					st.gotConn.Store(true)
-				} else {
-					err = nil // an error status is an answer even when cut short
-				}
-			}
-		}
-		if err != nil {
-			// A non-idempotent request that obtained a connection may have
-			// been (partly) sent: from here on we cannot know whether GitLab
-			// applied it — unless the server refused the TLS handshake, in
-			// which case its HTTP side never saw the request.
-			st.maybeApplied.Store(!st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err))
-			resp = nil
-		} else {
-			st.maybeApplied.Store(false)
-		}
-
-		next := c.decide(ctx, st, resp, err, n, deadline)
-		if err != nil {
-			c.logTransportError(ctx, st, err, next.retry)
-		}
-		if !next.retry {
-			return c.result(parent, ctx, cl, st, resp, answer, err, next.giveUp)
-		}
-		if !sleepCtx(ctx, next.wait) {
-			return c.result(parent, ctx, cl, st, nil, nil, ctx.Err(), "")
-		}
+	var body any // a nil interface: no body (a nil []byte would be an empty one)
+	if payload != nil {
+		body = payload // replayed on every attempt
 	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, c.endpoint(cl.path, cl.query, cl.instanceRoot).String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, c.maskErr(err))
+	}
+	c.setHeaders(req.Header, cl, payload != nil)
+
+	resp, err := c.retryClient(st).Do(req)
+	return c.result(parent, ctx, cl, st, resp, err)
 }
 
-// result turns the last attempt into do's answer. parent is the caller's
-// context and ctx the call's (with the total budget): when only the budget
-// ran out, the error says so.
-func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, resp *http.Response, body []byte, err error, giveUp string) (*response, error) {
+// result turns what the last attempt left (see retryClient) into do's
+// answer: err when the call failed without a usable answer, else resp, whose
+// body is st.answer. parent is the caller's context and ctx the call's (with
+// the total budget): when only the budget ran out, the error says so.
+func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, resp *http.Response, err error) (*response, error) {
 	if err != nil {
+		giveUp := st.giveUp
 		if ctx.Err() != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			giveUp = fmt.Sprintf("no usable answer within total_request_timeout (%s)", c.total)
 		}
@@ -135,17 +98,30 @@ func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, 
 			method:       cl.method,
 			path:         cl.path,
 			err:          c.cleanTransportError(err, st.secrets),
-			attempts:     int(st.attempt.Load()),
-			maybeApplied: st.maybeApplied.Load(),
+			attempts:     st.attempt,
+			maybeApplied: st.maybeApplied,
 			note:         giveUp,
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := c.newError(cl, resp, body)
-		e.Note = giveUp
+		e := c.newError(cl, resp, st.answer)
+		e.Note = st.giveUp
 		return nil, e
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: st.answer}, nil
+}
+
+// readAnswer reads the body of an attempt's answer into st.answer (and
+// leaves resp.Body replaying it), learns its secrets so that they are
+// masked from now on, whatever their JSON key, and follows the server's
+// clock. The error is the reading's: the answer may be cut short.
+func (c *Client) readAnswer(st *attemptState, resp *http.Response) error {
+	answer, err := readAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	st.answer = answer
+	c.serverTime.observe(resp.Header.Get("Date"), timeNow())
+	learnSecrets(answer)
+	return err
 }
 
 // newError builds the *Error of a non-2xx answer.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Retry policy (see also ErrMaybeApplied):
@@ -44,6 +46,12 @@ import (
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
 //     and RetryWaitMax.
+//
+// go-retryablehttp runs the attempts and waits (retryClient); this file
+// decides. One thing comes with retryablehttp: when a call ends without an
+// answer (a transport error, the budget, the context), it closes the pool's
+// idle connections, so the next requests connect anew; answers, error
+// answers included, keep the pool.
 
 // unreachableRetries bounds the retries of calls that could not connect,
 // and unreachableWaitMax their waits: with the defaults such a call fails
@@ -53,18 +61,96 @@ const (
 	unreachableWaitMax = time.Second
 )
 
-// attemptState follows one logical call through its attempts. It travels in
-// the request context, where the connection trace can find it.
+// attemptState follows one logical call through its attempts.
+// go-retryablehttp runs the attempts one after another in the caller's
+// goroutine and calls the hooks of retryClient between them; only gotConn,
+// set by the connection trace inside the transport, is atomic.
 type attemptState struct {
 	method, path string
 	idempotent   bool
-	body         []byte   // request body, for trace logging
-	secrets      []string // per-call secrets to mask (e.g. a runner token argument)
+	body         []byte    // request body, for trace logging
+	secrets      []string  // per-call secrets to mask (e.g. a runner token argument)
+	deadline     time.Time // the end of the call's budget; zero: none
 
-	attempt      atomic.Int32 // 1-based number of the current attempt
-	startNanos   atomic.Int64 // start of the current attempt
-	gotConn      atomic.Bool  // the current attempt obtained a connection
-	maybeApplied atomic.Bool  // the last attempt failed after it may have been sent
+	attempt      int           // 1-based number of the current attempt
+	start        time.Time     // start of the current attempt
+	gotConn      atomic.Bool   // the current attempt obtained a connection
+	maybeApplied bool          // the last attempt failed after it may have been sent
+	answer       []byte        // the body of the last answer
+	wait         time.Duration // the wait before the next attempt, chosen by checkRetry
+	giveUp       string        // why a retry the policy would make is not made (the budget)
+}
+
+// retryClient runs one call's attempts. go-retryablehttp is the engine
+// (attempts, waits, replaying the body); the policy is in its hooks:
+//
+//   - RequestLogHook starts an attempt (state, log);
+//   - CheckRetry reads the answer and decides (decide): retry, or end the
+//     call with the answer or with the attempt's error;
+//   - Backoff waits what CheckRetry chose: it is not told the attempt's
+//     error, hence a client per call, its hooks bound to the call's state;
+//   - the request context's deadline is the budget, and ends a wait early;
+//   - ResponseLogHook logs every answer;
+//   - ErrorHandler passes the last answer and error through: do shapes the
+//     result in one place (result), also when retryablehttp returns the
+//     context's error after a wait cut short, without calling ErrorHandler.
+func (c *Client) retryClient(st *attemptState) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient: c.httpClient,
+		// decide applies the same limit first (fewer retries for an
+		// unreachable server); this one is retryablehttp's own.
+		RetryMax: c.retries,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, retry int) {
+			c.beforeAttempt(req.Context(), st, req, retry+1)
+		},
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.checkRetry(ctx, st, resp, err)
+		},
+		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+			return st.wait
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			c.afterResponse(resp.Request.Context(), st, resp)
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// checkRetry is retryablehttp's CheckRetry. It reads the answer (so that a
+// 2xx cut short counts as a failed attempt), applies the policy, and keeps
+// the chosen wait for Backoff. When it does not retry, the call ends with
+// the answer, or with the attempt's error (a transport error, or the
+// reading of a 2xx answer that failed).
+func (c *Client) checkRetry(ctx context.Context, st *attemptState, resp *http.Response, err error) (bool, error) {
+	if err == nil {
+		if readErr := c.readAnswer(st, resp); readErr != nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			// The status arrived but not the whole answer: for a create
+			// that is "applied, answer lost". An error status is an
+			// answer even when cut short.
+			err = fmt.Errorf("reading the %d answer: %w", resp.StatusCode, readErr)
+			st.gotConn.Store(true)
+		}
+	}
+	if err != nil {
+		// A non-idempotent request that obtained a connection may have
+		// been (partly) sent: from here on we cannot know whether GitLab
+		// applied it — unless the server refused the TLS handshake, in
+		// which case its HTTP side never saw the request.
+		st.maybeApplied = !st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err)
+		resp = nil
+	} else {
+		st.maybeApplied = false
+	}
+
+	next := c.decide(ctx, st, resp, err)
+	st.wait, st.giveUp = next.wait, next.giveUp
+	if err != nil {
+		c.logTransportError(ctx, st, err, next.retry)
+	}
+	if next.retry {
+		return true, nil
+	}
+	return false, err
 }
 
 // verdict is what the policy decides after an attempt.
@@ -76,12 +162,13 @@ type verdict struct {
 	giveUp string
 }
 
-// decide applies the policy to the outcome of attempt n (1-based): resp or
-// err. deadline is the end of the call's budget (zero: none).
-func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Response, err error, n int, deadline time.Time) verdict {
+// decide applies the policy to the outcome of the current attempt: resp or
+// err.
+func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Response, err error) verdict {
 	if ctx.Err() != nil {
 		return verdict{}
 	}
+	n := st.attempt
 	retries := c.retries
 	var wait time.Duration
 	var serverAsked bool
@@ -114,8 +201,8 @@ func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Respon
 	if n > retries {
 		return verdict{}
 	}
-	if !deadline.IsZero() {
-		if left := deadline.Sub(timeNow()); wait >= left {
+	if !st.deadline.IsZero() {
+		if left := st.deadline.Sub(timeNow()); wait >= left {
 			if serverAsked {
 				return verdict{giveUp: fmt.Sprintf("GitLab asked to wait %s before trying again, more than the %s left of "+
 					"total_request_timeout (%s); not waiting", roundDuration(wait), roundDuration(max(left, 0)), c.total)}
@@ -133,21 +220,6 @@ func roundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
-}
-
-// sleepCtx waits d or until ctx ends; false when ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // dialFailed reports an attempt that never connected: DNS failures,

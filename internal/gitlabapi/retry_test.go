@@ -451,3 +451,63 @@ func TestJitteredBackoffBounds(t *testing.T) {
 		t.Errorf("average wait at attempt 4 = %v, backoff does not grow", avg)
 	}
 }
+
+// cutShort answers status with a Content-Length beyond the bytes it sends,
+// then drops the connection: the status arrives, the whole answer does not.
+func cutShort(t *testing.T, w http.ResponseWriter, status int, part string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", "1000")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(part))
+	w.(http.Flusher).Flush()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("response writer cannot hijack")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+}
+
+// A 2xx answer cut short is a failed attempt: a GET is retried, a create is
+// not (GitLab applied it) and reports ErrMaybeApplied. An error status cut
+// short is still the answer.
+func TestAnswerCutShort(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		switch {
+		case r.URL.Path == "/api/v4/runners/12" && n == 1:
+			cutShort(t, w, 200, `{"id":12,`)
+		case r.URL.Path == "/api/v4/runners/12":
+			writeJSON(w, 200, runnerJSON)
+		case r.URL.Path == "/api/v4/user/runners":
+			cutShort(t, w, 201, `{"id":7,"token":"glrt-t1_abc`)
+		default:
+			cutShort(t, w, 404, `{"message":"404 Not`)
+		}
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, nil)
+
+	if r, err := c.GetRunner(t.Context(), 12); err != nil || r.ID != 12 || hits.Load() != 2 {
+		t.Fatalf("GET cut short then whole: %+v, %v after %d requests, want runner 12 after 2", r, err, hits.Load())
+	}
+
+	hits.Store(0)
+	_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if !errors.Is(err, ErrMaybeApplied) || hits.Load() != 1 {
+		t.Errorf("create cut short: %v after %d requests, want ErrMaybeApplied after 1", err, hits.Load())
+	}
+	if err != nil && !strings.Contains(err.Error(), "reading the 201 answer") {
+		t.Errorf("create cut short: %q should say the answer was cut short", err)
+	}
+
+	hits.Store(0)
+	_, err = c.GetRunner(t.Context(), 99)
+	if !errors.Is(err, ErrNotFound) || hits.Load() != 1 {
+		t.Errorf("404 cut short: %v after %d requests, want ErrNotFound after 1", err, hits.Load())
+	}
+}

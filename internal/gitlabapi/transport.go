@@ -50,7 +50,7 @@ func newHTTPClient(cfg Config, extra http.Header) (*http.Client, error) {
 
 	sensitive := sensitiveHeaderNames(extra)
 	return &http.Client{
-		// Per attempt: the retry loop calls Do once per attempt. Without it
+		// Per attempt: go-retryablehttp calls Do once per attempt. Without it
 		// a server that accepts the request and never answers hangs the
 		// provider until the call's total budget ends.
 		Timeout:   timeout,
