@@ -46,6 +46,11 @@ type Options struct {
 	// organisation (see store.SeedSpec); Version wins over its
 	// gitlab_version. A restored StateFile wins over both.
 	Seed *store.SeedSpec
+	// OnConnection, when set, is called for every accepted connection with
+	// the client's address, before its first request is read (the client is
+	// still connected then). The benchmark uses it to find which process
+	// opened each connection. It must be safe for concurrent use.
+	OnConnection func(remote net.Addr)
 }
 
 // Server is the mock coordinator as an HTTP(S) server: the store and API of
@@ -137,9 +142,12 @@ func (s *Server) Start(addr string) error {
 		Handler:           s.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ConnState: func(_ net.Conn, st http.ConnState) {
+		ConnState: func(c net.Conn, st http.ConnState) {
 			if st == http.StateNew {
 				s.stats.connAccepted()
+				if s.opts.OnConnection != nil {
+					s.opts.OnConnection(c.RemoteAddr())
+				}
 			}
 		},
 		// HTTP/1.1 only: FaultDrop and FaultApplyThenDrop hijack connections.

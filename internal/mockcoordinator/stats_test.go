@@ -1,10 +1,13 @@
 package mockcoordinator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -128,5 +131,34 @@ func TestStatsCountedBeforeClientSeesAnswer(t *testing.T) {
 	}
 	if got := s.Stats().Requests("POST /user/runners"); got != 1 {
 		t.Fatalf("dropped request counted %d times right after the client's error, want 1", got)
+	}
+}
+
+func TestOnConnectionSeesEachClientAddress(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	s := startTestServer(t, Options{OnConnection: func(remote net.Addr) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, remote.String())
+	}})
+	tr := s.HTTPClient().Transport.(*http.Transport).Clone()
+	tr.DisableKeepAlives = true
+	var locals []string
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			locals = append(locals, c.LocalAddr().String())
+		}
+		return c, err
+	}
+	c := &http.Client{Transport: tr}
+	for i := 0; i < 3; i++ {
+		mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(seen, " ") != strings.Join(locals, " ") {
+		t.Errorf("OnConnection saw %v, the client dialled from %v", seen, locals)
 	}
 }

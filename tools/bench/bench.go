@@ -26,7 +26,8 @@ type bench struct {
 	o         *options
 	mock      *mockcoordinator.Server
 	mockPort  int
-	provider  string // absolute path of the built provider
+	owners    *connOwners // which provider process opened each mock connection
+	provider  string      // absolute path of the built provider
 	cliConfig string
 	logDir    string
 	logs      int
@@ -66,7 +67,8 @@ func newBench(ctx context.Context, o *options) (*bench, error) {
 
 	// The mock runs in this process: it stops with the benchmark, whatever
 	// happens, and its Stats are read directly.
-	mock, err := mockcoordinator.NewServer(mockcoordinator.Options{TLS: o.tls, Latency: o.latency})
+	b.owners = newConnOwners(b.provider)
+	mock, err := mockcoordinator.NewServer(mockcoordinator.Options{TLS: o.tls, Latency: o.latency, OnConnection: b.owners.accepted})
 	if err != nil {
 		return nil, fmt.Errorf("creating the mock coordinator: %w", err)
 	}
@@ -83,6 +85,7 @@ func newBench(ctx context.Context, o *options) (*bench, error) {
 		b.close()
 		return nil, fmt.Errorf("mock URL %s: %w", mock.URL(), err)
 	}
+	b.owners.setMockPort(b.mockPort)
 	step(fmt.Sprintf("Started the mock coordinator at %s with %s latency per request", mock.URL(), o.latency))
 
 	b.cliConfig = filepath.Join(o.dir, "terraformrc")
@@ -425,11 +428,12 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 		}
 		env = append(env, "BENCH_PROFILE_DIR="+pdir)
 	}
-	s := startSampler(b.provider, b.o.tfPath, b.mockPort)
+	b.owners.take() // connections before this command are not its own
+	s := startSampler(b.provider, b.o.tfPath)
 	start := time.Now()
 	out, cpu, err := tfcli.Run(ctx, b.o.tfPath, dir, env, logPath, 30, ph.args...)
 	wall := time.Since(start)
-	procs := s.stop()
+	procs := withConns(s.stop(), b.owners.take())
 
 	m := &measurement{wall: wall, cpu: cpu, procs: procs, conns: stats.ConnectionsAccepted() - connsBefore, routes: map[string]int{}}
 	for route, c := range stats.RequestsByRoute() {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ ok  	github.com/x/internal/mockcoordinator	5.1s`
 	}
 }
 
-func TestSocketsToPort(t *testing.T) {
+func TestSocketInode(t *testing.T) {
 	table := `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:8CA0 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 20 4 30 10 -1
    1: 0100007F:1F90 0100007F:8CA0 01 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 20 4 30 10 -1
@@ -49,11 +50,82 @@ func TestSocketsToPort(t *testing.T) {
 	if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// 0x1F90 = 8080: the client end (4242) only; the server end, a
-	// TIME_WAIT entry without inode and another port are not connections to it.
-	got := socketsToPort(path, 8080)
-	if len(got) != 1 || got[0] != 4242 {
-		t.Fatalf("socketsToPort = %v, want [4242]", got)
+	// 0x8CA0 = 36000 to 0x1F90 = 8080 is the client end (4242); the server
+	// end, a TIME_WAIT entry without inode and another port are not.
+	for _, c := range []struct {
+		local, remote int
+		want          uint64
+	}{{36000, 8080, 4242}, {8080, 36000, 4243}, {36002, 8080, 0}, {36004, 8080, 0}, {36004, 8081, 4244}} {
+		if got := socketInode(path, c.local, c.remote); got != c.want {
+			t.Errorf("socketInode(%d -> %d) = %d, want %d", c.local, c.remote, got, c.want)
+		}
+	}
+}
+
+// TestConnOwnersFindsTheDialingProcess attributes real connections: the
+// test binary plays the provider, dialling a listener that plays the mock.
+func TestConnOwnersFindsTheDialingProcess(t *testing.T) {
+	if _, err := os.Stat("/proc/net/tcp"); err != nil {
+		t.Skip("needs Linux /proc")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	o := newConnOwners(exe)
+	o.setMockPort(ln.Addr().(*net.TCPAddr).Port)
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = c.Close() }()
+		sc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = sc.Close() }()
+		o.accepted(sc.RemoteAddr())
+	}
+	if got := o.take(); len(got) != 1 || got[os.Getpid()] != 3 {
+		t.Fatalf("connections by pid %v, want {%d: 3}", got, os.Getpid())
+	}
+	if got := o.take(); len(got) != 0 {
+		t.Fatalf("take did not start afresh: %v", got)
+	}
+
+	// A process that is not the provider binary is not counted.
+	other := newConnOwners(exe + "-other")
+	other.setMockPort(ln.Addr().(*net.TCPAddr).Port)
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	sc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sc.Close() }()
+	other.accepted(sc.RemoteAddr())
+	if got := other.take(); len(got) != 0 {
+		t.Fatalf("counted a process that is not the provider: %v", got)
+	}
+}
+
+func TestWithConnsAddsUnsampledProcesses(t *testing.T) {
+	procs := withConns([]procStats{{pid: 1, hwmKB: 10}, {pid: 2, hwmKB: 20}}, map[int]int{2: 10, 3: 1})
+	got := map[int]int{}
+	for _, p := range procs {
+		got[p.pid] = p.conns
+	}
+	if len(got) != 3 || got[1] != 0 || got[2] != 10 || got[3] != 1 {
+		t.Fatalf("withConns = %+v", procs)
 	}
 }
 

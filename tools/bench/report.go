@@ -118,7 +118,7 @@ func connections(m *measurement) string {
 	total, maxProc, withConns := m.attributedConns()
 	s := fmt.Sprintf("%d; max %d per process (%d of %d provider processes connected)", m.conns, maxProc, withConns, len(m.procs))
 	if int64(total) != m.conns {
-		s += fmt.Sprintf("; %d attributed by /proc sampling", total)
+		s += fmt.Sprintf("; %d attributed to a provider process", total)
 	}
 	return s
 }
@@ -273,8 +273,8 @@ func evaluateTargets(res *results) []target {
 	if res.o.tls {
 		mode = "TLS"
 	}
-	// A connection the sampler missed (opened and closed between two
-	// samples) is charged to the busiest process: the bound stays safe.
+	// A connection whose process was not found (connOwners) is charged to
+	// the busiest process: the bound stays safe.
 	maxConns, worstPhase, unattributed := 0, "", 0
 	for _, ph := range phases() {
 		if m := big.provider[ph.name]; m != nil {
@@ -291,7 +291,7 @@ func evaluateTargets(res *results) []target {
 	limit := parallelism + targetConnExtra
 	measured := fmt.Sprintf("%d (most in %s)", maxConns, worstPhase)
 	if unattributed > 0 {
-		measured = fmt.Sprintf("at most %d (most in %s: %d seen in one process, plus %d the sampler could not attribute)",
+		measured = fmt.Sprintf("at most %d (most in %s: %d seen in one process, plus %d not attributed to a process)",
 			maxConns, worstPhase, maxConns-unattributed, unattributed)
 	}
 	ts = append(ts, target{fmt.Sprintf("connections per provider process ≤ %d (%s) at N=%d%s", limit, mode, big.n, note),

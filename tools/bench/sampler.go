@@ -2,19 +2,14 @@ package main
 
 // The sampler watches /proc while a Terraform command runs. It finds the
 // provider processes Terraform starts (their executable is the benchmarked
-// binary), and for each records
-//   - VmHWM, the kernel's RSS high-water mark (exact up to the last sample
-//     before the process exits, since it only grows);
-//   - every TCP socket it holds to the mock's port (socket inodes from
-//     /proc/PID/fd matched against /proc/net/tcp).
-// Pooled keep-alive connections live until the process exits, so sampling
-// every few milliseconds sees them all; the report compares the attributed
-// total with the mock's own count of accepted connections.
+// binary), and for each records VmHWM, the kernel's RSS high-water mark
+// (exact up to the last sample before the process exits, since it only
+// grows), and its CPU time. Which process opened which connection to the
+// mock is found exactly, at accept time, by connOwners.
 
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,33 +25,27 @@ type procStats struct {
 	pid   int
 	hwmKB int64
 	cpu   time.Duration // user + system CPU time, at the last sample
-	conns int           // distinct connections to the mock seen in this process
+	conns int           // connections to the mock this process opened (connOwners)
 }
 
 type sampler struct {
 	exe, tfExe string
-	mockPort   int
 
 	done chan struct{}
 	wg   sync.WaitGroup
 
 	procs   map[int]*procState
 	notProv map[int]bool
-	// Socket inodes looked up in /proc/net/tcp without a match: unix
-	// sockets (the plugin's gRPC), other peers. Twice unmatched (a socket
-	// may not be connected yet the first time) means not a mock connection.
-	unmatched map[uint64]int
 }
 
 type procState struct {
-	hwmKB   int64
-	cpu     time.Duration
-	sockets map[uint64]bool // inodes of connections to the mock
+	hwmKB int64
+	cpu   time.Duration
 }
 
-func startSampler(providerExe, tfExe string, mockPort int) *sampler {
-	s := &sampler{exe: providerExe, tfExe: tfExe, mockPort: mockPort, done: make(chan struct{}),
-		procs: map[int]*procState{}, notProv: map[int]bool{}, unmatched: map[uint64]int{}}
+func startSampler(providerExe, tfExe string) *sampler {
+	s := &sampler{exe: providerExe, tfExe: tfExe, done: make(chan struct{}),
+		procs: map[int]*procState{}, notProv: map[int]bool{}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -80,7 +69,7 @@ func (s *sampler) stop() []procStats {
 	s.wg.Wait()
 	out := make([]procStats, 0, len(s.procs))
 	for pid, p := range s.procs {
-		out = append(out, procStats{pid: pid, hwmKB: p.hwmKB, cpu: p.cpu, conns: len(p.sockets)})
+		out = append(out, procStats{pid: pid, hwmKB: p.hwmKB, cpu: p.cpu})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
 	return out
@@ -110,12 +99,11 @@ func (s *sampler) sample() {
 				}
 				continue
 			}
-			s.procs[pid] = &procState{sockets: map[uint64]bool{}}
+			s.procs[pid] = &procState{}
 		}
 		live = append(live, pid)
 	}
 
-	inodes := map[uint64]int{} // socket inodes not classified yet -> pid
 	for _, pid := range live {
 		p := s.procs[pid]
 		if hwm := readHWM(pid); hwm > p.hwmKB {
@@ -124,35 +112,6 @@ func (s *sampler) sample() {
 		if cpu := readCPU(pid); cpu > p.cpu {
 			p.cpu = cpu
 		}
-		fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
-		if err != nil {
-			continue
-		}
-		for _, fd := range fds {
-			link, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name()))
-			if err != nil || !strings.HasPrefix(link, "socket:[") {
-				continue
-			}
-			ino, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]"), 10, 64)
-			if err != nil || p.sockets[ino] || s.unmatched[ino] >= 2 {
-				continue
-			}
-			inodes[ino] = pid
-		}
-	}
-	if len(inodes) == 0 {
-		return
-	}
-	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		for _, ino := range socketsToPort(table, s.mockPort) {
-			if pid, ok := inodes[ino]; ok {
-				s.procs[pid].sockets[ino] = true
-				delete(inodes, ino)
-			}
-		}
-	}
-	for ino := range inodes {
-		s.unmatched[ino]++
 	}
 }
 
@@ -198,35 +157,39 @@ func readCPU(pid int) time.Duration {
 	return time.Duration(utime+stime) * clockTick
 }
 
-// socketsToPort returns the inodes of the sockets in a /proc/net/tcp table
-// whose remote port is port (client ends of connections to the mock).
-func socketsToPort(table string, port int) []uint64 {
+// socketInode returns the inode of the socket in a /proc/net/tcp table
+// whose local port is localPort and remote port remotePort (the client end
+// of a connection to the mock), or 0.
+func socketInode(table string, localPort, remotePort int) uint64 {
 	f, err := os.Open(table)
 	if err != nil {
-		return nil
+		return 0
 	}
 	defer func() { _ = f.Close() }() // read-only
-	var out []uint64
 	sc := bufio.NewScanner(f)
 	sc.Scan() // header
 	for sc.Scan() {
 		// sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
 		fields := strings.Fields(sc.Text())
-		if len(fields) < 10 {
-			continue
-		}
-		rem := fields[2]
-		i := strings.LastIndexByte(rem, ':')
-		if i < 0 {
-			continue
-		}
-		p, err := strconv.ParseUint(rem[i+1:], 16, 32)
-		if err != nil || int(p) != port {
+		if len(fields) < 10 || hexPort(fields[1]) != localPort || hexPort(fields[2]) != remotePort {
 			continue
 		}
 		if ino, err := strconv.ParseUint(fields[9], 10, 64); err == nil && ino != 0 {
-			out = append(out, ino)
+			return ino
 		}
 	}
-	return out
+	return 0
+}
+
+// hexPort reads the port of an "ADDR:PORT" field of /proc/net/tcp (hex), or -1.
+func hexPort(field string) int {
+	i := strings.LastIndexByte(field, ':')
+	if i < 0 {
+		return -1
+	}
+	p, err := strconv.ParseUint(field[i+1:], 16, 32)
+	if err != nil {
+		return -1
+	}
+	return int(p)
 }
