@@ -146,6 +146,26 @@ func TestMergeKeepsFastestWallAndWorstFigures(t *testing.T) {
 	}
 }
 
+// TestMergeKeepsConnectionsWithTheirProcesses: the mock's connection count
+// and the processes they were attributed to come from one repetition, or
+// connections look unattributed that were not.
+func TestMergeKeepsConnectionsWithTheirProcesses(t *testing.T) {
+	a := &measurement{conns: 18, procs: []procStats{{pid: 1, conns: 10}, {pid: 2, conns: 8}}}
+	b := &measurement{conns: 20, procs: []procStats{{pid: 3, conns: 10}, {pid: 4, conns: 10}}}
+	for _, order := range [][]*measurement{{a, b}, {b, a}} {
+		m := merge(order)
+		if total, maxProc, _ := m.attributedConns(); m.conns != 20 || total != 20 || maxProc != 10 || m.connBound() != 10 {
+			t.Errorf("merged conns %d, attributed %d, max per process %d, bound %d: want 20, 20, 10, 10",
+				m.conns, total, maxProc, m.connBound())
+		}
+	}
+	// An unattributed connection raises the bound, and that repetition wins.
+	c := &measurement{conns: 19, procs: []procStats{{pid: 5, conns: 10}, {pid: 6, conns: 8}}}
+	if m := merge([]*measurement{b, c}); m.connBound() != 11 || m.conns != 19 {
+		t.Errorf("bound %d with %d connections, want 11 with 19", m.connBound(), m.conns)
+	}
+}
+
 // judged evaluates the targets of a synthetic N=500 result.
 func judged(t *testing.T, mutate func(p, f map[string]*measurement)) []target {
 	t.Helper()

@@ -273,18 +273,12 @@ func evaluateTargets(res *results) []target {
 	if res.o.tls {
 		mode = "TLS"
 	}
-	// A connection whose process was not found (connOwners) is charged to
-	// the busiest process: the bound stays safe.
 	maxConns, worstPhase, unattributed := 0, "", 0
 	for _, ph := range phases() {
 		if m := big.provider[ph.name]; m != nil {
-			total, mp, _ := m.attributedConns()
-			missed := int(m.conns) - total
-			if missed < 0 {
-				missed = 0
-			}
-			if mp+missed > maxConns || worstPhase == "" {
-				maxConns, worstPhase, unattributed = mp+missed, ph.name, missed
+			if b := m.connBound(); b > maxConns || worstPhase == "" {
+				total, _, _ := m.attributedConns()
+				maxConns, worstPhase, unattributed = b, ph.name, max(int(m.conns)-total, 0)
 			}
 		}
 	}
