@@ -80,17 +80,7 @@ func TestConnOwnersFindsTheDialingProcess(t *testing.T) {
 	o := newConnOwners(exe)
 	o.setMockPort(ln.Addr().(*net.TCPAddr).Port)
 	for i := 0; i < 3; i++ {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = c.Close() }()
-		sc, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = sc.Close() }()
-		o.accepted(sc.RemoteAddr())
+		o.accepted(dialAndAccept(t, ln))
 	}
 	if got := o.take(); len(got) != 1 || got[os.Getpid()] != 3 {
 		t.Fatalf("connections by pid %v, want {%d: 3}", got, os.Getpid())
@@ -102,20 +92,28 @@ func TestConnOwnersFindsTheDialingProcess(t *testing.T) {
 	// A process that is not the provider binary is not counted.
 	other := newConnOwners(exe + "-other")
 	other.setMockPort(ln.Addr().(*net.TCPAddr).Port)
+	other.accepted(dialAndAccept(t, ln))
+	if got := other.take(); len(got) != 0 {
+		t.Fatalf("counted a process that is not the provider: %v", got)
+	}
+}
+
+// dialAndAccept opens a connection from this process to ln and returns the
+// client's address as the server sees it; both ends stay open until the test
+// ends, as a provider's pooled connection would.
+func dialAndAccept(t *testing.T, ln net.Listener) net.Addr {
+	t.Helper()
 	c, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = c.Close() }()
+	t.Cleanup(func() { _ = c.Close() })
 	sc, err := ln.Accept()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = sc.Close() }()
-	other.accepted(sc.RemoteAddr())
-	if got := other.take(); len(got) != 0 {
-		t.Fatalf("counted a process that is not the provider: %v", got)
-	}
+	t.Cleanup(func() { _ = sc.Close() })
+	return sc.RemoteAddr()
 }
 
 func TestWithConnsAddsUnsampledProcesses(t *testing.T) {
