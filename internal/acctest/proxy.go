@@ -22,7 +22,10 @@ import (
 //     request whose client went away — the mock alone stops serving it;
 //   - Rewrite, when set, may change an answer before the client gets it;
 //   - Hold stops forwarding: new requests wait (and are dropped if their
-//     client leaves) until Release.
+//     client leaves) until Release;
+//   - HoldAnswers keeps the mock's answers to one route from the client:
+//     GitLab has done the work, the client waits (and never learns the
+//     answer if it leaves first) until Release.
 type Proxy struct {
 	// URL is the proxy's base URL, to use as base_url.
 	URL string
@@ -37,6 +40,11 @@ type Proxy struct {
 	mu      sync.Mutex
 	held    chan struct{} // closed when not holding
 	holding bool
+	// answersTo is the route ("POST /api/v4/user/runners") whose answers
+	// wait for answersReleased; empty when answers pass.
+	answersTo       string
+	answersReleased chan struct{}
+	answersHeld     atomic.Int32
 }
 
 // StartProxy starts a Proxy in front of target (the mock's URL); the test's
@@ -65,13 +73,55 @@ func (p *Proxy) Hold() {
 	}
 }
 
-// Release forwards the held requests and every later one.
+// HoldAnswers makes the proxy keep the mock's answers to method and path
+// (the request's path, "/api/v4/user/runners") from the client until
+// Release: the mock has finished the request, the client waits, and a client
+// that leaves first never gets the answer. Interrupt tests use it to catch
+// requests half-way whatever the machine's load.
+func (p *Proxy) HoldAnswers(method, path string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.answersTo == "" {
+		p.answersReleased = make(chan struct{})
+	}
+	p.answersTo = method + " " + path
+}
+
+// AnswersHeld is the number of answers HoldAnswers is keeping from clients
+// that are still waiting for them.
+func (p *Proxy) AnswersHeld() int { return int(p.answersHeld.Load()) }
+
+// Release forwards the held requests and every later one, and passes the
+// held answers on.
 func (p *Proxy) Release() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.holding {
 		p.holding = false
 		close(p.held)
+	}
+	if p.answersTo != "" {
+		p.answersTo = ""
+		close(p.answersReleased)
+	}
+}
+
+// holdAnswer waits while HoldAnswers holds the answer to r; false when the
+// client left meanwhile.
+func (p *Proxy) holdAnswer(r *http.Request) bool {
+	p.mu.Lock()
+	hold, released := p.answersTo == r.Method+" "+r.URL.Path, p.answersReleased
+	p.mu.Unlock()
+	if !hold {
+		return true
+	}
+	p.answersHeld.Add(1)
+	defer p.answersHeld.Add(-1)
+	select {
+	case <-released:
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }
 
@@ -116,6 +166,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		dropClient(w)
 		return
+	}
+	if !p.holdAnswer(r) {
+		return // the client left: GitLab did the work, nobody learns of it
 	}
 	status := resp.StatusCode
 	if p.Rewrite != nil {
