@@ -9,17 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-)
 
-// waitFor polls cond for up to five seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
+)
 
 func TestProxyHoldAnswers(t *testing.T) {
 	var served atomic.Int32
@@ -54,7 +46,7 @@ func TestProxyHoldAnswers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	left := make(chan error, 1)
 	go func() { _, err := call(ctx, http.MethodPost, "/api/v4/user/runners"); left <- err }()
-	waitFor(t, "an answer held", func() bool { return p.AnswersHeld() == 1 })
+	testwait.Until(t, 5*time.Second, "an answer held", func() bool { return p.AnswersHeld() == 1 })
 	if served.Load() != 2 {
 		t.Fatalf("target served %d requests, want 2: the held request must reach it", served.Load())
 	}
@@ -62,12 +54,12 @@ func TestProxyHoldAnswers(t *testing.T) {
 	if err := <-left; err == nil {
 		t.Fatal("the client that left got an answer")
 	}
-	waitFor(t, "the held answer dropped", func() bool { return p.AnswersHeld() == 0 })
+	testwait.Until(t, 5*time.Second, "the held answer dropped", func() bool { return p.AnswersHeld() == 0 })
 
 	// A client that waits gets the answer on Release.
 	got := make(chan string, 1)
 	go func() { s, _ := call(context.Background(), http.MethodPost, "/api/v4/user/runners"); got <- s }()
-	waitFor(t, "an answer held", func() bool { return p.AnswersHeld() == 1 })
+	testwait.Until(t, 5*time.Second, "an answer held", func() bool { return p.AnswersHeld() == 1 })
 	select {
 	case s := <-got:
 		t.Fatalf("answer %q passed before Release", s)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
 )
 
 func TestStatsCountRequestsPerRoute(t *testing.T) {
@@ -23,7 +25,7 @@ func TestStatsCountRequestsPerRoute(t *testing.T) {
 	}
 	mustCall(t, c, s, "GET", "/no/such/route", s.Seed().AdminToken, nil)
 
-	waitFor(t, func() bool { return s.Stats().TotalRequests() == 5 }, "TotalRequests() == 5")
+	testwait.Until(t, 3*time.Second, "TotalRequests() == 5", func() bool { return s.Stats().TotalRequests() == 5 })
 	for route, want := range map[string]int{"GET /version": 3, "POST /user/runners": 1, "": 1, "GET /metadata": 0} {
 		if got := s.Stats().Requests(route); got != want {
 			t.Errorf("Requests(%q) = %d, want %d", route, got, want)
@@ -51,7 +53,7 @@ func TestStatsKeepAliveReusesOneConnection(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		mustCall(t, noKA, s, "GET", "/version", s.Seed().AdminToken, nil)
 	}
-	waitFor(t, func() bool { return s.Stats().ConnectionsAccepted() == 4 }, "ConnectionsAccepted() == 4 after 3 requests without keep-alive")
+	testwait.Until(t, 3*time.Second, "ConnectionsAccepted() == 4 after 3 requests without keep-alive", func() bool { return s.Stats().ConnectionsAccepted() == 4 })
 }
 
 func TestStatsLogHasNoTokens(t *testing.T) {
@@ -71,7 +73,7 @@ func TestStatsLogHasNoTokens(t *testing.T) {
 	}
 	verifyRunner(t, c, s, created.Token)
 
-	waitFor(t, func() bool { return len(s.Stats().Log()) == 3 }, "3 log entries")
+	testwait.Until(t, 3*time.Second, "3 log entries", func() bool { return len(s.Stats().Log()) == 3 })
 	log := s.Stats().Log()
 	for _, e := range log {
 		js, _ := json.Marshal(e)
@@ -97,20 +99,9 @@ func TestStatsLiveLogWriter(t *testing.T) {
 	s := startTestServer(t, Options{LogWriter: &buf})
 	c := newClient(s)
 	mustCall(t, c, s, "GET", "/version?private_token="+s.Seed().AdminToken, "", nil)
-	waitFor(t, func() bool { return strings.Contains(buf.String(), "GET /api/v4/version -> 200") }, "a live log line")
+	testwait.Until(t, 3*time.Second, "a live log line", func() bool { return strings.Contains(buf.String(), "GET /api/v4/version -> 200") })
 	if strings.Contains(buf.String(), s.Seed().AdminToken) {
 		t.Errorf("live log leaks the token: %s", buf.String())
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

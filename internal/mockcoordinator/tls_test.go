@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
 )
 
 // clientFromCAFile builds a client the way the provider does with cacert_file.
@@ -142,7 +144,7 @@ func TestTLSTempCertDirRemovedOnClose(t *testing.T) {
 // assertLastClientCert waits for the n-th log entry and checks its client certificate.
 func assertLastClientCert(t *testing.T, s *Server, n int, cn string) {
 	t.Helper()
-	waitFor(t, func() bool { return len(s.Stats().Log()) >= n }, "the request's log entry")
+	testwait.Until(t, 3*time.Second, "the request's log entry", func() bool { return len(s.Stats().Log()) >= n })
 	log := s.Stats().Log()
 	if got := log[len(log)-1].ClientCert; got != cn {
 		t.Errorf("logged client certificate = %q, want %q", got, cn)
