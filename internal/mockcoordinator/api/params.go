@@ -270,13 +270,32 @@ func (v *validator) oneOf(key string, allowed ...string) (string, bool) {
 	return s, present
 }
 
-// parseRunnerChanges reads the runner attributes, in the table's order
-// (GitLab's declaration order, which Grape's error messages follow).
-func parseRunnerChanges(v *validator) store.RunnerChanges {
+// runnerAttributeEndpoint is an endpoint that takes runner attributes: each
+// declares its own parameters, and Grape ignores the undeclared ones.
+type runnerAttributeEndpoint int
+
+const (
+	createEndpoint   runnerAttributeEndpoint = iota // POST /user/runners (lib/api/user_runners.rb)
+	updateEndpoint                                  // PUT /runners/:id (lib/api/ci/runners.rb)
+	registerEndpoint                                // legacy POST /runners (lib/api/ci/runner.rb)
+)
+
+// declares reports whether the endpoint declares the attribute.
+func (ep runnerAttributeEndpoint) declares(attr *store.RunnerAttribute) bool {
+	return !(attr.NotOnCreate && ep == createEndpoint)
+}
+
+// parseRunnerChanges reads the runner attributes the endpoint declares, in
+// the table's order (GitLab's declaration order, which Grape's error
+// messages follow).
+func parseRunnerChanges(v *validator, ep runnerAttributeEndpoint) store.RunnerChanges {
 	var ch store.RunnerChanges
 	for _, attr := range runnerAttributes {
-		if !readRunnerAttribute(v, attr, attr.Name, &ch) && attr.FallbackName != "" {
-			readRunnerAttribute(v, attr, attr.FallbackName, &ch)
+		if !ep.declares(attr) {
+			continue
+		}
+		if !readRunnerAttribute(v, attr, attr.Name, &ch) && attr.LegacyName != "" && ep == registerEndpoint {
+			readRunnerAttribute(v, attr, attr.LegacyName, &ch)
 		}
 	}
 	return ch
@@ -321,11 +340,25 @@ func readRunnerAttribute(v *validator, attr *store.RunnerAttribute, name string,
 	return false
 }
 
-// checkExclusiveRunnerAttributes adds Grape's mutually_exclusive errors.
-func checkExclusiveRunnerAttributes(v *validator) {
+// checkExclusiveRunnerAttributes adds Grape's mutually_exclusive errors, in
+// the order GitLab declares them (legacy POST /runners: the notes, then
+// active and paused).
+func checkExclusiveRunnerAttributes(v *validator, ep runnerAttributeEndpoint, version store.Version) {
+	exclusive := func(a, b string) {
+		if v.p.has(a) && v.p.has(b) {
+			v.fail(a + ", " + b + " are mutually exclusive")
+		}
+	}
+	if ep == registerEndpoint && version.RefusesBothRunnerNotes() {
+		for _, attr := range runnerAttributes {
+			if attr.LegacyName != "" {
+				exclusive(attr.LegacyName, attr.Name)
+			}
+		}
+	}
 	for _, attr := range runnerAttributes {
-		if attr.ExclusiveWith != "" && v.p.has(attr.Name) && v.p.has(attr.ExclusiveWith) {
-			v.fail(attr.Name + ", " + attr.ExclusiveWith + " are mutually exclusive")
+		if attr.ExclusiveWith != "" {
+			exclusive(attr.Name, attr.ExclusiveWith)
 		}
 	}
 }

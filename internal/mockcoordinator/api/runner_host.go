@@ -137,8 +137,8 @@ func (c *reqCtx) registerLegacyRunner() {
 		v.fail("token is missing")
 	}
 	token, _ := v.str("token")
-	changes := parseRunnerChanges(v)
-	checkExclusiveRunnerAttributes(v)
+	changes := parseRunnerChanges(v, registerEndpoint)
+	checkExclusiveRunnerAttributes(v, registerEndpoint, c.st.Version())
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return

@@ -49,7 +49,7 @@ func (c *reqCtx) updateRunner() {
 		return
 	}
 	v := &validator{p: c.p}
-	changes := parseRunnerChanges(v)
+	changes := parseRunnerChanges(v, updateEndpoint)
 	// Grape's at_least_one_of over every attribute.
 	var names []string
 	given := false
@@ -60,7 +60,7 @@ func (c *reqCtx) updateRunner() {
 	if !given {
 		v.fail(strings.Join(names, ", ") + " are missing, at least one parameter must be provided")
 	}
-	checkExclusiveRunnerAttributes(v)
+	checkExclusiveRunnerAttributes(v, updateEndpoint, c.st.Version())
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return

@@ -24,6 +24,8 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.0+ (≈, MR !118299): POST /runners honours the switches (410) and
 //     names why it refuses a token ("403 Forbidden - invalid token supplied";
 //     a plain 403 before); runners_token is null where they are off;
+//   - 16.0+ (≈): legacy POST /runners refuses maintainer_note together with
+//     maintenance_note (mutually_exclusive; before, maintenance_note won);
 //   - < 15.11: no POST /user/runners (404 like an unknown route);
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
@@ -131,6 +133,14 @@ func (v Version) HidesMaintenanceNoteFromReaders() bool { return v.AtLeast(18, 0
 // HasGraphQLTokenExpiry: GraphQL's CiRunner has the tokenExpiresAt field
 // (≈ 14.8, MR !79135).
 func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
+
+// RefusesBothRunnerNotes: legacy POST /runners answers "maintainer_note,
+// maintenance_note are mutually exclusive" when given both (≈ 16.0: the
+// sources we read that answer 410 Gone declare `mutually_exclusive
+// :maintainer_note, :maintenance_note`; the older ones declared
+// `mutually_exclusive :maintainer_note, :maintainer_note`, which never fires,
+// and kept maintenance_note).
+func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
 // (Enterprise Edition 18.10+, create_runner_params_ee).
