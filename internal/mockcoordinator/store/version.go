@@ -32,6 +32,8 @@ const DefaultVersion = "18.6.0-ee"
 //   - 17.0+: instance and top-level groups default off;
 //   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
 //     runner details never show the token's expiry (no released version);
+//   - 18.2+ (≈): unassigning a runner from its owner project answers
+//     non-administrators "No access granted" (the runner-project policy);
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
 //     token's expiry (CE and older versions drop it, as Grape does);
 //   - 20.0+: legacy registration removed: POST /runners answers
@@ -141,6 +143,15 @@ func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
 // `mutually_exclusive :maintainer_note, :maintainer_note`, which never fires,
 // and kept maintenance_note).
 func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
+
+// UnassignPolicyRefusesOwnerProject: DELETE /projects/:id/runners/:runner_id
+// asks Ci::RunnerProjectPolicy (unassign_runner, prevented for the runner's
+// owner project) before the service, so a non-administrator unassigning the
+// owner project gets "403 Forbidden - No access granted" rather than the
+// service's "You cannot unassign a runner from the owner project…"
+// (app/policies/ci/runner_project_policy.rb, authenticate_disable_runner! in
+// lib/api/ci/runners.rb; ≈ 18.2).
+func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
 // (Enterprise Edition 18.10+, create_runner_params_ee).
