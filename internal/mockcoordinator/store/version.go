@@ -34,6 +34,8 @@ const DefaultVersion = "18.6.0-ee"
 //     runner details never show the token's expiry (no released version);
 //   - 18.2+ (≈): unassigning a runner from its owner project answers
 //     non-administrators "No access granted" (the runner-project policy);
+//   - 18.5+ (≈, unconfirmed): runners and runner managers show
+//     job_execution_status;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
 //     token's expiry (CE and older versions drop it, as Grape does);
 //   - 20.0+: legacy registration removed: POST /runners answers
@@ -126,6 +128,13 @@ func (v Version) HidesRunnerIPAddress() bool { return v.AtLeast(17, 0) }
 // ShowsRunnerCreatedAt: runner list items and details carry created_at (≈ 18.0;
 // before, neither did).
 func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
+
+// ShowsJobExecutionStatus: runner list items, runner details and runner
+// managers carry job_execution_status (lib/api/entities/ci/runner.rb,
+// runner_manager.rb). ≈ 18.5, unconfirmed: GitLab's source shows the field
+// before 19.0 (whose feature flag ci_read_job_execution_status_from_running_builds
+// changes how it is computed), and no changelog line dates it.
+func (v Version) ShowsJobExecutionStatus() bool { return v.AtLeast(18, 5) }
 
 // HidesMaintenanceNoteFromReaders: the runner details show maintenance_note
 // only to callers who may update the runner, null to the others (≈ 18.0;
