@@ -282,7 +282,7 @@ const (
 
 // declares reports whether the endpoint declares the attribute.
 func (ep runnerAttributeEndpoint) declares(attr *store.RunnerAttribute) bool {
-	return !(attr.NotOnCreate && ep == createEndpoint)
+	return !attr.NotOnCreate || ep != createEndpoint
 }
 
 // parseRunnerChanges reads the runner attributes the endpoint declares, in
