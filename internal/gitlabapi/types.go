@@ -60,6 +60,9 @@ type RunnerInfo struct {
 	Status string  `json:"status"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
+	// JobExecutionStatus is "active" while the runner runs a job, else
+	// "idle"; nil before GitLab ≈ 18.5, which does not send it.
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of
@@ -126,6 +129,8 @@ type RunnerManager struct {
 	Status       string     `json:"status"`
 	CreatedAt    *time.Time `json:"created_at"`
 	ContactedAt  *time.Time `json:"contacted_at"`
+	// JobExecutionStatus is the manager's, as the runner's (RunnerInfo).
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
 // ApplicationSettings holds the instance settings that matter for runner

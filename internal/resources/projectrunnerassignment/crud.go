@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -104,7 +105,7 @@ func (r *assignmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	err := r.Data.Client.UnassignRunnerFromProject(ctx, projectID, runnerID)
 	switch {
 	case err == nil || errors.Is(err, gitlabapi.ErrNotFound):
-	case isOwnerProjectRefusal(err):
+	case isOwnerProjectRefusal(err) || r.refusedForOwnerProject(ctx, projectID, runnerID, err):
 		resp.Diagnostics.AddWarning("Runner Stays Assigned to Its Owner Project", fmt.Sprintf(
 			"GitLab answered %s. Project %d is the owner project of runner %d, which GitLab never unassigns: the runner "+
 				"stays assigned there, and Terraform forgets the assignment. To remove the runner from the project, delete the "+
@@ -114,6 +115,18 @@ func (r *assignmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 			fmt.Sprintf("Unassigning runner %d from project %d (DELETE /projects/%d/runners/%d)", runnerID, projectID, projectID, runnerID),
 			err, unassignHint(projectID, runnerID, err)))
 	}
+}
+
+// refusedForOwnerProject tells a plain 403 "No access granted" that is about
+// the owner project: from ≈ 18.2 GitLab answers a non-administrator so,
+// from its runner-project policy, before the message that names the owner
+// project. The runner's details list the owner project first.
+func (r *assignmentResource) refusedForOwnerProject(ctx context.Context, projectID, runnerID int64, err error) bool {
+	if diagnostics.Status(err) != http.StatusForbidden || diagnostics.IsInsufficientScope(err) {
+		return false
+	}
+	d, readErr := r.Data.Client.GetRunner(ctx, runnerID)
+	return readErr == nil && len(d.Projects) > 0 && d.Projects[0].ID == projectID
 }
 
 func assignedTo(d *gitlabapi.RunnerDetails, projectID int64) bool {

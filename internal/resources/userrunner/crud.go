@@ -53,6 +53,7 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
+		resp.Diagnostics.Append(carryMovedMark(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
@@ -94,6 +95,9 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	id, ok := stateRunnerID(state, &resp.Diagnostics)
 	if !ok {
 		return
+	}
+	if resp.Private != nil { // the move, if any, is applied now
+		resp.Diagnostics.Append(saveMovedMark(ctx, resp.Private, "")...)
 	}
 	plan.ID = state.ID
 	rotate := plan.Token.IsUnknown()

@@ -195,7 +195,8 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
-	"the same runner and token, nothing replaced and nothing written to GitLab."
+	"the same runner and token, nothing replaced, and the move writes nothing to GitLab; an attribute the " +
+	"configuration leaves out is then set back to GitLab's default (the first plan warns about each)."
 
 // ImportState accepts the numeric runner id; Read fills in the rest,
 // including group_id/project_id, so the import does not plan a replacement.
