@@ -251,13 +251,14 @@ func (c *Client) setHeaders(h http.Header, cl call, hasBody bool) {
 }
 
 // cleanTransportError drops *url.Error's wrapper (its message repeats the
-// full URL including the query) and masks what remains.
+// full URL including the query), says why a server that does not speak TLS
+// failed the handshake, and masks what remains.
 func (c *Client) cleanTransportError(err error, secrets []string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return c.maskErr(err, secrets...)
+	return c.maskErr(explainNoTLS(err, c.baseURL.Host), secrets...)
 }
 
 // maskErr keeps err's chain (errors.Is still works) but masks its message.

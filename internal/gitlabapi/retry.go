@@ -40,8 +40,10 @@ import (
 //     unreachableRetries quick retries, whatever Retries says: it rarely
 //     heals within a call, and the user should hear about it in seconds.
 //   - Certificate errors, TLS handshakes the server refused (e.g. a missing
-//     client certificate), unsupported schemes and redirect loops are never
-//     retried: they do not heal. A refused handshake is not ErrMaybeApplied.
+//     client certificate) or could not take part in (it does not speak TLS:
+//     an https:// base_url pointed at a plain-HTTP port), unsupported schemes
+//     and redirect loops are never retried: they do not heal. A failed
+//     handshake is not ErrMaybeApplied.
 //   - At most Retries retries; the caller's context bounds everything and a
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
@@ -243,7 +245,7 @@ func permanentTransportError(err error) bool {
 		recordHeader     tls.RecordHeaderError
 	)
 	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
-		errors.As(err, &verify) || errors.As(err, &recordHeader) {
+		errors.As(err, &verify) || errors.As(err, &recordHeader) || errors.Is(err, http.ErrSchemeMismatch) {
 		return true
 	}
 	if tlsRefusedByServer(err) {
@@ -267,6 +269,36 @@ func permanentTransportError(err error) bool {
 func tlsRefusedByServer(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "remote error" && strings.HasPrefix(op.Err.Error(), "tls: ")
+}
+
+// noTLSError is a TLS handshake that failed because the server does not
+// speak TLS on that port: it answered in plain HTTP (net/http reports
+// http.ErrSchemeMismatch) or sent something else (tls.RecordHeaderError).
+// Its message names the likely cause, the scheme or the port of base_url.
+type noTLSError struct {
+	host string
+	err  error
+}
+
+func (e *noTLSError) Error() string {
+	if errors.Is(e.err, http.ErrSchemeMismatch) {
+		return fmt.Sprintf("the server at %s answered in plain HTTP, not TLS (%s): base_url says https://, but this port "+
+			"serves http://. Use an http:// base_url if the server has no TLS, or the port where it serves HTTPS", e.host, e.err)
+	}
+	return fmt.Sprintf("the server at %s does not speak TLS on this port (%s): base_url says https://. Check its scheme "+
+		"(http:// for a server without TLS) and its port", e.host, e.err)
+}
+
+func (e *noTLSError) Unwrap() error { return e.err }
+
+// explainNoTLS wraps a handshake error of a server that does not speak TLS
+// in a noTLSError; other errors are returned as they are.
+func explainNoTLS(err error, host string) error {
+	var recordHeader tls.RecordHeaderError
+	if errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &recordHeader) {
+		return &noTLSError{host: host, err: err}
+	}
+	return err
 }
 
 // jitteredBackoff returns a wait in [base/2, base] where base = min*2^attempt
