@@ -26,6 +26,12 @@ type call struct {
 	// idempotent calls are retried on 5xx and transport errors; the others
 	// (POST creating or rotating something) only when provably not sent.
 	idempotent bool
+	// reconcilable marks a call that changes something and is retried
+	// although it is not idempotent, because GitLab refuses a repeat as
+	// done already (an assignment's "has already been taken"). When it
+	// fails after an attempt may have reached GitLab, the error matches
+	// ErrMaybeApplied, as a create's does: the caller reads back.
+	reconcilable bool
 	// userAuth sends PRIVATE-TOKEN; runner-facing calls do not.
 	userAuth bool
 	// runnerToken is sent as RUNNER-TOKEN and masked in logs.
@@ -99,13 +105,16 @@ func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, 
 			path:         cl.path,
 			err:          c.cleanTransportError(err, st.secrets),
 			attempts:     st.attempt,
-			maybeApplied: st.maybeApplied,
+			maybeApplied: st.maybeApplied || (cl.reconcilable && st.reached),
 			note:         giveUp,
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := c.newError(cl, resp, st.answer)
 		e.Note = st.giveUp
+		if cl.reconcilable && st.reached {
+			e.maybeApplied = true
+		}
 		return nil, e
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: st.answer}, nil
@@ -168,7 +177,7 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (*response, error
 		if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
 			what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
 		}
-		if !cl.idempotent {
+		if !cl.idempotent || cl.reconcilable {
 			return nil, &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
 		}
 		return nil, fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)

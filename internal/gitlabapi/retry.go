@@ -35,6 +35,10 @@ import (
 //     dial error, connection refused). After a 5xx or a connection lost once
 //     the request may have been sent it is not retried and fails with
 //     ErrMaybeApplied.
+//   - A POST that GitLab refuses to repeat as "done already" (assigning a
+//     runner to a project) is retried like an idempotent call, but when it
+//     fails after some attempt may have reached GitLab (a 5xx, a lost
+//     connection, an interruption), it fails with ErrMaybeApplied too.
 //   - A server that cannot be reached at all (no such host, connection
 //     refused, no route: any error while dialling) gets at most
 //     unreachableRetries quick retries, whatever Retries says: it rarely
@@ -78,6 +82,7 @@ type attemptState struct {
 	start        time.Time     // start of the current attempt
 	gotConn      atomic.Bool   // the current attempt obtained a connection
 	maybeApplied bool          // the last attempt failed after it may have been sent
+	reached      bool          // some attempt may have reached GitLab without a clear answer (a 5xx, a lost connection)
 	answer       []byte        // the body of the last answer
 	wait         time.Duration // the wait before the next attempt, chosen by checkRetry
 	giveUp       string        // why a retry the policy would make is not made (the budget)
@@ -134,14 +139,17 @@ func (c *Client) checkRetry(ctx context.Context, st *attemptState, resp *http.Re
 		}
 	}
 	if err != nil {
-		// A non-idempotent request that obtained a connection may have
-		// been (partly) sent: from here on we cannot know whether GitLab
-		// applied it — unless the server refused the TLS handshake, in
-		// which case its HTTP side never saw the request.
-		st.maybeApplied = !st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err)
+		// A request that obtained a connection may have been (partly)
+		// sent: from here on we cannot know whether GitLab applied it —
+		// unless the server refused the TLS handshake, in which case its
+		// HTTP side never saw the request.
+		sent := st.gotConn.Load() && !tlsRefusedByServer(err)
+		st.maybeApplied = !st.idempotent && sent
+		st.reached = st.reached || sent
 		resp = nil
 	} else {
 		st.maybeApplied = false
+		st.reached = st.reached || resp.StatusCode >= 500
 	}
 
 	next := c.decide(ctx, st, resp, err)

@@ -142,11 +142,14 @@ func (c *Client) ListRunners(ctx context.Context, opts ListRunnersOptions) ([]Ru
 // project (POST /projects/:id/runners, 201) and returns the runner. It is
 // retried like an idempotent call: a retry after a lost answer gets GitLab's
 // 400 "already been taken", which the caller reads as done (see
-// IsAlreadyAssigned).
+// IsAlreadyAssigned). When it fails after an attempt may have reached GitLab
+// (a 5xx, a lost connection, an answer that cannot be read, an interruption)
+// the error matches ErrMaybeApplied: the caller reads the runner back.
 func (c *Client) AssignRunnerToProject(ctx context.Context, projectID, runnerID int64) (*Runner, error) {
 	var out Runner
 	body := map[string]int64{"runner_id": runnerID}
-	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: projectRunnersPath(projectID), body: body, idempotent: true, userAuth: true}, &out); err != nil {
+	cl := call{method: http.MethodPost, path: projectRunnersPath(projectID), body: body, idempotent: true, reconcilable: true, userAuth: true}
+	if _, err := c.doJSON(ctx, cl, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
