@@ -172,17 +172,44 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (*response, error
 	if out == nil {
 		return resp, nil
 	}
-	if err := decodeJSON(resp.body, out); err != nil {
-		what := fmt.Sprintf("is not the expected JSON: %s", err)
-		if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
-			what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
-		}
-		if !cl.idempotent || cl.reconcilable {
-			return nil, &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
-		}
-		return nil, fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)
+	if err := c.decodeError(cl, resp, decodeJSON(resp.body, out)); err != nil {
+		return nil, err
 	}
 	return resp, nil
+}
+
+// doStrictJSON is doJSON for answers whose fields can make the provider
+// rotate a token or replace a runner: it decodes strictly (decodeStrict)
+// and returns the fields it ignored, their reasons masked.
+func (c *Client) doStrictJSON(ctx context.Context, cl call, out any) ([]MalformedField, error) {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	malformed, err := decodeStrict(resp.body, out)
+	if err := c.decodeError(cl, resp, err); err != nil {
+		return nil, err
+	}
+	for i := range malformed {
+		malformed[i].Reason = c.masker.mask(malformed[i].Reason, cl.runnerToken)
+	}
+	return malformed, nil
+}
+
+// decodeError explains the failed decoding (err) of a 2xx answer; nil when
+// err is nil.
+func (c *Client) decodeError(cl call, resp *response, err error) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf("is not the expected JSON: %s", err)
+	if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
+		what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
+	}
+	if !cl.idempotent || cl.reconcilable {
+		return &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
+	}
+	return fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)
 }
 
 // salvageID reads the top-level "id" of a JSON object even when the object
