@@ -112,19 +112,25 @@ func (e *TokenExpiry) UnmarshalJSON(b []byte) error {
 		e.Known = true
 		return nil
 	}
+	// Not a failure of the whole answer: the expiry alone is unknown.
+	e.At, e.Malformed = strictTime(b)
+	e.Known = e.At != nil
+	return nil
+}
+
+// strictTime reads a JSON string holding a full RFC 3339 time with an
+// offset; otherwise it says why not.
+func strictTime(b []byte) (*time.Time, string) {
 	var s string
 	if len(b) == 0 || b[0] != '"' || json.Unmarshal(b, &s) != nil {
-		e.Malformed = fmt.Sprintf("%s is not a time", clipKey(string(b)))
-		return nil
+		return nil, fmt.Sprintf("%s is not a time", clipKey(string(b)))
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		e.Malformed = fmt.Sprintf("%q is not a full RFC 3339 time with an offset", clipKey(s))
-		return nil
+		return nil, fmt.Sprintf("%q is not a full RFC 3339 time with an offset", clipKey(s))
 	}
 	t = t.UTC()
-	e.Known, e.At = true, &t
-	return nil
+	return &t, ""
 }
 
 // UnmarshalJSON decodes created_at and contacted_at robustly.

@@ -104,8 +104,8 @@ func sanitizeObject(body []byte, t reflect.Type) (clean []byte, malformed []Malf
 			reasons[name] = append(reasons[name], fmt.Sprintf("the key %q appears more than once", name))
 		}
 		seen[name] = seen[name] || exact
-		for _, r := range checkValue(m.value, fields[name], name) {
-			reasons[name] = append(reasons[name], r)
+		if inner := checkValue(m.value, fields[name], name); len(inner) > 0 {
+			reasons[name] = append(reasons[name], inner...)
 		}
 	}
 	if len(reasons) == 0 {
