@@ -184,6 +184,10 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		resp.Diagnostics.AddError("Error Reading Runner", diagnostics.APIError(attempt, err))
 		return
 	}
+	if len(runner.Malformed) > 0 {
+		resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", diagnostics.MalformedAnswer(
+			fmt.Sprintf("GET /runners/%d", id), runner.Malformed, "This data source shows them as if GitLab had not sent them."))
+	}
 
 	managers, err := client.ListRunnerManagers(ctx, id)
 	var managerList types.List

@@ -81,7 +81,7 @@ type RunnerDetails struct {
 	// TokenExpiresAt is the expiry of the runner's current token. No
 	// released GitLab shows it here (GitLab MR !253821 proposes it), so it
 	// is usually not Known; the client takes it when a server sends it.
-	TokenExpiresAt TokenExpiry     `json:"-"`
+	TokenExpiresAt TokenExpiry     `json:"token_expires_at"`
 	ContactedAt    *time.Time      `json:"contacted_at"`
 	Version        *string         `json:"version"`
 	Revision       *string         `json:"revision"`
@@ -89,16 +89,23 @@ type RunnerDetails struct {
 	Architecture   *string         `json:"architecture"`
 	Projects       []RunnerProject `json:"projects"`
 	Groups         []RunnerGroup   `json:"groups"`
+	// Malformed lists the fields the client ignored because the answer was
+	// ambiguous or malformed there (see strict_decode.go): those fields
+	// read as absent, so the caller keeps what it knew.
+	Malformed []MalformedField `json:"-"`
 }
 
 // TokenExpiry is what an answer says about when a runner's current token
 // expires. Known is false when the answer did not say (the field was absent,
-// or held something that is not a time); At is nil for a token that never
+// or held something that is not a full time: Malformed); At is nil for a token that never
 // expires. Rotating a token changes its expiry whenever an expiration
 // interval applies, which is how a rotation outside Terraform shows.
 type TokenExpiry struct {
 	Known bool
 	At    *time.Time
+	// Malformed says why the answer's value is not an expiry (it is not
+	// null and not a full RFC 3339 time with an offset); "" otherwise.
+	Malformed string
 }
 
 // RunnerProject is a project a runner is assigned to.

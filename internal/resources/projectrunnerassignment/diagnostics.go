@@ -70,8 +70,6 @@ func assignHint(projectID, runnerID int64, err error) string {
 			return fmt.Sprintf("Project %d does not exist, or the token's user cannot see it. Check project_id.", projectID)
 		}
 		return fmt.Sprintf("Runner %d does not exist, or the token's user cannot see it. Check runner_id.", runnerID)
-	case http.StatusInternalServerError:
-		return instanceRunnerRefusal(runnerID) + " (GitLab answers 500 when an administrator tries.)"
 	}
 	return ""
 }

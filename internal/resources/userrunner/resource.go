@@ -144,7 +144,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"`gitlab-runner` host, which rotates its own token at 75% of its lifetime, or by an administrator) and " +
 					"GitLab refuses the token in state; `null` when the provider cannot tell: with `token_check = \"rest\"` " +
 					"on a GitLab whose runner details do not show the token's expiry (no released version does yet), for a " +
-					"token without expiry (a rotation leaves the expiry `null`), or with no token in state (after an import). " +
+					"token without expiry (a rotation leaves the expiry `null`), with no token in state (after an import), or when " +
+					"GitLab's answers are malformed, ambiguous or disagree (the plan warns; nothing rotates on them). " +
 					"When it is `false` the plan warns, and `on_stale_token` decides what happens. Use it in a `check` block " +
 					"to hold back a rollout that would hand out a stale token.",
 			},
