@@ -49,6 +49,7 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.applyDetails(details)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	reading, diags := r.checkToken(ctx, id, &state, details.TokenExpiresAt)
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
@@ -96,6 +97,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	plan.ID = state.ID
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	rotate := plan.Token.IsUnknown()
 
 	// The state to fall back to if a step fails: what is true in GitLab so far.

@@ -109,6 +109,7 @@ func moveFromGitLabUserRunner(ctx context.Context, req resource.MoveStateRequest
 		return
 	}
 	resp.Diagnostics.Append(model.set(ctx, &resp.TargetState)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, model.ID)...)
 	resp.Diagnostics.Append(fillDefaults(ctx, &resp.TargetState)...)
 }
 

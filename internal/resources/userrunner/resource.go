@@ -17,13 +17,10 @@ package userrunner
 
 import (
 	"context"
-	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -196,16 +193,3 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
 	"the same runner and token, nothing replaced and nothing written to GitLab."
-
-// ImportState accepts the numeric runner id; Read fills in the rest,
-// including group_id/project_id, so the import does not plan a replacement.
-func (r *userRunnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := validators.ParseRunnerID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("The import id %q is not a runner id: %s. Use the numeric id of the runner, for example "+
-				"`terraform import gitlabrunner_user_runner.example 42` (shown in GitLab's runner list and in `GET /runners`).", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
-}
