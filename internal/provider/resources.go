@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/datasources"
@@ -13,9 +14,10 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
-// The provider's resources and data sources, one line each: a resource is a
-// package internal/resources/<name> with a New constructor; a data source is
-// one file of internal/datasources.
+// The provider's resources, data sources and list resources, one line each:
+// a resource is a package internal/resources/<name> with a New constructor
+// (and NewList when it has a list resource, list.go); a data source is one
+// file of internal/datasources.
 
 func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
@@ -31,5 +33,11 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 		datasources.NewRegistrationPolicy,
 		datasources.NewRunner,
 		datasources.NewRunners,
+	}
+}
+
+func (p *gitlabrunnerProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		userrunner.NewList,
 	}
 }

@@ -142,6 +142,20 @@ func (s Selection) ListFailure(status int) (summary, advice string) {
 	return "Error Listing Runners", ""
 }
 
+// OwnOnly is the selection narrowed, for a group or a project, to the
+// runner type of the scope's own runners (group_type, project_type), for
+// callers that keep only the runners it Owns: GitLab then leaves out the
+// instance runners (and a project's group runners) at once.
+func (s Selection) OwnOnly() Selection {
+	switch s.Kind() {
+	case ScopeGroup:
+		s.Type = gitlabapi.RunnerTypeGroup
+	case ScopeProject:
+		s.Type = gitlabapi.RunnerTypeProject
+	}
+	return s
+}
+
 // Owns reports whether the runner belongs to the scope itself. GitLab lists
 // for a group also its parent groups' runners and the instance runners, and
 // for a project also its groups' runners, the instance runners and project
