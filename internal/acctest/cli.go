@@ -125,3 +125,44 @@ func (c *CLI) SkipWithout(f Feature) {
 		c.t.Skip(resp.Skip)
 	}
 }
+
+// AdoptGenerated plans the working directory's configuration (as `terraform
+// query -generate-config-out` left it), checks that the plan imports want
+// resources and changes nothing (`terraform show -json` of the saved plan),
+// applies it, and checks that the next plan is empty.
+func (c *CLI) AdoptGenerated(want int) {
+	c.t.Helper()
+	c.Run("plan", "-no-color", "-out=adopt.tfplan")
+	planJSON := c.Run("show", "-json", "adopt.tfplan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	start := strings.Index(planJSON, "{")
+	if start < 0 {
+		c.t.Fatalf("terraform show -json printed no JSON:\n%s", planJSON)
+	}
+	if err := json.Unmarshal([]byte(planJSON[start:]), &plan); err != nil {
+		c.t.Fatalf("the plan's JSON: %v\n%s", err, planJSON)
+	}
+	imports := 0
+	for _, rc := range plan.ResourceChanges {
+		if strings.Join(rc.Change.Actions, ",") != "no-op" || len(rc.Change.Importing) == 0 {
+			c.t.Errorf("%s: actions %v, importing %s; want a no-op import", rc.Address, rc.Change.Actions, rc.Change.Importing)
+			continue
+		}
+		imports++
+	}
+	if imports != want {
+		c.t.Fatalf("the plan imports %d resources, want %d", imports, want)
+	}
+	c.Run("apply", "-no-color", "adopt.tfplan")
+	if out, code := c.RunExit("plan", "-no-color", "-detailed-exitcode"); code != 0 {
+		c.t.Fatalf("the plan after the imports is not empty (exit status %d):\n%s", code, out)
+	}
+}

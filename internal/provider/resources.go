@@ -39,5 +39,6 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 func (p *gitlabrunnerProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		userrunner.NewList,
+		projectrunnerassignment.NewList,
 	}
 }

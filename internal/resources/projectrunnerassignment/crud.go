@@ -42,6 +42,7 @@ func (r *assignmentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	plan.ID = types.StringValue(formatID(projectID, runnerID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Read checks with one GET of the runner that it still lists the project.
@@ -70,14 +71,15 @@ func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest,
 			err, readHint(runnerID, err)))
 		return
 	}
-	if !assignedTo(details, projectID) {
+	state, assigned := assignmentOf(details, projectID)
+	if !assigned {
 		tflog.Warn(ctx, "the runner is no longer assigned to the project; removing the assignment from state",
 			map[string]any{"runner_id": runnerID, "project_id": projectID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.ID = types.StringValue(formatID(projectID, runnerID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 // Update is never planned (every attribute replaces the resource); it keeps
@@ -86,6 +88,7 @@ func (r *assignmentResource) Update(ctx context.Context, req resource.UpdateRequ
 	var plan assignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Delete unassigns the runner. Already unassigned (404) counts as done; the
@@ -116,11 +119,18 @@ func (r *assignmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-func assignedTo(d *gitlabapi.RunnerDetails, projectID int64) bool {
+// assignmentOf is the state of the assignment of runner d to project
+// projectID as GitLab shows it (Read and the list resource share it), and
+// whether the runner is assigned there at all.
+func assignmentOf(d *gitlabapi.RunnerDetails, projectID int64) (assignmentModel, bool) {
 	for _, p := range d.Projects {
 		if p.ID == projectID {
-			return true
+			return assignmentModel{
+				ID:        types.StringValue(formatID(projectID, d.ID)),
+				ProjectID: types.Int64Value(projectID),
+				RunnerID:  types.Int64Value(d.ID),
+			}, true
 		}
 	}
-	return false
+	return assignmentModel{}, false
 }
