@@ -58,6 +58,11 @@ func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity even when the assignment leaves the state below: the
+	// framework wants one after every Read, and a state written before
+	// identities (by Terraform < 1.12, or an earlier version of this
+	// provider) has none.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 	projectID, runnerID := state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()
 	details, err := r.Data.Client.GetRunner(ctx, runnerID)
 	if errors.Is(err, gitlabapi.ErrNotFound) {
@@ -79,7 +84,6 @@ func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 // Update is never planned (every attribute replaces the resource); it keeps

@@ -35,6 +35,11 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	// The identity even when the runner leaves the state below: the
+	// framework wants one after every Read, and a state written before
+	// identities (by Terraform < 1.12, or an earlier version of this
+	// provider) has none.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 
 	details, err := r.Data.Client.GetRunner(ctx, id)
 	if errors.Is(err, gitlabapi.ErrNotFound) {
@@ -49,7 +54,6 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.applyDetails(details)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	reading, diags := r.checkToken(ctx, id, &state, details.TokenExpiresAt)
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
