@@ -43,6 +43,7 @@ var (
 	_ provider.Provider                     = (*gitlabrunnerProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*gitlabrunnerProvider)(nil)
 	_ provider.ProviderWithListResources    = (*gitlabrunnerProvider)(nil)
+	_ provider.ProviderWithActions          = (*gitlabrunnerProvider)(nil)
 )
 
 type gitlabrunnerProvider struct {
