@@ -15,9 +15,10 @@ import (
 )
 
 // gitlabStaleAfter is GitLab's STALE_TIMEOUT (app/models/ci/runner.rb,
-// app/models/ci/runner_manager.rb: 7 days; 3 months before GitLab 15.x, so
-// a runner GitLab reports stale is always at least this old): a runner is
-// stale when its creation and its last contact are both longer ago.
+// app/models/ci/runner_manager.rb: 7 days; older versions had 3 months, so a
+// runner any GitLab reports stale is at least this old): a runner is stale
+// when its creation and its last contact are both longer ago
+// (app/models/concerns/ci/has_runner_status.rb).
 const gitlabStaleAfter = 7 * 24 * time.Hour
 
 // criterion is what makes a runner old enough to delete.

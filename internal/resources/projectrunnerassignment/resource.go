@@ -105,7 +105,8 @@ const description = "Assigns an existing **project runner** to one more project,
 	"with a warning that says the runner stays assigned there.\n\n" +
 	"**Drift**: an assignment removed by hand leaves the state at the next refresh and the next apply assigns the " +
 	"runner again; a runner deleted by hand makes the assignment leave the state too (recreate the runner first).\n\n" +
-	"Import with `<project_id>:<runner_id>`: `terraform import gitlabrunner_project_runner_assignment.example 12:42`."
+	"Import with `<project_id>:<runner_id>`: `terraform import gitlabrunner_project_runner_assignment.example 12:42`, " +
+	"or (Terraform and OpenTofu 1.12+) an `import` block with `identity = { project_id = 12, runner_id = 42 }`."
 
 func formatID(projectID, runnerID int64) string {
 	return strconv.FormatInt(projectID, 10) + ":" + strconv.FormatInt(runnerID, 10)

@@ -188,8 +188,8 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; runners left by " +
 	"creates that never finished (a killed provider) are deleted by a later apply once their marker has expired (see " +
 	"the provider's `unfinished_runners`).\n\n" +
-	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +
-	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
+	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, an `import` block " +
+	"with `id = \"42\"`, or (Terraform and OpenTofu 1.12+) with `identity = { id = \"42\" }`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
 	"the same runner and token, nothing replaced and nothing written to GitLab."
