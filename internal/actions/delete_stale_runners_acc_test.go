@@ -64,6 +64,7 @@ func (f *fleet) left(descriptions ...string) []string {
 }
 
 func TestAccDeleteStaleRunners(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	cli := acctest.NewCLI(t, nil, map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: m.Now})})

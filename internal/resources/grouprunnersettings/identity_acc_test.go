@@ -18,6 +18,7 @@ import (
 // with `import { identity = { group_id = … } }` (Terraform 1.12+): the plan
 // imports them and changes nothing, and the state records the identity.
 func TestAccGroupRunnerSettings_importByIdentity(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	group := m.Seed.Group.ID

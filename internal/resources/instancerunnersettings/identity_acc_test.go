@@ -19,6 +19,7 @@ import (
 // out: there is one set of settings), which plans the import alone and
 // records the identity `instance`; any other id is refused.
 func TestAccInstanceRunnerSettings_importByIdentity(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	cfg := settingsConfig(m, m.Seed.AdminToken, "")

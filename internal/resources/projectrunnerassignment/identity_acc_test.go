@@ -53,6 +53,7 @@ func unassignedOnDestroy(m *acctest.Mock, runnerID int64) resource.TestCheckFunc
 // 1.12+): the plan imports it and changes nothing, and the state records the
 // identity, from which a second import works too.
 func TestAccProjectRunnerAssignment_importByIdentity(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	runnerID := assignByHand(t, m)

@@ -17,6 +17,7 @@ import (
 // project owns itself; the generated configuration plans the import alone,
 // and the plan after the apply is empty.
 func TestAccProjectRunnerAssignment_list(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	assigned := assignByHand(t, m)

@@ -23,6 +23,7 @@ import (
 // second step imports it again from that recorded identity, as
 // terraform-plugin-testing's identity import does.
 func TestAccUserRunner_importByIdentity(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: m.Seed.Group.OwnerToken})

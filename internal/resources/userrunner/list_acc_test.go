@@ -44,6 +44,7 @@ func makeRunners(t *testing.T, m *acctest.Mock, token string, n int, opts func(i
 // The runners of the parent group and the instance runners, which GitLab
 // lists for the subgroup too, are not the subgroup's and are left out.
 func TestAccUserRunnerList_fleet(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	sub := m.Seed.Subgroup
@@ -117,6 +118,7 @@ func TestAccUserRunnerList_fleet(t *testing.T) {
 // is written to GitLab. The runners differ in every attribute the resource
 // manages, so the generated configuration must carry each exactly.
 func TestAccUserRunnerList_generateConfig(t *testing.T) {
+	acctest.PreCheck(t)
 	t.Parallel()
 	m := acctest.StartMock(t)
 	sub := m.Seed.Subgroup
