@@ -50,10 +50,12 @@ func (m *groupSettingsModel) applyGroup(g *gitlabapi.Group, diags *diag.Diagnost
 
 func (r *groupSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, nil, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 func (r *groupSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &req.State, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 // apply changes shared_runners_setting when configured and changed, then
@@ -123,6 +125,7 @@ func (r *groupSettingsResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, req.State)...) // also when the group is gone
 	groupID := state.GroupID.ValueInt64()
 	group, err := r.Data.Client.GetGroup(ctx, groupID)
 	if errors.Is(err, gitlabapi.ErrNotFound) {

@@ -19,7 +19,6 @@ package grouprunnersettings
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -152,14 +151,14 @@ const description = "The runner settings of a group: whether its projects may us
 	"runner policy on destroy could silently turn instance runners back on).\n\n" +
 	"Import with the group's numeric id: `terraform import gitlabrunner_group_runner_settings.demo 7`."
 
-// ImportState accepts the group's numeric id.
+// ImportState accepts the group's numeric id, as the import id or the
+// identity.
 func (r *groupSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id < 1 {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not a group id: use the group's "+
-			"numeric id, for example `terraform import gitlabrunner_group_runner_settings.demo 7`.", req.ID))
+	id, ok := importGroupID(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }

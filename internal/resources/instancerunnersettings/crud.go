@@ -34,10 +34,16 @@ func settingsHint(err error) string {
 
 func (r *settingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+	if !resp.State.Raw.IsNull() {
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
+	}
 }
 
 func (r *settingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+	if !resp.State.Raw.IsNull() {
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
+	}
 }
 
 // apply reads the settings (the server's version decides which exist),
@@ -90,6 +96,7 @@ func (r *settingsResource) Read(ctx context.Context, _ resource.ReadRequest, res
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
 	current, err := r.Data.Client.GetApplicationSettings(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(

@@ -117,7 +117,13 @@ const description = "The instance's runner policy: whether runner registration t
 	"setting and of each top-level group's switch; use its `check` to gate plans.\n\n" +
 	"Import with any id (it is ignored; `instance` by convention): `terraform import gitlabrunner_instance_runner_settings.this instance`."
 
-// ImportState accepts any id: there is one set of settings per instance.
-func (r *settingsResource) ImportState(ctx context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+// ImportState accepts any id, and the identity: there is one set of
+// settings per instance.
+func (r *settingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(checkImportIdentity(ctx, req)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), resourceID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
 }
