@@ -109,8 +109,8 @@ func NewServer(opts Options) (*Server, error) {
 		opts:   opts,
 		store:  st,
 		seed:   st.Seed(),
-		faults: newFaults(),
-		stats:  newStats(opts.LogWriter),
+		faults: NewFaults(),
+		stats:  NewStats(opts.LogWriter),
 	}
 	if opts.StateFile != "" && !restored {
 		// Write the fresh seed at once: a bad path fails here rather than at
