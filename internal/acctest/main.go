@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -15,7 +16,19 @@ import (
 // (otherwise OpenTofu would try to download it). A CLI configuration file
 // that does not exist is dropped (a user's real one could install mirrors or
 // overrides; tests use none), and Terraform never looks for updates.
+//
+// In live mode (live.go) it reads the live settings first and takes
+// GITLAB_BASE_URL and GITLAB_TOKEN out of the environment, so that the
+// provider under test sees only what each configuration says; after the
+// tests it sweeps what this run's tests left (their cleanups should have).
 func Main(m *testing.M) {
+	if s, err := live(); err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		os.Exit(2)
+	} else if s != nil {
+		_ = os.Unsetenv(BaseURLEnv)
+		_ = os.Unsetenv(TokenEnv)
+	}
 	if isOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH"), "") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
@@ -27,5 +40,7 @@ func Main(m *testing.M) {
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	sweepRun()
+	os.Exit(code)
 }

@@ -46,7 +46,7 @@ func makeRunners(t *testing.T, m *acctest.Mock, token string, n int, opts func(i
 func TestAccUserRunnerList_fleet(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	m := acctest.NewGitLab(t).Mock(t, acctest.SeededUsers) // a subgroup and its parent, both empty
 	sub := m.Seed.Subgroup
 	fleet := makeRunners(t, m, sub.OwnerToken, 150, func(i int) gitlabapi.CreateUserRunnerOptions {
 		tags := []string{"linux"}
@@ -120,7 +120,7 @@ func TestAccUserRunnerList_fleet(t *testing.T) {
 func TestAccUserRunnerList_generateConfig(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	m := acctest.NewGitLab(t).Mock(t, acctest.SeededUsers) // a subgroup and its parent, both empty
 	sub := m.Seed.Subgroup
 	settings := []gitlabapi.RunnerAttributes{
 		{Description: ptr("k8s"), TagList: &[]string{"k8s", "linux"}, RunUntagged: ptr(false), MaximumTimeout: ptr(int64(7200))},

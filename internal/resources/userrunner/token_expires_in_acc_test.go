@@ -20,8 +20,8 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
-func expiringRunner(m *acctest.Mock, expiresIn, trigger string) string {
-	return runnerConfig(m, m.Seed.Group.OwnerToken, fmt.Sprintf(`  runner_type       = "group_type"
+func expiringRunner(g *acctest.GitLab, m *acctest.Mock, expiresIn, trigger string) string {
+	return runnerConfig(g, m.Seed.Group.OwnerToken, fmt.Sprintf(`  runner_type       = "group_type"
   group_id          = %d
   token_expires_in  = %q
   rotation_triggers = { rotated = %q }`, m.Seed.Group.ID, expiresIn, trigger))
@@ -32,12 +32,13 @@ func expiringRunner(m *acctest.Mock, expiresIn, trigger string) string {
 // instance's expiry again, as GitLab does not keep the requested one.
 func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithVersion("18.10.0-ee"))
+	g := acctest.NewGitLab(t, acctest.WithVersion("18.10.0-ee"))
+	m := g.Mock(t, acctest.MockClock, acctest.StoreAccess)
 	created := m.Clock.Now()
 	var token string
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config:           expiringRunner(m, "72h", "1"),
+			Config:           expiringRunner(g, m, "72h", "1"),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			Check: resource.ComposeTestCheckFunc(
 				capture("token", &token),
@@ -47,12 +48,17 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 					}
 					return nil
 				},
-				checkMock(m, func(rec store.RunnerRecord) error {
+				func(s *terraform.State) error {
+					id, err := stateRunnerID(s)
+					if err != nil {
+						return err
+					}
+					rec, _ := m.Runner(id)
 					if rec.TokenExpiresAt == nil || !rec.TokenExpiresAt.Equal(created.Add(72*time.Hour)) {
 						return fmt.Errorf("the mock's token expires at %v, want %s", rec.TokenExpiresAt, created.Add(72*time.Hour))
 					}
 					return nil
-				}),
+				},
 			),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token_expires_in"), knownvalue.StringExact("72h")),
@@ -63,7 +69,7 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 		resource.TestStep{
 			// A change applies at the next create: in place, and no request.
 			PreConfig: func() { m.Stats().Reset() },
-			Config:    expiringRunner(m, "96h", "1"),
+			Config:    expiringRunner(g, m, "96h", "1"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -86,7 +92,7 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 		},
 		resource.TestStep{
 			// GitLab does not keep it: a rotation follows the instance (no interval: no expiry).
-			Config:           expiringRunner(m, "96h", "2"),
+			Config:           expiringRunner(g, m, "96h", "2"),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token_expires_at"), knownvalue.Null()),
@@ -118,9 +124,10 @@ func TestAccUserRunner_tokenExpiresInRefused(t *testing.T) {
 	} {
 		t.Run(c.version+" "+c.expiresIn, func(t *testing.T) {
 			t.Parallel()
-			m := acctest.StartMock(t, acctest.WithVersion(c.version))
-			resource.Test(t, testCase(t, m, resource.TestStep{
-				Config:      expiringRunner(m, c.expiresIn, "1"),
+			g := acctest.NewGitLab(t, acctest.WithVersion(c.version))
+			m := g.Mock(t, acctest.SeededUsers)
+			resource.Test(t, testCase(t, g, resource.TestStep{
+				Config:      expiringRunner(g, m, c.expiresIn, "1"),
 				PlanOnly:    true,
 				ExpectError: c.want,
 			}))
@@ -129,11 +136,12 @@ func TestAccUserRunner_tokenExpiresInRefused(t *testing.T) {
 
 	t.Run("beyond the instance interval", func(t *testing.T) {
 		t.Parallel()
-		m := acctest.StartMock(t, acctest.WithVersion("18.10.0-ee"))
+		g := acctest.NewGitLab(t, acctest.WithVersion("18.10.0-ee"))
+		m := g.Mock(t, acctest.StoreAccess, acctest.MockClock)
 		lifetime := int64(48 * 3600)
 		m.Store().UpdateSettings(func(s *store.Settings) { s.GroupRunnerTokenExpirationInterval = &lifetime })
-		resource.Test(t, testCase(t, m, resource.TestStep{
-			Config: expiringRunner(m, "72h", "1"),
+		resource.Test(t, testCase(t, g, resource.TestStep{
+			Config: expiringRunner(g, m, "72h", "1"),
 			ExpectError: acctest.Words(`400 Bad Request: token_expires_at is too far in the future (maximum is ` +
 				m.Clock.Now().Add(48*time.Hour).UTC().Format(time.RFC3339) + `) (POST /user/runners). GitLab refuses the first token's expiry that token_expires_in asks for`),
 		}))
