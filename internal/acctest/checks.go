@@ -270,3 +270,14 @@ func (g *GitLab) ResetRunnerToken(t testing.TB, id int64) string {
 	}
 	return out.Token
 }
+
+// ProjectPath is a project's path_with_namespace (GET /projects/:id).
+func (g *GitLab) ProjectPath(t testing.TB, id int64) string {
+	t.Helper()
+	p, err := g.rest.object(context.Background(), "/projects/"+strconv.FormatInt(id, 10))
+	if err != nil {
+		t.Fatalf("acctest: reading project %d: %v", id, err)
+	}
+	path, _ := p["path_with_namespace"].(string)
+	return path
+}
