@@ -281,3 +281,9 @@ func (g *GitLab) ProjectPath(t testing.TB, id int64) string {
 	path, _ := p["path_with_namespace"].(string)
 	return path
 }
+
+// InstanceSettings reads the instance's application settings (GET
+// /application/settings as an administrator), numbers as json.Number.
+func (g *GitLab) InstanceSettings() (map[string]any, error) {
+	return g.rest.object(context.Background(), "/application/settings")
+}
