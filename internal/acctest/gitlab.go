@@ -150,11 +150,22 @@ func (g *GitLab) Mock(t testing.TB, needs ...Capability) *Mock {
 func (g *GitLab) SkipLive(t testing.TB, needs ...Capability) {
 	t.Helper()
 	if g.Live() {
-		if len(needs) == 0 {
-			needs = []Capability{InProcessMock}
-		}
-		skipLive(t, "needs "+joinCapabilities(needs))
+		SkipLive(t, needs...)
 	}
+}
+
+// SkipLive skips the test in live mode, naming what it needs of the mock
+// (the in-process mock itself when needs is empty); call it first in a test
+// that only runs against the mock.
+func SkipLive(t testing.TB, needs ...Capability) {
+	t.Helper()
+	if !IsLive() {
+		return
+	}
+	if len(needs) == 0 {
+		needs = []Capability{InProcessMock}
+	}
+	skipLive(t, "needs "+joinCapabilities(needs))
 }
 
 // StepNeeds is a TestStep.SkipFunc: in live mode the step is skipped (and
