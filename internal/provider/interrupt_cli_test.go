@@ -20,11 +20,10 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // fleetCLIConfig is n group runners behind baseURL.
-func fleetCLIConfig(baseURL, token string, groupID int64, n int) string {
+func fleetCLIConfig(baseURL, token string, groupID int64, n int, prefix string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     gitlabrunner = { source = "gitlabrunner/gitlabrunner" }
@@ -40,28 +39,28 @@ resource "gitlabrunner_user_runner" "fleet" {
   count       = %d
   runner_type = "group_type"
   group_id    = %d
-  description = format("fleet r%%03d", count.index)
+  description = format("%sfleet r%%03d", count.index)
   tag_list    = ["fleet", format("r%%03d", count.index)]
 }
-`, baseURL, token, n, groupID)
+`, baseURL, token, n, groupID, prefix)
 }
 
 // agreeWithStateFile compares the state file with the mock: orphans, lost
 // runners, tainted ones, attributes and tokens (acctest.Mock.Agreement).
-func agreeWithStateFile(t *testing.T, m *acctest.Mock, c *cli) (acctest.AgreementReport, error) {
+func agreeWithStateFile(t *testing.T, g *acctest.GitLab, c *cli) (acctest.AgreementReport, error) {
 	t.Helper()
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m.Agreement(t, runners)
+	return g.Agreement(t, runners)
 }
 
 // fleetApply is a `terraform apply` of n group runners in progress, through
 // a proxy to a mock whose creates take postLatency (the rest 20 ms): most
 // creates are in their POST at any moment.
 type fleetApply struct {
-	m     *acctest.Mock
+	g     *acctest.GitLab
 	proxy *acctest.Proxy
 	c     *cli
 	run   *running
@@ -69,11 +68,11 @@ type fleetApply struct {
 
 func startFleetApply(t *testing.T, n int, postLatency time.Duration) *fleetApply {
 	t.Helper()
-	m := acctest.StartMock(t, acctest.WithLatency(20*time.Millisecond))
-	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: postLatency})
-	proxy := acctest.StartProxy(t, m.URL())
-	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
-	return &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
+	g := acctest.NewGitLab(t, acctest.WithLatency(20*time.Millisecond))
+	g.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: postLatency})
+	proxy := acctest.StartProxy(t, g.URL())
+	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, g.OwnerToken(t), g.GroupID(t), n, g.Name(""))}, nil)
+	return &fleetApply{g: g, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
 }
 
 // inFlight is how many creates the interrupt tests wait to see in flight
@@ -92,12 +91,21 @@ func (f *fleetApply) waitUntil(t *testing.T, what string, cond func() bool) {
 			out, _ := f.run.wait(time.Second)
 			t.Fatalf("no %s within a minute:\n%s", what, tailLines(out, 30))
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pollInterval(f.g))
 	}
 }
 
+// pollInterval is how often a test looks: often against the in-process
+// mock, less in live mode, where each look is a request to GitLab.
+func pollInterval(g *acctest.GitLab) time.Duration {
+	if g.Live() {
+		return 100 * time.Millisecond
+	}
+	return 5 * time.Millisecond
+}
+
 // orphansOf lists the mock's runners the state file does not hold.
-func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
+func orphansOf(t *testing.T, g *acctest.GitLab, c *cli) []acctest.Runner {
 	t.Helper()
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil {
@@ -107,8 +115,8 @@ func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
 	for _, r := range runners {
 		known[r.ID] = true
 	}
-	var out []store.RunnerRecord
-	for _, r := range m.Runners() {
+	var out []acctest.Runner
+	for _, r := range g.Runners(t) {
 		if !known[fmt.Sprint(r.ID)] {
 			out = append(out, r)
 		}
@@ -125,14 +133,14 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 	t.Parallel()
 	const n = 100
 	f := startFleetApply(t, n, 800*time.Millisecond)
-	m, proxy, c, run := f.m, f.proxy, f.c, f.run
+	g, proxy, c, run := f.g, f.proxy, f.c, f.run
 	// About 1 s into the creates (a first batch has finished), GitLab's
 	// answers to creates stop reaching the provider: GitLab creates the
 	// runners, the provider waits. Terraform then tells the provider to stop
 	// whenever it gets to it — on a loaded machine that took longer than a
 	// create (Terraform 1.11.4 in CI), and a create answered meanwhile was
 	// not caught half-way.
-	f.waitUntil(t, "create", func() bool { return m.Stats().Requests("POST /user/runners") > 0 })
+	f.waitUntil(t, "create", func() bool { return g.Stats().Requests("POST /user/runners") > 0 })
 	time.Sleep(time.Second)
 	proxy.HoldAnswers(http.MethodPost, "/api/v4/user/runners")
 	f.waitUntil(t, "creates in flight", func() bool { return proxy.AnswersHeld() >= inFlight })
@@ -145,9 +153,9 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 		t.Fatalf("the interrupted apply succeeded: the interrupt came too late to prove anything\n%s", tailLines(out, 30))
 	}
 	interrupted := strings.Count(out, "Error: Runner Creation Interrupted")
-	orphaned := orphansOf(t, m, c)
+	orphaned := orphansOf(t, g, c)
 	t.Logf("Ctrl-C: %d of %d runners created, %d creates interrupted, %d runners not in state after the interrupted apply",
-		len(m.Runners()), n, interrupted, len(orphaned))
+		len(g.Runners(t)), n, interrupted, len(orphaned))
 	if interrupted < caught {
 		t.Errorf("%d creates reported as interrupted, but GitLab had created %d runners whose answers the provider never got\n%s",
 			interrupted, caught, tailLines(out, 40))
@@ -159,14 +167,14 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 	}
 	if len(orphaned) != 0 {
 		for _, r := range orphaned {
-			t.Errorf("runner %d (%q) exists in the mock but not in the state of the interrupted apply", r.ID, r.Description)
+			t.Errorf("runner %d (%q) exists in GitLab but not in the state of the interrupted apply", r.ID, r.Description)
 		}
 	}
 
 	// The next apply converges.
 	proxy.Release()
 	c.run(false, "apply", "-auto-approve")
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil {
 		t.Fatalf("after the next apply: %v", err)
 	}
@@ -192,8 +200,8 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	t.Parallel()
 	const n = 60
 	f := startFleetApply(t, n, 300*time.Millisecond)
-	m, proxy, c, run := f.m, f.proxy, f.c, f.run
-	f.waitUntil(t, "20th runner", func() bool { return len(m.Runners()) >= 20 })
+	g, proxy, c, run := f.g, f.proxy, f.c, f.run
+	f.waitUntil(t, "20th runner", func() bool { return len(g.Runners(t)) >= 20 })
 	// In the middle of the next POSTs: held, their PUTs leave half-way creates.
 	f.waitUntil(t, "creates in flight", func() bool { return proxy.Forwarding() >= inFlight })
 	proxy.Hold()
@@ -215,7 +223,7 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 		t.Fatalf("the apply whose provider was killed succeeded\n%s", tailLines(out, 30))
 	}
 	proxy.Release()
-	orphaned := orphansOf(t, m, c)
+	orphaned := orphansOf(t, g, c)
 	marked := 0
 	for _, r := range orphaned {
 		if strings.Contains(r.Description, "[terraform-create:") {
@@ -223,7 +231,7 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 		}
 	}
 	t.Logf("SIGKILL of %d provider process(es): %d runners in the mock, %d not in state (%d carrying their creation marker)",
-		len(pids), len(m.Runners()), len(orphaned), marked)
+		len(pids), len(g.Runners(t)), len(orphaned), marked)
 	if marked == 0 {
 		t.Fatalf("the kill left no half-way create: the test proves nothing (orphans: %d)", len(orphaned))
 	}
@@ -231,20 +239,24 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	// Right away the markers have not expired: an apply may still be
 	// creating those runners, so the next apply leaves them, and says why.
 	next := c.run(false, "apply", "-auto-approve")
-	if got := len(orphansOf(t, m, c)); got != len(orphaned) || !strings.Contains(next, "Runners With a Recent Creation Marker") {
+	if got := len(orphansOf(t, g, c)); got != len(orphaned) || !strings.Contains(next, "Runners With a Recent Creation Marker") {
 		t.Errorf("an apply right after the kill must leave the %d unexpired markers alone and name them; %d orphans now:\n%s",
 			len(orphaned), got, tailLines(next, 40))
 	}
 	// Past the create time limit (3 x total_request_timeout) and the margin,
 	// GitLab's clock (the mock's) says they are abandoned: the next apply
 	// that creates a runner in the group deletes them first.
-	m.Clock.Advance(12 * time.Minute)
-	c.write("main.tf", fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n+1))
+	if g.Live() {
+		t.Logf("live mode: the rest (an apply once the markers expired) needs %s", acctest.MockClock)
+		return
+	}
+	g.Mock(t, acctest.MockClock).Clock.Advance(12 * time.Minute)
+	c.write("main.tf", fleetCLIConfig(proxy.URL, g.OwnerToken(t), g.GroupID(t), n+1, g.Name("")))
 	later := c.run(false, "apply", "-auto-approve")
 	if !strings.Contains(later, "Deleted Unfinished Runners") {
 		t.Errorf("the apply after the markers expired should name the runners it deleted:\n%s", tailLines(later, 40))
 	}
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil {
 		t.Fatalf("after the markers expired: %v", err)
 	}
