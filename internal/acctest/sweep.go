@@ -7,12 +7,13 @@ package acctest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testgitlab"
 )
 
 // SweepOptions say which GitLab to sweep and whose objects.
@@ -45,11 +46,8 @@ type SweepReport struct {
 	NoControllers string
 }
 
-// Marked reports whether a description carries the mark of a live run and
-// starts with prefix: the one rule of what a sweep may delete.
-func Marked(description, prefix string) bool {
-	return LiveRunPattern.MatchString(description) && strings.HasPrefix(description, prefix)
-}
+// Marked is testgitlab.Marked: the one rule of what a sweep may delete.
+func Marked(description, prefix string) bool { return testgitlab.Marked(description, prefix) }
 
 // Sweep deletes the runners (unassigning them from their other projects
 // first) and the runner controllers and controller tokens whose description
@@ -214,6 +212,3 @@ func (s *sweeper) controller(ctx context.Context, id int64, marked bool) {
 	}
 	s.deleted("%s", what)
 }
-
-// errSweepFailures is returned by callers that treat failures as an error.
-var errSweepFailures = errors.New("sweep: some objects could not be deleted")

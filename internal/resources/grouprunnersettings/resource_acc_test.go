@@ -74,7 +74,7 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 	t.Parallel()
 	g := acctest.NewGitLab(t)
 	m := g.Mock(t, acctest.StoreAccess) // the group's registration-token switch, which GitLab's API cannot change
-	switches(t, m, true, true)() // a 17.x instance where both were turned back on
+	switches(t, m, true, true)()        // a 17.x instance where both were turned back on
 	s := m.Seed
 	owner := s.Group.OwnerToken
 	allow := func(v bool) string {

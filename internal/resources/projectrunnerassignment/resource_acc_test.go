@@ -198,7 +198,10 @@ func TestAccProjectRunnerAssignment_Refusals(t *testing.T) {
 		return resource.TestStep{Config: assignmentConfig(g, token, projectID, runnerID), ExpectError: acctest.Words(want)}
 	}
 	planOnly := func(st resource.TestStep) resource.TestStep { st.PlanOnly = true; return st }
-	seeded := func(st resource.TestStep) resource.TestStep { st.SkipFunc = g.StepNeeds(t, acctest.SeededUsers); return st }
+	seeded := func(st resource.TestStep) resource.TestStep {
+		st.SkipFunc = g.StepNeeds(t, acctest.SeededUsers)
+		return st
+	}
 	const unknown = 2147483647 // no runner has this id on a test GitLab
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(g.Now),
@@ -215,8 +218,10 @@ func TestAccProjectRunnerAssignment_Refusals(t *testing.T) {
 			seeded(step(seedToken(s, 0), web, project, "Project "+itoa(web)+" does not exist, or the token's user cannot see it")),
 			// Administrators are exempt: the group's maintainer is refused.
 			{
-				SkipFunc:    g.StepNeeds(t, acctest.SeededUsers),
-				PreConfig:   g.OnMock(func(*acctest.Mock) { g.UpdateInstanceSettings(t, map[string]any{"valid_runner_registrars": []string{"group"}}) }),
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				PreConfig: g.OnMock(func(*acctest.Mock) {
+					g.UpdateInstanceSettings(t, map[string]any{"valid_runner_registrars": []string{"group"}})
+				}),
 				Config:      assignmentConfig(g, maint, web, project),
 				ExpectError: acctest.Words("does not list `project`"),
 			},

@@ -1,0 +1,249 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
+)
+
+// liveAgainstMock is a live-mode GitLab whose GitLab is an in-process mock
+// server, as `make testacc-live` against a mock-coordinator process.
+func liveAgainstMock(t *testing.T, opts ...MockOption) (*GitLab, *Mock) {
+	t.Helper()
+	m := startMock(t, newMockConfig(nil))
+	settings := &LiveSettings{BaseURL: m.URL(), Token: m.Seed.AdminToken, GroupID: m.Seed.Group.ID,
+		ProjectIDs: []int64{m.Seed.Projects[0].ID, m.Seed.Projects[1].ID}, NonAdminToken: m.Seed.NonAdminToken}
+	return startLive(t, settings, newMockConfig(opts)), m
+}
+
+// post sends a JSON request through the front, as the provider does.
+func post(t *testing.T, g *GitLab, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	payload, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, g.APIURL()+path, bytes.NewReader(payload))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("PRIVATE-TOKEN", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	data, _ := io.ReadAll(resp.Body)
+	_ = json.Unmarshal(data, &out)
+	return resp.StatusCode, out
+}
+
+// guarded runs f with a test whose errors are recorded, not reported: the
+// front fails the test of a request it refuses.
+type recordingT struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+}
+
+func (r *recordingT) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestFrontRefusesWhatCarriesNoPrefix(t *testing.T) {
+	g, m := liveAgainstMock(t)
+	rec := &recordingT{TB: t}
+	g.front.t = rec
+	admin := m.Seed.AdminToken
+
+	status, body := post(t, g, http.MethodPost, "/user/runners", admin, map[string]any{"runner_type": "instance_type", "description": "no prefix"})
+	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["message"]), "does not start with the test's prefix") {
+		t.Errorf("create without the prefix: %d %v", status, body)
+	}
+	status, body = post(t, g, http.MethodPost, "/user/runners", admin, map[string]any{"runner_type": "instance_type", "description": g.Name("ok")})
+	if status != http.StatusCreated {
+		t.Fatalf("create with the prefix: %d %v", status, body)
+	}
+	id := int64(body["id"].(float64))
+	if status, _ := post(t, g, http.MethodPut, fmt.Sprintf("/runners/%d", id), admin, map[string]any{"description": "renamed"}); status != http.StatusBadRequest {
+		t.Errorf("a rename dropping the prefix: %d, want 400", status)
+	}
+	if status, _ := post(t, g, http.MethodPut, fmt.Sprintf("/runners/%d", id), admin, map[string]any{"paused": true}); status != http.StatusOK {
+		t.Errorf("an update leaving the description: %d, want 200", status)
+	}
+	if status, _ := post(t, g, http.MethodPut, "/application/settings", admin, map[string]any{"allow_runner_registration_token": true}); status != http.StatusBadRequest {
+		t.Errorf("a settings change without WithSettingsChanges: %d, want 400", status)
+	}
+	if len(rec.errors) != 3 || !strings.Contains(strings.Join(rec.errors, "\n"), "WithSettingsChanges") {
+		t.Errorf("the front failed the test %d times: %q; want 3", len(rec.errors), rec.errors)
+	}
+	if r, _ := m.Runner(id); !r.Paused || r.Description != g.Name("ok") {
+		t.Errorf("runner in the mock: %+v", r)
+	}
+	if n := len(m.Store().RunnerIDs()); n != 1 {
+		t.Errorf("the mock has %d runners, want 1 (the refused create reached it)", n)
+	}
+}
+
+func TestFrontFaultsAndStats(t *testing.T) {
+	g, m := liveAgainstMock(t)
+	g.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1})
+	status, _ := post(t, g, http.MethodPost, "/user/runners", m.Seed.AdminToken, map[string]any{"runner_type": "instance_type", "description": g.Name("a")})
+	if status != http.StatusBadGateway {
+		t.Errorf("the faulted create answered %d, want 502", status)
+	}
+	if ids := g.RunnerIDs(t); len(ids) != 1 {
+		t.Errorf("apply-then-502: the runner was created in GitLab %d times, want once", len(ids))
+	}
+	g.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultStatus, Status: 500, Times: 1})
+	if status, _ := post(t, g, http.MethodPost, "/user/runners", m.Seed.AdminToken, map[string]any{"runner_type": "instance_type", "description": g.Name("b")}); status != 500 {
+		t.Errorf("the failed create answered %d, want 500", status)
+	}
+	if ids := g.RunnerIDs(t); len(ids) != 1 {
+		t.Errorf("a 500 before GitLab: %d runners, want still 1", len(ids))
+	}
+	if n, f := g.Stats().Requests("POST /user/runners"), g.Faults().Injected(); n != 2 || f != 2 {
+		t.Errorf("the front counted %d creates and %d faults, want 2 and 2", n, f)
+	}
+	// The checks' own requests are not counted.
+	if n := g.Stats().TotalRequests(); n != 2 {
+		t.Errorf("%d requests counted, want the 2 creates: %v", n, g.Stats().RequestsByRoute())
+	}
+}
+
+func TestLiveCleanupSweepsTheTestsPrefix(t *testing.T) {
+	m := StartMock(t)
+	settings := &LiveSettings{BaseURL: m.URL(), Token: m.Seed.AdminToken}
+	var other int64
+	t.Run("a live test", func(t *testing.T) {
+		g := startLive(t, settings, newMockConfig(nil))
+		g.CreateRunner(t, "", map[string]any{"runner_type": "instance_type", "description": g.Name("left")})
+		// A runner of another run survives the test's cleanup.
+		other, _ = m.gitlab().CreateRunner(t, "", map[string]any{"runner_type": "instance_type", "description": LivePrefix + "99999999-001-x"})
+	})
+	ids := m.Store().RunnerIDs()
+	if len(ids) != 1 || ids[0] != other {
+		t.Errorf("after the test's cleanup the mock has %v, want only the other run's %d", ids, other)
+	}
+}
+
+func TestLiveSettingsRestored(t *testing.T) {
+	m := StartMock(t)
+	settings := &LiveSettings{BaseURL: m.URL(), Token: m.Seed.AdminToken, GroupID: m.Seed.Group.ID}
+	before := m.Store().Settings()
+	t.Run("a test that changes settings", func(t *testing.T) {
+		g := startLive(t, settings, newMockConfig([]MockOption{WithSettingsChanges()}))
+		g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": 3600, "valid_runner_registrars": []string{"group"}})
+		if s := m.Store().Settings(); s.GroupRunnerTokenExpirationInterval == nil || len(s.ValidRunnerRegistrars) != 1 {
+			t.Fatalf("the change did not happen: %+v", s)
+		}
+	})
+	after := m.Store().Settings()
+	if fmt.Sprint(after.GroupRunnerTokenExpirationInterval) != fmt.Sprint(before.GroupRunnerTokenExpirationInterval) ||
+		fmt.Sprint(after.ValidRunnerRegistrars) != fmt.Sprint(before.ValidRunnerRegistrars) {
+		t.Errorf("settings after the test %+v, want them as before %+v", after, before)
+	}
+}
+
+// TestLiveLock: a test that changes settings waits for the others, and the
+// others wait for it.
+func TestLiveLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	shared1, err := lockFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared2, err := lockFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	go func() {
+		unlock, err := lockFile(path, true)
+		if err == nil {
+			close(got)
+			unlock()
+		}
+	}()
+	select {
+	case <-got:
+		t.Fatal("the exclusive lock was given while two shared ones were held")
+	case <-time.After(200 * time.Millisecond):
+	}
+	shared1()
+	shared2()
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the exclusive lock was not given once the shared ones were released")
+	}
+}
+
+func TestSweep(t *testing.T) {
+	m := StartMock(t)
+	g := m.gitlab()
+	run := LivePrefix + "1a2b3c4d-"
+	create := func(params map[string]any) int64 {
+		id, _ := g.CreateRunner(t, "", params)
+		return id
+	}
+	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
+	marked := []int64{
+		create(map[string]any{"runner_type": "instance_type", "description": run + "001-a"}),
+		create(map[string]any{"runner_type": "group_type", "group_id": m.Seed.Group.ID, "description": LivePrefix + "ffffffff-b"}),
+		create(map[string]any{"runner_type": "project_type", "project_id": app, "description": run + "002-c"}),
+	}
+	g.AssignRunner(t, "", web, marked[2])
+	kept := map[int64]string{}
+	for _, d := range []string{"", "production", "my " + run + "001-a", LivePrefix + "no-run-id", " " + run + "x", strings.ToUpper(run) + "y"} {
+		kept[create(map[string]any{"runner_type": "instance_type", "description": d})] = d
+	}
+	opts := SweepOptions{BaseURL: m.URL(), Token: m.Seed.AdminToken, Prefix: LivePrefix}
+
+	for _, bad := range []string{"", "gitlabrunner-", "production"} {
+		o := opts
+		o.Prefix = bad
+		if _, err := Sweep(context.Background(), o); err == nil {
+			t.Errorf("a sweep with the prefix %q ran", bad)
+		}
+	}
+	dry := opts
+	dry.DryRun = true
+	rep, err := Sweep(context.Background(), dry)
+	if err != nil || len(rep.Deleted) != 3 || len(m.Store().RunnerIDs()) != 3+len(kept) {
+		t.Fatalf("dry run: %+v, %v; the mock has %d runners", rep, err, len(m.Store().RunnerIDs()))
+	}
+	var log strings.Builder
+	opts.Log = &log
+	rep, err = Sweep(context.Background(), opts)
+	if err != nil || len(rep.Failures) != 0 {
+		t.Fatalf("sweep: %+v, %v", rep, err)
+	}
+	for _, id := range marked {
+		if _, ok := m.Runner(id); ok {
+			t.Errorf("marked runner %d survived", id)
+		}
+	}
+	for id, d := range kept {
+		if _, ok := m.Runner(id); !ok {
+			t.Errorf("runner %d (%q), without the mark at its start, was deleted", id, d)
+		}
+	}
+	for _, want := range []string{fmt.Sprintf("deleted runner %d (instance_type", marked[0]),
+		fmt.Sprintf("deleted the assignment of runner %d to project %d", marked[2], web)} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the sweep's log lacks %q:\n%s", want, log.String())
+		}
+	}
+	if !strings.Contains(rep.NoControllers, "404") {
+		t.Errorf("controllers: %q, want the 404 of a server without them", rep.NoControllers)
+	}
+}
