@@ -22,6 +22,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,17 +44,18 @@ type front struct {
 	stats    *mockcoordinator.Stats
 	latency  time.Duration // WithLatency: added to every request
 	url      string
+	ca       *mockcoordinator.CA // with TLS (WithTLS, WithClientCerts)
+	caFile   string
 }
 
-// startFront starts the front of one test before baseURL; the test's cleanup
-// stops it.
-func startFront(t testing.TB, baseURL, prefix string, settings bool) *front {
+// newFront is the front of one test before baseURL, not serving yet.
+func newFront(t testing.TB, baseURL, prefix string, settings bool) *front {
 	t.Helper()
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		t.Fatalf("acctest: %s=%q: %v", BaseURLEnv, baseURL, err)
 	}
-	f := &front{
+	return &front{
 		t: t, upstream: u, prefix: prefix, settings: settings,
 		faults: mockcoordinator.NewFaults(), stats: mockcoordinator.NewStats(nil),
 		client: &http.Client{
@@ -60,7 +63,40 @@ func startFront(t testing.TB, baseURL, prefix string, settings bool) *front {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
+}
+
+// startFront starts the front of one test before baseURL; the test's cleanup
+// stops it.
+func startFront(t testing.TB, baseURL, prefix string, settings bool) *front {
+	t.Helper()
+	f := newFront(t, baseURL, prefix, settings)
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	return f
+}
+
+// startTLSFront is startFront serving HTTPS with a CA of its own, asking for
+// client certificates as mode says (what WithTLS and WithClientCerts make of
+// the mock, in front of any GitLab).
+func startTLSFront(t testing.TB, baseURL, prefix string, settings bool, mode mockcoordinator.ClientCertMode) *front {
+	t.Helper()
+	f := newFront(t, baseURL, prefix, settings)
+	var err error
+	if f.ca, err = mockcoordinator.NewCA(); err != nil {
+		t.Fatalf("acctest: the front's CA: %v", err)
+	}
+	cfg, err := f.ca.ServerTLSConfig(mode)
+	if err != nil {
+		t.Fatalf("acctest: the front's TLS: %v", err)
+	}
+	f.caFile = filepath.Join(t.TempDir(), mockcoordinator.CAFileName)
+	if err := os.WriteFile(f.caFile, f.ca.PEM(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	srv.TLS = cfg
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f
@@ -94,7 +130,7 @@ func (f *front) serve(w http.ResponseWriter, r *http.Request) {
 		status = 0
 	}
 	f.stats.Record(mockcoordinator.LogEntry{Time: start, Method: r.Method, Path: r.URL.Path, Route: route,
-		Status: status, Duration: time.Since(start), Fault: fault})
+		Status: status, Duration: time.Since(start), Fault: fault, ClientCert: clientCertName(r)})
 	if drop {
 		dropClient(w)
 	}
@@ -139,6 +175,14 @@ func (f *front) forward(w http.ResponseWriter, r *http.Request, body []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(answer) // a client that left gets nothing
+}
+
+// clientCertName is the common name of a verified client certificate.
+func clientCertName(r *http.Request) string {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
+		return ""
+	}
+	return r.TLS.PeerCertificates[0].Subject.CommonName
 }
 
 // writeJSONMessage answers {"message": msg} as GitLab's errors do.

@@ -57,7 +57,6 @@ const (
 	MockClock       Capability = "the mock's clock (moving time on, or its start time)"
 	StoreAccess     Capability = "reading or changing the mock's store directly"
 	SeededUsers     Capability = "the mock's seeded users, roles and groups (maintainer, developer and read_api tokens, the subgroup, seed files)"
-	MockTLS         Capability = "a TLS server with a CA made for the test"
 	MockStateFile   Capability = "the mock's state file"
 	InProcessMock   Capability = "the in-process mock coordinator (acctest.StartMock)"
 )
@@ -66,8 +65,25 @@ const (
 // project settings. In live mode the test then runs alone (no other live test
 // of any package runs meanwhile: new runners would see the settings), and
 // every setting it changed is put back when it ends; without it the front
-// refuses such changes. Against the mock it changes nothing.
+// refuses such changes. Against the mock it changes nothing. Such a test
+// calls ParallelOnMock instead of t.Parallel.
 func WithSettingsChanges() MockOption { return func(c *mockConfig) { c.settings = true } }
+
+// sequentialInLive are the tests that called ParallelOnMock.
+var sequentialInLive sync.Map
+
+// ParallelOnMock is t.Parallel for a test that changes settings
+// (WithSettingsChanges): against the mock it runs in parallel with the
+// others; in live mode it runs alone, before the package's parallel tests,
+// so that it waits for other packages' live tests without holding a slot
+// that a test it waits for needs (which would deadlock).
+func ParallelOnMock(t *testing.T) {
+	t.Helper()
+	sequentialInLive.Store(t.Name(), true)
+	if !IsLive() {
+		t.Parallel()
+	}
+}
 
 // NewGitLab returns the GitLab the test runs against: a new in-process mock
 // coordinator built with opts, or in live mode the environment's GitLab,
@@ -85,6 +101,9 @@ func NewGitLab(t testing.TB, opts ...MockOption) *GitLab {
 	if len(cfg.needs) > 0 {
 		skipLive(t, "needs "+joinCapabilities(cfg.needs))
 	}
+	if _, ok := sequentialInLive.Load(t.Name()); cfg.settings && !ok {
+		t.Fatal("acctest: a test with WithSettingsChanges runs alone in live mode: call acctest.ParallelOnMock(t) instead of t.Parallel()")
+	}
 	return startLive(t, settings, cfg)
 }
 
@@ -97,7 +116,11 @@ func startLive(t testing.TB, settings *LiveSettings, cfg *mockConfig) *GitLab {
 		t.Fatalf("acctest: live-mode lock: %v", err)
 	}
 	t.Cleanup(unlock)
-	g.front = startFront(t, settings.BaseURL, g.prefix, cfg.settings)
+	if cfg.opts.TLS {
+		g.front = startTLSFront(t, settings.BaseURL, g.prefix, cfg.settings, cfg.opts.ClientCerts)
+	} else {
+		g.front = startFront(t, settings.BaseURL, g.prefix, cfg.settings)
+	}
 	g.front.latency = cfg.opts.Latency
 	if cfg.logTo != io.Discard && cfg.logTo != nil {
 		g.front.stats = mockcoordinator.NewStats(cfg.logTo)
@@ -216,7 +239,34 @@ func (g *GitLab) ProviderBlock(token string) string {
 	if g.mock != nil {
 		return g.mock.ProviderBlock(token)
 	}
-	return providerBlock(g.front.url, token, "", "", "")
+	return providerBlock(g.front.url, token, g.front.caFile, "", "")
+}
+
+// ProviderBlockWithClientCert is ProviderBlock plus client_cert and
+// client_key of a certificate the CA of the test's server (the mock, or the
+// front) issues. It needs WithTLS or WithClientCerts.
+func (g *GitLab) ProviderBlockWithClientCert(t testing.TB, token string) string {
+	t.Helper()
+	if g.mock != nil {
+		return g.mock.ProviderBlockWithClientCert(t, token)
+	}
+	if g.front.ca == nil {
+		t.Fatal("acctest: ProviderBlockWithClientCert needs WithTLS or WithClientCerts")
+	}
+	cert, key, err := g.front.ca.IssueClientCert(t.TempDir())
+	if err != nil {
+		t.Fatalf("acctest: %v", err)
+	}
+	return providerBlock(g.front.url, token, g.front.caFile, cert, key)
+}
+
+// CAFile is the CA file of the test's HTTPS server (WithTLS): the mock's,
+// or in live mode the front's.
+func (g *GitLab) CAFile() string {
+	if g.mock != nil {
+		return g.mock.CAFile()
+	}
+	return g.front.caFile
 }
 
 // Name is a description for something the test creates: s itself against

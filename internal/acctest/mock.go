@@ -71,13 +71,13 @@ func WithVersion(v string) MockOption {
 }
 
 // WithTLS serves HTTPS with a CA generated for the test; ProviderBlock adds
-// cacert_file.
-func WithTLS() MockOption { return func(c *mockConfig) { c.opts.TLS = true; c.need(MockTLS) } }
+// cacert_file. In live mode the test's front serves it before GitLab.
+func WithTLS() MockOption { return func(c *mockConfig) { c.opts.TLS = true } }
 
 // WithClientCerts serves HTTPS and asks for client certificates (see
-// ProviderBlockWithClientCert).
+// ProviderBlockWithClientCert); in live mode, the test's front does.
 func WithClientCerts(mode mockcoordinator.ClientCertMode) MockOption {
-	return func(c *mockConfig) { c.opts.TLS, c.opts.ClientCerts = true, mode; c.need(MockTLS) }
+	return func(c *mockConfig) { c.opts.TLS, c.opts.ClientCerts = true, mode }
 }
 
 // WithRealClock uses wall-clock time instead of a fake clock (live mode

@@ -65,7 +65,7 @@ type Server struct {
 	mu         sync.Mutex
 	httpSrv    *http.Server
 	url        string
-	ca         *mockCA
+	ca         *CA
 	caFile     string
 	certDir    string
 	ownCertDir bool // created by Start, removed by Close
@@ -182,7 +182,7 @@ func (s *Server) Start(addr string) error {
 
 // setupTLS generates the CA and writes it to the certificate directory.
 func (s *Server) setupTLS() (*tls.Config, error) {
-	ca, err := newMockCA()
+	ca, err := NewCA()
 	if err != nil {
 		return nil, fmt.Errorf("mock coordinator: generate CA: %w", err)
 	}
@@ -199,7 +199,7 @@ func (s *Server) setupTLS() (*tls.Config, error) {
 	if err := os.WriteFile(caFile, ca.certPEM, 0o644); err != nil {
 		return nil, fmt.Errorf("mock coordinator: write CA file: %w", err)
 	}
-	cfg, err := ca.serverTLSConfig(s.opts.ClientCerts)
+	cfg, err := ca.ServerTLSConfig(s.opts.ClientCerts)
 	if err != nil {
 		return nil, fmt.Errorf("mock coordinator: server certificate: %w", err)
 	}

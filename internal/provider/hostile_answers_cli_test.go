@@ -160,7 +160,7 @@ func planEvents(t *testing.T, out string) (actions map[string]string, warnings [
 // the apply rotates no token, and every token in state still works.
 func TestAccHostileAnswers(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
+	acctest.ParallelOnMock(t)
 	g := acctest.NewGitLab(t, acctest.WithRealClock(), acctest.WithSettingsChanges())
 	g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": int64(30 * 24 * time.Hour / time.Second)})
 	proxy := acctest.StartProxy(t, g.URL())

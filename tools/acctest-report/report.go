@@ -218,12 +218,10 @@ func (rep *report) printPackages(p func(string, ...any)) {
 	for _, pkg := range rep.pkgOrder {
 		res := rep.pkgResults[pkg]
 		if res == "fail" || pkg == "" {
-			hasFailedTest := false
-			for _, t := range rep.tests {
-				hasFailedTest = hasFailedTest || (t.pkg == pkg && t.result == "fail")
-			}
-			if !hasFailedTest {
-				for _, l := range rep.pkgOutput[pkg] {
+			// What the package printed outside its tests: a build error, a
+			// panic, a timeout's goroutines.
+			for _, l := range rep.pkgOutput[pkg] {
+				if t := strings.TrimSpace(l); t != "FAIL" && t != "PASS" && !strings.HasPrefix(t, "FAIL\t") && !strings.HasPrefix(t, "ok ") {
 					p("%s", l)
 				}
 			}

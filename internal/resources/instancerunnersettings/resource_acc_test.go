@@ -92,7 +92,7 @@ var emptyPlan = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.Plan
 // the server as it is on destroy.
 func TestAccInstanceRunnerSettings(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
+	acctest.ParallelOnMock(t)
 	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	g.UpdateInstanceSettings(t, map[string]any{"allow_runner_registration_token": true}) // as a re-enabled 17.x instance
 	admin := g.AdminToken(t)
@@ -186,7 +186,7 @@ func TestAccInstanceRunnerSettings(t *testing.T) {
 // interval; 0 removes the expiry for the ones created next.
 func TestAccInstanceRunnerSettings_ExpiryOfNewRunners(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
+	acctest.ParallelOnMock(t)
 	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	cfg := func(interval int, runner string) string {
 		return settingsConfig(g, g.AdminToken(t), fmt.Sprintf("  group_runner_token_expiration_interval = %d\n", interval)) + `

@@ -567,7 +567,7 @@ func TestAccUserRunner_drift(t *testing.T) {
 // before expiry, and checks that the old token stops working. Rotation
 // before expiry moves the mock's clock: live mode runs the trigger part.
 func TestAccUserRunner_rotation(t *testing.T) {
-	t.Parallel()
+	acctest.ParallelOnMock(t)
 	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	const interval = 30 * 24 * time.Hour
 	g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": int64(interval / time.Second)})

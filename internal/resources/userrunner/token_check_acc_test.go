@@ -109,7 +109,7 @@ func verifies(g *acctest.GitLab, t *testing.T, what string, tok *string, want in
 func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 	for name, rotate := range rotations {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+			acctest.ParallelOnMock(t)
 			g := startExpiring(t)
 			config := checkedRunner(t, g, "rotate")
 			var o outsideRotation
@@ -171,7 +171,7 @@ func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 	for name, rotate := range rotations {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+			acctest.ParallelOnMock(t)
 			g := startExpiring(t)
 			config := checkedRunner(t, g, "")
 			var o outsideRotation
@@ -204,7 +204,7 @@ func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 // refresh costs one GET /runners/:id without the opt-in check, plus one
 // GraphQL query with it, and nothing else (never POST /runners/verify).
 func TestAccUserRunner_untouchedToken(t *testing.T) {
-	t.Parallel()
+	acctest.ParallelOnMock(t)
 	g := startExpiring(t)
 	plain := runnerConfig(g, g.OwnerToken(t), fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d`, g.GroupID(t))+defaultDescription(g))
