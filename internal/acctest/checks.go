@@ -287,3 +287,26 @@ func (g *GitLab) ProjectPath(t testing.TB, id int64) string {
 func (g *GitLab) InstanceSettings() (map[string]any, error) {
 	return g.rest.object(context.Background(), "/application/settings")
 }
+
+// VerifiedRunner sends what `gitlab-runner register --token` sends and
+// returns the status and the id of the runner GitLab says the token belongs
+// to (0 when refused).
+func (g *GitLab) VerifiedRunner(t testing.TB, runnerToken, systemID string) (status int, runnerID int64) {
+	t.Helper()
+	status, runnerID, err := g.rest.verify(context.Background(), runnerToken, systemID)
+	if err != nil {
+		t.Fatalf("acctest: %v", err) // never the token
+	}
+	return status, runnerID
+}
+
+// GroupPath is a group's full_path (GET /groups/:id).
+func (g *GitLab) GroupPath(t testing.TB, id int64) string {
+	t.Helper()
+	gr, err := g.rest.object(context.Background(), "/groups/"+strconv.FormatInt(id, 10))
+	if err != nil {
+		t.Fatalf("acctest: reading group %d: %v", id, err)
+	}
+	path, _ := gr["full_path"].(string)
+	return path
+}

@@ -69,7 +69,12 @@ const (
 // calls ParallelOnMock instead of t.Parallel.
 func WithSettingsChanges() MockOption { return func(c *mockConfig) { c.settings = true } }
 
-// sequentialInLive are the tests that called ParallelOnMock.
+// Sequential declares that a test changing settings (WithSettingsChanges)
+// does not call t.Parallel: in live mode it runs alone, as ParallelOnMock's
+// tests do.
+func Sequential(t *testing.T) { sequentialInLive.Store(t.Name(), true) }
+
+// sequentialInLive are the tests that called ParallelOnMock or Sequential.
 var sequentialInLive sync.Map
 
 // ParallelOnMock is t.Parallel for a test that changes settings
@@ -102,7 +107,7 @@ func NewGitLab(t testing.TB, opts ...MockOption) *GitLab {
 		skipLive(t, "needs "+joinCapabilities(cfg.needs))
 	}
 	if _, ok := sequentialInLive.Load(t.Name()); cfg.settings && !ok {
-		t.Fatal("acctest: a test with WithSettingsChanges runs alone in live mode: call acctest.ParallelOnMock(t) instead of t.Parallel()")
+		t.Fatal("acctest: a test with WithSettingsChanges runs alone in live mode: call acctest.ParallelOnMock(t) instead of t.Parallel() (or acctest.Sequential(t) in a test that is not parallel)")
 	}
 	return startLive(t, settings, cfg)
 }

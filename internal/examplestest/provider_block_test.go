@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,7 +24,8 @@ import (
 func TestAccTestFileProviderBlock(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
-	mock := acctest.StartMock(t, acctest.WithRealClock())
+	g := acctest.NewGitLab(t, acctest.WithRealClock())
+	owner := g.OwnerToken(t)
 	root := repoRoot(t)
 
 	bin := t.TempDir()
@@ -52,7 +54,8 @@ func TestAccTestFileProviderBlock(t *testing.T) {
 
 resource "gitlabrunner_user_runner" "this" {
   runner_type = "group_type"
-  group_id    = 1
+  group_id    = `+strconv.FormatInt(g.GroupID(t), 10)+`
+  description = "`+g.Name("")+`"
 }
 `)
 	test := func(testFile string) string {
@@ -62,7 +65,7 @@ resource "gitlabrunner_user_runner" "this" {
 		cmd := exec.Command(tool.path, "test", "-no-color")
 		cmd.Dir = module
 		cmd.Env = append(cleanEnv(), "PATH="+os.Getenv("PATH"), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
-			"GITLAB_BASE_URL="+mock.URL(), "TF_VAR_gitlab_token="+mock.Seed.Group.OwnerToken)
+			"GITLAB_BASE_URL="+g.URL(), "TF_VAR_gitlab_token="+owner)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		_ = cmd.Run() // the outcome is in the output
@@ -102,7 +105,7 @@ provider "gitlabrunner" {
 	// 1.6 does not read that block for provider blocks (opentofu#2450).
 	out = test(`
 variables {
-  gitlab_token = "` + mock.Seed.Group.OwnerToken + `"
+  gitlab_token = "` + owner + `"
 }
 
 provider "gitlabrunner" {
@@ -116,7 +119,7 @@ provider "gitlabrunner" {
 		t.Errorf("tofu %s reads the test file's variables block for provider blocks now: update the guide's paragraph "+
 			"\"A provider block in the test file\":\n%s", tool.version, out)
 	}
-	if n := len(mock.Store().RunnerIDs()); n != 0 {
+	if n := len(g.RunnerIDs(t)); n != 0 {
 		t.Errorf("%d runners left behind", n)
 	}
 }
