@@ -58,8 +58,19 @@ type RunnerInfo struct {
 	Name   *string `json:"name"`
 	Online bool    `json:"online"`
 	Status string  `json:"status"`
+	// CreatedBy is the user who created the runner (GitLab's UserBasic), sent
+	// from GitLab 18.0 (≈) in lists and details when the runner has a creator
+	// the caller may read: nil for runners registered with a registration
+	// token, and on older GitLab.
+	CreatedBy *UserBasic `json:"created_by"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
+}
+
+// UserBasic is the part of GitLab's UserBasic entity the provider uses.
+type UserBasic struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of

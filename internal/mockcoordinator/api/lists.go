@@ -110,7 +110,7 @@ func (c *reqCtx) writePage(list store.RunnerList, f store.RunnerFilter, page, pe
 	}
 	h.Set("Link", strings.Join(links, ", "))
 
-	c.json(http.StatusOK, renderRunners(items, c.now, c.st.Version()))
+	c.json(http.StatusOK, renderRunners(items, c.caller.RunnerCreators(items), c.baseURL(), c.now, c.st.Version()))
 }
 
 // listAllRunners is GET /runners/all (administrators only).
