@@ -24,10 +24,11 @@ type Data struct {
 	// coordinator's clock so that token expiry and rotation are deterministic.
 	Clock func() time.Time
 	// UnfinishedRunners is the provider's unfinished_runners setting:
-	// UnfinishedDelete ("" means the same) or UnfinishedReport.
+	// UnfinishedReport ("" means the same) or UnfinishedDelete.
 	UnfinishedRunners string
 
-	onces sync.Map // key -> *sync.Once, for Once
+	onces  sync.Map // key -> *sync.Once, for Once
+	shared sync.Map // key -> value, for Shared
 }
 
 // The values of the unfinished_runners setting.
@@ -47,6 +48,16 @@ func (d *Data) Once(key string, fn func()) bool {
 	ran := false
 	once.Do(func() { ran = true; fn() })
 	return ran
+}
+
+// Shared returns the value this configured provider (one provider process)
+// keeps under key, made by init on first use: state that the resource
+// instances of one process share (the framework makes a new resource value
+// for every request).
+func (d *Data) Shared(key string, init func() any) any {
+	d.Once("shared "+key, func() { d.shared.Store(key, init()) })
+	v, _ := d.shared.Load(key)
+	return v
 }
 
 // Now is the provider's current time.

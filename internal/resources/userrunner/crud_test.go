@@ -44,7 +44,19 @@ func testResourceAt(t *testing.T, m *acctest.Mock, baseURL, token string) *userR
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &userRunnerResource{Resource: providerdata.Resource{Data: &providerdata.Data{Client: client, Clock: m.Now}}}
+	r := &userRunnerResource{Resource: providerdata.Resource{Data: &providerdata.Data{Client: client, Clock: m.Now}}}
+	useJournalDir(r, t.TempDir())
+	return r
+}
+
+// useJournalDir makes r keep its journal of creates in dir (one directory
+// per test; resources sharing one act as provider processes of one machine).
+func useJournalDir(r *userRunnerResource, dir string) {
+	r.Data.Shared("userrunner journal", func() any {
+		j := newJournal()
+		j.dir, j.err = dir, nil
+		return j
+	})
 }
 
 // plannedGroupRunner is the plan of a group runner with the given
