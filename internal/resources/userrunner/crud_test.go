@@ -50,13 +50,13 @@ func testResourceAt(t *testing.T, m *acctest.Mock, baseURL, token string) *userR
 }
 
 // useJournalDir makes r keep its journal of creates in dir (one directory
-// per test; resources sharing one act as provider processes of one machine).
+// per test; resources sharing one act as provider processes of one
+// machine). It must come before r's first create.
 func useJournalDir(r *userRunnerResource, dir string) {
-	r.Data.Shared("userrunner journal", func() any {
-		j := newJournal()
-		j.dir, j.err = dir, nil
-		return j
-	})
+	j := r.journal()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.dir, j.err = dir, nil
 }
 
 // plannedGroupRunner is the plan of a group runner with the given
