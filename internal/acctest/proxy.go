@@ -73,7 +73,8 @@ func StartProxy(t testing.TB, target string) *Proxy {
 	p := &Proxy{target: u, client: &http.Client{}, held: make(chan struct{})}
 	close(p.held)
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(srv.Close)
+	// Release first: Close waits for the handlers, also the held ones.
+	t.Cleanup(func() { p.Release(); srv.Close() })
 	p.URL = srv.URL
 	return p
 }
@@ -189,9 +190,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	held := p.held
 	p.mu.Unlock()
 	select {
-	case <-held:
-	case <-r.Context().Done():
-		return
+	case <-held: // not holding: forward, whether or not the client is still there
+	default:
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	p.forwarding.Add(1)
 	defer p.forwarding.Add(-1)

@@ -19,9 +19,9 @@ package userrunner
 //
 // A journal file whose lock can be taken belongs to a process that has
 // ended: its creates that were sent and never handed are unfinished. An
-// apply takes such a file over (keeps its lock for its own life), so that two
-// applies on this machine never act on the same entries; a plan or refresh
-// only reads it. The directory is $GITLABRUNNER_CREATE_JOURNAL_DIR, else
+// apply that acts on its entries takes the file over (keeps its lock for its
+// own life), so that two applies on this machine never act on the same
+// entries; a plan or refresh only reads it. The directory is $GITLABRUNNER_CREATE_JOURNAL_DIR, else
 // terraform-provider-gitlabrunner/creates in the user's cache directory.
 // Without flock (Windows) or a usable directory there is no journal: only
 // the age of a marker proves a create abandoned.
@@ -190,11 +190,10 @@ type journalView struct {
 	live map[string]bool
 }
 
-// look reads the journals of the directory. With takeOver (an apply), the
-// journals of ended processes are taken over: this process keeps their lock
-// from now on, so no other process on this machine acts on their entries;
-// without it (plan, refresh) they are only read.
-func (j *journal) look(ctx context.Context, takeOver bool) journalView {
+// look reads the journals of the directory without holding any: a plan
+// only reads, and an apply takes over (take) the journals whose entries it
+// acts on.
+func (j *journal) look(ctx context.Context) journalView {
 	view := journalView{live: map[string]bool{}}
 	if j.err != nil {
 		return view
@@ -217,7 +216,24 @@ func (j *journal) look(ctx context.Context, takeOver bool) journalView {
 			view.dead = append(view.dead, jf.open()...)
 			continue
 		}
-		j.lookAt(ctx, path, takeOver, &view)
+		jf, locked, err := openJournal(path)
+		if err != nil {
+			tflog.Warn(ctx, "cannot read a journal of creates", map[string]any{"path": path, "error": err.Error()})
+			continue
+		}
+		if jf == nil {
+			continue // removed meanwhile
+		}
+		_ = jf.f.Close() // releases the lock: this only reads
+		if !locked {     // its process is running
+			for nonce, e := range jf.entries {
+				if !e.void {
+					view.live[nonce] = true
+				}
+			}
+			continue
+		}
+		view.dead = append(view.dead, jf.open()...)
 	}
 	if j.own != nil {
 		for nonce := range readJournal(j.own.path, nil) {
@@ -227,35 +243,50 @@ func (j *journal) look(ctx context.Context, takeOver bool) journalView {
 	return view
 }
 
-// lookAt reads one journal file of another process into view.
-func (j *journal) lookAt(ctx context.Context, path string, takeOver bool, view *journalView) {
+// openJournal opens a journal file of another process and tries its lock:
+// locked false when its process is running. nil when the file is gone.
+func openJournal(path string) (jf *journalFile, locked bool, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
 	if err != nil {
-		return // removed meanwhile
-	}
-	locked, err := tryLock(f)
-	if err != nil {
-		_ = f.Close()
-		tflog.Warn(ctx, "cannot lock a journal of creates", map[string]any{"path": path, "error": err.Error()})
-		return
-	}
-	jf := &journalFile{path: path, f: f}
-	jf.entries = readJournal(path, jf)
-	if !locked { // its process is running
-		_ = f.Close()
-		for nonce, e := range jf.entries {
-			if !e.void {
-				view.live[nonce] = true
-			}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, false, nil
 		}
-		return
+		return nil, false, err
 	}
-	view.dead = append(view.dead, jf.open()...)
-	if takeOver {
-		j.taken[path] = jf
-		return
+	if locked, err = tryLock(f); err != nil {
+		_ = f.Close()
+		return nil, false, err
 	}
-	_ = f.Close() // releases the lock: a plan only looks
+	jf = &journalFile{path: path, f: f}
+	jf.entries = readJournal(path, jf)
+	return jf, locked, nil
+}
+
+// take takes over the dead journal of e, read again: this process holds
+// its lock from now on, so that no other process on this machine acts on
+// its entries. It returns the entry as the journal tells it now, or nil when
+// the journal's process runs (another apply took it over meanwhile) or the
+// journal is gone.
+func (j *journal) take(ctx context.Context, e *journalEntry) *journalEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	jf := j.taken[e.file.path]
+	if jf == nil {
+		var locked bool
+		var err error
+		jf, locked, err = openJournal(e.file.path)
+		if err != nil || jf == nil || !locked {
+			if jf != nil {
+				_ = jf.f.Close()
+			}
+			if err != nil {
+				tflog.Warn(ctx, "cannot take over a journal of creates", map[string]any{"path": e.file.path, "error": err.Error()})
+			}
+			return nil
+		}
+		j.taken[jf.path] = jf
+	}
+	return jf.entries[e.nonce]
 }
 
 // open are the entries of a dead journal that may still matter.
@@ -309,26 +340,28 @@ func readJournal(path string, jf *journalFile) map[string]*journalEntry {
 	return entries
 }
 
-// settle records in the (taken-over) journal of e that runner id needs
+// settle records in the taken-over journal of e that runner id needs
 // nothing more (adopted, deleted or gone), or with id 0 that the create made
-// nothing that can still appear.
+// nothing that can still appear. A journal this process does not hold is
+// not written.
 func (j *journal) settle(ctx context.Context, e *journalEntry, id int64) {
 	if e == nil || e.file == nil {
 		return
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	jf := j.taken[e.file.path]
+	if jf == nil || jf.entries[e.nonce] != e {
+		return
+	}
 	ev := journalEvent{Ev: "handed", Nonce: e.nonce, ID: id}
 	if id == 0 {
 		ev.Ev, e.void = "void", true
 	} else {
 		e.handed[id] = true
 	}
-	if _, held := j.taken[e.file.path]; !held {
-		return
-	}
-	if err := e.file.append(ev); err != nil {
-		tflog.Warn(ctx, "cannot write a journal of creates", map[string]any{"path": e.file.path, "error": err.Error()})
+	if err := jf.append(ev); err != nil {
+		tflog.Warn(ctx, "cannot write a journal of creates", map[string]any{"path": jf.path, "error": err.Error()})
 	}
 }
 

@@ -140,34 +140,62 @@ func (r *userRunnerResource) markerKey() ([]byte, bool) {
 	return r.Data.Client.DerivedKey(markerKeyPurpose)
 }
 
-// recoverScope runs the recovery of scope once per provider process, for
-// the first operation that touches it; the others get no diagnostics. want,
-// for a create, is the description it plans: the orphan it may adopt is
-// claimed for it before anything is deleted.
+// scopeRecovery is the recovery of one scope in this provider process: one
+// scan (one list) for the first operation that touches the scope, and what
+// the first apply operation does with it.
+type scopeRecovery struct {
+	scanOnce, actOnce sync.Once
+	scan              *scopeScan
+	reported          bool // a plan operation has reported the scan
+}
+
+func (r *userRunnerResource) scopeRecovery(scope diagnostics.RunnerScope) *scopeRecovery {
+	sr, _ := r.Data.Shared("userrunner recovery "+scope.String(), func() any { return &scopeRecovery{} }).(*scopeRecovery)
+	return sr
+}
+
+// recoverScope runs the recovery of scope for an operation: the first
+// operation of this provider process that touches the scope scans it and
+// reports; the first apply operation then acts (adopts, deletes with
+// unfinished_runners = "delete"). Terraform plans a create again in the
+// process that applies it, so both may happen in one process, on one list.
+// want, for a create, is the description it plans: the orphan it may adopt
+// is claimed for it before anything is deleted.
 func (r *userRunnerResource) recoverScope(ctx context.Context, scope diagnostics.RunnerScope, op recoveryOp, want *string) (*orphan, diag.Diagnostics) {
-	var (
-		claimed *orphan
-		diags   diag.Diagnostics
-	)
-	r.Data.Once("recover "+scope.String(), func() {
+	var diags diag.Diagnostics
+	deleteMode := r.Data.UnfinishedRunners == unfinishedDelete
+	sr := r.scopeRecovery(scope)
+	sr.scanOnce.Do(func() {
 		s, d := r.scanScope(ctx, scope, op)
 		diags.Append(d...)
-		if s == nil {
-			return
+		sr.scan = s
+		if s != nil && op == opPlan {
+			diags.Append(s.report(opPlan, deleteMode)...)
+			sr.reported = true
 		}
-		if op == opApply {
-			if want != nil {
-				claimed = s.claim(*want)
-			}
-			if r.Data.UnfinishedRunners == unfinishedDelete {
-				s.deleteOrphans(ctx, r)
-			}
-			r.pool().add(scope, s.orphans)
+	})
+	if op != opApply || sr.scan == nil {
+		return nil, diags
+	}
+	var claimed *orphan
+	sr.actOnce.Do(func() {
+		s := sr.scan
+		s.takeOver(ctx, r.journal(), r.Data.Now())
+		if want != nil {
+			claimed = s.claim(*want)
 		}
-		diags.Append(s.report(op, r.Data.UnfinishedRunners == unfinishedDelete)...)
+		if deleteMode {
+			s.deleteOrphans(ctx, r)
+		}
+		r.pool().add(scope, s.orphans)
+		if sr.reported {
+			diags.Append(s.actReport()...)
+		} else {
+			diags.Append(s.report(opApply, deleteMode)...)
+		}
 		r.journal().tidy(r.Data.Now())
 	})
-	if claimed == nil && want != nil && op == opApply {
+	if claimed == nil && want != nil {
 		claimed = r.pool().claim(scope, *want)
 	}
 	return claimed, diags
@@ -196,6 +224,9 @@ func (r *userRunnerResource) recoverPlannedScope(ctx context.Context, plan tfsdk
 // scopeScan is what the recovery of one scope found and did.
 type scopeScan struct {
 	scope   diagnostics.RunnerScope
+	entries map[string]*journalEntry // this scope's entries of dead journals, by nonce
+	listed  map[int64]bool           // the scope's runners
+	seen    map[string]bool          // nonces whose marker a listed runner carries
 	orphans []*orphan
 	young   []string // proven ours, but their create may still be running
 	kept    []string // look like leftovers, but are not provably ours: why
@@ -232,23 +263,21 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 		}
 		return nil, diags
 	}
-	j := r.journal()
 	key, keyOK := r.markerKey()
-	fingerprint := keyFingerprint(key)
-	view := j.look(ctx, op == opApply)
+	view := r.journal().look(ctx)
 	byNonce, byID := map[string]*journalEntry{}, map[int64]*journalEntry{}
 	for _, e := range view.dead {
-		if e.key == fingerprint && e.scope == scope.String() {
+		if keyOK && e.key == keyFingerprint(key) && e.scope == scope.String() {
 			byNonce[e.nonce] = e
 			for _, id := range e.created {
 				byID[id] = e
 			}
 		}
 	}
-	s := &scopeScan{scope: scope}
+	s := &scopeScan{scope: scope, entries: byNonce, listed: map[int64]bool{}, seen: map[string]bool{}}
 	jd := &judge{r: r, scope: scope, key: key, live: view.live}
-	seen := map[string]bool{}
 	for _, run := range runners {
+		s.listed[run.ID] = true
 		desc := ""
 		if run.Description != nil {
 			desc = *run.Description
@@ -261,7 +290,7 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 					map[string]any{"runner_id": run.ID, "scope": scope.String()})
 				continue
 			}
-			seen[m.Nonce] = true
+			s.seen[m.Nonce] = true
 			e := byNonce[m.Nonce]
 			if e != nil && !e.unfinished(run.ID) {
 				continue // handed to Terraform: a state holds it
@@ -274,30 +303,46 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 			continue
 		}
 		if e := byID[run.ID]; e != nil && e.unfinished(run.ID) {
-			seen[e.nonce] = true
+			s.seen[e.nonce] = true
 			jd.judge(ctx, s, &orphan{id: run.ID, description: desc, visible: desc, entry: e})
 		}
 	}
-	s.settleJournal(ctx, j, byNonce, runners, seen, r.Data.Now())
 	return s, diags
 }
 
-// settleJournal records in the dead journals of this scope what needs
-// nothing more: runners that are gone, and creates whose marker's life is
-// over with nothing of theirs in the scope (only an apply holds the
-// journals; for a plan this writes nothing).
-func (s *scopeScan) settleJournal(ctx context.Context, j *journal, entries map[string]*journalEntry, runners []gitlabapi.Runner, seen map[string]bool, now time.Time) {
-	listed := map[int64]bool{}
-	for _, run := range runners {
-		listed[run.ID] = true
+// takeOver takes over, for an apply operation, the dead journals of this
+// scope's entries: an orphan whose journal another process on this machine
+// has taken meanwhile (or that says it is handed now) is left to it. The
+// journals record what needs nothing more: runners that are gone, and
+// creates whose marker's life is over with nothing of theirs in the scope.
+func (s *scopeScan) takeOver(ctx context.Context, j *journal, now time.Time) {
+	taken := map[string]*journalEntry{}
+	for nonce, e := range s.entries {
+		if t := j.take(ctx, e); t != nil {
+			taken[nonce] = t
+		}
 	}
-	for nonce, e := range entries {
+	kept := s.orphans[:0]
+	for _, o := range s.orphans {
+		if o.entry != nil {
+			t := taken[o.entry.nonce]
+			if t == nil || !t.unfinished(o.id) {
+				s.young = append(s.young, fmt.Sprintf("runner %d (%q): another provider process on this machine has taken it over",
+					o.id, o.description))
+				continue
+			}
+			o.entry = t
+		}
+		kept = append(kept, o)
+	}
+	s.orphans = kept
+	for nonce, e := range taken {
 		for _, id := range e.created {
-			if !listed[id] && e.unfinished(id) {
+			if !s.listed[id] && e.unfinished(id) {
 				j.settle(ctx, e, id)
 			}
 		}
-		if !seen[nonce] && now.After(e.at.Add(e.marker.Life)) {
+		if !s.seen[nonce] && now.After(e.at.Add(e.marker.Life)) {
 			j.settle(ctx, e, 0)
 		}
 	}
@@ -443,6 +488,13 @@ func (s *scopeScan) deleteOrphans(ctx context.Context, r *userRunnerResource) {
 		s.deleted = append(s.deleted, o.String())
 	}
 	s.orphans = nil
+}
+
+// actReport is what an apply operation did after a plan operation of the
+// same process reported the scan: what it deleted, or failed to.
+func (s *scopeScan) actReport() diag.Diagnostics {
+	done := &scopeScan{scope: s.scope, deleted: s.deleted, failed: s.failed}
+	return done.report(opApply, true)
 }
 
 // report turns the scan into warnings.

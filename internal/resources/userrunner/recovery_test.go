@@ -321,7 +321,9 @@ func TestRecoveryDeletesOnlyInApplyOperations(t *testing.T) {
 // A create whose description is an orphan's adopts it: no POST, the
 // orphan's id, a fresh token that works, the description restored, and a
 // warning that says the token was rotated because the original was lost.
-// Two creates never adopt the same orphan.
+// Two creates never adopt the same orphan. Terraform plans a create again in
+// the process that applies it: the plan's look must not keep the apply from
+// adopting.
 func TestCreateAdoptsOrphan(t *testing.T) {
 	t.Parallel()
 	mc := newMachine(t)
@@ -329,6 +331,9 @@ func TestCreateAdoptsOrphan(t *testing.T) {
 	orphan := mc.leftBehind(mc.process(token, "", ""), "fleet r001", false)
 	finished := mc.leftBehind(mc.process(token, "", ""), "fleet r002", true)
 	r := mc.process(token, "", "")
+	if diags := mc.look(r, opPlan); !strings.Contains(diags, "Unfinished Runners Found") {
+		t.Fatalf("the plan should name the runners left behind:\n%s", diags)
+	}
 	mc.m.Stats().Reset()
 
 	var wg sync.WaitGroup
@@ -362,6 +367,9 @@ func TestCreateAdoptsOrphan(t *testing.T) {
 	}
 	if n := mc.m.Stats().Requests("POST /user/runners"); n != 1 {
 		t.Errorf("%d POST /user/runners, want 1 (the second create of fleet r001)", n)
+	}
+	if n := mc.m.Stats().Requests("GET /groups/:id/runners"); n != 0 {
+		t.Errorf("the creates listed the group %d times after the plan's look, want 0: one list per scope and process", n)
 	}
 	if ids := mc.m.Store().RunnerIDs(); len(ids) != 3 {
 		t.Errorf("the mock holds %v, want 3 runners", ids)
