@@ -177,7 +177,7 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: "What to do with a runner left by a create of this configuration that never finished " +
 					"(a killed provider; a create GitLab applied after the provider gave up) when no create of the apply adopts " +
 					"it: `report` (the default: a warning names it, it is kept) or `delete` (an apply deletes it; a plan or " +
-					"refresh never does). Only runners proven this configuration's and abandoned count; see the reliability guide.",
+					"refresh never does). Only runners proven this configuration's and abandoned count (reliability guide).",
 				Validators: []validator.String{stringvalidator.OneOf(providerdata.UnfinishedDelete, providerdata.UnfinishedReport)},
 			},
 			"early_auth_check": schema.BoolAttribute{

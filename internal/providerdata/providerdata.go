@@ -39,7 +39,7 @@ const (
 
 // Once runs fn the first time it is called with key by this configured
 // provider (one provider process), for work done once per process, such as
-// the sweep of a runner scope before its first create. Callers with the
+// the look for runners left by unfinished creates in a runner scope. Callers with the
 // same key wait until that first fn has returned; fn runs for one of them
 // only. It reports whether fn ran for this caller.
 func (d *Data) Once(key string, fn func()) bool {

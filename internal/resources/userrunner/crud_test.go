@@ -124,12 +124,12 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
 	m.Stats().Reset()
 
-	// The first create in a scope sweeps it once: one list more.
+	// The first create in a scope looks there once for leftovers: one list more.
 	if _, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "first")); diags != "" {
 		t.Fatalf("create: %s", diags)
 	}
 	if n, lists := m.Stats().TotalRequests(), m.Stats().Requests("GET /groups/:id/runners"); n != 3 || lists != 1 {
-		t.Errorf("the first create sent %d requests (%d lists), want 3: the sweep's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
+		t.Errorf("the first create sent %d requests (%d lists), want 3: the scope's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
 	}
 	m.Stats().Reset()
 	got, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "ci"))
