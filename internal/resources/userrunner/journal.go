@@ -307,7 +307,7 @@ func readJournal(path string, jf *journalFile) map[string]*journalEntry {
 	if err != nil {
 		return entries
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		var ev journalEvent

@@ -350,11 +350,10 @@ func (s *scopeScan) takeOver(ctx context.Context, j *journal, now time.Time) {
 
 // judge decides what a possible leftover is, asking GitLab about it.
 type judge struct {
-	r      *userRunnerResource
-	scope  diagnostics.RunnerScope
-	key    []byte
-	live   map[string]bool
-	caller *int64 // the token's user id, once learnt
+	r     *userRunnerResource
+	scope diagnostics.RunnerScope
+	key   []byte
+	live  map[string]bool
 }
 
 // judge adds o to the scan as an orphan, a young runner, or a kept one.
