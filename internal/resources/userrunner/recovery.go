@@ -4,10 +4,11 @@ package userrunner
 //
 // A create whose provider was killed, or whose POST GitLab applied after the
 // provider had given up looking for it, leaves a runner that no state holds,
-// carrying the create's marker (marker.go). The first plan, refresh or apply
-// operation of a provider process that touches a scope (Read, the plan of a
-// create, Create, Update, Delete) lists the scope once and looks at every
-// runner whose description ends with a marker. Such a runner is an orphan of
+// carrying the create's marker (marker.go). The first refresh or apply
+// operation of a provider process that touches a scope (Read, Create,
+// Update, Delete) lists the scope once and looks at every runner whose
+// description ends with a marker. (Not the plan of a create: planning stays
+// free of requests with early_auth_check = false.) Such a runner is an orphan of
 // this configuration only if all of these hold, on evidence no person's
 // text, clock skew or malformed answer can fake:
 //
@@ -43,7 +44,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
@@ -157,8 +157,8 @@ func (r *userRunnerResource) scopeRecovery(scope diagnostics.RunnerScope) *scope
 // recoverScope runs the recovery of scope for an operation: the first
 // operation of this provider process that touches the scope scans it and
 // reports; the first apply operation then acts (adopts, deletes with
-// unfinished_runners = "delete"). Terraform plans a create again in the
-// process that applies it, so both may happen in one process, on one list.
+// unfinished_runners = "delete"). A refresh and an apply operation may both
+// happen in one process (terraform import, -refresh-only), on one list.
 // want, for a create, is the description it plans: the orphan it may adopt
 // is claimed for it before anything is deleted.
 func (r *userRunnerResource) recoverScope(ctx context.Context, scope diagnostics.RunnerScope, op recoveryOp, want *string) (*orphan, diag.Diagnostics) {
@@ -199,26 +199,6 @@ func (r *userRunnerResource) recoverScope(ctx context.Context, scope diagnostics
 		claimed = r.pool().claim(scope, *want)
 	}
 	return claimed, diags
-}
-
-// recoverPlannedScope is the recovery (reporting only) of the scope a
-// planned create names, when the plan knows it and the provider is
-// configured.
-func (r *userRunnerResource) recoverPlannedScope(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
-	if r.Data == nil || r.Data.Client == nil {
-		return
-	}
-	var m userRunnerModel
-	getAttr(ctx, diags, plan, "runner_type", &m.RunnerType)
-	getAttr(ctx, diags, plan, "group_id", &m.GroupID)
-	getAttr(ctx, diags, plan, "project_id", &m.ProjectID)
-	if diags.HasError() {
-		return
-	}
-	if scope, ok := m.knownScope(); ok {
-		_, d := r.recoverScope(ctx, scope, opPlan, nil)
-		diags.Append(d...)
-	}
 }
 
 // scopeScan is what the recovery of one scope found and did.

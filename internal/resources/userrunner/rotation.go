@@ -46,7 +46,6 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if req.State.Raw.IsNull() {
 		r.checkCreationSettings(ctx, req.Plan, &resp.Diagnostics)
-		r.recoverPlannedScope(ctx, req.Plan, &resp.Diagnostics)
 		return
 	}
 	var plan, state rotationView
