@@ -190,7 +190,9 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	const n = 30
 	f := startFleetApply(t, n, 300*time.Millisecond)
 	m, proxy, c, run := f.m, f.proxy, f.c, f.run
-	f.waitUntil(t, "10th runner", func() bool { return len(m.Runners()) >= 10 })
+	// An 11th runner means a create of the first batch has finished: the
+	// state will hold runners of the group, which the refresh below reads.
+	f.waitUntil(t, "11th runner", func() bool { return len(m.Runners()) > parallelism })
 	// From now on the PUTs that finish creates wait at the proxy: their
 	// runners exist with their marker when the provider dies (and those
 	// POSTs still in flight are applied, their answers never read).
