@@ -192,8 +192,9 @@ type journalView struct {
 
 // look reads the journals of the directory without holding any: a plan
 // only reads, and an apply takes over (take) the journals whose entries it
-// acts on.
-func (j *journal) look(ctx context.Context) journalView {
+// acts on. A journal of an ended process that holds nothing more (resolved)
+// is removed.
+func (j *journal) look(ctx context.Context, now time.Time) journalView {
 	view := journalView{live: map[string]bool{}}
 	if j.err != nil {
 		return view
@@ -223,6 +224,9 @@ func (j *journal) look(ctx context.Context) journalView {
 		}
 		if jf == nil {
 			continue // removed meanwhile
+		}
+		if locked && jf.resolved(now) {
+			_ = os.Remove(path) // under its lock: nobody else reads it now
 		}
 		_ = jf.f.Close() // releases the lock: this only reads
 		if !locked {     // its process is running
@@ -371,19 +375,23 @@ func (j *journal) tidy(now time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for path, jf := range j.taken {
-		done := true
-		for _, e := range jf.entries {
-			if now.Sub(e.at) < journalRetention && !e.void && !e.settled(now) {
-				done = false
-				break
-			}
-		}
-		if done {
+		if jf.resolved(now) {
 			_ = os.Remove(path)
 			_ = jf.f.Close()
 			delete(j.taken, path)
 		}
 	}
+}
+
+// resolved reports whether every entry of the journal is void, settled, or
+// older than journalRetention.
+func (jf *journalFile) resolved(now time.Time) bool {
+	for _, e := range jf.entries {
+		if now.Sub(e.at) < journalRetention && !e.void && !e.settled(now) {
+			return false
+		}
+	}
+	return true
 }
 
 // settled reports whether nothing of the entry can still need anything: it

@@ -244,17 +244,20 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 		return nil, diags
 	}
 	key, keyOK := r.markerKey()
-	view := r.journal().look(ctx)
-	byNonce, byID := map[string]*journalEntry{}, map[int64]*journalEntry{}
-	for _, e := range view.dead {
-		if keyOK && e.key == keyFingerprint(key) && e.scope == scope.String() {
-			byNonce[e.nonce] = e
-			for _, id := range e.created {
-				byID[id] = e
+	view := r.journal().look(ctx, r.Data.Now())
+	s := &scopeScan{scope: scope, entries: map[string]*journalEntry{}, listed: map[int64]bool{}, seen: map[string]bool{}}
+	byID := map[int64]*journalEntry{}
+	if keyOK {
+		fingerprint := keyFingerprint(key)
+		for _, e := range view.dead {
+			if e.key == fingerprint && e.scope == scope.String() {
+				s.entries[e.nonce] = e
+				for _, id := range e.created {
+					byID[id] = e
+				}
 			}
 		}
 	}
-	s := &scopeScan{scope: scope, entries: byNonce, listed: map[int64]bool{}, seen: map[string]bool{}}
 	jd := &judge{r: r, scope: scope, key: key, live: view.live}
 	for _, run := range runners {
 		s.listed[run.ID] = true
@@ -262,32 +265,42 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 		if run.Description != nil {
 			desc = *run.Description
 		}
-		if visible, m, ok := parseMarkedDescription(desc); ok {
-			if !keyOK || !m.authentic(key, scope, visible) {
-				// Another token's, a person's, or a runner of a parent group
-				// (a group's list shows those too): not this scope's business.
-				tflog.Info(ctx, "a runner carries a creation marker that does not authenticate for this scope; left alone",
-					map[string]any{"runner_id": run.ID, "scope": scope.String()})
-				continue
-			}
-			s.seen[m.Nonce] = true
-			e := byNonce[m.Nonce]
-			if e != nil && !e.unfinished(run.ID) {
-				continue // handed to Terraform: a state holds it
-			}
-			jd.judge(ctx, s, &orphan{id: run.ID, description: desc, marker: &m, visible: visible, entry: e})
-			continue
-		}
-		if hasLegacyMarker(desc) {
-			s.legacy = append(s.legacy, fmt.Sprintf("runner %d (%q)", run.ID, desc))
-			continue
-		}
-		if e := byID[run.ID]; e != nil && e.unfinished(run.ID) {
-			s.seen[e.nonce] = true
-			jd.judge(ctx, s, &orphan{id: run.ID, description: desc, visible: desc, entry: e})
+		if o := s.candidate(ctx, run.ID, desc, key, byID); o != nil {
+			jd.judge(ctx, s, o)
 		}
 	}
 	return s, diags
+}
+
+// candidate is the runner as a possible orphan, or nil when it is not one:
+// its description ends with a marker that authenticates (and its create has
+// not handed it to Terraform), or a journal entry names it. Markers of
+// earlier provider versions are noted for the report.
+func (s *scopeScan) candidate(ctx context.Context, id int64, desc string, key []byte, byID map[int64]*journalEntry) *orphan {
+	if visible, m, ok := parseMarkedDescription(desc); ok {
+		if !m.authentic(key, s.scope, visible) {
+			// Another token's, a person's, or a runner of a parent group (a
+			// group's list shows those too): not this scope's business.
+			tflog.Info(ctx, "a runner carries a creation marker that does not authenticate for this scope; left alone",
+				map[string]any{"runner_id": id, "scope": s.scope.String()})
+			return nil
+		}
+		s.seen[m.Nonce] = true
+		e := s.entries[m.Nonce]
+		if e != nil && !e.unfinished(id) {
+			return nil // handed to Terraform: a state holds it
+		}
+		return &orphan{id: id, description: desc, marker: &m, visible: visible, entry: e}
+	}
+	if hasLegacyMarker(desc) {
+		s.legacy = append(s.legacy, fmt.Sprintf("runner %d (%q)", id, desc))
+		return nil
+	}
+	if e := byID[id]; e != nil && e.unfinished(id) {
+		s.seen[e.nonce] = true
+		return &orphan{id: id, description: desc, visible: desc, entry: e}
+	}
+	return nil
 }
 
 // takeOver takes over, for an apply operation, the dead journals of this

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -138,8 +139,9 @@ func TestRecoveryByJournal(t *testing.T) {
 	dead := mc.process(token, "", "")
 	marked := mc.leftBehind(dead, "fleet r001", false)
 	finished := mc.leftBehind(mc.process(token, "", ""), "fleet r002", false)
-	mc.describe(finished, "fleet r002")                             // its last PUT was applied: the marker is gone
-	_, inFlight := mc.send(mc.process(token, "", ""), "fleet r003") // its process runs on
+	mc.describe(finished, "fleet r002") // its last PUT was applied: the marker is gone
+	running := mc.process(token, "", "")
+	_, inFlight := mc.send(running, "fleet r003") // its process runs on (runtime.KeepAlive below)
 	handed := mc.leftBehind(mc.process(token, "", ""), "fleet r004", false)
 	// This one reached Terraform before its process ended: the journal says so.
 	hander := mc.process(token, "", "")
@@ -161,6 +163,7 @@ func TestRecoveryByJournal(t *testing.T) {
 	if strings.Contains(diags, fmt.Sprintf("runner %d", inState)) {
 		t.Errorf("the runner handed to Terraform is named:\n%s", diags)
 	}
+	runtime.KeepAlive(running) // its journal's file, and so its lock, lives as long as the process
 }
 
 // Without a journal, a runner is abandoned when it is older than its
