@@ -64,6 +64,7 @@ func (st *Store) deleteRunnerLocked(id int64) bool {
 	}
 	st.unindexRunner(r)
 	delete(st.runners, id)
+	st.dropRunnerScopesLocked(id)
 	return true
 }
 

@@ -36,8 +36,11 @@ const DefaultVersion = "18.6.0-ee"
 //     non-administrators "No access granted" (the runner-project policy);
 //   - 18.5+ (≈, unconfirmed): runners and runner managers show
 //     job_execution_status;
+//   - EE 18.9+: the runner controller API (controllers, their tokens and
+//     the instance scope); Community Edition has no such routes;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
-//     token's expiry (CE and older versions drop it, as Grape does);
+//     token's expiry, and token_rotation_deadline (CE and older versions
+//     drop them, as Grape does); runner controllers take runner scopes;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -165,3 +168,17 @@ func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18,
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
 // (Enterprise Edition 18.10+, create_runner_params_ee).
 func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasRunnerControllers: the runner controller API, its tokens and the
+// instance scope (Enterprise Edition 18.9+: doc/api/runner_controllers.md,
+// doc/api/runner_controller_tokens.md "Introduced in GitLab 18.9";
+// lib/api/ci/runner_controllers.rb, runner_controller_tokens.rb,
+// runner_controller_scopes.rb, whose models are EE's). Before, and on the
+// Community Edition, the routes do not exist.
+func (v Version) HasRunnerControllers() bool { return v.Enterprise && v.AtLeast(18, 9) }
+
+// HasRunnerControllerRunnerScopes: POST and DELETE
+// /runner_controllers/:id/scopes/runners/:runner_id, and the scopes' list
+// shows runner_level_scopings (Enterprise Edition 18.10+, "Add runner
+// scope: Introduced in GitLab 18.10", issue 586417).
+func (v Version) HasRunnerControllerRunnerScopes() bool { return v.Enterprise && v.AtLeast(18, 10) }
