@@ -166,7 +166,8 @@ func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
 func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
-// (Enterprise Edition 18.10+, create_runner_params_ee).
+// and token_rotation_deadline (Enterprise Edition 18.10+,
+// create_runner_params_ee in ee/lib/ee/api/ci/helpers/runner_helpers.rb).
 func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }
 
 // HasRunnerControllers: the runner controller API, its tokens and the
