@@ -10,6 +10,9 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/grouprunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontroller"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollerscope"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollertoken"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -23,6 +26,9 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		projectrunnerassignment.New,
 		instancerunnersettings.New,
 		grouprunnersettings.New,
+		runnercontroller.New,
+		runnercontrollerscope.New,
+		runnercontrollertoken.New,
 	}
 }
 

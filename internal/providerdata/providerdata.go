@@ -27,7 +27,8 @@ type Data struct {
 	// UnfinishedDelete ("" means the same) or UnfinishedReport.
 	UnfinishedRunners string
 
-	onces sync.Map // key -> *sync.Once, for Once
+	onces  sync.Map // key -> *sync.Once, for Once
+	shared sync.Map // key -> value, for Shared
 }
 
 // The values of the unfinished_runners setting.

@@ -215,6 +215,28 @@ func (st *Store) AuthenticateRunnerControllerToken(token string) (RunnerControll
 	return RunnerControllerToken{}, &Error{Reason: Unauthorized}
 }
 
+// RunnerController returns a controller (out of band, for tests).
+func (st *Store) RunnerController(id int64) (RunnerController, bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	c := st.controllers[id]
+	if c == nil {
+		return RunnerController{}, false
+	}
+	return st.controllerViewLocked(c), true
+}
+
+// RunnerControllerScopes returns a controller's scopes (out of band, for tests).
+func (st *Store) RunnerControllerScopes(id int64) (RunnerControllerScopes, bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	c := st.controllers[id]
+	if c == nil {
+		return RunnerControllerScopes{}, false
+	}
+	return scopesView(c), true
+}
+
 // RunnerControllerIDs lists the ids of every runner controller (out of band,
 // for tests' CheckDestroy).
 func (st *Store) RunnerControllerIDs() []int64 {
