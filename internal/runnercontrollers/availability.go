@@ -156,10 +156,10 @@ func notFoundProblem(ctx context.Context, client *gitlabapi.Client, probeErr err
 func versionProblem(ctx context.Context, client *gitlabapi.Client, q gitlabapi.Requirement, what string) (*Problem, bool) {
 	v, err := client.GetVersion(ctx)
 	if err != nil {
+		advice := diagnostics.APIError(fmt.Sprintf("Reading GitLab's version (GET /version) to check that the server has %s",
+			strings.ToLower(what)), err, fmt.Sprintf("%s need %s. GET /version needs a token with the `api` or `read_api` scope.", what, q))
 		status := diagnostics.Status(err)
-		return &Problem{Summary: "Unable to Check the GitLab Version", Advice: diagnostics.APIError(
-				fmt.Sprintf("Reading GitLab's version (GET /version) to check that the server has %s", strings.ToLower(what)), err,
-				fmt.Sprintf("%s need %s. GET /version needs a token with the `api` or `read_api` scope.", what, q))},
+		return &Problem{Summary: "Unable to Check the GitLab Version", Advice: advice},
 			status == 0 || status == http.StatusTooManyRequests || status >= 500
 	}
 	if met, known := q.MetBy(v); !met || !known {
