@@ -153,9 +153,11 @@ func TestAccRunnerControllerToken(t *testing.T) {
 				}),
 			},
 			{
-				ResourceName:                         address,
-				ImportState:                          true,
-				ImportStateIdFunc:                    func(s *terraform.State) (string, error) { return strings.Split(second.id, "/")[0] + "/" + second.tokenID, nil },
+				ResourceName: address,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return strings.Split(second.id, "/")[0] + "/" + second.tokenID, nil
+				},
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "token_id",
 				ImportStateVerifyIgnore:              []string{"id", "token", "rotation_triggers"},
@@ -263,7 +265,7 @@ func TestAccRunnerControllerToken_refused(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: providertest.Factories(m.Now),
-				Steps: []resource.TestStep{{Config: cfg, PlanOnly: true, ExpectError: acctest.ErrorWith(c.summary, c.detail)}},
+				Steps:                    []resource.TestStep{{Config: cfg, PlanOnly: true, ExpectError: acctest.ErrorWith(c.summary, c.detail)}},
 			})
 		})
 	}
