@@ -110,7 +110,7 @@ func check(ctx context.Context, client *gitlabapi.Client, need Need) (p *Problem
 	case err == nil && need == Controllers:
 		return nil, false
 	case err == nil:
-		return versionProblem(ctx, client, RequiresRunnerScopes, "Runner scopes")
+		return versionProblem(ctx, client, RequiresRunnerScopes, "Runner scopes", "Runner Scopes")
 	case status == http.StatusNotFound:
 		return notFoundProblem(ctx, client, err), false
 	case status == http.StatusForbidden && diagnostics.IsInsufficientScope(err):
@@ -152,8 +152,8 @@ func notFoundProblem(ctx context.Context, client *gitlabapi.Client, probeErr err
 }
 
 // versionProblem checks the server's version for a part of the API newer
-// than the rest (what: "Runner scopes").
-func versionProblem(ctx context.Context, client *gitlabapi.Client, q gitlabapi.Requirement, what string) (*Problem, bool) {
+// than the rest (what: "Runner scopes", title: "Runner Scopes").
+func versionProblem(ctx context.Context, client *gitlabapi.Client, q gitlabapi.Requirement, what, title string) (*Problem, bool) {
 	v, err := client.GetVersion(ctx)
 	if err != nil {
 		advice := diagnostics.APIError(fmt.Sprintf("Reading GitLab's version (GET /version) to check that the server has %s",
@@ -163,7 +163,7 @@ func versionProblem(ctx context.Context, client *gitlabapi.Client, q gitlabapi.R
 			status == 0 || status == http.StatusTooManyRequests || status >= 500
 	}
 	if met, known := q.MetBy(v); !met || !known {
-		return &Problem{Summary: what + " Not Available on This GitLab", Advice: fmt.Sprintf("%s need %s; the server is %s, "+
+		return &Problem{Summary: title + " Not Available on This GitLab", Advice: fmt.Sprintf("%s need %s; the server is %s, "+
 			"which does not have them. Upgrade GitLab, or use the instance scope.", what, q, server(v))}, false
 	}
 	return nil, false
