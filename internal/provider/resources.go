@@ -37,5 +37,8 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 		datasources.NewRegistrationPolicy,
 		datasources.NewRunner,
 		datasources.NewRunners,
+		datasources.NewRunnerController,
+		datasources.NewRunnerControllers,
+		datasources.NewRunnerControllerScopes,
 	}
 }
