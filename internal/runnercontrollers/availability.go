@@ -101,9 +101,9 @@ func CheckNow(ctx context.Context, client *gitlabapi.Client, need Need) *Problem
 	return p
 }
 
-// check asks the server; transient reports a problem that is no answer of
+// check asks the server; the bool reports a problem that is no answer of
 // GitLab's about runner controllers (no answer at all, a 5xx, a 429).
-func check(ctx context.Context, client *gitlabapi.Client, need Need) (p *Problem, transient bool) {
+func check(ctx context.Context, client *gitlabapi.Client, need Need) (*Problem, bool) {
 	err := client.ProbeRunnerControllers(ctx)
 	status := diagnostics.Status(err)
 	switch {
@@ -112,27 +112,26 @@ func check(ctx context.Context, client *gitlabapi.Client, need Need) (p *Problem
 	case err == nil:
 		return versionProblem(ctx, client, RequiresRunnerScopes, "Runner scopes", "Runner Scopes")
 	case status == http.StatusNotFound:
-		return notFoundProblem(ctx, client, err), false
+		return notFoundProblem(ctx, client, err)
 	case status == http.StatusForbidden && diagnostics.IsInsufficientScope(err):
 		return &Problem{Summary: "Token Lacks the Scope for Runner Controllers", probe: err,
 			Advice: "Runner controllers need a personal access token with the `api` scope (`read_api` is enough for the data sources)."}, false
 	case status == http.StatusForbidden || status == http.StatusUnauthorized:
 		return &Problem{Summary: "Runner Controllers Need an Administrator", Advice: AdminNeeded, probe: err}, false
 	}
-	var malformed *gitlabapi.MalformedAnswerError
-	return &Problem{Summary: "Unable to Check Runner Controllers", probe: err},
-		status == 0 || status == http.StatusTooManyRequests || status >= 500 || errors.As(err, &malformed)
+	return &Problem{Summary: "Unable to Check Runner Controllers", probe: err}, transient(err)
 }
 
 // notFoundProblem explains GitLab's 404 to GET /runner_controllers with the
-// server's version: too old, Community Edition, or a licence without them.
-func notFoundProblem(ctx context.Context, client *gitlabapi.Client, probeErr error) *Problem {
+// server's version: too old, Community Edition, or a licence without them;
+// transient when the version could not be read for want of an answer.
+func notFoundProblem(ctx context.Context, client *gitlabapi.Client, probeErr error) (*Problem, bool) {
 	p := &Problem{Summary: "Runner Controllers Not Available", probe: probeErr}
 	v, err := client.GetVersion(ctx)
 	if err != nil {
 		p.Advice = fmt.Sprintf("Runner controllers need %s. The provider could not read the server's version to tell "+
 			"which is missing (GET /version: %s).", needs, diagnostics.Answer(err))
-		return p
+		return p, transient(err)
 	}
 	met, known := Requires.MetBy(v)
 	switch {
@@ -148,7 +147,16 @@ func notFoundProblem(ctx context.Context, client *gitlabapi.Client, probeErr err
 			"GitLab Ultimate (the licensed feature `ci_runner_controllers`). Install an Ultimate licence, or remove the runner "+
 			"controller resources and data sources from this configuration.", server(v))
 	}
-	return p
+	return p, false
+}
+
+// transient reports a failure that is no answer of GitLab's about the
+// question (no answer at all, 429, a 5xx, a malformed answer): asking
+// again may tell.
+func transient(err error) bool {
+	status := diagnostics.Status(err)
+	var malformed *gitlabapi.MalformedAnswerError
+	return status == 0 || status == http.StatusTooManyRequests || status >= 500 || errors.As(err, &malformed)
 }
 
 // versionProblem checks the server's version for a part of the API newer
@@ -158,9 +166,7 @@ func versionProblem(ctx context.Context, client *gitlabapi.Client, q gitlabapi.R
 	if err != nil {
 		advice := diagnostics.APIError(fmt.Sprintf("Reading GitLab's version (GET /version) to check that the server has %s",
 			strings.ToLower(what)), err, fmt.Sprintf("%s need %s. GET /version needs a token with the `api` or `read_api` scope.", what, q))
-		status := diagnostics.Status(err)
-		return &Problem{Summary: "Unable to Check the GitLab Version", Advice: advice},
-			status == 0 || status == http.StatusTooManyRequests || status >= 500
+		return &Problem{Summary: "Unable to Check the GitLab Version", Advice: advice}, transient(err)
 	}
 	if met, known := q.MetBy(v); !met || !known {
 		return &Problem{Summary: title + " Not Available on This GitLab", Advice: fmt.Sprintf("%s need %s; the server is %s, "+
