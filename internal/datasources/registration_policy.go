@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -280,7 +281,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	// 1. The version: works for any authenticated user; anything else is fatal.
 	version, err := client.GetVersion(ctx)
 	if err != nil {
-		diags.AddError("Error Reading GitLab Version", diagnostics.APIError("Reading the GitLab version (GET /version)", err))
+		diags.AddError("Unable to Read GitLab Version", diagnostics.APIError("Reading the GitLab version (GET /version)", err))
 		return m, diags
 	}
 	m.GitLabVersion = types.StringValue(version.Version)
@@ -362,7 +363,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 				"alone decides it), valid_runner_registrars and the three *_runner_token_expiration_interval attributes "+
 				"are null. %s", diagnostics.Answer(settingsErr), skip))
 	default:
-		diags.AddError("Error Reading Instance Settings", diagnostics.APIError(
+		diags.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(
 			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", settingsErr))
 		return m, diags
 	}
@@ -479,7 +480,7 @@ func scopeReadSummary(kind string, err error) string {
 	if diagnostics.Status(err) == http.StatusNotFound {
 		return kind + " Not Found"
 	}
-	return "Error Reading " + kind
+	return "Unable to Read " + kind
 }
 
 func scopeReadAdvice(attribute string, id int64, err error) string {
@@ -490,8 +491,7 @@ func scopeReadAdvice(attribute string, id int64, err error) string {
 	if attribute == "project_id" {
 		kind, role = "project", "the Maintainer role (or higher) in it"
 	}
-	return fmt.Sprintf("GitLab answers 404 both when %s %d does not exist and when the token's user cannot see it "+
-		"(a private %s the user is not a member of). Check %s = %d, and use a token of a member: reading the %s's "+
-		"registration-token state needs %s (or an administrator's token). This is an error rather than a null "+
-		"answer so that a mistyped id cannot pass a CI check.", kind, id, kind, attribute, id, kind, role)
+	return diagnostics.NotVisible(strings.ToUpper(kind[:1])+kind[1:], id, attribute) + fmt.Sprintf(" A private %s is "+
+		"visible to its members only: reading the %s's registration-token state needs %s (or an administrator's token). "+
+		"This is an error rather than a null answer so that a mistyped id cannot pass a CI check.", kind, kind, role)
 }

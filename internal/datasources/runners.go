@@ -263,23 +263,23 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func runnersListFailure(scope string, scopeID int64, status int) (summary, advice string) {
 	switch {
 	case status == http.StatusForbidden && scope == runnersScopeInstance:
-		return "Listing All Runners Requires an Administrator Token",
+		return "Unable to List All Runners",
 			"Listing every runner of the instance needs an administrator token; use group_id/project_id or omit the scope " +
 				"(the default lists the runners the token's user can manage)."
 	case status == http.StatusForbidden && scope == runnersScopeGroup:
-		return "Listing Group Runners Forbidden",
+		return "Unable to List Group Runners",
 			fmt.Sprintf("Listing the runners of group %d needs a token of a user with at least the Maintainer role in that group (or an administrator); "+
 				"omit group_id to list the runners the token's user can manage.", scopeID)
 	case status == http.StatusForbidden && scope == runnersScopeProject:
-		return "Listing Project Runners Forbidden",
+		return "Unable to List Project Runners",
 			fmt.Sprintf("Listing the runners of project %d needs a token of a user with at least the Maintainer role in that project (or an administrator); "+
 				"omit project_id to list the runners the token's user can manage.", scopeID)
 	case status == http.StatusNotFound && scope == runnersScopeGroup:
 		return "Group Not Found",
-			fmt.Sprintf("Check group_id = %d: GitLab also answers 404 when the token's user cannot see the group.", scopeID)
+			diagnostics.NotVisible("Group", scopeID, "group_id")
 	case status == http.StatusNotFound && scope == runnersScopeProject:
 		return "Project Not Found",
-			fmt.Sprintf("Check project_id = %d: GitLab also answers 404 when the token's user cannot see the project.", scopeID)
+			diagnostics.NotVisible("Project", scopeID, "project_id")
 	}
-	return "Error Listing Runners", ""
+	return "Unable to List Runners", ""
 }

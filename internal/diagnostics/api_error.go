@@ -98,7 +98,7 @@ func fallbackHint(err error) string {
 		return "The token lacks the permission or scope for this call: use a token with the `api` or `read_api` scope of a " +
 			"user who can see this object."
 	case http.StatusNotFound:
-		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
+		return "The object " + notVisible + ". Check the id."
 	}
 	return ""
 }

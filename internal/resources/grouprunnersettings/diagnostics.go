@@ -65,7 +65,7 @@ func subgroupRefusal(g *gitlabapi.Group) string {
 func groupHint(groupID int64, err error) string {
 	switch diagnostics.Status(err) {
 	case http.StatusNotFound:
-		return fmt.Sprintf("Group %d does not exist, or the token's user cannot see it. Check group_id.", groupID)
+		return diagnostics.NotVisible("Group", groupID, "group_id")
 	case http.StatusForbidden:
 		if diagnostics.IsInsufficientScope(err) {
 			return "The access token lacks the scope for this call: changing a group needs the `api` scope."
