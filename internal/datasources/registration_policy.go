@@ -18,6 +18,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/settingsattrs"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
@@ -77,10 +78,9 @@ func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasourc
 }
 
 func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedInterval := func(which, kind string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
-			"creation or rotation at which the authentication tokens of " + kind + " runners expire (GitLab documents a 2-hour minimum; its API does not enforce one); null " +
-			"when they do not expire, or when the settings are not readable (administrator only; a warning says so)."}
+	// The instance settings it shows are described as settingsattrs describes them.
+	computedInterval := func(name string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: settingsattrs.Instance.Policy(name)}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reports whether runner **registration tokens** (the legacy `gitlab-runner register " +
@@ -167,14 +167,13 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				"Maintainers, together with the instance setting. Without a scope it equals `registration_tokens_allowed_instance`. " +
 				"`false` from 20.0. Null (with a warning) when neither can be read."),
 			"valid_runner_registrars": schema.ListAttribute{
-				Computed:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Instance setting `valid_runner_registrars`: who besides administrators may register or " +
-					"create runners (`group`, `project`). Null when the settings are not readable (administrator only).",
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: settingsattrs.Instance.Policy("valid_runner_registrars"),
 			},
-			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval", "instance"),
-			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval", "group"),
-			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval", "project"),
+			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval"),
+			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval"),
+			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval"),
 			"removal_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "GitLab version that removes registration tokens: `20.0` (planned).",
@@ -346,7 +345,11 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	case !includeSettings:
 		// include_instance_settings = false: nothing asked, nothing to warn about.
 	case settingsErr == nil:
-		m.ValidRunnerRegistrars = tfvalue.StringList(settings.ValidRunnerRegistrars)
+		var registrars []string
+		if settings.ValidRunnerRegistrars != nil {
+			registrars = *settings.ValidRunnerRegistrars
+		}
+		m.ValidRunnerRegistrars = tfvalue.StringList(registrars)
 		m.RunnerTokenExpirationInterval = types.Int64PointerValue(settings.RunnerTokenExpirationInterval)
 		m.GroupRunnerTokenExpirationInterval = types.Int64PointerValue(settings.GroupRunnerTokenExpirationInterval)
 		m.ProjectRunnerTokenExpirationInterval = types.Int64PointerValue(settings.ProjectRunnerTokenExpirationInterval)

@@ -78,9 +78,13 @@ func IsInsufficientScope(err error) bool {
 // statusHint is the advice that only depends on the answer.
 func statusHint(err error) string {
 	var unusable *gitlabapi.UnusableAnswerError
+	var graphQL *gitlabapi.GraphQLError
+	var unavailable *gitlabapi.GraphQLUnavailableError
 	switch code := Status(err); {
 	case errors.As(err, &unusable):
 		return HintUnusableAnswer
+	case errors.As(err, &graphQL) || errors.As(err, &unavailable):
+		return "" // GitLab answered; its message is the diagnostic
 	case code == 0:
 		return HintTransport
 	case code == http.StatusUnauthorized:

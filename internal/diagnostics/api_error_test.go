@@ -106,3 +106,11 @@ func TestNotVisible(t *testing.T) {
 		t.Errorf("NotVisible = %q, want %q", got, want)
 	}
 }
+
+// A GraphQL answer is GitLab's answer: no advice about the network.
+func TestAPIErrorGraphQL(t *testing.T) {
+	got := APIError("Changing group demo", &gitlabapi.GraphQLError{Path: "/api/graphql", Messages: []string{"The resource that you are attempting to access does not exist"}})
+	if strings.Contains(got, "no answer") || !strings.Contains(got, "The resource that you are attempting to access does not exist") {
+		t.Errorf("GraphQL error: %q", got)
+	}
+}

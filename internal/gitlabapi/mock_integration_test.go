@@ -180,8 +180,8 @@ func TestMockRunnerPlacement(t *testing.T) {
 	}
 
 	admin := mockClient(t, m, m.Seed.AdminToken)
-	s, err := admin.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{
-		AllowRunnerRegistrationToken: new(true), ProjectRunnerTokenExpirationInterval: new(int64(3600))})
+	s, err := admin.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{ApplicationSettings: gitlabapi.ApplicationSettings{
+		AllowRunnerRegistrationToken: new(true), ProjectRunnerTokenExpirationInterval: new(int64(3600))}})
 	if err != nil || !*s.AllowRunnerRegistrationToken || *s.ProjectRunnerTokenExpirationInterval != 3600 {
 		t.Fatalf("settings: %+v %v", s, err)
 	}
@@ -189,8 +189,9 @@ func TestMockRunnerPlacement(t *testing.T) {
 		t.Fatalf("settings by a non-admin: %v", err)
 	}
 	owner := mockClient(t, m, m.Seed.Group.OwnerToken)
-	g, err := owner.UpdateGroup(ctx, m.Seed.Group.ID, gitlabapi.UpdateGroupOptions{SharedRunnersSetting: new("disabled_and_overridable")})
-	if err != nil || g.SharedRunnersSetting != "disabled_and_overridable" {
+	g, err := owner.UpdateGroupRunnerSettings(ctx, &gitlabapi.Group{ID: m.Seed.Group.ID, FullPath: m.Seed.Group.FullPath},
+		gitlabapi.GroupRunnerSettings{SharedRunnersSetting: new("disabled_and_overridable")})
+	if err != nil || *g.SharedRunnersSetting != "disabled_and_overridable" {
 		t.Fatalf("group: %+v %v", g, err)
 	}
 }

@@ -9,18 +9,22 @@ import (
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/settingsattrs"
 )
 
 // adminNeeded is the advice for GitLab's 403 on the settings API.
 const adminNeeded = "The instance settings can only be read and changed by an administrator: GitLab answers 403 to every " +
 	"other user (GET and PUT /application/settings). Configure the provider with an administrator's personal access " +
 	"token (`api` scope) for this resource, for example in a separate platform workspace."
+
+// scope names the settings' owner in messages.
+const scope = "the instance"
 
 func settingsHint(err error) string {
 	if diagnostics.Status(err) != http.StatusForbidden {
@@ -40,34 +44,43 @@ func (r *settingsResource) Update(ctx context.Context, req resource.UpdateReques
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
-// apply reads the settings (the server's version decides which exist),
-// PUTs the configured ones and keeps GitLab's answer as the state.
+// read is GET /application/settings, explained when it fails.
+func (r *settingsResource) read(ctx context.Context, diags *diag.Diagnostics) *gitlabapi.ApplicationSettings {
+	s, err := r.Data.Client.GetApplicationSettings(ctx)
+	if err != nil {
+		diags.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(
+			"Reading the instance settings (GET /application/settings)", err, settingsHint(err)))
+		return nil
+	}
+	return s
+}
+
+// apply reads the settings (the server's answer says which exist), PUTs the
+// configured ones GitLab does not hold yet and keeps GitLab's answer as the
+// state.
 func (r *settingsResource) apply(ctx context.Context, cfg tfsdk.Config, pl tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	if !r.Data.Ready(diags) {
 		return
 	}
-	var config, plan settingsModel
-	diags.Append(cfg.Get(ctx, &config)...)
-	diags.Append(pl.Get(ctx, &plan)...)
+	config, d := get(ctx, cfg)
+	diags.Append(d...)
+	plan, d := get(ctx, pl)
+	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
-	current, err := r.Data.Client.GetApplicationSettings(ctx)
-	if err != nil {
-		diags.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(
-			"Reading the instance settings (GET /application/settings)", err, settingsHint(err)))
+	current := r.read(ctx, diags)
+	if current == nil || settingsattrs.Instance.Unavailable(config.Settings, current.Has, scope, diags) {
 		return
 	}
-	unsupported(config, current.Has, diags)
-	if diags.HasError() {
-		return
-	}
-	opts, send, d := options(ctx, config, plan)
+	changes, nulls, send, d := settingsattrs.Instance.Changes(ctx, config.Settings, plan.Settings, fromAPI(current).Settings)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
 	if send {
+		var err error
+		opts := gitlabapi.UpdateApplicationSettingsOptions{ApplicationSettings: changes, Null: nulls}
 		if current, err = r.Data.Client.UpdateApplicationSettings(ctx, opts); err != nil {
 			diags.AddError("Unable to Update Instance Runner Settings", diagnostics.APIError(
 				"Changing the instance runner settings (PUT /application/settings)", err, settingsHint(err),
@@ -76,13 +89,13 @@ func (r *settingsResource) apply(ctx context.Context, cfg tfsdk.Config, pl tfsdk
 		}
 	}
 	got := fromAPI(current)
-	if keys := mismatches(config, plan, got); len(keys) > 0 {
+	if names := settingsattrs.Instance.NotApplied(config.Settings, plan.Settings, got.Settings); len(names) > 0 {
 		diags.AddError("Instance Runner Settings Not Applied", fmt.Sprintf(
 			"GitLab answered the change without applying %s: its answer still holds the previous values. This GitLab may "+
 				"ignore these settings (a version that does not have them), or something changed them at the same time. "+
-				"The state keeps GitLab's values; the next plan shows the difference again.", joinKeys(keys)))
+				"The state keeps GitLab's values; the next plan shows the difference again.", settingsattrs.Join(names)))
 	}
-	diags.Append(state.Set(ctx, &got)...)
+	diags.Append(got.set(ctx, state)...)
 }
 
 // Read refreshes every attribute, also those not configured (read only).
@@ -90,14 +103,9 @@ func (r *settingsResource) Read(ctx context.Context, _ resource.ReadRequest, res
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
 	}
-	current, err := r.Data.Client.GetApplicationSettings(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(
-			"Reading the instance settings (GET /application/settings)", err, settingsHint(err)))
-		return
+	if current := r.read(ctx, &resp.Diagnostics); current != nil {
+		resp.Diagnostics.Append(fromAPI(current).set(ctx, &resp.State)...)
 	}
-	got := fromAPI(current)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &got)...)
 }
 
 // Delete leaves GitLab's settings as they are and only forgets them (see the
@@ -106,30 +114,31 @@ func (r *settingsResource) Delete(ctx context.Context, _ resource.DeleteRequest,
 	tflog.Info(ctx, "gitlabrunner_instance_runner_settings: destroy leaves the instance settings as they are")
 }
 
-// ModifyPlan refuses at plan time a configured setting that the server did
-// not report at the last refresh (its state is null): the server's version
-// does not have it. New resources are checked by the apply, which reads the
-// settings first.
+// ModifyPlan refuses at plan time a configured setting the server does not
+// have: known from the state (null: the server did not report it at the
+// last refresh), or for a new resource from one read of the settings. A
+// read that fails is left to the apply, which reports it.
 func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var config, state settingsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	config, diags := get(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || len(settingsattrs.Instance.Configured(config.Settings)) == 0 {
 		return
 	}
-	has := map[string]bool{
-		"allow_runner_registration_token": !state.AllowRunnerRegistrationToken.IsNull(),
-		"valid_runner_registrars":         !state.ValidRunnerRegistrars.IsNull(),
-	}
-	for _, iv := range state.intervals() {
-		has[iv.key] = !iv.value.IsNull()
-	}
-	for _, key := range config.configured() {
-		if !has[key] {
-			resp.Diagnostics.AddAttributeError(path.Root(key), "Setting Not Available on This GitLab", notAvailable(key))
+	if !req.State.Raw.IsNull() {
+		state, diags := get(ctx, req.State)
+		resp.Diagnostics.Append(diags...)
+		if !resp.Diagnostics.HasError() {
+			settingsattrs.Instance.Unavailable(config.Settings, state.inState, scope, &resp.Diagnostics)
 		}
+		return
+	}
+	if r.Data == nil || r.Data.Client == nil {
+		return
+	}
+	if current, err := r.Data.Client.GetApplicationSettings(ctx); err == nil {
+		settingsattrs.Instance.Unavailable(config.Settings, current.Has, scope, &resp.Diagnostics)
 	}
 }
