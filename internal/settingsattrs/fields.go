@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -84,10 +85,16 @@ func enumField[A any](p func(*A) **string, values ...string) field[A] {
 // stringSetField is a set of values (each one of values): sent sorted and
 // never as null (an empty set is sent as []).
 func stringSetField[A any](p func(*A) **[]string, values ...string) field[A] {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	allowed := "each element is " + strings.Join(quoted, " or ")
 	return field[A]{
 		attribute: func(md string) rschema.Attribute {
 			return rschema.SetAttribute{ElementType: types.StringType, Optional: true, Computed: true, MarkdownDescription: md,
-				Validators:    []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(values...))},
+				Validators: []validator.Set{validators.NoNullElements(allowed),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(values...))},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
 		},
 		null:   types.SetNull(types.StringType),
