@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -114,10 +115,11 @@ func (r *settingsResource) Delete(ctx context.Context, _ resource.DeleteRequest,
 	tflog.Info(ctx, "gitlabrunner_instance_runner_settings: destroy leaves the instance settings as they are")
 }
 
-// ModifyPlan refuses at plan time a configured setting the server does not
-// have: known from the state (null: the server did not report it at the
-// last refresh), or for a new resource from one read of the settings. A
-// read that fails is left to the apply, which reports it.
+// ModifyPlan refuses at plan time a second resource that wants another value
+// for a setting (claim), and a configured setting the server does not have:
+// known from the state (null: the server did not report it at the last
+// refresh), or for a new resource from one read of the settings. A read
+// that fails is left to the apply, which reports it.
 func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -127,6 +129,7 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() || len(settingsattrs.Instance.Configured(config.Settings)) == 0 {
 		return
 	}
+	r.claim(config, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
 		state, diags := get(ctx, req.State)
 		resp.Diagnostics.Append(diags...)
@@ -140,5 +143,31 @@ func (r *settingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if current, err := r.Data.Client.GetApplicationSettings(ctx); err == nil {
 		settingsattrs.Instance.Unavailable(config.Settings, current.Has, scope, &resp.Diagnostics)
+	}
+}
+
+// claim refuses a configured setting another
+// gitlabrunner_instance_runner_settings of this configuration wants another
+// value for: there is one set of instance settings, and the two would undo
+// each other on every apply. The provider sees the resource instances
+// planned by one provider block in one run (providerdata.Claim), so two
+// provider blocks for the same GitLab, or two configurations, go unseen; a
+// value unknown at plan time is checked when the apply plans it again.
+func (r *settingsResource) claim(config settingsModel, diags *diag.Diagnostics) {
+	if r.Data == nil {
+		return
+	}
+	for _, name := range settingsattrs.Instance.Configured(config.Settings) {
+		v := config.Settings[name]
+		if v.IsUnknown() {
+			continue
+		}
+		if first, conflict := r.Data.Claim("gitlabrunner_instance_runner_settings."+name, v.String()); conflict {
+			diags.AddAttributeError(path.Root(name), "Conflicting Instance Runner Settings", fmt.Sprintf(
+				"Another gitlabrunner_instance_runner_settings in this configuration sets %s = %s, and this one sets %s = %s. "+
+					"There is one set of instance settings: the two would undo each other on every apply. Manage each "+
+					"instance setting in one resource only (a count, a for_each or a module used twice makes several).",
+				name, first, name, v.String()))
+		}
 	}
 }

@@ -28,3 +28,31 @@ func TestAccInstanceRunnerSettings_NullRegistrar(t *testing.T) {
 		},
 	})
 }
+
+// TestAccInstanceRunnerSettings_TwoInOneConfiguration: two resources that
+// want different values for the same instance setting are refused at plan
+// time (issue 21: they used to flip allow_runner_registration_token on every
+// apply without a word). Two that agree, or that set different settings,
+// plan and apply.
+func TestAccInstanceRunnerSettings_TwoInOneConfiguration(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	m := acctest.StartMock(t)
+	two := func(a, b string) string {
+		return settingsConfig(m, m.Seed.AdminToken, a) + "\nresource \"gitlabrunner_instance_runner_settings\" \"other\" {\n" + b + "\n}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		Steps: []resource.TestStep{
+			{
+				Config:      two("  allow_runner_registration_token = false\n", "  allow_runner_registration_token = true\n"),
+				PlanOnly:    true,
+				ExpectError: acctest.Words(`Conflicting Instance Runner Settings`),
+			},
+			{
+				Config:           two("  allow_runner_registration_token = false\n", "  allow_runner_registration_token = false\n  runner_token_expiration_interval = 0\n"),
+				ConfigPlanChecks: emptyPlan,
+			},
+		},
+	})
+}
