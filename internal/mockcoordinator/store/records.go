@@ -213,6 +213,10 @@ type projectRecord struct {
 	RegistrationToken string         `json:"registration_token"`
 	Members           map[int64]Role `json:"members,omitempty"`
 	CreatedAt         time.Time      `json:"created_at"`
+	// The project's runner settings, negated so that GitLab's default
+	// (both on) is the zero value, also for state files from before them.
+	SharedRunnersDisabled bool `json:"shared_runners_disabled,omitempty"`
+	GroupRunnersDisabled  bool `json:"group_runners_disabled,omitempty"`
 }
 
 func clonePtr[T any](p *T) *T {

@@ -32,6 +32,10 @@ const DefaultVersion = "18.6.0-ee"
 //     runner details never show the token's expiry (no released version);
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
 //     token's expiry (CE and older versions drop it, as Grape does);
+//   - PUT /projects/:id takes shared_runners_enabled (every emulated version)
+//     and group_runners_enabled; the release that added the latter to the
+//     REST API was not found in GitLab's source (python-gitlab's issue 2148
+//     found no API for it in July 2022), so the mock has it on every version;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
