@@ -10,6 +10,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/grouprunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -23,6 +24,7 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		projectrunnerassignment.New,
 		instancerunnersettings.New,
 		grouprunnersettings.New,
+		projectrunnersettings.New,
 	}
 }
 
