@@ -191,6 +191,8 @@ type GroupDetails struct {
 	// SharedRunnersSetting: whether the group's projects may use instance
 	// runners (one of SharedRunnersSettings).
 	SharedRunnersSetting string
+	// AllowStaleRunnerPruning: GitLab prunes the group's stale runners.
+	AllowStaleRunnerPruning bool
 }
 
 // ProjectDetails is a project as GET /projects/:id shows it to the caller.
@@ -243,7 +245,7 @@ func (c *Caller) visibleGroupLocked(ref NamespaceID) (*groupRecord, Role, error)
 // an Owner or an administrator.
 func (st *Store) groupDetailsLocked(g *groupRecord, owner bool) GroupDetails {
 	d := GroupDetails{GroupSummary: st.groupSummary(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt,
-		SharedRunnersSetting: g.sharedRunnersSetting()}
+		SharedRunnersSetting: g.sharedRunnersSetting(), AllowStaleRunnerPruning: g.AllowStaleRunnerPruning}
 	if owner {
 		d.ShowRunnersToken = true
 		if st.registrationAllowedForGroup(g.ID) {

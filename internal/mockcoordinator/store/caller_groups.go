@@ -88,3 +88,32 @@ func (st *Store) isDescendant(d *groupRecord, ancestorID int64) bool {
 	}
 	return false
 }
+
+// GroupCiCdChanges are the arguments of GraphQL's namespaceCiCdSettingsUpdate
+// the mock keeps: GitLab has no REST API for them.
+type GroupCiCdChanges struct {
+	AllowStaleRunnerPruning Optional[bool]
+}
+
+// UpdateGroupCiCdSettings changes a group's CI/CD settings and returns the
+// group. GitLab's mutation authorizes admin_namespace (the group's Owners
+// and administrators; Mutations::Ci::NamespaceCiCdSettingsUpdate) and
+// stores the setting whatever the licence; only pruning itself needs
+// Ultimate (ee/app/services/ci/runners/stale_group_runners_prune_service.rb).
+// Non-members do not see the group (NotFound); other members are Forbidden.
+func (c *Caller) UpdateGroupCiCdSettings(ref NamespaceID, ch GroupCiCdChanges) (GroupDetails, error) {
+	st := c.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return GroupDetails{}, err
+	}
+	if !c.user.Admin && role < Owner {
+		return GroupDetails{}, forbidden("")
+	}
+	if ch.AllowStaleRunnerPruning.Set {
+		g.AllowStaleRunnerPruning = ch.AllowStaleRunnerPruning.Value
+	}
+	return st.groupDetailsLocked(g, true), nil
+}

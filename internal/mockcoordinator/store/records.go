@@ -193,9 +193,12 @@ type groupRecord struct {
 	AllowRegistrationSet bool `json:"allow_runner_registration_token_set,omitempty"`
 	// SharedRunnersSetting is one of SharedRunnersSettings; "" (a state
 	// file from before the setting) reads as SharedRunnersEnabled.
-	SharedRunnersSetting string         `json:"shared_runners_setting,omitempty"`
-	Members              map[int64]Role `json:"members,omitempty"`
-	CreatedAt            time.Time      `json:"created_at"`
+	SharedRunnersSetting string `json:"shared_runners_setting,omitempty"`
+	// AllowStaleRunnerPruning: GitLab deletes the group's runners that have
+	// not contacted it for 3 months (a CI/CD setting of the namespace).
+	AllowStaleRunnerPruning bool           `json:"allow_stale_runner_pruning,omitempty"`
+	Members                 map[int64]Role `json:"members,omitempty"`
+	CreatedAt               time.Time      `json:"created_at"`
 }
 
 func (g *groupRecord) sharedRunnersSetting() string {
