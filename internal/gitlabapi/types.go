@@ -178,6 +178,9 @@ type GroupRunnerSettings struct {
 	// SharedRunnersSetting: enabled, disabled_and_overridable or
 	// disabled_and_unoverridable.
 	SharedRunnersSetting *string `json:"shared_runners_setting,omitempty"`
+	// AllowStaleRunnerPruning: GitLab deletes the group's runners that have
+	// not contacted it for 3 months (EE 15.1+, effective with Ultimate).
+	AllowStaleRunnerPruning *bool `json:"-" graphql:"allowStaleRunnerPruning"`
 }
 
 // Project is the part of GET /projects/:id the provider uses; see Group for

@@ -24,4 +24,12 @@ var Group = Table[gitlabapi.GroupRunnerSettings]{
 		field: enumField(func(s *gitlabapi.GroupRunnerSettings) **string { return &s.SharedRunnersSetting },
 			SharedRunnersEnabled, SharedRunnersDisabledAndOverridable, SharedRunnersDisabledAndUnoverridable),
 	},
+	{
+		Name: "allow_stale_runner_pruning",
+		Description: "Whether GitLab regularly deletes the group's own runners that have not contacted it for 3 months (not " +
+			"those of its subgroups and projects). GitLab keeps the setting on any Enterprise Edition but prunes only " +
+			"with Ultimate. Set through GraphQL (`namespaceCiCdSettingsUpdate`). GitLab's default is `false`.",
+		Since: "Enterprise Edition 15.1",
+		field: boolField(func(s *gitlabapi.GroupRunnerSettings) **bool { return &s.AllowStaleRunnerPruning }),
+	},
 }
