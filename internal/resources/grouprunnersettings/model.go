@@ -45,11 +45,11 @@ func get(ctx context.Context, from interface {
 	}
 	a := obj.Attributes()
 	m := groupSettingsModel{Settings: settingsattrs.Group.From(a)}
-	m.ID, _ = a["id"].(types.String)
-	m.GroupID, _ = a["group_id"].(types.Int64)
-	m.FullPath, _ = a["full_path"].(types.String)
-	m.AllowRunnerRegistrationToken, _ = a["allow_runner_registration_token"].(types.Bool)
-	m.RegistrationTokensAllowed, _ = a["registration_tokens_allowed"].(types.Bool)
+	m.ID = tfvalue.As[types.String](a, "id", &diags)
+	m.GroupID = tfvalue.As[types.Int64](a, "group_id", &diags)
+	m.FullPath = tfvalue.As[types.String](a, "full_path", &diags)
+	m.AllowRunnerRegistrationToken = tfvalue.As[types.Bool](a, "allow_runner_registration_token", &diags)
+	m.RegistrationTokensAllowed = tfvalue.As[types.Bool](a, "registration_tokens_allowed", &diags)
 	return m, diags
 }
 

@@ -38,8 +38,7 @@ func get(ctx context.Context, from interface {
 		return settingsModel{}, diags
 	}
 	a := obj.Attributes()
-	id, _ := a["id"].(types.String)
-	return settingsModel{ID: id, Settings: settingsattrs.Instance.From(a)}, diags
+	return settingsModel{ID: tfvalue.As[types.String](a, "id", &diags), Settings: settingsattrs.Instance.From(a)}, diags
 }
 
 // set writes the model to a plan or a state (anything with Set).

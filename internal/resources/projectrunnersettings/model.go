@@ -42,9 +42,9 @@ func get(ctx context.Context, from interface {
 	}
 	a := obj.Attributes()
 	m := projectSettingsModel{Settings: settingsattrs.Project.From(a)}
-	m.ID, _ = a["id"].(types.String)
-	m.ProjectID, _ = a["project_id"].(types.Int64)
-	m.PathWithNamespace, _ = a["path_with_namespace"].(types.String)
+	m.ID = tfvalue.As[types.String](a, "id", &diags)
+	m.ProjectID = tfvalue.As[types.Int64](a, "project_id", &diags)
+	m.PathWithNamespace = tfvalue.As[types.String](a, "path_with_namespace", &diags)
 	return m, diags
 }
 
