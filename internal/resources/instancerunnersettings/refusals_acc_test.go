@@ -50,7 +50,9 @@ func TestAccInstanceRunnerSettings_TwoInOneConfiguration(t *testing.T) {
 				ExpectError: acctest.Words(`Conflicting Instance Runner Settings`),
 			},
 			{
-				Config:           two("  allow_runner_registration_token = false\n", "  allow_runner_registration_token = false\n  runner_token_expiration_interval = 0\n"),
+				// The same values (a set in another order), or another setting: accepted.
+				Config: two("  allow_runner_registration_token = false\n  valid_runner_registrars = [\"group\", \"project\"]\n",
+					"  valid_runner_registrars = [\"project\", \"group\"]\n  runner_token_expiration_interval = 0\n"),
 				ConfigPlanChecks: emptyPlan,
 			},
 		},
