@@ -73,6 +73,8 @@ var runnersItemAttrTypes = map[string]attr.Type{
 	"online":      types.BoolType,
 	"created_at":  types.StringType,
 	"status":      types.StringType,
+
+	"job_execution_status": types.StringType,
 }
 
 func (d *runnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -168,6 +170,8 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"online":      computedBool("Whether the runner is online."),
 					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
+
+					"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
 				}},
 			},
 		},
@@ -251,6 +255,8 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"online":      types.BoolValue(r.Online),
 			"created_at":  tfvalue.Time(r.CreatedAt),
 			"status":      types.StringValue(r.Status),
+
+			"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),
 		}))
 	}
 	model.IDs = types.ListValueMust(types.StringType, ids)

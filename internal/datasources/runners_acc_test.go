@@ -221,6 +221,8 @@ data "gitlabrunner_runners" "huge" {
 							"online":      knownvalue.Bool(false),
 							"created_at":  knownvalue.StringExact(acctest.DefaultStartTime.UTC().Format(time.RFC3339)),
 							"status":      knownvalue.StringExact("never_contacted"),
+
+							"job_execution_status": knownvalue.StringExact("idle"),
 						}),
 					})),
 					// Only g1 has contacted GitLab (gitlab-runner 18.6.0).

@@ -80,9 +80,12 @@ func statusHint(err error) string {
 	var unusable *gitlabapi.UnusableAnswerError
 	var graphQL *gitlabapi.GraphQLError
 	var unavailable *gitlabapi.GraphQLUnavailableError
+	var malformed *gitlabapi.MalformedAnswerError
 	switch code := Status(err); {
 	case errors.As(err, &unusable):
 		return HintUnusableAnswer
+	case errors.As(err, &malformed):
+		return HintMalformedAnswer
 	case errors.As(err, &graphQL) || errors.As(err, &unavailable):
 		return "" // GitLab answered; its message is the diagnostic
 	case code == 0:
@@ -105,4 +108,17 @@ func fallbackHint(err error) string {
 		return "The object " + notVisible + ". Check the id."
 	}
 	return ""
+}
+
+// MalformedAnswer is the detail of a warning about an answer to request
+// ("GET /runners/12") that held fields ambiguously or malformed, which the
+// client left out: which, why, what the caller made of it (consequence),
+// and what to check. Values it quotes are masked by the client.
+func MalformedAnswer(request string, fields []gitlabapi.MalformedField, consequence string) string {
+	var list strings.Builder
+	for _, f := range fields {
+		list.WriteString("\n  - " + gitlabapi.RedactSecrets(f.String()))
+	}
+	return fmt.Sprintf("GitLab's answer to %s holds these fields ambiguously or malformed, so the provider did not use "+
+		"them:%s\n\n%s\n\n%s", request, list.String(), consequence, HintMalformedAnswer)
 }

@@ -17,6 +17,9 @@ const (
 
 	HintUnusableAnswer = "GitLab accepted the request but its answer could not be read: something between Terraform and GitLab " +
 		"(a proxy) may have altered it, or `base_url` does not point at GitLab."
+	HintMalformedAnswer = "GitLab spells every key of its answers one way, sends each once and writes times in full " +
+		"(RFC 3339), so an answer that does not is not GitLab's own: something between Terraform and GitLab (a proxy) may " +
+		"have altered it, or `base_url` does not point at GitLab. The provider does not act on it."
 	// ManageRunnerPermission says who may manage (read, update, rotate,
 	// delete) a runner.
 	ManageRunnerPermission = "Managing a runner needs, for a group runner, the Owner role on its group; for a project runner, " +

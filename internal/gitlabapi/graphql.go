@@ -55,10 +55,20 @@ func (c *Client) RunnerTokenExpiry(ctx context.Context, id int64) (TokenExpiry, 
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	// A query changes nothing: retried like a GET.
+	// A query changes nothing: retried like a GET. Its answer can make the
+	// provider rotate a token: decoded strictly, and an ambiguous one is no
+	// answer.
 	cl := call{method: http.MethodPost, path: graphQLPath, instanceRoot: true, body: body, idempotent: true, userAuth: true}
-	if _, err := c.doJSON(ctx, cl, &out); err != nil {
+	malformed, err := c.doStrictJSON(ctx, cl, &out)
+	if err != nil {
 		return TokenExpiry{}, err
+	}
+	if out.Data != nil && out.Data.Runner != nil && out.Data.Runner.TokenExpiresAt.Malformed != "" {
+		malformed = append(malformed, MalformedField{Key: "data", Reason: "data.runner.tokenExpiresAt: " +
+			c.masker.mask(out.Data.Runner.TokenExpiresAt.Malformed)})
+	}
+	if len(malformed) > 0 {
+		return TokenExpiry{}, &MalformedAnswerError{Method: cl.method, Path: graphQLPath, Fields: malformed}
 	}
 	if len(out.Errors) > 0 {
 		e := &GraphQLError{Path: graphQLPath}

@@ -60,6 +60,9 @@ type RunnerInfo struct {
 	Status string  `json:"status"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
+	// JobExecutionStatus is "active" while the runner runs a job, else
+	// "idle"; nil before GitLab ≈ 18.5, which does not send it.
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of
@@ -78,7 +81,7 @@ type RunnerDetails struct {
 	// TokenExpiresAt is the expiry of the runner's current token. No
 	// released GitLab shows it here (GitLab MR !253821 proposes it), so it
 	// is usually not Known; the client takes it when a server sends it.
-	TokenExpiresAt TokenExpiry     `json:"-"`
+	TokenExpiresAt TokenExpiry     `json:"token_expires_at"`
 	ContactedAt    *time.Time      `json:"contacted_at"`
 	Version        *string         `json:"version"`
 	Revision       *string         `json:"revision"`
@@ -86,16 +89,23 @@ type RunnerDetails struct {
 	Architecture   *string         `json:"architecture"`
 	Projects       []RunnerProject `json:"projects"`
 	Groups         []RunnerGroup   `json:"groups"`
+	// Malformed lists the fields the client ignored because the answer was
+	// ambiguous or malformed there (see strict_decode.go): those fields
+	// read as absent, so the caller keeps what it knew.
+	Malformed []MalformedField `json:"-"`
 }
 
 // TokenExpiry is what an answer says about when a runner's current token
 // expires. Known is false when the answer did not say (the field was absent,
-// or held something that is not a time); At is nil for a token that never
+// or held something that is not a full time: Malformed); At is nil for a token that never
 // expires. Rotating a token changes its expiry whenever an expiration
 // interval applies, which is how a rotation outside Terraform shows.
 type TokenExpiry struct {
 	Known bool
 	At    *time.Time
+	// Malformed says why the answer's value is not an expiry (it is not
+	// null and not a full RFC 3339 time with an offset); "" otherwise.
+	Malformed string
 }
 
 // RunnerProject is a project a runner is assigned to.
@@ -126,6 +136,8 @@ type RunnerManager struct {
 	Status       string     `json:"status"`
 	CreatedAt    *time.Time `json:"created_at"`
 	ContactedAt  *time.Time `json:"contacted_at"`
+	// JobExecutionStatus is the manager's, as the runner's (RunnerInfo).
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
 // ApplicationSettings are the instance settings that matter for runners, as

@@ -119,3 +119,31 @@ func TestClaim(t *testing.T) {
 		t.Fatal("configured providers are not independent")
 	}
 }
+
+// OutlastInterrupt's context lives on for the grace after its parent is
+// cancelled, then ends; without a cancellation it ends at the deadline.
+func TestOutlastInterrupt(t *testing.T) {
+	parent, cancelParent := context.WithCancel(context.Background())
+	ctx, stop := OutlastInterrupt(parent, 50*time.Millisecond, time.Time{})
+	defer stop()
+	cancelParent()
+	if !Interrupted(parent) || ctx.Err() != nil {
+		t.Fatalf("right after the interrupt: parent interrupted %v, context %v; want true and alive", Interrupted(parent), ctx.Err())
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the context outlived its grace")
+	}
+
+	ctx, stop = OutlastInterrupt(context.Background(), time.Hour, time.Now().Add(20*time.Millisecond))
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the context outlived its deadline")
+	}
+	if Interrupted(context.Background()) {
+		t.Error("a context nobody cancelled counts as interrupted")
+	}
+}

@@ -43,6 +43,7 @@ var routes = buildRoutes([]struct {
 	{"DELETE /runners/:id", (*reqCtx).deleteRunner},
 	{"POST /runners/:id/reset_authentication_token", (*reqCtx).resetRunnerToken},
 	{"GET /runners/:id/managers", (*reqCtx).listManagers},
+	{"GET /runners/:id/jobs", (*reqCtx).listRunnerJobs},
 
 	{"GET /groups/:id/runners", (*reqCtx).listGroupRunners},
 	{"GET /projects/:id/runners", (*reqCtx).listProjectRunners},

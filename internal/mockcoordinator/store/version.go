@@ -24,12 +24,18 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.0+ (≈, MR !118299): POST /runners honours the switches (410) and
 //     names why it refuses a token ("403 Forbidden - invalid token supplied";
 //     a plain 403 before); runners_token is null where they are off;
+//   - 16.0+ (≈): legacy POST /runners refuses maintainer_note together with
+//     maintenance_note (mutually_exclusive; before, maintenance_note won);
 //   - < 15.11: no POST /user/runners (404 like an unknown route);
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
 //   - 17.0+: instance and top-level groups default off;
 //   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
 //     runner details never show the token's expiry (no released version);
+//   - 18.2+ (≈): unassigning a runner from its owner project answers
+//     non-administrators "No access granted" (the runner-project policy);
+//   - 18.5+ (≈, unconfirmed): runners and runner managers show
+//     job_execution_status;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
 //     token's expiry (CE and older versions drop it, as Grape does);
 //   - EE 15.1+ (the stale group runner cleanup shipped in 15.1): GraphQL's
@@ -130,6 +136,13 @@ func (v Version) HidesRunnerIPAddress() bool { return v.AtLeast(17, 0) }
 // before, neither did).
 func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
 
+// ShowsJobExecutionStatus: runner list items, runner details and runner
+// managers carry job_execution_status (lib/api/entities/ci/runner.rb,
+// runner_manager.rb). ≈ 18.5, unconfirmed: GitLab's source shows the field
+// before 19.0 (whose feature flag ci_read_job_execution_status_from_running_builds
+// changes how it is computed), and no changelog line dates it.
+func (v Version) ShowsJobExecutionStatus() bool { return v.AtLeast(18, 5) }
+
 // HidesMaintenanceNoteFromReaders: the runner details show maintenance_note
 // only to callers who may update the runner, null to the others (≈ 18.0;
 // before, to everyone who could read the runner).
@@ -138,6 +151,23 @@ func (v Version) HidesMaintenanceNoteFromReaders() bool { return v.AtLeast(18, 0
 // HasGraphQLTokenExpiry: GraphQL's CiRunner has the tokenExpiresAt field
 // (≈ 14.8, MR !79135).
 func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
+
+// RefusesBothRunnerNotes: legacy POST /runners answers "maintainer_note,
+// maintenance_note are mutually exclusive" when given both (≈ 16.0: the
+// sources we read that answer 410 Gone declare `mutually_exclusive
+// :maintainer_note, :maintenance_note`; the older ones declared
+// `mutually_exclusive :maintainer_note, :maintainer_note`, which never fires,
+// and kept maintenance_note).
+func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
+
+// UnassignPolicyRefusesOwnerProject: DELETE /projects/:id/runners/:runner_id
+// asks Ci::RunnerProjectPolicy (unassign_runner, prevented for the runner's
+// owner project) before the service, so a non-administrator unassigning the
+// owner project gets "403 Forbidden - No access granted" rather than the
+// service's "You cannot unassign a runner from the owner project…"
+// (app/policies/ci/runner_project_policy.rb, authenticate_disable_runner! in
+// lib/api/ci/runners.rb; ≈ 18.2).
+func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
 // (Enterprise Edition 18.10+, create_runner_params_ee).

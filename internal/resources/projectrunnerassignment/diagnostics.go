@@ -70,8 +70,6 @@ func assignHint(projectID, runnerID int64, err error) string {
 			return diagnostics.NotVisible("Project", projectID, "project_id")
 		}
 		return diagnostics.NotVisible("Runner", runnerID, "runner_id")
-	case http.StatusInternalServerError:
-		return instanceRunnerRefusal(runnerID) + " (GitLab answers 500 when an administrator tries.)"
 	}
 	return ""
 }

@@ -6,6 +6,7 @@
 //
 //	resource.go     type, schema, import
 //	crud.go         Create, Read, Delete
+//	outcome.go      assignments whose outcome is unknown (lost answers, interruptions)
 //	plan.go         ModifyPlan: GitLab's refusals found at plan time
 //	diagnostics.go  the advice of this resource's errors
 package projectrunnerassignment

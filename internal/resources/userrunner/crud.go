@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -48,11 +49,15 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 			readForbiddenNote(err)))
 		return
 	}
+	if len(details.Malformed) > 0 {
+		resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", malformedAnswerWarning(id, http.MethodGet, details.Malformed))
+	}
 	state.applyDetails(details)
-	reading, diags := r.checkToken(ctx, id, &state, details.TokenExpiresAt)
+	reading, diags := r.checkToken(ctx, id, &state, details)
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
+		resp.Diagnostics.Append(carryMovedMark(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
@@ -95,12 +100,15 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !ok {
 		return
 	}
+	if resp.Private != nil { // the move, if any, is applied now
+		resp.Diagnostics.Append(saveMovedMark(ctx, resp.Private, "")...)
+	}
 	plan.ID = state.ID
 	rotate := plan.Token.IsUnknown()
 
 	// The state to fall back to if a step fails: what is true in GitLab so far.
 	current := state
-	var detailsExpiry gitlabapi.TokenExpiry
+	var updated *gitlabapi.RunnerDetails // the PUT's answer, if any
 
 	if !plan.Runner.Equal(state.Runner) {
 		opts, diags := plan.Runner.UpdateOptions(ctx)
@@ -116,7 +124,10 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		plan.applyDetails(details)
-		detailsExpiry = details.TokenExpiresAt
+		updated = details
+		if len(details.Malformed) > 0 {
+			resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", malformedAnswerWarning(id, http.MethodPut, details.Malformed))
+		}
 		// Keep the rotation settings of the plan and the token of the state
 		// until the rotation below succeeds.
 		current = plan
@@ -145,7 +156,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt
 		if plan.TokenCurrent.IsUnknown() {
 			// ... but a changed token_check is judged now (ModifyPlan).
-			reading, diags := r.checkToken(ctx, id, &plan, detailsExpiry)
+			reading, diags := r.checkToken(ctx, id, &plan, updated)
 			resp.Diagnostics.Append(diags...)
 			if resp.Private != nil {
 				resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)

@@ -129,7 +129,10 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string,
 
 // applyDetails copies what GitLab says about the runner into the model.
 // It never touches token, token_expires_at, the rotation settings or the
-// creation settings, which GET /runners/:id does not return.
+// creation settings, which GET /runners/:id does not return. A field the
+// answer held ambiguously (d.Malformed) is absent from d: the model keeps
+// what it had (a runner type or placement GitLab did not clearly state never
+// plans a replacement, an attribute never an update).
 func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
 	if d.RunnerType != "" {
@@ -153,7 +156,13 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 		}
 		m.GroupID = tfvalue.Int64Null()
 	}
-	m.Runner = m.Runner.Refreshed(&d.RunnerAttributes)
+	refreshed := m.Runner.Refreshed(&d.RunnerAttributes)
+	for _, f := range d.Malformed {
+		if old, ok := m.Runner[f.Key]; ok { // GitLab's key is the attribute's name
+			refreshed[f.Key] = old
+		}
+	}
+	m.Runner = refreshed
 }
 
 func runnerInProject(d *gitlabapi.RunnerDetails, id tfvalue.Int64Value) bool {

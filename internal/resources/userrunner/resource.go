@@ -144,7 +144,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"`gitlab-runner` host, which rotates its own token at 75% of its lifetime, or by an administrator) and " +
 					"GitLab refuses the token in state; `null` when the provider cannot tell: with `token_check = \"rest\"` " +
 					"on a GitLab whose runner details do not show the token's expiry (no released version does yet), for a " +
-					"token without expiry (a rotation leaves the expiry `null`), or with no token in state (after an import). " +
+					"token without expiry (a rotation leaves the expiry `null`), with no token in state (after an import), or when " +
+					"GitLab's answers are malformed, ambiguous or disagree (the plan warns; nothing rotates on them). " +
 					"When it is `false` the plan warns, and `on_stale_token` decides what happens. Use it in a `check` block " +
 					"to hold back a rollout that would hand out a stale token.",
 			},
@@ -195,7 +196,8 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
-	"the same runner and token, nothing replaced and nothing written to GitLab."
+	"the same runner and token, nothing replaced, and the move writes nothing to GitLab; an attribute the " +
+	"configuration leaves out is then set back to GitLab's default (the first plan warns about each)."
 
 // ImportState accepts the numeric runner id; Read fills in the rest,
 // including group_id/project_id, so the import does not plan a replacement.

@@ -48,6 +48,9 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.checkCreationSettings(ctx, req.Plan, &resp.Diagnostics)
 		return
 	}
+	if req.Private != nil && firstPlanAfterMove(ctx, req.Private) {
+		warnMovedResets(ctx, req, resp)
+	}
 	var plan, state rotationView
 	d := &resp.Diagnostics
 	getAttr(ctx, d, req.Plan, "rotation_triggers", &plan.RotationTriggers)
