@@ -278,3 +278,16 @@ func TestNoNullElements(t *testing.T) {
 		}
 	}
 }
+
+func TestRegexp(t *testing.T) {
+	for value, wantErr := range map[string]bool{"^ci-": false, "": false, "(a|b)+$": false, "(": true, `(\w)\1`: true} {
+		resp := &validator.StringResponse{}
+		Regexp().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("description_matches"), ConfigValue: types.StringValue(value)}, resp)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("%q: error = %v", value, resp.Diagnostics.HasError())
+		}
+		if text := acctest.DiagText(resp.Diagnostics); wantErr && !strings.Contains(text, fmt.Sprintf("description_matches = %q is not a regular expression", value)) {
+			t.Errorf("%q: %s", value, text)
+		}
+	}
+}

@@ -20,7 +20,6 @@ package grouprunnersettings
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strconv"
 
@@ -101,14 +100,14 @@ const description = "The runner settings of a group that GitLab's API can change
 	"GitLab has no API for it). **Only what you set is managed**; the rest is read back. **Destroy leaves the group's " +
 	"settings as they are.** Import with the group's numeric id."
 
-// ImportState accepts the group's numeric id.
+// ImportState accepts the group's numeric id, as the import id or the
+// identity.
 func (r *groupSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id < 1 {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not a group id: use the group's "+
-			"numeric id, for example `terraform import gitlabrunner_group_runner_settings.demo 7`.", req.ID))
+	id, ok := importGroupID(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }

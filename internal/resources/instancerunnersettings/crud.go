@@ -39,10 +39,16 @@ func settingsHint(err error) string {
 
 func (r *settingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+	if !resp.State.Raw.IsNull() {
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
+	}
 }
 
 func (r *settingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+	if !resp.State.Raw.IsNull() {
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
+	}
 }
 
 // read is GET /application/settings, explained when it fails.
@@ -104,6 +110,7 @@ func (r *settingsResource) Read(ctx context.Context, _ resource.ReadRequest, res
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
 	if current := r.read(ctx, &resp.Diagnostics); current != nil {
 		resp.Diagnostics.Append(fromAPI(current).set(ctx, &resp.State)...)
 	}

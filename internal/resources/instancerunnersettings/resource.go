@@ -59,7 +59,13 @@ const description = "The instance's runner policy: whether runner registration t
 	"back, never changed. **Destroy leaves the server as it is.** Two of these resources that want different values " +
 	"for one setting are refused at plan time. Import with any id (`instance` by convention)."
 
-// ImportState accepts any id: there is one set of settings per instance.
-func (r *settingsResource) ImportState(ctx context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+// ImportState accepts any id, and the identity: there is one set of
+// settings per instance.
+func (r *settingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(checkImportIdentity(ctx, req)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), resourceID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity)...)
 }

@@ -165,6 +165,29 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.Runner = refreshed
 }
 
+// importedModel is the state an import of the runner reads (ImportState,
+// then Read's applyDetails): GitLab's details, and nothing GitLab does not
+// show — no token (GitLab never shows an existing one again), so
+// token_current null, and no rotation, token check or creation settings.
+// The list resource returns it, so that the configuration `terraform query
+// -generate-config-out` writes from it is what the import reads.
+func importedModel(d *gitlabapi.RunnerDetails) userRunnerModel {
+	m := userRunnerModel{
+		GroupID:            tfvalue.Int64Null(),
+		ProjectID:          tfvalue.Int64Null(),
+		Runner:             runnerattrs.Values{},
+		Token:              types.StringNull(),
+		TokenExpiresAt:     types.StringNull(),
+		RotationTriggers:   types.MapNull(types.StringType),
+		RotateBeforeExpiry: types.StringNull(),
+		OnStaleToken:       types.StringNull(),
+		TokenCheck:         types.StringNull(),
+		TokenCurrent:       types.BoolNull(),
+	}
+	m.applyDetails(d)
+	return m
+}
+
 func runnerInProject(d *gitlabapi.RunnerDetails, id tfvalue.Int64Value) bool {
 	if id.IsNull() || id.IsUnknown() {
 		return false
