@@ -9,6 +9,7 @@
 // Files:
 //
 //	resource.go     type, schema, import
+//	identity.go     its resource identity and import
 //	model.go        the Terraform model (the settings are settingsattrs.Project's)
 //	crud.go         Create, Read, Update, Delete
 //	plan.go         ModifyPlan: GitLab's refusals, known at plan time
@@ -17,7 +18,6 @@ package projectrunnersettings
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strconv"
 
@@ -81,14 +81,14 @@ const description = "Which runners may serve a project: whether it accepts insta
 	"runners, this makes \"which runners may serve this project\" code. **Only what you set is managed**; the other " +
 	"setting is read back. **Destroy leaves the project as it is.** Import with the project's numeric id."
 
-// ImportState accepts the project's numeric id.
+// ImportState accepts the project's numeric id, as the import id or the
+// identity.
 func (r *projectSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id < 1 {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not a project id: use the project's "+
-			"numeric id, for example `terraform import gitlabrunner_project_runner_settings.app 42`.", req.ID))
+	id, ok := importProjectID(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
