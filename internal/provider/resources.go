@@ -13,6 +13,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/grouprunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -28,6 +29,7 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		projectrunnerassignment.New,
 		instancerunnersettings.New,
 		grouprunnersettings.New,
+		projectrunnersettings.New,
 	}
 }
 

@@ -29,7 +29,8 @@ type Data struct {
 	// UnfinishedDelete ("" means the same) or UnfinishedReport.
 	UnfinishedRunners string
 
-	onces sync.Map // key -> *sync.Once, for Once
+	onces  sync.Map // key -> *sync.Once, for Once
+	claims sync.Map // key -> string, for Claim
 }
 
 // The values of the unfinished_runners setting.
@@ -49,6 +50,19 @@ func (d *Data) Once(key string, fn func()) bool {
 	ran := false
 	once.Do(func() { ran = true; fn() })
 	return ran
+}
+
+// Claim records that a resource instance wants value for key, something
+// that exists once per GitLab (a setting of the instance), in this
+// configured provider: one provider block, in one Terraform run. It returns
+// the value claimed first, and whether it differs: two resource instances
+// that want different values would undo each other on every apply. Claims
+// of the same value agree, so a resource instance planned again is never a
+// conflict with itself.
+func (d *Data) Claim(key, value string) (first string, conflict bool) {
+	v, _ := d.claims.LoadOrStore(key, value)
+	first, _ = v.(string) // only strings are stored
+	return first, first != value
 }
 
 // Now is the provider's current time.

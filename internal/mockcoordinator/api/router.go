@@ -52,6 +52,7 @@ var routes = buildRoutes([]struct {
 	{"GET /groups/:id", (*reqCtx).getGroup},
 	{"PUT /groups/:id", (*reqCtx).putGroup},
 	{"GET /projects/:id", (*reqCtx).getProject},
+	{"PUT /projects/:id", (*reqCtx).putProject},
 
 	{"GET /application/settings", (*reqCtx).getSettings},
 	{"PUT /application/settings", (*reqCtx).putSettings},
