@@ -27,6 +27,12 @@ var (
 	MovedAcrossTypes = Feature{What: "`moved` between resource types (MoveResourceState)", Terraform: "1.8.0", OpenTofu: "1.10.0"}
 	// ImportForEach: `for_each` in `import` blocks.
 	ImportForEach = Feature{What: "`for_each` in `import` blocks", Terraform: "1.7.0", OpenTofu: "1.7.0"}
+	// ImportByIdentity: `identity` in `import` blocks (resource identity).
+	ImportByIdentity = Feature{What: "`identity` in `import` blocks (resource identity)", Terraform: "1.12.0", OpenTofu: "1.12.0"}
+	// Query: list resources, `terraform query` and its -generate-config-out.
+	Query = Feature{What: "list resources (`terraform query`)", Terraform: "1.14.0"}
+	// Actions: `action` blocks run with `terraform apply -invoke`.
+	Actions = Feature{What: "actions (`action` blocks, `terraform apply -invoke`)", Terraform: "1.14.0"}
 )
 
 // SkipWithout skips a test (TerraformVersionChecks) when the binary it runs

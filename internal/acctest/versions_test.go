@@ -26,6 +26,15 @@ func TestSkipWithout(t *testing.T) {
 		{"/x/terraform", "", "1.5.7", ImportForEach, "`for_each` in `import` blocks needs Terraform 1.7.0"},
 		{"/x/tofu", "registry.opentofu.org", "1.7.0", ImportForEach, ""},
 		{"/x/tofu", "registry.opentofu.org", "1.9.0", Feature{What: "x", Terraform: "1.9.0"}, "no OpenTofu release has it"},
+		{"/x/terraform", "", "1.11.4", ImportByIdentity, "needs Terraform 1.12.0 or later"},
+		{"/x/terraform", "", "1.15.9", ImportByIdentity, ""},
+		{"/x/tofu", "", "1.12.6-dev", ImportByIdentity, ""}, // a build from source
+		{"/x/tofu", "", "1.10.0", ImportByIdentity, "needs OpenTofu 1.12.0 or later"},
+		{"/x/terraform", "", "1.13.3", Query, "needs Terraform 1.14.0 or later"},
+		{"/x/terraform", "", "1.15.9", Query, ""},
+		{"/x/tofu", "", "1.12.6", Query, "no OpenTofu release has it"},
+		{"/x/terraform", "", "1.14.0", Actions, ""},
+		{"/x/tofu", "", "1.12.6", Actions, "no OpenTofu release has it"},
 	} {
 		t.Setenv("TF_ACC_TERRAFORM_PATH", tc.binary)
 		t.Setenv("TF_ACC_PROVIDER_HOST", tc.host)

@@ -99,6 +99,27 @@ func TestOnce(t *testing.T) {
 	}
 }
 
+// The first value claimed for a key stands; another value is a conflict,
+// the same one is not; keys and configured providers are independent.
+func TestClaim(t *testing.T) {
+	var d, other Data
+	if first, conflict := d.Claim("k", "false"); conflict || first != "false" {
+		t.Fatalf("first claim: %q %v", first, conflict)
+	}
+	if _, conflict := d.Claim("k", "false"); conflict {
+		t.Fatal("the same value again is a conflict")
+	}
+	if first, conflict := d.Claim("k", "true"); !conflict || first != "false" {
+		t.Fatalf("another value: %q %v", first, conflict)
+	}
+	if _, conflict := d.Claim("k2", "true"); conflict {
+		t.Fatal("keys are not independent")
+	}
+	if _, conflict := other.Claim("k", "true"); conflict {
+		t.Fatal("configured providers are not independent")
+	}
+}
+
 // OutlastInterrupt's context lives on for the grace after its parent is
 // cancelled, then ends; without a cancellation it ends at the deadline.
 func TestOutlastInterrupt(t *testing.T) {

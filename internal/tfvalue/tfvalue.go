@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -37,6 +38,22 @@ func Object(t attr.Type, values map[string]attr.Value) (types.Object, diag.Diagn
 		return types.ObjectNull(nil), diags
 	}
 	return types.ObjectValue(ot.AttributeTypes(), values)
+}
+
+// As is attribute name of an object's attributes as a T; a missing one is
+// T's zero value (null), one of another type a diagnostic naming it.
+func As[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
+	var zero T
+	v, ok := attributes[name]
+	if !ok {
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
+	}
+	return t
 }
 
 // StringList turns a Go string slice into a list value, in the same order;

@@ -1,10 +1,12 @@
 package tfvalue
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -80,5 +82,22 @@ func TestTriggersChanged(t *testing.T) {
 		if got := TriggersChanged(tc.before, tc.after); got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// As: the attribute as its type; missing is null; another type is a
+// diagnostic naming the attribute.
+func TestAs(t *testing.T) {
+	attrs := map[string]attr.Value{"id": types.StringValue("7"), "n": types.Int64Value(3)}
+	var diags diag.Diagnostics
+	if got := As[types.String](attrs, "id", &diags); got.ValueString() != "7" || diags.HasError() {
+		t.Fatalf("id = %s %v", got, diags)
+	}
+	if got := As[types.Bool](attrs, "missing", &diags); !got.IsNull() || diags.HasError() {
+		t.Fatalf("missing = %s %v", got, diags)
+	}
+	As[types.String](attrs, "n", &diags)
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "The attribute n is a basetypes.Int64Value") {
+		t.Fatalf("wrong type: %v", diags)
 	}
 }

@@ -52,6 +52,7 @@ var routes = buildRoutes([]struct {
 	{"GET /groups/:id", (*reqCtx).getGroup},
 	{"PUT /groups/:id", (*reqCtx).putGroup},
 	{"GET /projects/:id", (*reqCtx).getProject},
+	{"PUT /projects/:id", (*reqCtx).putProject},
 
 	{"GET /runner_controllers", (*reqCtx).listRunnerControllers},
 	{"POST /runner_controllers", (*reqCtx).createRunnerController},

@@ -41,6 +41,13 @@ const DefaultVersion = "18.6.0-ee"
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
 //     token's expiry, and token_rotation_deadline (CE and older versions
 //     drop them, as Grape does); runner controllers take runner scopes;
+//   - EE 15.1+ (the stale group runner cleanup shipped in 15.1): GraphQL's
+//     namespaceCiCdSettingsUpdate(allowStaleRunnerPruning) and
+//     Group.allowStaleRunnerPruning (both EE only; CE has neither);
+//   - PUT /projects/:id takes shared_runners_enabled (every emulated version)
+//     and group_runners_enabled; the release that added the latter to the
+//     REST API was not found in GitLab's source (python-gitlab's issue 2148
+//     found no API for it in July 2022), so the mock has it on every version;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -183,3 +190,8 @@ func (v Version) HasRunnerControllers() bool { return v.Enterprise && v.AtLeast(
 // shows runner_level_scopings (Enterprise Edition 18.10+, "Add runner
 // scope: Introduced in GitLab 18.10", issue 586417).
 func (v Version) HasRunnerControllerRunnerScopes() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasStaleRunnerPruning: GraphQL's Group has allowStaleRunnerPruning and
+// Mutation has namespaceCiCdSettingsUpdate (Enterprise Edition 15.1+:
+// ee/app/graphql/ee/types/group_type.rb and ee/app/graphql/ee/types/mutation_type.rb).
+func (v Version) HasStaleRunnerPruning() bool { return v.Enterprise && v.AtLeast(15, 1) }

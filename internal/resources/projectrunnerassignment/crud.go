@@ -57,6 +57,7 @@ func (r *assignmentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	plan.ID = types.StringValue(formatID(projectID, runnerID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // assigning names the request, for diagnostics.
@@ -77,6 +78,11 @@ func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity even when the assignment leaves the state below: the
+	// framework wants one after every Read, and a state written before
+	// identities (by Terraform < 1.12, or an earlier version of this
+	// provider) has none.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 	projectID, runnerID := state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()
 	details, err := r.Data.Client.GetRunner(ctx, runnerID)
 	if errors.Is(err, gitlabapi.ErrNotFound) {
@@ -90,13 +96,13 @@ func (r *assignmentResource) Read(ctx context.Context, req resource.ReadRequest,
 			err, readHint(runnerID, err)))
 		return
 	}
-	if !assignedTo(details, projectID) {
+	state, assigned := assignmentOf(details, projectID)
+	if !assigned {
 		tflog.Warn(ctx, "the runner is no longer assigned to the project; removing the assignment from state",
 			map[string]any{"runner_id": runnerID, "project_id": projectID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.ID = types.StringValue(formatID(projectID, runnerID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -106,6 +112,7 @@ func (r *assignmentResource) Update(ctx context.Context, req resource.UpdateRequ
 	var plan assignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Delete unassigns the runner. Already unassigned (404) counts as done; the
@@ -148,11 +155,24 @@ func (r *assignmentResource) refusedForOwnerProject(ctx context.Context, project
 	return readErr == nil && len(d.Projects) > 0 && d.Projects[0].ID == projectID
 }
 
-func assignedTo(d *gitlabapi.RunnerDetails, projectID int64) bool {
+// assignmentOf is the state of the assignment of runner d to project
+// projectID as GitLab shows it (Read and the list resource share it), and
+// whether the runner is assigned there at all.
+func assignmentOf(d *gitlabapi.RunnerDetails, projectID int64) (assignmentModel, bool) {
 	for _, p := range d.Projects {
 		if p.ID == projectID {
-			return true
+			return assignmentModel{
+				ID:        types.StringValue(formatID(projectID, d.ID)),
+				ProjectID: types.Int64Value(projectID),
+				RunnerID:  types.Int64Value(d.ID),
+			}, true
 		}
 	}
-	return false
+	return assignmentModel{}, false
+}
+
+// isAssigned reports whether runner d lists project projectID.
+func isAssigned(d *gitlabapi.RunnerDetails, projectID int64) bool {
+	_, ok := assignmentOf(d, projectID)
+	return ok
 }

@@ -52,7 +52,7 @@ func (r *assignmentResource) settle(ctx context.Context, projectID, runnerID int
 		diags.AddError("Unable to Assign Runner", diagnostics.APIError(assigning(projectID, runnerID), assignErr,
 			instanceRunnerRefusal(runnerID)+" (GitLab answers 500 when an administrator tries.)"))
 		return diags, false
-	case readErr == nil && assignedTo(details, projectID):
+	case readErr == nil && isAssigned(details, projectID):
 		diags.AddWarning("Runner Assignment Confirmed After a Lost Answer", fmt.Sprintf(
 			"%s Reading runner %d back shows it assigned to project %d: Terraform has saved the assignment and manages it "+
 				"(destroy unassigns it).", what, runnerID, projectID))

@@ -41,9 +41,9 @@ func (runnerScopeValidator) ValidateResource(ctx context.Context, req resource.V
 		return
 	}
 	a := config.Attributes()
-	runnerType := attrAs[types.String](a, "runner_type", &resp.Diagnostics)
-	groupID := attrAs[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
-	projectID := attrAs[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)
+	runnerType := tfvalue.As[types.String](a, "runner_type", &resp.Diagnostics)
+	groupID := tfvalue.As[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
+	projectID := tfvalue.As[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || runnerType.IsNull() || runnerType.IsUnknown() {
 		return
 	}

@@ -170,6 +170,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		// apply instead of orphaning it.
 		plan.ID = types.StringValue(strconv.FormatInt(id, 10))
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)

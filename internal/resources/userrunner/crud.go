@@ -36,6 +36,11 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	// The identity even when the runner leaves the state below: the
+	// framework wants one after every Read, and a state written before
+	// identities (by Terraform < 1.12, or an earlier version of this
+	// provider) has none.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 
 	details, err := r.Data.Client.GetRunner(ctx, id)
 	if errors.Is(err, gitlabapi.ErrNotFound) {
@@ -104,6 +109,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		resp.Diagnostics.Append(saveMovedMark(ctx, resp.Private, "")...)
 	}
 	plan.ID = state.ID
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	rotate := plan.Token.IsUnknown()
 
 	// The state to fall back to if a step fails: what is true in GitLab so far.

@@ -116,6 +116,7 @@ func moveFromGitLabUserRunner(ctx context.Context, req resource.MoveStateRequest
 		return
 	}
 	resp.Diagnostics.Append(model.set(ctx, &resp.TargetState)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, model.ID)...)
 	resp.Diagnostics.Append(fillDefaults(ctx, &resp.TargetState)...)
 	if resp.TargetPrivate != nil { // for the first plan's warnings (move_warning.go)
 		resp.Diagnostics.Append(saveMovedMark(ctx, resp.TargetPrivate, movedStageMoved)...)

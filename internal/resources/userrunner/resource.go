@@ -17,13 +17,10 @@ package userrunner
 
 import (
 	"context"
-	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -192,22 +189,9 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; runners left by " +
 	"creates that never finished (a killed provider) are deleted by a later apply once their marker has expired (see " +
 	"the provider's `unfinished_runners`).\n\n" +
-	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +
-	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
+	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, an `import` block " +
+	"with `id = \"42\"`, or (Terraform and OpenTofu 1.12+) with `identity = { id = \"42\" }`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
 	"the same runner and token, nothing replaced, and the move writes nothing to GitLab; an attribute the " +
 	"configuration leaves out is then set back to GitLab's default (the first plan warns about each)."
-
-// ImportState accepts the numeric runner id; Read fills in the rest,
-// including group_id/project_id, so the import does not plan a replacement.
-func (r *userRunnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := validators.ParseRunnerID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("The import id %q is not a runner id: %s. Use the numeric id of the runner, for example "+
-				"`terraform import gitlabrunner_user_runner.example 42` (shown in GitLab's runner list and in `GET /runners`).", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
-}
