@@ -58,6 +58,7 @@ func (r *controllerResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	state := fromAPI(ctl)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 // Read refreshes the controller. A controller GitLab says is gone leaves
@@ -69,6 +70,7 @@ func (r *controllerResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	var state controllerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...) // first: the state may have none yet
 	id, ok := r.id(state, &resp.Diagnostics)
 	if !ok {
 		return
@@ -112,6 +114,7 @@ func (r *controllerResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	updated := fromAPI(ctl)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &updated)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, updated)...)
 }
 
 // Delete deletes the controller, its scopes and its tokens. One already

@@ -5,17 +5,16 @@
 //
 // Files:
 //
-//	resource.go  type, schema, import
+//	resource.go  type, schema
+//	identity.go  resource identity and import
 //	crud.go      Create, Read, Update, Delete, ModifyPlan
 package runnercontroller
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -26,7 +25,6 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnercontrollers"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
@@ -111,16 +109,4 @@ func (r *controllerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 const description = "A runner controller: a service that GitLab's job router asks whether to admit a job " +
 	"(`/runner_controllers`, an experiment of GitLab Enterprise Edition 18.9+ with an Ultimate licence). Needs an " +
 	"administrator's token. It acts only with a scope (`gitlabrunner_runner_controller_scope`) and authenticates with " +
-	"a token (`gitlabrunner_runner_controller_token`); destroy deletes both with it. Import with the numeric id."
-
-// ImportState accepts the numeric controller id; Read fills in the rest.
-func (r *controllerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := runnercontrollers.ParseID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not a runner controller id: %s. "+
-			"Use the numeric id, for example `terraform import gitlabrunner_runner_controller.example 3` "+
-			"(the ids are listed by the data source gitlabrunner_runner_controllers).", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
-}
+	"a token (`gitlabrunner_runner_controller_token`); destroy deletes both with it. Import with the numeric id, or by identity."

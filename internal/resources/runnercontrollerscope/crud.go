@@ -61,6 +61,7 @@ func (r *scopeResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // addHint explains GitLab's refusals of a new scope.
@@ -86,6 +87,7 @@ func (r *scopeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	var state scopeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...) // first: the state may have none yet
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -139,6 +141,7 @@ func (r *scopeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var plan scopeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Delete removes the scope (GitLab answers 204 also when it is not there);

@@ -76,7 +76,7 @@ func (r *scopeResource) checkRunner(ctx context.Context, runnerID int64, resp *r
 	case errors.Is(err, gitlabapi.ErrNotFound):
 		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner Not Found", diagnostics.APIError(
 			fmt.Sprintf("Reading runner %d (GET /runners/%d) to plan its runner controller scope", runnerID, runnerID), err,
-			fmt.Sprintf("Runner %d does not exist. Check runner_id.", runnerID)))
+			diagnostics.NotVisible("Runner", runnerID, "runner_id")))
 		return false
 	case err != nil:
 		tflog.Debug(ctx, "the runner is not readable at plan time; the apply adds the scope", map[string]any{"runner_id": runnerID})

@@ -7,7 +7,8 @@
 //
 // Files:
 //
-//	resource.go  type, schema, import
+//	resource.go  type, schema, ids
+//	identity.go  resource identity and import
 //	crud.go      Create, Read, Delete
 //	plan.go      ModifyPlan: GitLab's refusals found at plan time
 package runnercontrollerscope
@@ -19,7 +20,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -94,24 +94,7 @@ const description = "A scope of a runner controller: the jobs GitLab's job route
 	"instance (no `runner_id`; GitLab Enterprise Edition 18.9+), or of one instance runner (`runner_id`; 18.10+). A " +
 	"controller has the instance scope or runner scopes, never both; the plan refuses the mix, and runners that are " +
 	"not instance runners. Needs an administrator's token. Import with `<controller_id>/instance` or " +
-	"`<controller_id>/runners/<runner_id>`."
-
-// ImportState accepts "<controller_id>/instance" and
-// "<controller_id>/runners/<runner_id>"; Read checks that the scope exists.
-func (r *scopeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	controllerID, runnerID, err := parseID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not valid: %s. Use "+
-			"<runner_controller_id>/instance or <runner_controller_id>/runners/<runner_id>, for example "+
-			"`terraform import gitlabrunner_runner_controller_scope.example 3/runners/42`.", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatID(controllerID, runnerID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_controller_id"), controllerID)...)
-	if runnerID != 0 {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_id"), runnerID)...)
-	}
-}
+	"`<controller_id>/runners/<runner_id>`, or by identity."
 
 // formatID is the id of a scope; runnerID 0 is the instance scope.
 func formatID(controllerID, runnerID int64) string {

@@ -43,6 +43,7 @@ func (r *tokenResource) Create(ctx context.Context, req resource.CreateRequest, 
 	plan.Token = types.StringValue(t.Token)
 	plan.refresh(t)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Read refreshes the current token. A token GitLab no longer shows
@@ -55,6 +56,7 @@ func (r *tokenResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	var state tokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...) // first: the state may have none yet
 	controllerID, tokenID, ok := ids(state, &resp.Diagnostics)
 	if !ok {
 		return
@@ -117,6 +119,7 @@ func (r *tokenResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	if !plan.TokenID.IsUnknown() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 		return
 	}
 	t, err := r.Data.Client.RotateRunnerControllerToken(ctx, controllerID, tokenID)
@@ -138,6 +141,7 @@ func (r *tokenResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	plan.Token = types.StringValue(t.Token)
 	plan.refresh(t)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 // Delete revokes the current token; one already revoked (or whose

@@ -10,7 +10,8 @@
 //
 // Files:
 //
-//	resource.go  type, schema, import
+//	resource.go  type, schema, ids
+//	identity.go  resource identity and import
 //	crud.go      Create, Read, Update (rotation), Delete
 //	plan.go      ModifyPlan: when the token rotates
 package runnercontrollertoken
@@ -22,7 +23,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -134,22 +134,7 @@ func (r *tokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 const description = "A token of a runner controller (GitLab Enterprise Edition 18.9+, Ultimate; an administrator's " +
 	"token), with which the controller authenticates at GitLab's job router. Minted once and kept as a sensitive " +
 	"attribute; rotated in place when `rotation_triggers` change (the old token stops working at once); revoked on " +
-	"destroy. These tokens do not expire. Import with `<runner_controller_id>/<token_id>`."
-
-// ImportState accepts "<runner_controller_id>/<token_id>"; the token's
-// value stays null (GitLab never shows it again).
-func (r *tokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	controllerID, tokenID, err := parseID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not valid: %s. Use "+
-			"<runner_controller_id>/<token_id>, both numeric, for example "+
-			"`terraform import gitlabrunner_runner_controller_token.example 3/7`.", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatID(controllerID, tokenID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_controller_id"), controllerID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), tokenID)...)
-}
+	"destroy. These tokens do not expire. Import with `<runner_controller_id>/<token_id>`, or by identity."
 
 func formatID(controllerID, tokenID int64) string {
 	return strconv.FormatInt(controllerID, 10) + "/" + strconv.FormatInt(tokenID, 10)
