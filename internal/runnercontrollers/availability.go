@@ -116,8 +116,11 @@ func check(ctx context.Context, client *gitlabapi.Client, need Need) (*Problem, 
 	case status == http.StatusForbidden && diagnostics.IsInsufficientScope(err):
 		return &Problem{Summary: "Token Lacks the Scope for Runner Controllers", probe: err,
 			Advice: "Runner controllers need a personal access token with the `api` scope (`read_api` is enough for the data sources)."}, false
-	case status == http.StatusForbidden || status == http.StatusUnauthorized:
+	case status == http.StatusForbidden:
 		return &Problem{Summary: "Runner Controllers Need an Administrator", Advice: AdminNeeded, probe: err}, false
+	case status == http.StatusUnauthorized:
+		return &Problem{Summary: "Access Token Not Accepted", probe: err,
+			Advice: "Runner controllers also need the token's user to be an administrator."}, false
 	}
 	return &Problem{Summary: "Unable to Check Runner Controllers", probe: err}, transient(err)
 }

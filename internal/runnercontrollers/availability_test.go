@@ -39,12 +39,16 @@ func TestCheckTellsWhatIsMissing(t *testing.T) {
 		{"19.1.0", false, false, Controllers, "Runner Controllers Not Available on This GitLab"},
 		{"19.1.0-ee", true, false, Controllers, "Runner Controllers Not Licensed"},
 		{"19.1.0-ee", false, true, Controllers, "Runner Controllers Need an Administrator"},
+		{"19.1.0-ee", false, false, Controllers, "Access Token Not Accepted"}, // an unknown token (401)
 	} {
 		m := acctest.StartMock(t, acctest.WithVersion(c.version))
 		m.Store().SetRunnerControllersLicensed(!c.unlicensed)
 		token := m.Seed.AdminToken
 		if c.user {
 			token = m.Seed.NonAdminToken
+		}
+		if c.summary == "Access Token Not Accepted" {
+			token = "glpat-unknown-token-0000000"
 		}
 		p := Check(t.Context(), data(t, m, token), c.need)
 		switch {
