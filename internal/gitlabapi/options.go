@@ -16,6 +16,10 @@ type CreateUserRunnerOptions struct {
 	// TokenExpiresAt is the first token's expiry (GitLab EE 18.10+; older
 	// servers and CE drop it without a word).
 	TokenExpiresAt *time.Time `json:"token_expires_at,omitempty"`
+	// TokenRotationDeadline is when GitLab stops accepting the first token's
+	// rotation (GitLab EE 18.10+, with TokenExpiresAt; older servers and CE
+	// drop it without a word).
+	TokenRotationDeadline *time.Time `json:"token_rotation_deadline,omitempty"`
 }
 
 // UpdateRunnerOptions are the parameters of PUT /runners/:id. A nil

@@ -14,6 +14,9 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnersettings"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontroller"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollerscope"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollertoken"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -30,6 +33,9 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		instancerunnersettings.New,
 		grouprunnersettings.New,
 		projectrunnersettings.New,
+		runnercontroller.New,
+		runnercontrollerscope.New,
+		runnercontrollertoken.New,
 	}
 }
 
@@ -38,6 +44,9 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 		datasources.NewRegistrationPolicy,
 		datasources.NewRunner,
 		datasources.NewRunners,
+		datasources.NewRunnerController,
+		datasources.NewRunnerControllers,
+		datasources.NewRunnerControllerScopes,
 	}
 }
 

@@ -31,6 +31,7 @@ type Data struct {
 
 	onces  sync.Map // key -> *sync.Once, for Once
 	claims sync.Map // key -> string, for Claim
+	shared sync.Map // key -> value, for Shared
 }
 
 // The values of the unfinished_runners setting.

@@ -147,3 +147,18 @@ func TestOutlastInterrupt(t *testing.T) {
 		t.Error("a context nobody cancelled counts as interrupted")
 	}
 }
+
+// Shared keeps one value per key for the configured provider: created once,
+// the same for every caller, and apart for another Data.
+func TestShared(t *testing.T) {
+	var d, other Data
+	var made atomic.Int32
+	create := func() any { made.Add(1); return new(int) }
+	first := d.Shared("k", create)
+	if d.Shared("k", create) != first || made.Load() != 1 {
+		t.Fatalf("a second call made a new value (%d made)", made.Load())
+	}
+	if d.Shared("other", create) == first || other.Shared("k", create) == first {
+		t.Fatal("another key or another Data shares the value")
+	}
+}

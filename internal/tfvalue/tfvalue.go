@@ -74,3 +74,23 @@ func stringElems(values []string) []attr.Value {
 	}
 	return elems
 }
+
+// TriggersChanged compares two values of a rotation_triggers map, the
+// attribute whose every change rotates a token: null and empty are the
+// same; an unknown map (or element) may change, so it counts as changed.
+func TriggersChanged(before, after types.Map) bool {
+	if after.IsUnknown() || before.IsUnknown() {
+		return true
+	}
+	a, b := before.Elements(), after.Elements()
+	if len(a) != len(b) {
+		return true
+	}
+	for k, v := range b {
+		old, ok := a[k]
+		if !ok || v.IsUnknown() || !v.Equal(old) {
+			return true
+		}
+	}
+	return false
+}

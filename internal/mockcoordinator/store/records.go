@@ -88,6 +88,10 @@ type RunnerRecord struct {
 	Platform     string          `json:"platform,omitempty"`
 	Architecture string          `json:"architecture,omitempty"`
 	Managers     []ManagerRecord `json:"managers,omitempty"`
+
+	// TokenRotationDeadline: after it GitLab refuses to rotate the token (EE
+	// 18.10+, set at creation only); a rotation clears it.
+	TokenRotationDeadline *time.Time `json:"token_rotation_deadline,omitempty"`
 }
 
 func (r *RunnerRecord) clone() RunnerRecord {
@@ -95,6 +99,7 @@ func (r *RunnerRecord) clone() RunnerRecord {
 	c.ProjectIDs = append([]int64(nil), r.ProjectIDs...)
 	c.RunnerAttributes = r.RunnerAttributes.clone()
 	c.TokenExpiresAt = clonePtr(r.TokenExpiresAt)
+	c.TokenRotationDeadline = clonePtr(r.TokenRotationDeadline)
 	c.ContactedAt = clonePtr(r.ContactedAt)
 	c.Managers = append([]ManagerRecord(nil), r.Managers...)
 	return c

@@ -36,8 +36,11 @@ const DefaultVersion = "18.6.0-ee"
 //     non-administrators "No access granted" (the runner-project policy);
 //   - 18.5+ (≈, unconfirmed): runners and runner managers show
 //     job_execution_status;
+//   - EE 18.9+: the runner controller API (controllers, their tokens and
+//     the instance scope); Community Edition has no such routes;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
-//     token's expiry (CE and older versions drop it, as Grape does);
+//     token's expiry, and token_rotation_deadline (CE and older versions
+//     drop them, as Grape does); runner controllers take runner scopes;
 //   - EE 15.1+ (the stale group runner cleanup shipped in 15.1): GraphQL's
 //     namespaceCiCdSettingsUpdate(allowStaleRunnerPruning) and
 //     Group.allowStaleRunnerPruning (both EE only; CE has neither);
@@ -170,8 +173,23 @@ func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
 func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
-// (Enterprise Edition 18.10+, create_runner_params_ee).
+// and token_rotation_deadline (Enterprise Edition 18.10+,
+// create_runner_params_ee in ee/lib/ee/api/ci/helpers/runner_helpers.rb).
 func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasRunnerControllers: the runner controller API, its tokens and the
+// instance scope (Enterprise Edition 18.9+: doc/api/runner_controllers.md,
+// doc/api/runner_controller_tokens.md "Introduced in GitLab 18.9";
+// lib/api/ci/runner_controllers.rb, runner_controller_tokens.rb,
+// runner_controller_scopes.rb, whose models are EE's). Before, and on the
+// Community Edition, the routes do not exist.
+func (v Version) HasRunnerControllers() bool { return v.Enterprise && v.AtLeast(18, 9) }
+
+// HasRunnerControllerRunnerScopes: POST and DELETE
+// /runner_controllers/:id/scopes/runners/:runner_id, and the scopes' list
+// shows runner_level_scopings (Enterprise Edition 18.10+, "Add runner
+// scope: Introduced in GitLab 18.10", issue 586417).
+func (v Version) HasRunnerControllerRunnerScopes() bool { return v.Enterprise && v.AtLeast(18, 10) }
 
 // HasStaleRunnerPruning: GraphQL's Group has allowStaleRunnerPruning and
 // Mutation has namespaceCiCdSettingsUpdate (Enterprise Edition 15.1+:

@@ -58,7 +58,7 @@ func (r *userRunnerResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *userRunnerResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}}
+	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}, rotationDeadlineValidator{}}
 }
 
 func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
