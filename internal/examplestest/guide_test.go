@@ -240,6 +240,7 @@ type testTool struct {
 	path    string
 	tofu    bool
 	version string
+	minor   int // of 1.x
 }
 
 func (tt testTool) name() string {
@@ -267,7 +268,7 @@ func terraformTestBinary(t *testing.T) testTool {
 	}
 	major, _ := strconv.Atoi(m[2])
 	minor, _ := strconv.Atoi(m[3])
-	tool := testTool{path: path, tofu: m[1] == "OpenTofu", version: strings.TrimPrefix(m[0], m[1]+" ")}
+	tool := testTool{path: path, tofu: m[1] == "OpenTofu", version: strings.TrimPrefix(m[0], m[1]+" "), minor: minor}
 	if major < 1 || (major == 1 && minor < 6) {
 		t.Skipf("%s %s has no `%s test` (1.6+): `make test-modules` runs this on the newest Terraform on the PATH "+
 			"and on OpenTofu 1.6.3", m[1], tool.version, tool.name())
