@@ -12,7 +12,8 @@
 # points Terraform at it with a private CLI configuration (dev_overrides);
 # the user's ~/.terraformrc is never read and nothing is downloaded.
 #
-# The snippets under provider/, resources/ and data-sources/ are documentation
+# The snippets under provider/, resources/, data-sources/, actions/ and
+# list-resources/ (.tfquery.hcl) are documentation
 # (tfplugindocs includes them in docs/): each file is validated on its own,
 # because two snippets of one resource may declare the same address. demo/ and
 # modules/* and guides/* are real configurations and are validated as a whole.
@@ -75,11 +76,12 @@ binary_for() {
 	fi
 }
 
-# validate_dir <label> <dir>: validate needs no `init` for a dev_overrides
-# provider (and `init` would ask the registry for it); `get` fetches local
-# modules only.
+# validate_dir <label> <dir> [<validate flag>...]: validate needs no `init`
+# for a dev_overrides provider (and `init` would ask the registry for it);
+# `get` fetches local modules only.
 validate_dir() {
 	local label="$1" dir="$2" out="" bin
+	local flags=("${@:3}")
 	n=$((n + 1))
 	bin="$(binary_for "$dir")"
 	if [[ -z "$bin" ]]; then
@@ -88,7 +90,7 @@ validate_dir() {
 		return
 	fi
 	if { ! grep -qs '^module ' "$dir"/*.tf || out="$("$bin" -chdir="$dir" get -no-color 2>&1)"; } &&
-		out="$("$bin" -chdir="$dir" validate -no-color 2>&1)"; then
+		out="$("$bin" -chdir="$dir" validate -no-color ${flags[@]+"${flags[@]}"} 2>&1)"; then
 		if [[ "$bin" == "$tf" ]]; then
 			echo "ok    $label"
 		else
@@ -120,12 +122,32 @@ terraform {
 EOF
 	fi
 	validate_dir "$rel" "$dir"
-done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" -name '*.tf' | sort)
+done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" "$root/examples/actions" -name '*.tf' | sort)
+
+# List resource snippets (.tfquery.hcl, Terraform 1.14+): validated with
+# `validate -query` beside a stub that declares the provider and the version.
+while IFS= read -r file; do
+	rel="${file#"$root"/}"
+	dir="$work/snippet-$n"
+	mkdir -p "$dir"
+	cp "$file" "$dir/"
+	cat >"$dir/zz_required_providers.tf" <<'EOF'
+terraform {
+  required_version = ">= 1.14"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+EOF
+	validate_dir "$rel" "$dir" -query
+done < <(find "$root/examples/list-resources" -name '*.tfquery.hcl' | sort)
 
 # Whole configurations: copied, so no .terraform/ lands in the repository.
 for cfg in "$root"/examples/*/ "$root"/examples/modules/*/ "$root"/examples/guides/*/; do
 	cfg="${cfg%/}"
-	case "${cfg#"$root"/examples/}" in provider | resources | data-sources | modules | guides) continue ;; esac
+	case "${cfg#"$root"/examples/}" in provider | resources | data-sources | actions | list-resources | modules | guides) continue ;; esac
 	rel="${cfg#"$root"/}"
 	dir="$work/config-$n"
 	mkdir -p "$dir"

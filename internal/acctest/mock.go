@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // DefaultStartTime is where the fake clock of StartMock begins.
@@ -179,10 +180,7 @@ func (m *Mock) providerBlock(token, cert, key string) string {
 }
 
 // hclString quotes s as an HCL string literal, escaping template sequences.
-func hclString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
-	return `"` + r.Replace(s) + `"`
-}
+func hclString(s string) string { return tfvalue.HCLString(s) }
 
 // TokenCheckRoutes are the requests the provider sends when Terraform
 // configures it (early_auth_check: GET /personal_access_tokens/self, and

@@ -61,8 +61,14 @@ var (
 		"status":       types.StringType,
 		"contacted_at": types.StringType,
 		"created_at":   types.StringType,
+
+		"job_execution_status": types.StringType,
 	}
 )
+
+// jobExecutionStatusDescription describes job_execution_status of runners and managers.
+const jobExecutionStatusDescription = "`active` while it runs a job, `idle` otherwise; null on GitLab before about 18.5, " +
+	"which does not report it."
 
 func (d *runnerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_runner"
@@ -98,6 +104,9 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"status":       computedString("`online`, `offline`, `stale` (created more than 7 days ago and not contacted for 7 days) or `never_contacted`."),
 			"contacted_at": computedString("When the runner last contacted GitLab (RFC 3339 UTC, e.g. `2024-05-01T10:00:00Z`); null when never contacted."),
 			"created_at":   computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
+
+			"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
+
 			"version":      computedString("gitlab-runner version of the most recently seen manager; null when never contacted."),
 			"revision":     computedString("gitlab-runner revision of the most recently seen manager; null when never contacted."),
 			"platform":     computedString("Operating system of the most recently seen manager (e.g. `linux`); null when never contacted."),
@@ -138,6 +147,8 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 					"status":       computedString("`online`, `offline`, `stale` or `never_contacted`, as for the runner."),
 					"contacted_at": computedString("When the host last contacted GitLab (RFC 3339 UTC); null when never."),
 					"created_at":   computedString("When the manager was first seen (RFC 3339 UTC)."),
+
+					"job_execution_status": computedString("Whether this host is running a job: " + jobExecutionStatusDescription),
 				}},
 			},
 		},
@@ -170,8 +181,12 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 					"Maintainer).", id)))
 			return
 		}
-		resp.Diagnostics.AddError("Error Reading Runner", diagnostics.APIError(attempt, err))
+		resp.Diagnostics.AddError("Unable to Read Runner", diagnostics.APIError(attempt, err))
 		return
+	}
+	if len(runner.Malformed) > 0 {
+		resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", diagnostics.MalformedAnswer(
+			fmt.Sprintf("GET /runners/%d", id), runner.Malformed, "This data source shows them as if GitLab had not sent them."))
 	}
 
 	managers, err := client.ListRunnerManagers(ctx, id)
@@ -187,7 +202,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			"GitLab answered %s although the runner exists: this GitLab server does not serve "+
 				"runner managers. managers is null; upgrade GitLab to see one entry per registered host.", diagnostics.Answer(err)))
 	default:
-		resp.Diagnostics.AddError("Error Reading Runner Managers",
+		resp.Diagnostics.AddError("Unable to Read Runner Managers",
 			diagnostics.APIError(fmt.Sprintf("Reading the managers of runner %d (GET /runners/%d/managers)", id, id), err))
 		return
 	}
@@ -235,6 +250,9 @@ func runnerDetailsValues(r *gitlabapi.RunnerDetails) map[string]attr.Value {
 		"status":       types.StringValue(r.Status),
 		"contacted_at": tfvalue.Time(r.ContactedAt),
 		"created_at":   tfvalue.Time(r.CreatedAt),
+
+		"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),
+
 		"version":      types.StringPointerValue(r.Version),
 		"revision":     types.StringPointerValue(r.Revision),
 		"platform":     types.StringPointerValue(r.Platform),
@@ -261,6 +279,8 @@ func runnerManagersValue(managers []gitlabapi.RunnerManager) types.List {
 			"status":       types.StringValue(m.Status),
 			"contacted_at": tfvalue.Time(m.ContactedAt),
 			"created_at":   tfvalue.Time(m.CreatedAt),
+
+			"job_execution_status": types.StringPointerValue(m.JobExecutionStatus),
 		}))
 	}
 	return types.ListValueMust(types.ObjectType{AttrTypes: runnerManagerAttrTypes}, elems)

@@ -102,6 +102,7 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.StringExact(created)),
+					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.StringExact("idle")),
 					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"id":   knownvalue.Int64Exact(seed.Group.ID),
@@ -153,6 +154,8 @@ data "gitlabrunner_runner" "malformed" {
 							"status":       knownvalue.StringExact("online"),
 							"created_at":   knownvalue.StringExact(created),
 							"contacted_at": knownvalue.StringExact(created),
+
+							"job_execution_status": knownvalue.StringExact("idle"),
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
@@ -167,6 +170,15 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("ip_address"), knownvalue.Null()),
 					runnerCheck("group", managers.AtSliceIndex(0).AtMapKey("ip_address"), knownvalue.StringExact("127.0.0.1")),
 					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// GitLab before ≈18.5 does not report job_execution_status: null.
+				PreConfig: func() { mock.Store().SetVersion("18.4.0-ee") },
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.Null()),
+					runnerCheck("group", managers.AtSliceIndex(0).AtMapKey("job_execution_status"), knownvalue.Null()),
 				},
 			},
 			{
@@ -189,7 +201,7 @@ data "gitlabrunner_runner" "group" {
 					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Error Reading Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Read Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
 			},
 			{
 				// ... but a 404 from it (a server without the managers API) only

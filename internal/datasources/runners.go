@@ -3,7 +3,6 @@ package datasources
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -19,6 +18,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerselect"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
@@ -27,14 +27,6 @@ var (
 	_ datasource.DataSource                     = (*runnersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*runnersDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*runnersDataSource)(nil)
-)
-
-// Values of the runners data source's scope attribute.
-const (
-	runnersScopeOwned    = "owned"    // GET /runners: runners the caller can manage (default)
-	runnersScopeInstance = "instance" // GET /runners/all: every runner (administrators only)
-	runnersScopeGroup    = "group"    // GET /groups/:id/runners (reported, not configured)
-	runnersScopeProject  = "project"  // GET /projects/:id/runners (reported, not configured)
 )
 
 // NewRunners returns the gitlabrunner_runners data source: the runners
@@ -48,17 +40,10 @@ type runnersDataSource struct {
 }
 
 type runnersDataSourceModel struct {
-	ID            types.String       `tfsdk:"id"`
-	Scope         types.String       `tfsdk:"scope"`
-	GroupID       tfvalue.Int64Value `tfsdk:"group_id"`
-	ProjectID     tfvalue.Int64Value `tfsdk:"project_id"`
-	Type          types.String       `tfsdk:"type"`
-	Status        types.String       `tfsdk:"status"`
-	Paused        types.Bool         `tfsdk:"paused"`
-	TagList       types.List         `tfsdk:"tag_list"`
-	VersionPrefix types.String       `tfsdk:"version_prefix"`
-	IDs           types.List         `tfsdk:"ids"`
-	Runners       types.List         `tfsdk:"runners"`
+	ID types.String `tfsdk:"id"`
+	runnerselect.Config
+	IDs     types.List `tfsdk:"ids"`
+	Runners types.List `tfsdk:"runners"`
 }
 
 var runnersItemAttrTypes = map[string]attr.Type{
@@ -73,6 +58,8 @@ var runnersItemAttrTypes = map[string]attr.Type{
 	"online":      types.BoolType,
 	"created_at":  types.StringType,
 	"status":      types.StringType,
+
+	"job_execution_status": types.StringType,
 }
 
 func (d *runnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -98,7 +85,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"`instance` (`GET /runners/all`, every runner of the instance; needs an administrator token). " +
 					"Conflicts with `group_id` and `project_id`. After reading it reports the scope actually listed: " +
 					"`owned`, `instance`, `group` or `project`.",
-				Validators: []validator.String{stringvalidator.OneOf(runnersScopeOwned, runnersScopeInstance)},
+				Validators: []validator.String{stringvalidator.OneOf(runnerselect.ScopeOwned, runnerselect.ScopeInstance)},
 			},
 			"group_id": schema.Int64Attribute{
 				CustomType:          tfvalue.Int64Type{},
@@ -168,6 +155,8 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"online":      computedBool("Whether the runner is online."),
 					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
+
+					"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
 				}},
 			},
 		},
@@ -186,51 +175,18 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	opts := gitlabapi.ListRunnersOptions{
-		Type:          model.Type.ValueString(),
-		Status:        model.Status.ValueString(),
-		VersionPrefix: model.VersionPrefix.ValueString(),
+	sel, diags := model.Selection(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	if !model.Paused.IsNull() {
-		p := model.Paused.ValueBool()
-		opts.Paused = &p
-	}
-	if !model.TagList.IsNull() {
-		resp.Diagnostics.Append(model.TagList.ElementsAs(ctx, &opts.TagList, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
+	model.Scope = types.StringValue(sel.Kind())
+	model.ID = types.StringValue(sel.ID())
 
-	// scopeText names the scope in messages; endpoint is the GitLab call.
-	var scopeText, endpoint string
-	switch {
-	case !model.GroupID.IsNull():
-		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeGroup, model.GroupID.ValueInt64()
-		model.Scope = types.StringValue(runnersScopeGroup)
-		model.ID = types.StringValue(fmt.Sprintf("group:%d", opts.ScopeID))
-		scopeText, endpoint = fmt.Sprintf("group %d", opts.ScopeID), fmt.Sprintf("GET /groups/%d/runners", opts.ScopeID)
-	case !model.ProjectID.IsNull():
-		opts.Scope, opts.ScopeID = gitlabapi.RunnerScopeProject, model.ProjectID.ValueInt64()
-		model.Scope = types.StringValue(runnersScopeProject)
-		model.ID = types.StringValue(fmt.Sprintf("project:%d", opts.ScopeID))
-		scopeText, endpoint = fmt.Sprintf("project %d", opts.ScopeID), fmt.Sprintf("GET /projects/%d/runners", opts.ScopeID)
-	case model.Scope.ValueString() == runnersScopeInstance:
-		opts.Scope = gitlabapi.RunnerScopeAll
-		model.Scope = types.StringValue(runnersScopeInstance)
-		model.ID = types.StringValue(runnersScopeInstance)
-		scopeText, endpoint = "the whole instance", "GET /runners/all"
-	default:
-		opts.Scope = gitlabapi.RunnerScopeOwned
-		model.Scope = types.StringValue(runnersScopeOwned)
-		model.ID = types.StringValue(runnersScopeOwned)
-		scopeText, endpoint = "the runners the token's user can manage", "GET /runners"
-	}
-
-	runners, err := d.Data.Client.ListRunners(ctx, opts)
+	runners, err := d.Data.Client.ListRunners(ctx, sel.Options())
 	if err != nil {
-		summary, advice := runnersListFailure(model.Scope.ValueString(), opts.ScopeID, diagnostics.Status(err))
-		resp.Diagnostics.AddError(summary, diagnostics.APIError(fmt.Sprintf("Listing runners of %s (%s)", scopeText, endpoint), err, advice))
+		summary, advice := sel.ListFailure(diagnostics.Status(err))
+		resp.Diagnostics.AddError(summary, diagnostics.APIError(sel.Attempted(), err, advice))
 		return
 	}
 
@@ -251,35 +207,11 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"online":      types.BoolValue(r.Online),
 			"created_at":  tfvalue.Time(r.CreatedAt),
 			"status":      types.StringValue(r.Status),
+
+			"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),
 		}))
 	}
 	model.IDs = types.ListValueMust(types.StringType, ids)
 	model.Runners = types.ListValueMust(types.ObjectType{AttrTypes: runnersItemAttrTypes}, items)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// runnersListFailure picks the summary and the advice for a failed listing, by
-// scope and status, so that the user learns which permission is missing.
-func runnersListFailure(scope string, scopeID int64, status int) (summary, advice string) {
-	switch {
-	case status == http.StatusForbidden && scope == runnersScopeInstance:
-		return "Listing All Runners Requires an Administrator Token",
-			"Listing every runner of the instance needs an administrator token; use group_id/project_id or omit the scope " +
-				"(the default lists the runners the token's user can manage)."
-	case status == http.StatusForbidden && scope == runnersScopeGroup:
-		return "Listing Group Runners Forbidden",
-			fmt.Sprintf("Listing the runners of group %d needs a token of a user with at least the Maintainer role in that group (or an administrator); "+
-				"omit group_id to list the runners the token's user can manage.", scopeID)
-	case status == http.StatusForbidden && scope == runnersScopeProject:
-		return "Listing Project Runners Forbidden",
-			fmt.Sprintf("Listing the runners of project %d needs a token of a user with at least the Maintainer role in that project (or an administrator); "+
-				"omit project_id to list the runners the token's user can manage.", scopeID)
-	case status == http.StatusNotFound && scope == runnersScopeGroup:
-		return "Group Not Found",
-			fmt.Sprintf("Check group_id = %d: GitLab also answers 404 when the token's user cannot see the group.", scopeID)
-	case status == http.StatusNotFound && scope == runnersScopeProject:
-		return "Project Not Found",
-			fmt.Sprintf("Check project_id = %d: GitLab also answers 404 when the token's user cannot see the project.", scopeID)
-	}
-	return "Error Listing Runners", ""
 }

@@ -142,7 +142,7 @@ data "gitlabrunner_runners" "everything" {
   scope = "instance"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Listing All Runners Requires an Administrator Token.*403 Forbidden.*needs an\s+administrator\s+token;\s+use\s+group_id/project_id\s+or\s+omit\s+the\s+scope`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to List All Runners.*403 Forbidden.*needs an\s+administrator\s+token;\s+use\s+group_id/project_id\s+or\s+omit\s+the\s+scope`),
 			},
 			{
 				// A group Developer may not list the group's runners.
@@ -151,7 +151,7 @@ data "gitlabrunner_runners" "group" {
   group_id = %d
 }
 `, seed.Group.ID),
-				ExpectError: regexp.MustCompile(`(?s)Listing Group Runners Forbidden.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to List Group Runners.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
 			},
 			{
 				Config: mock.ProviderBlock(seed.AdminToken) + `
@@ -221,6 +221,8 @@ data "gitlabrunner_runners" "huge" {
 							"online":      knownvalue.Bool(false),
 							"created_at":  knownvalue.StringExact(acctest.DefaultStartTime.UTC().Format(time.RFC3339)),
 							"status":      knownvalue.StringExact("never_contacted"),
+
+							"job_execution_status": knownvalue.StringExact("idle"),
 						}),
 					})),
 					// Only g1 has contacted GitLab (gitlab-runner 18.6.0).

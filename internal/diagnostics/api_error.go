@@ -78,9 +78,16 @@ func IsInsufficientScope(err error) bool {
 // statusHint is the advice that only depends on the answer.
 func statusHint(err error) string {
 	var unusable *gitlabapi.UnusableAnswerError
+	var graphQL *gitlabapi.GraphQLError
+	var unavailable *gitlabapi.GraphQLUnavailableError
+	var malformed *gitlabapi.MalformedAnswerError
 	switch code := Status(err); {
 	case errors.As(err, &unusable):
 		return HintUnusableAnswer
+	case errors.As(err, &malformed):
+		return HintMalformedAnswer
+	case errors.As(err, &graphQL) || errors.As(err, &unavailable):
+		return "" // GitLab answered; its message is the diagnostic
 	case code == 0:
 		return HintTransport
 	case code == http.StatusUnauthorized:
@@ -98,7 +105,20 @@ func fallbackHint(err error) string {
 		return "The token lacks the permission or scope for this call: use a token with the `api` or `read_api` scope of a " +
 			"user who can see this object."
 	case http.StatusNotFound:
-		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
+		return "The object " + notVisible + ". Check the id."
 	}
 	return ""
+}
+
+// MalformedAnswer is the detail of a warning about an answer to request
+// ("GET /runners/12") that held fields ambiguously or malformed, which the
+// client left out: which, why, what the caller made of it (consequence),
+// and what to check. Values it quotes are masked by the client.
+func MalformedAnswer(request string, fields []gitlabapi.MalformedField, consequence string) string {
+	var list strings.Builder
+	for _, f := range fields {
+		list.WriteString("\n  - " + gitlabapi.RedactSecrets(f.String()))
+	}
+	return fmt.Sprintf("GitLab's answer to %s holds these fields ambiguously or malformed, so the provider did not use "+
+		"them:%s\n\n%s\n\n%s", request, list.String(), consequence, HintMalformedAnswer)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
@@ -228,14 +229,15 @@ func startFleetMock(t *testing.T) *acctest.Mock {
 
 // testFleet runs the steps with the provider on the mock's clock, and checks
 // that destroy leaves no runner.
-func testFleet(t *testing.T, mock *acctest.Mock, steps []resource.TestStep) {
+func testFleet(t *testing.T, mock *acctest.Mock, steps []resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	for i := range steps {
 		steps[i].ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", mock.Now)()),
 		}
 	}
 	resource.Test(t, resource.TestCase{
-		Steps: steps,
+		TerraformVersionChecks: versionChecks,
+		Steps:                  steps,
 		CheckDestroy: func(*terraform.State) error {
 			if ids := mock.Store().RunnerIDs(); len(ids) != 0 {
 				return fmt.Errorf("after destroy the mock coordinator still has runners %v", ids)
@@ -406,7 +408,13 @@ func (o fleetOutputs) matchMock(mock *acctest.Mock) error {
 	if n := len(mock.Store().RunnerIDs()); n != len(keys) {
 		return fmt.Errorf("the mock has %d runners, want %d", n, len(keys))
 	}
-	for _, k := range keys {
+	return o.matchRunners(mock)
+}
+
+// matchRunners checks each runner of the outputs against the mock: ids and
+// tokens equal to the mock's, and the runners output consistent with ids.
+func (o fleetOutputs) matchRunners(mock *acctest.Mock) error {
+	for _, k := range sortedKeys(o.IDs) {
 		id, err := strconv.ParseInt(o.IDs[k], 10, 64)
 		if err != nil {
 			return fmt.Errorf("ids[%q] = %q is not a runner id", k, o.IDs[k])

@@ -8,6 +8,10 @@
 //     (metadata.go), with their request and answer types (options.go,
 //     types.go, json_decode.go), paging (pagination.go) and GitLab's version
 //     numbers (version.go);
+//   - strict decoding of the answers that can make the provider rotate a
+//     token or replace a runner (strict_decode.go): exact key case, no
+//     duplicate keys, full RFC 3339 expiries; what is ambiguous is left out
+//     and reported (MalformedField, MalformedAnswerError);
 //   - one error type, *Error, decoding every error body GitLab produces
 //     (errors.go, decode_error.go), with sentinels for errors.Is
 //     (ErrNotFound, ...);
@@ -17,7 +21,8 @@
 //     POST that creates or rotates something is retried only when it provably
 //     never reached the server; otherwise, and when a 2xx answer to it cannot
 //     be used (UnusableAnswerError), the caller gets ErrMaybeApplied and must
-//     reconcile. Every call has a total time budget, and an unreachable
+//     reconcile (so does the assignment of a runner to a project, which is
+//     retried because GitLab refuses a repeat as done already). Every call has a total time budget, and an unreachable
 //     server fails within seconds;
 //   - GitLab's clock as its Date headers tell (ServerNow, server_time.go);
 //   - a pooled transport sized for Terraform's parallelism, TLS options and a

@@ -204,3 +204,19 @@ func (e *UnusableAnswerError) Error() string {
 
 // Is matches ErrMaybeApplied.
 func (e *UnusableAnswerError) Is(target error) bool { return target == ErrMaybeApplied }
+
+// MalformedAnswerError is an answer the client does not trust, because it
+// holds some field ambiguously or malformed (strict_decode.go): as if GitLab
+// had not answered.
+type MalformedAnswerError struct {
+	Method, Path string
+	Fields       []MalformedField
+}
+
+func (e *MalformedAnswerError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Reason
+	}
+	return fmt.Sprintf("%s %s: the answer is ambiguous or malformed, so it was not used: %s", e.Method, e.Path, strings.Join(parts, "; "))
+}

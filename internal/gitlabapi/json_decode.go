@@ -3,6 +3,7 @@ package gitlabapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -80,26 +81,30 @@ func (r *Runner) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON decodes contacted_at and created_at robustly, and
-// token_expires_at when the server sends it.
+// UnmarshalJSON decodes contacted_at and created_at robustly; the token's
+// expiry (token_expires_at, when the server sends it) decodes strictly
+// (TokenExpiry).
 func (r *RunnerDetails) UnmarshalJSON(b []byte) error {
 	type plain RunnerDetails
 	aux := struct {
 		*plain
-		ContactedAt    flexTime    `json:"contacted_at"`
-		CreatedAt      flexTime    `json:"created_at"`
-		TokenExpiresAt TokenExpiry `json:"token_expires_at"`
+		ContactedAt flexTime `json:"contacted_at"`
+		CreatedAt   flexTime `json:"created_at"`
 	}{plain: (*plain)(r)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	r.ContactedAt, r.CreatedAt, r.TokenExpiresAt = aux.ContactedAt.t, aux.CreatedAt.t, aux.TokenExpiresAt
+	r.ContactedAt, r.CreatedAt = aux.ContactedAt.t, aux.CreatedAt.t
 	return nil
 }
 
-// UnmarshalJSON is called only for a key that is present: null is a token
-// without expiry; a time is its expiry; anything else leaves it unknown
-// rather than pretending the token never expires.
+// UnmarshalJSON is called only for a key that is present. A token's expiry
+// can make the provider rotate the token, so it is read strictly, unlike the
+// informational times: null is a token without expiry; a full RFC 3339 time
+// with an offset ("2026-12-12T10:00:00Z") is its expiry; anything else (a
+// bare date, a time without offset, a number) is Malformed and leaves it
+// unknown, rather than pretending the token never expires or expires at
+// midnight.
 func (e *TokenExpiry) UnmarshalJSON(b []byte) error {
 	*e = TokenExpiry{}
 	b = bytes.TrimSpace(b)
@@ -107,12 +112,25 @@ func (e *TokenExpiry) UnmarshalJSON(b []byte) error {
 		e.Known = true
 		return nil
 	}
-	var f flexTime
-	_ = f.UnmarshalJSON(b) // never fails: it reads anything it cannot parse as unknown
-	if f.t != nil {
-		e.Known, e.At = true, f.t
-	}
+	// Not a failure of the whole answer: the expiry alone is unknown.
+	e.At, e.Malformed = strictTime(b)
+	e.Known = e.At != nil
 	return nil
+}
+
+// strictTime reads a JSON string holding a full RFC 3339 time with an
+// offset; otherwise it says why not.
+func strictTime(b []byte) (*time.Time, string) {
+	var s string
+	if len(b) == 0 || b[0] != '"' || json.Unmarshal(b, &s) != nil {
+		return nil, fmt.Sprintf("%s is not a time", clipKey(string(b)))
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, fmt.Sprintf("%q is not a full RFC 3339 time with an offset", clipKey(s))
+	}
+	t = t.UTC()
+	return &t, ""
 }
 
 // UnmarshalJSON decodes created_at and contacted_at robustly.
@@ -130,23 +148,25 @@ func (m *RunnerManager) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON records whether runners_token was present at all.
+// UnmarshalJSON records which keys the answer had.
 func (g *Group) UnmarshalJSON(b []byte) error {
 	type plain Group
 	if err := json.Unmarshal(b, (*plain)(g)); err != nil {
 		return err
 	}
-	g.RunnersTokenVisible = hasKey(b, "runners_token")
+	g.keys = answerKeys(b)
+	g.RunnersTokenVisible = g.keys["runners_token"]
 	return nil
 }
 
-// UnmarshalJSON records whether runners_token was present at all.
+// UnmarshalJSON records which keys the answer had.
 func (p *Project) UnmarshalJSON(b []byte) error {
 	type plain Project
 	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
 		return err
 	}
-	p.RunnersTokenVisible = hasKey(b, "runners_token")
+	p.keys = answerKeys(b)
+	p.RunnersTokenVisible = p.keys["runners_token"]
 	return nil
 }
 
@@ -156,24 +176,19 @@ func (s *ApplicationSettings) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
 		return err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return err
-	}
-	s.keys = make(map[string]bool, len(m))
-	for k := range m {
-		s.keys[k] = true
-	}
+	s.keys = answerKeys(b)
 	return nil
 }
 
-func hasKey(b []byte, key string) bool {
+// answerKeys are the keys of a JSON object (none when it is not one).
+func answerKeys(b []byte) map[string]bool {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return false
+	_ = json.Unmarshal(b, &m) // not an object: no keys
+	keys := make(map[string]bool, len(m))
+	for k := range m {
+		keys[k] = true
 	}
-	_, ok := m[key]
-	return ok
+	return keys
 }
 
 // UnmarshalJSON decodes expires_at (a date) robustly.

@@ -26,6 +26,12 @@ type call struct {
 	// idempotent calls are retried on 5xx and transport errors; the others
 	// (POST creating or rotating something) only when provably not sent.
 	idempotent bool
+	// reconcilable marks a call that changes something and is retried
+	// although it is not idempotent, because GitLab refuses a repeat as
+	// done already (an assignment's "has already been taken"). When it
+	// fails after an attempt may have reached GitLab, the error matches
+	// ErrMaybeApplied, as a create's does: the caller reads back.
+	reconcilable bool
 	// userAuth sends PRIVATE-TOKEN; runner-facing calls do not.
 	userAuth bool
 	// runnerToken is sent as RUNNER-TOKEN and masked in logs.
@@ -99,13 +105,16 @@ func (c *Client) result(parent, ctx context.Context, cl call, st *attemptState, 
 			path:         cl.path,
 			err:          c.cleanTransportError(err, st.secrets),
 			attempts:     st.attempt,
-			maybeApplied: st.maybeApplied,
+			maybeApplied: st.maybeApplied || (cl.reconcilable && st.reached),
 			note:         giveUp,
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := c.newError(cl, resp, st.answer)
 		e.Note = st.giveUp
+		if cl.reconcilable && st.reached {
+			e.maybeApplied = true
+		}
 		return nil, e
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: st.answer}, nil
@@ -163,17 +172,44 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (*response, error
 	if out == nil {
 		return resp, nil
 	}
-	if err := decodeJSON(resp.body, out); err != nil {
-		what := fmt.Sprintf("is not the expected JSON: %s", err)
-		if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
-			what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
-		}
-		if !cl.idempotent {
-			return nil, &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
-		}
-		return nil, fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)
+	if err := c.decodeError(cl, resp, decodeJSON(resp.body, out)); err != nil {
+		return nil, err
 	}
 	return resp, nil
+}
+
+// doStrictJSON is doJSON for answers whose fields can make the provider
+// rotate a token or replace a runner: it decodes strictly (decodeStrict)
+// and returns the fields it ignored, their reasons masked.
+func (c *Client) doStrictJSON(ctx context.Context, cl call, out any) ([]MalformedField, error) {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	malformed, err := decodeStrict(resp.body, out)
+	if err := c.decodeError(cl, resp, err); err != nil {
+		return nil, err
+	}
+	for i := range malformed {
+		malformed[i].Reason = c.masker.mask(malformed[i].Reason, cl.runnerToken)
+	}
+	return malformed, nil
+}
+
+// decodeError explains the failed decoding (err) of a 2xx answer; nil when
+// err is nil.
+func (c *Client) decodeError(cl call, resp *response, err error) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf("is not the expected JSON: %s", err)
+	if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
+		what = fmt.Sprintf("is HTML, not JSON: does base_url %q point at the GitLab instance (not a login page or proxy)?", c.webURL)
+	}
+	if !cl.idempotent || cl.reconcilable {
+		return &UnusableAnswerError{Method: cl.method, Path: cl.path, Status: resp.status, ID: salvageID(resp.body), Reason: "it " + what}
+	}
+	return fmt.Errorf("%s %s: the %d answer %s", cl.method, cl.path, resp.status, what)
 }
 
 // salvageID reads the top-level "id" of a JSON object even when the object
@@ -251,13 +287,14 @@ func (c *Client) setHeaders(h http.Header, cl call, hasBody bool) {
 }
 
 // cleanTransportError drops *url.Error's wrapper (its message repeats the
-// full URL including the query) and masks what remains.
+// full URL including the query), says why a server that does not speak TLS
+// failed the handshake, and masks what remains.
 func (c *Client) cleanTransportError(err error, secrets []string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return c.maskErr(err, secrets...)
+	return c.maskErr(explainNoTLS(err, c.baseURL.Host), secrets...)
 }
 
 // maskErr keeps err's chain (errors.Is still works) but masks its message.

@@ -35,13 +35,19 @@ import (
 //     dial error, connection refused). After a 5xx or a connection lost once
 //     the request may have been sent it is not retried and fails with
 //     ErrMaybeApplied.
+//   - A POST that GitLab refuses to repeat as "done already" (assigning a
+//     runner to a project) is retried like an idempotent call, but when it
+//     fails after some attempt may have reached GitLab (a 5xx, a lost
+//     connection, an interruption), it fails with ErrMaybeApplied too.
 //   - A server that cannot be reached at all (no such host, connection
 //     refused, no route: any error while dialling) gets at most
 //     unreachableRetries quick retries, whatever Retries says: it rarely
 //     heals within a call, and the user should hear about it in seconds.
 //   - Certificate errors, TLS handshakes the server refused (e.g. a missing
-//     client certificate), unsupported schemes and redirect loops are never
-//     retried: they do not heal. A refused handshake is not ErrMaybeApplied.
+//     client certificate) or could not take part in (it does not speak TLS:
+//     an https:// base_url pointed at a plain-HTTP port), unsupported schemes
+//     and redirect loops are never retried: they do not heal. A failed
+//     handshake is not ErrMaybeApplied.
 //   - At most Retries retries; the caller's context bounds everything and a
 //     cancel or deadline stops a wait immediately.
 //   - Otherwise the wait is exponential with jitter, between RetryWaitMin
@@ -76,6 +82,7 @@ type attemptState struct {
 	start        time.Time     // start of the current attempt
 	gotConn      atomic.Bool   // the current attempt obtained a connection
 	maybeApplied bool          // the last attempt failed after it may have been sent
+	reached      bool          // some attempt may have reached GitLab without a clear answer (a 5xx, a lost connection)
 	answer       []byte        // the body of the last answer
 	wait         time.Duration // the wait before the next attempt, chosen by checkRetry
 	giveUp       string        // why a retry the policy would make is not made (the budget)
@@ -132,14 +139,17 @@ func (c *Client) checkRetry(ctx context.Context, st *attemptState, resp *http.Re
 		}
 	}
 	if err != nil {
-		// A non-idempotent request that obtained a connection may have
-		// been (partly) sent: from here on we cannot know whether GitLab
-		// applied it — unless the server refused the TLS handshake, in
-		// which case its HTTP side never saw the request.
-		st.maybeApplied = !st.idempotent && st.gotConn.Load() && !tlsRefusedByServer(err)
+		// A request that obtained a connection may have been (partly)
+		// sent: from here on we cannot know whether GitLab applied it —
+		// unless the server refused the TLS handshake, in which case its
+		// HTTP side never saw the request.
+		sent := st.gotConn.Load() && !tlsRefusedByServer(err)
+		st.maybeApplied = !st.idempotent && sent
+		st.reached = st.reached || sent
 		resp = nil
 	} else {
 		st.maybeApplied = false
+		st.reached = st.reached || resp.StatusCode >= 500
 	}
 
 	next := c.decide(ctx, st, resp, err)
@@ -243,7 +253,7 @@ func permanentTransportError(err error) bool {
 		recordHeader     tls.RecordHeaderError
 	)
 	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
-		errors.As(err, &verify) || errors.As(err, &recordHeader) {
+		errors.As(err, &verify) || errors.As(err, &recordHeader) || errors.Is(err, http.ErrSchemeMismatch) {
 		return true
 	}
 	if tlsRefusedByServer(err) {
@@ -267,6 +277,36 @@ func permanentTransportError(err error) bool {
 func tlsRefusedByServer(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "remote error" && strings.HasPrefix(op.Err.Error(), "tls: ")
+}
+
+// noTLSError is a TLS handshake that failed because the server does not
+// speak TLS on that port: it answered in plain HTTP (net/http reports
+// http.ErrSchemeMismatch) or sent something else (tls.RecordHeaderError).
+// Its message names the likely cause, the scheme or the port of base_url.
+type noTLSError struct {
+	host string
+	err  error
+}
+
+func (e *noTLSError) Error() string {
+	if errors.Is(e.err, http.ErrSchemeMismatch) {
+		return fmt.Sprintf("the server at %s answered in plain HTTP, not TLS (%s): base_url says https://, but this port "+
+			"serves http://. Use an http:// base_url if the server has no TLS, or the port where it serves HTTPS", e.host, e.err)
+	}
+	return fmt.Sprintf("the server at %s does not speak TLS on this port (%s): base_url says https://. Check its scheme "+
+		"(http:// for a server without TLS) and its port", e.host, e.err)
+}
+
+func (e *noTLSError) Unwrap() error { return e.err }
+
+// explainNoTLS wraps a handshake error of a server that does not speak TLS
+// in a noTLSError; other errors are returned as they are.
+func explainNoTLS(err error, host string) error {
+	var recordHeader tls.RecordHeaderError
+	if errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &recordHeader) {
+		return &noTLSError{host: host, err: err}
+	}
+	return err
 }
 
 // jitteredBackoff returns a wait in [base/2, base] where base = min*2^attempt

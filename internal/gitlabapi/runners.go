@@ -37,21 +37,43 @@ func (c *Client) CreateUserRunner(ctx context.Context, opts CreateUserRunnerOpti
 	return &out, nil
 }
 
-// GetRunner reads a runner (GET /runners/:id). A missing runner is ErrNotFound.
+// GetRunner reads a runner (GET /runners/:id). A missing runner is
+// ErrNotFound. The answer is decoded strictly: fields it holds ambiguously
+// are left out and listed in Malformed (strict_decode.go); an answer about
+// another runner, or without a usable id, is an error.
 func (c *Client) GetRunner(ctx context.Context, id int64) (*RunnerDetails, error) {
-	var out RunnerDetails
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: runnerPath(id), idempotent: true, userAuth: true}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return c.runnerDetails(ctx, id, call{method: http.MethodGet, path: runnerPath(id), idempotent: true, userAuth: true})
 }
 
-// UpdateRunner changes a runner (PUT /runners/:id) and returns its new state.
+// UpdateRunner changes a runner (PUT /runners/:id) and returns its new
+// state, decoded as GetRunner's.
 func (c *Client) UpdateRunner(ctx context.Context, id int64, opts UpdateRunnerOptions) (*RunnerDetails, error) {
+	return c.runnerDetails(ctx, id, call{method: http.MethodPut, path: runnerPath(id), body: opts, idempotent: true, userAuth: true})
+}
+
+// runnerDetails runs cl, whose answer is runner id's details.
+func (c *Client) runnerDetails(ctx context.Context, id int64, cl call) (*RunnerDetails, error) {
 	var out RunnerDetails
-	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: runnerPath(id), body: opts, idempotent: true, userAuth: true}, &out); err != nil {
+	malformed, err := c.doStrictJSON(ctx, cl, &out)
+	if err != nil {
 		return nil, err
 	}
+	if out.ID != id {
+		reason := "it has no usable runner id"
+		if out.ID != 0 {
+			reason = fmt.Sprintf("it is about runner %d", out.ID)
+		}
+		for _, f := range malformed {
+			if f.Key == "id" {
+				reason += " (" + f.Reason + ")"
+			}
+		}
+		return nil, &MalformedAnswerError{Method: cl.method, Path: cl.path, Fields: []MalformedField{{Key: "id", Reason: reason}}}
+	}
+	if e := out.TokenExpiresAt.Malformed; e != "" {
+		malformed = append(malformed, MalformedField{Key: "token_expires_at", Reason: c.masker.mask(e)})
+	}
+	out.Malformed = malformed
 	return &out, nil
 }
 
@@ -142,11 +164,14 @@ func (c *Client) ListRunners(ctx context.Context, opts ListRunnersOptions) ([]Ru
 // project (POST /projects/:id/runners, 201) and returns the runner. It is
 // retried like an idempotent call: a retry after a lost answer gets GitLab's
 // 400 "already been taken", which the caller reads as done (see
-// IsAlreadyAssigned).
+// IsAlreadyAssigned). When it fails after an attempt may have reached GitLab
+// (a 5xx, a lost connection, an answer that cannot be read, an interruption)
+// the error matches ErrMaybeApplied: the caller reads the runner back.
 func (c *Client) AssignRunnerToProject(ctx context.Context, projectID, runnerID int64) (*Runner, error) {
 	var out Runner
 	body := map[string]int64{"runner_id": runnerID}
-	if _, err := c.doJSON(ctx, call{method: http.MethodPost, path: projectRunnersPath(projectID), body: body, idempotent: true, userAuth: true}, &out); err != nil {
+	cl := call{method: http.MethodPost, path: projectRunnersPath(projectID), body: body, idempotent: true, reconcilable: true, userAuth: true}
+	if _, err := c.doJSON(ctx, cl, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -78,7 +78,7 @@ func TestRedirectToAnotherHostDropsCredentials(t *testing.T) {
 		switch r.URL.Path {
 		case "/api/v4/version":
 			http.Redirect(w, r, otherSrv.URL+"/api/v4/version", http.StatusFound)
-		case "/api/v4/runners/1":
+		case "/api/v4/runners/12":
 			http.Redirect(w, r, "/api/v4/runners/2", http.StatusMovedPermanently)
 		case "/api/v4/runners/2":
 			sameHostToken.Store(r.Header.Get("PRIVATE-TOKEN"))
@@ -101,7 +101,7 @@ func TestRedirectToAnotherHostDropsCredentials(t *testing.T) {
 		t.Error("the redirected request should still be a normal request (User-Agent)")
 	}
 	// Same host: the token is kept.
-	if _, err := c.GetRunner(t.Context(), 1); err != nil {
+	if _, err := c.GetRunner(t.Context(), 12); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := sameHostToken.Load().(string); got != "glpat-test-user-token-0123456789" {

@@ -65,6 +65,9 @@ type RunnerInfo struct {
 	CreatedBy *UserBasic `json:"created_by"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
+	// JobExecutionStatus is "active" while the runner runs a job, else
+	// "idle"; nil before GitLab ≈ 18.5, which does not send it.
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
 // UserBasic is the part of GitLab's UserBasic entity the provider uses.
@@ -89,7 +92,7 @@ type RunnerDetails struct {
 	// TokenExpiresAt is the expiry of the runner's current token. No
 	// released GitLab shows it here (GitLab MR !253821 proposes it), so it
 	// is usually not Known; the client takes it when a server sends it.
-	TokenExpiresAt TokenExpiry     `json:"-"`
+	TokenExpiresAt TokenExpiry     `json:"token_expires_at"`
 	ContactedAt    *time.Time      `json:"contacted_at"`
 	Version        *string         `json:"version"`
 	Revision       *string         `json:"revision"`
@@ -97,16 +100,23 @@ type RunnerDetails struct {
 	Architecture   *string         `json:"architecture"`
 	Projects       []RunnerProject `json:"projects"`
 	Groups         []RunnerGroup   `json:"groups"`
+	// Malformed lists the fields the client ignored because the answer was
+	// ambiguous or malformed there (see strict_decode.go): those fields
+	// read as absent, so the caller keeps what it knew.
+	Malformed []MalformedField `json:"-"`
 }
 
 // TokenExpiry is what an answer says about when a runner's current token
 // expires. Known is false when the answer did not say (the field was absent,
-// or held something that is not a time); At is nil for a token that never
+// or held something that is not a full time: Malformed); At is nil for a token that never
 // expires. Rotating a token changes its expiry whenever an expiration
 // interval applies, which is how a rotation outside Terraform shows.
 type TokenExpiry struct {
 	Known bool
 	At    *time.Time
+	// Malformed says why the answer's value is not an expiry (it is not
+	// null and not a full RFC 3339 time with an offset); "" otherwise.
+	Malformed string
 }
 
 // RunnerProject is a project a runner is assigned to.
@@ -137,17 +147,21 @@ type RunnerManager struct {
 	Status       string     `json:"status"`
 	CreatedAt    *time.Time `json:"created_at"`
 	ContactedAt  *time.Time `json:"contacted_at"`
+	// JobExecutionStatus is the manager's, as the runner's (RunnerInfo).
+	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
-// ApplicationSettings holds the instance settings that matter for runner
-// registration. AllowRunnerRegistrationToken is nil when the server predates
-// the setting (≈15.8: the key is absent); Has tells an absent key from null.
+// ApplicationSettings are the instance settings that matter for runners, as
+// GET /application/settings shows them and as PUT /application/settings
+// takes them (UpdateApplicationSettingsOptions: a nil field is not sent). A
+// server too old for a setting leaves it out of its answer: Has tells an
+// absent key from null (for the intervals, null means no expiry).
 type ApplicationSettings struct {
-	AllowRunnerRegistrationToken         *bool    `json:"allow_runner_registration_token"`
-	ValidRunnerRegistrars                []string `json:"valid_runner_registrars"`
-	RunnerTokenExpirationInterval        *int64   `json:"runner_token_expiration_interval"`
-	GroupRunnerTokenExpirationInterval   *int64   `json:"group_runner_token_expiration_interval"`
-	ProjectRunnerTokenExpirationInterval *int64   `json:"project_runner_token_expiration_interval"`
+	AllowRunnerRegistrationToken         *bool     `json:"allow_runner_registration_token,omitempty"`
+	ValidRunnerRegistrars                *[]string `json:"valid_runner_registrars,omitempty"`
+	RunnerTokenExpirationInterval        *int64    `json:"runner_token_expiration_interval,omitempty"`
+	GroupRunnerTokenExpirationInterval   *int64    `json:"group_runner_token_expiration_interval,omitempty"`
+	ProjectRunnerTokenExpirationInterval *int64    `json:"project_runner_token_expiration_interval,omitempty"`
 
 	keys map[string]bool // the keys of the answer
 }
@@ -168,9 +182,28 @@ type Group struct {
 	ParentID            *int64  `json:"parent_id"`
 	RunnersToken        *string `json:"runners_token"`
 	RunnersTokenVisible bool    `json:"-"`
+	GroupRunnerSettings
+
+	keys map[string]bool // the keys of the answer, and the GraphQL settings GitLab has
+}
+
+// Has reports whether GitLab showed the setting key: in GET /groups/:id, or
+// as a field of GraphQL's Group (GetGroupRunnerSettings).
+func (g *Group) Has(key string) bool { return g.keys[key] }
+
+// GroupRunnerSettings are the runner settings of a group. A field with a
+// JSON name is REST: GET /groups/:id shows it, PUT /groups/:id takes it. A
+// field with a graphql name (and JSON "-") has no REST API: it is a field of
+// GraphQL's Group and an argument of the namespaceCiCdSettingsUpdate
+// mutation. A nil field is not sent. The client picks the API from the tags
+// (UpdateGroupRunnerSettings, GetGroupRunnerSettings).
+type GroupRunnerSettings struct {
 	// SharedRunnersSetting: enabled, disabled_and_overridable or
 	// disabled_and_unoverridable.
-	SharedRunnersSetting string `json:"shared_runners_setting"`
+	SharedRunnersSetting *string `json:"shared_runners_setting,omitempty"`
+	// AllowStaleRunnerPruning: GitLab deletes the group's runners that have
+	// not contacted it for 3 months (EE 15.1+, effective with Ultimate).
+	AllowStaleRunnerPruning *bool `json:"-" graphql:"allowStaleRunnerPruning"`
 }
 
 // Project is the part of GET /projects/:id the provider uses; see Group for
@@ -183,6 +216,23 @@ type Project struct {
 	Namespace           ProjectNamespace `json:"namespace"`
 	RunnersToken        *string          `json:"runners_token"`
 	RunnersTokenVisible bool             `json:"-"`
+	ProjectRunnerSettings
+
+	keys map[string]bool // the keys of the answer
+}
+
+// Has reports whether GET /projects/:id showed key: GitLab shows some
+// settings only to the project's Maintainers (and administrators), and a
+// server too old for a setting leaves it out.
+func (p *Project) Has(key string) bool { return p.keys[key] }
+
+// ProjectRunnerSettings are the runner settings of a project, as GET
+// /projects/:id shows them and PUT /projects/:id takes them (a nil field is
+// not sent). GitLab shows group_runners_enabled only to those who may change
+// it (admin_project: Maintainers and above).
+type ProjectRunnerSettings struct {
+	SharedRunnersEnabled *bool `json:"shared_runners_enabled,omitempty"`
+	GroupRunnersEnabled  *bool `json:"group_runners_enabled,omitempty"`
 }
 
 // ProjectNamespace is the namespace block of a project.

@@ -310,6 +310,7 @@ func TestAccInterrupt_lateCreatesAfterCtrlC(t *testing.T) {
 // stay, and it finishes. GitLab's clock is real time here, as this machine's.
 func TestAccInterrupt_redatedAnswersDoNotExpireAnotherApply(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's judgement of another apply's runners; both applies succeed, nothing is interrupted")
 	t.Parallel()
 	const n = 10
 	m := acctest.StartMock(t, acctest.WithRealClock())

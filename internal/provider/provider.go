@@ -42,6 +42,8 @@ const (
 var (
 	_ provider.Provider                     = (*gitlabrunnerProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*gitlabrunnerProvider)(nil)
+	_ provider.ProviderWithListResources    = (*gitlabrunnerProvider)(nil)
+	_ provider.ProviderWithActions          = (*gitlabrunnerProvider)(nil)
 )
 
 type gitlabrunnerProvider struct {
@@ -246,4 +248,6 @@ func (p *gitlabrunnerProvider) Configure(ctx context.Context, req provider.Confi
 	data := &providerdata.Data{Client: client, Clock: p.opts.Clock, UnfinishedRunners: cfg.UnfinishedRunners.ValueString()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }

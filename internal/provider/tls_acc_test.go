@@ -154,6 +154,28 @@ func TestAccTLS_wrongCA(t *testing.T) {
 	}
 }
 
+// TestAccTLS_httpsToPlainHTTP: an https:// base_url pointed at the mock's
+// plain-HTTP port fails at once, with retries = 10, naming the scheme; the
+// failure is no "may have been applied" (no request reached GitLab).
+func TestAccTLS_httpsToPlainHTTP(t *testing.T) {
+	t.Parallel()
+	m := acctest.StartMock(t)
+	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  retries = 10\n}\n",
+		strings.Replace(m.URL(), "http://", "https://", 1), m.Seed.Group.OwnerToken)
+	resource.Test(t, tlsCase(t, m, resource.TestStep{
+		Config:      tlsRunnerConfig(m, provider),
+		ExpectError: acctest.Words("answered in plain HTTP, not TLS"),
+	}, resource.TestStep{
+		// Without the provider's token check, the create fails the same way.
+		Config: tlsRunnerConfig(m, strings.Replace(provider, "provider \"gitlabrunner\" {\n",
+			"provider \"gitlabrunner\" {\n  early_auth_check = false\n", 1)),
+		ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*base_url says https://.*Use an http:// base_url`),
+	}))
+	if n := len(m.Stats().Log()); n != 0 {
+		t.Errorf("%d requests reached the mock", n)
+	}
+}
+
 // TestProviderPlainHTTPWarning: configuring the provider (through the
 // protocol, as Terraform does) with a plain-http base_url to another host
 // warns on base_url; loopback and https do not.

@@ -1,7 +1,8 @@
-// Package providerdata is what the provider hands to every resource and data
-// source once it is configured (the GitLab client and the clock), and the one
-// guard that takes it out again: a resource or data source embeds Resource or
-// DataSource, and every operation that needs the client starts with Ready.
+// Package providerdata is what the provider hands to every resource, data
+// source, list resource and action once it is configured (the GitLab client
+// and the clock), and the one guard that takes it out again: a resource or a
+// list resource embeds Resource, a data source DataSource, an action Action,
+// and every operation that needs the client starts with Ready.
 package providerdata
 
 import (
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,6 +30,7 @@ type Data struct {
 	UnfinishedRunners string
 
 	onces  sync.Map // key -> *sync.Once, for Once
+	claims sync.Map // key -> string, for Claim
 	shared sync.Map // key -> value, for Shared
 }
 
@@ -38,10 +41,9 @@ const (
 )
 
 // Once runs fn the first time it is called with key by this configured
-// provider (one provider process), for work done once per process, such as
-// the look for runners left by unfinished creates in a runner scope. Callers with the
-// same key wait until that first fn has returned; fn runs for one of them
-// only. It reports whether fn ran for this caller.
+// provider (one provider process), for work done once per process. Callers
+// with the same key wait until that first fn has returned; fn runs for one
+// of them only. It reports whether fn ran for this caller.
 func (d *Data) Once(key string, fn func()) bool {
 	v, _ := d.onces.LoadOrStore(key, new(sync.Once))
 	once, _ := v.(*sync.Once) // only *sync.Once is stored
@@ -50,14 +52,17 @@ func (d *Data) Once(key string, fn func()) bool {
 	return ran
 }
 
-// Shared returns the value this configured provider (one provider process)
-// keeps under key, made by init on first use: state that the resource
-// instances of one process share (the framework makes a new resource value
-// for every request).
-func (d *Data) Shared(key string, init func() any) any {
-	d.Once("shared "+key, func() { d.shared.Store(key, init()) })
-	v, _ := d.shared.Load(key)
-	return v
+// Claim records that a resource instance wants value for key, something
+// that exists once per GitLab (a setting of the instance), in this
+// configured provider: one provider block, in one Terraform run. It returns
+// the value claimed first, and whether it differs: two resource instances
+// that want different values would undo each other on every apply. Claims
+// of the same value agree, so a resource instance planned again is never a
+// conflict with itself.
+func (d *Data) Claim(key, value string) (first string, conflict bool) {
+	v, _ := d.claims.LoadOrStore(key, value)
+	first, _ = v.(string) // only strings are stored
+	return first, first != value
 }
 
 // Now is the provider's current time.
@@ -108,6 +113,17 @@ type Resource struct {
 // Configure implements resource.ResourceWithConfigure.
 func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.Data = From(req.ProviderData, &resp.Diagnostics)
+}
+
+// Action is embedded in every action: its Configure keeps the provider's
+// Data.
+type Action struct {
+	Data *Data
+}
+
+// Configure implements action.ActionWithConfigure.
+func (a *Action) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.Data = From(req.ProviderData, &resp.Diagnostics)
 }
 
 // DataSource is embedded in every data source: its Configure keeps the

@@ -126,3 +126,27 @@ func listsRunner(l []map[string]any, id int64) bool {
 	}
 	return false
 }
+
+// TestUnassignOwnerProjectByNonAdministrator: from ≈18.2,
+// authenticate_disable_runner! (lib/api/ci/runners.rb) asks
+// Ci::RunnerProjectPolicy, whose `rule { assigned_to_owner_project }.prevent
+// :unassign_runner` (app/policies/ci/runner_project_policy.rb) answers a
+// non-administrator "No access granted" before the service's message, which
+// administrators still get (they skip the policy check).
+func TestUnassignOwnerProjectByNonAdministrator(t *testing.T) {
+	for _, tc := range []struct{ version, want string }{
+		{"", `{"message":"403 Forbidden - No access granted"}`},
+		{"18.2.0", `{"message":"403 Forbidden - No access granted"}`},
+		{"18.1.0", `{"message":"403 Forbidden - You cannot unassign a runner from the owner project. Delete the runner instead"}`},
+	} {
+		e := newTestEnv(t, tc.version)
+		prj, _ := e.projectRunner()
+		ownerPath := "/projects/" + itoa(e.seed.Project.ID) + "/runners/" + itoa(prj)
+		expect(t, e.call("DELETE", ownerPath, e.seed.Project.MaintainerToken, nil), 403, tc.want)
+		expect(t, e.call("DELETE", ownerPath, e.seed.AdminToken, nil), 403,
+			`{"message":"403 Forbidden - You cannot unassign a runner from the owner project. Delete the runner instead"}`)
+		// A locked runner is refused as locked first, on every version.
+		_ = e.st.UpdateRunner(prj, func(r *store.RunnerRecord) { r.Locked = true })
+		expect(t, e.call("DELETE", ownerPath, e.seed.Project.MaintainerToken, nil), 403, `{"message":"403 Forbidden - Runner is locked"}`)
+	}
+}

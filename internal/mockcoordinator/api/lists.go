@@ -45,12 +45,19 @@ func (c *reqCtx) listParams(scopes []string) (f store.RunnerFilter, page, perPag
 	if f.VersionPrefix != "" && !versionPrefixRe.MatchString(f.VersionPrefix) {
 		v.fail("version_prefix is invalid")
 	}
-	pg, _ := v.integer("page")
-	pp, _ := v.integer("per_page")
+	page, perPage = pageParams(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return f, 0, 0, false
 	}
+	return f, page, perPage, true
+}
+
+// pageParams reads the page and per_page parameters of offset pagination
+// (GitLab's PaginationParams; per_page at most 100).
+func pageParams(v *validator) (page, perPage int) {
+	pg, _ := v.integer("page")
+	pp, _ := v.integer("per_page")
 	page, perPage = 1, defaultPerPage
 	if pg != nil && *pg > 1 {
 		page = int(*pg)
@@ -58,13 +65,21 @@ func (c *reqCtx) listParams(scopes []string) (f store.RunnerFilter, page, perPag
 	if pp != nil && *pp > 0 {
 		perPage = int(min(*pp, maxPerPage))
 	}
-	return f, page, perPage, true
+	return page, perPage
 }
 
 // writePage reads one page of list, sets GitLab's pagination headers and
 // writes the items.
 func (c *reqCtx) writePage(list store.RunnerList, f store.RunnerFilter, page, perPage int) {
 	items, total := list.Page(f, page, perPage)
+	c.setPageHeaders(total, page, perPage, total <= maxCountedTotal)
+	c.json(http.StatusOK, renderRunners(items, c.caller.RunnerCreators(items), c.baseURL(), c.now, c.st.Version()))
+}
+
+// setPageHeaders sets GitLab's offset pagination headers for page of a list
+// of total items; without counted (more than GitLab counts, or a paginator
+// that skips the count) X-Total, X-Total-Pages and rel="last" are left out.
+func (c *reqCtx) setPageHeaders(total, page, perPage int, counted bool) {
 	totalPages := (total + perPage - 1) / perPage
 	if totalPages < 1 {
 		totalPages = 1
@@ -81,7 +96,6 @@ func (c *reqCtx) writePage(list store.RunnerList, f store.RunnerFilter, page, pe
 	}
 	h.Set("X-Next-Page", next)
 	h.Set("X-Prev-Page", prev)
-	counted := total <= maxCountedTotal
 	if counted {
 		h.Set("X-Total", strconv.Itoa(total))
 		h.Set("X-Total-Pages", strconv.Itoa(totalPages))
@@ -109,8 +123,6 @@ func (c *reqCtx) writePage(list store.RunnerList, f store.RunnerFilter, page, pe
 		links = append(links, link(totalPages, "last"))
 	}
 	h.Set("Link", strings.Join(links, ", "))
-
-	c.json(http.StatusOK, renderRunners(items, c.caller.RunnerCreators(items), c.baseURL(), c.now, c.st.Version()))
 }
 
 // listAllRunners is GET /runners/all (administrators only).

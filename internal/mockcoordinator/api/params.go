@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,68 +14,63 @@ import (
 )
 
 // params merges query parameters with a JSON or form-encoded body (the body
-// wins, as in Rack). Values are string, json.Number, bool, nil or []any.
+// wins, as in Rack). Query strings and form bodies are parsed as Rack does
+// (rack_query.go), so nested keys ("info[version]", "tag_list[]") give the
+// same hashes and arrays as JSON. Values are string, json.Number, bool, nil,
+// []any or map[string]any.
 type params struct {
 	m map[string]any
 }
 
 const maxBody = 1 << 20
 
-// parseParams reads the request parameters; on a malformed body it answers
-// 400 and returns false.
+// parseParams reads the request parameters; on a malformed query string or
+// body it answers 400 and returns false.
 func (c *reqCtx) parseParams() bool {
-	p := &params{m: map[string]any{}}
-	addValues(p.m, c.r.URL.Query())
+	query, err := parseNestedQuery(c.r.URL.RawQuery)
+	if err != nil {
+		c.badRequest("the query string is not valid")
+		return false
+	}
+	p := &params{m: query}
 	if c.r.Body != nil {
 		raw, err := io.ReadAll(io.LimitReader(c.r.Body, maxBody))
 		if err != nil {
 			c.badRequest("could not read the request body")
 			return false
 		}
-		raw = bytes.TrimSpace(raw)
-		if len(raw) > 0 {
-			ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-			isJSON := ct == "application/json" || (ct != "application/x-www-form-urlencoded" && raw[0] == '{')
-			if isJSON {
-				dec := json.NewDecoder(bytes.NewReader(raw))
-				dec.UseNumber()
-				var obj map[string]any
-				if err := dec.Decode(&obj); err != nil {
-					c.badRequest("the request body is not a valid JSON object")
-					return false
-				}
-				for k, v := range obj {
-					p.m[k] = v
-				}
-			} else {
-				vals, err := url.ParseQuery(string(raw))
-				if err != nil {
-					c.badRequest("the request body is not valid form data")
-					return false
-				}
-				addValues(p.m, vals)
-			}
+		if !c.mergeBody(p, bytes.TrimSpace(raw)) {
+			return false
 		}
 	}
 	c.p = p
 	return true
 }
 
-// addValues copies url.Values; "key[]" entries become arrays under "key".
-func addValues(m map[string]any, vals url.Values) {
-	for k, vs := range vals {
-		if name, ok := strings.CutSuffix(k, "[]"); ok {
-			arr := make([]any, len(vs))
-			for i, v := range vs {
-				arr[i] = v
-			}
-			m[name] = arr
-			continue
-		}
-		if len(vs) > 0 {
-			m[k] = vs[len(vs)-1]
-		}
+// mergeBody adds the parameters of a JSON or form-encoded body to p.
+func (c *reqCtx) mergeBody(p *params, raw []byte) bool {
+	if len(raw) == 0 {
+		return true
 	}
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct == "application/json" || (ct != "application/x-www-form-urlencoded" && raw[0] == '{') {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var obj map[string]any
+		if err := dec.Decode(&obj); err != nil {
+			c.badRequest("the request body is not a valid JSON object")
+			return false
+		}
+		maps.Copy(p.m, obj)
+		return true
+	}
+	form, err := parseNestedQuery(string(raw))
+	if err != nil {
+		c.badRequest("the request body is not valid form data")
+		return false
+	}
+	maps.Copy(p.m, form)
+	return true
 }
 
 func (p *params) has(key string) bool {
@@ -275,13 +270,32 @@ func (v *validator) oneOf(key string, allowed ...string) (string, bool) {
 	return s, present
 }
 
-// parseRunnerChanges reads the runner attributes, in the table's order
-// (GitLab's declaration order, which Grape's error messages follow).
-func parseRunnerChanges(v *validator) store.RunnerChanges {
+// runnerAttributeEndpoint is an endpoint that takes runner attributes: each
+// declares its own parameters, and Grape ignores the undeclared ones.
+type runnerAttributeEndpoint int
+
+const (
+	createEndpoint   runnerAttributeEndpoint = iota // POST /user/runners (lib/api/user_runners.rb)
+	updateEndpoint                                  // PUT /runners/:id (lib/api/ci/runners.rb)
+	registerEndpoint                                // legacy POST /runners (lib/api/ci/runner.rb)
+)
+
+// declares reports whether the endpoint declares the attribute.
+func (ep runnerAttributeEndpoint) declares(attr *store.RunnerAttribute) bool {
+	return !attr.NotOnCreate || ep != createEndpoint
+}
+
+// parseRunnerChanges reads the runner attributes the endpoint declares, in
+// the table's order (GitLab's declaration order, which Grape's error
+// messages follow).
+func parseRunnerChanges(v *validator, ep runnerAttributeEndpoint) store.RunnerChanges {
 	var ch store.RunnerChanges
 	for _, attr := range runnerAttributes {
-		if !readRunnerAttribute(v, attr, attr.Name, &ch) && attr.FallbackName != "" {
-			readRunnerAttribute(v, attr, attr.FallbackName, &ch)
+		if !ep.declares(attr) {
+			continue
+		}
+		if !readRunnerAttribute(v, attr, attr.Name, &ch) && attr.LegacyName != "" && ep == registerEndpoint {
+			readRunnerAttribute(v, attr, attr.LegacyName, &ch)
 		}
 	}
 	return ch
@@ -326,11 +340,25 @@ func readRunnerAttribute(v *validator, attr *store.RunnerAttribute, name string,
 	return false
 }
 
-// checkExclusiveRunnerAttributes adds Grape's mutually_exclusive errors.
-func checkExclusiveRunnerAttributes(v *validator) {
+// checkExclusiveRunnerAttributes adds Grape's mutually_exclusive errors, in
+// the order GitLab declares them (legacy POST /runners: the notes, then
+// active and paused).
+func checkExclusiveRunnerAttributes(v *validator, ep runnerAttributeEndpoint, version store.Version) {
+	exclusive := func(a, b string) {
+		if v.p.has(a) && v.p.has(b) {
+			v.fail(a + ", " + b + " are mutually exclusive")
+		}
+	}
+	if ep == registerEndpoint && version.RefusesBothRunnerNotes() {
+		for _, attr := range runnerAttributes {
+			if attr.LegacyName != "" {
+				exclusive(attr.LegacyName, attr.Name)
+			}
+		}
+	}
 	for _, attr := range runnerAttributes {
-		if attr.ExclusiveWith != "" && v.p.has(attr.Name) && v.p.has(attr.ExclusiveWith) {
-			v.fail(attr.Name + ", " + attr.ExclusiveWith + " are mutually exclusive")
+		if attr.ExclusiveWith != "" {
+			exclusive(attr.Name, attr.ExclusiveWith)
 		}
 	}
 }

@@ -20,6 +20,8 @@ type managerJSON struct {
 	ContactedAt  *string `json:"contacted_at"`
 	IPAddress    *string `json:"ip_address"`
 	Status       string  `json:"status"`
+	// JobExecutionStatus is left out before Version.ShowsJobExecutionStatus.
+	JobExecutionStatus string `json:"job_execution_status,omitempty"`
 }
 
 // tokenJSON answers runner creation, registration and verification.
@@ -84,6 +86,9 @@ func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, creator *store.User
 		w.key("created_at").timeOrNull(&r.CreatedAt)
 	}
 	w.key("status").string(status)
+	if v.ShowsJobExecutionStatus() {
+		w.key("job_execution_status").string(r.JobExecutionStatus())
+	}
 }
 
 // writeUserBasic writes GitLab's UserBasic entity (lib/api/entities/user_basic.rb
@@ -173,17 +178,22 @@ func renderRunnerDetails(d *store.RunnerDetails, now time.Time, base string, v s
 	return w.b
 }
 
-func renderManager(m *store.ManagerRecord, now time.Time) managerJSON {
+// renderManager is GitLab's RunnerManager entity, as version v shows it.
+func renderManager(m *store.ManagerRecord, now time.Time, v store.Version) managerJSON {
 	var contacted *time.Time
 	if !m.ContactedAt.IsZero() {
 		contacted = &m.ContactedAt
 	}
-	return managerJSON{
+	out := managerJSON{
 		ID: m.ID, SystemID: m.SystemID, Version: strOrNull(m.Version), Revision: strOrNull(m.Revision),
 		Platform: strOrNull(m.Platform), Architecture: strOrNull(m.Architecture),
 		CreatedAt: formatTime(m.CreatedAt), ContactedAt: formatTimePtr(contacted), IPAddress: strOrNull(m.IPAddress),
 		Status: m.Status(now),
 	}
+	if v.ShowsJobExecutionStatus() {
+		out.JobExecutionStatus = m.JobExecutionStatus()
+	}
+	return out
 }
 
 func renderToken(t store.RunnerToken) tokenJSON {

@@ -22,6 +22,7 @@ func TestMatchRoute(t *testing.T) {
 		{"POST", "/api/v4/runners/reset_authentication_token", "POST /runners/reset_authentication_token"},
 		{"POST", "/api/v4/runners/7/reset_authentication_token", "POST /runners/:id/reset_authentication_token"},
 		{"GET", "/api/v4/runners/7/managers", "GET /runners/:id/managers"},
+		{"GET", "/api/v4/runners/7/jobs", "GET /runners/:id/jobs"},
 		{"POST", "/api/v4/jobs/request", "POST /jobs/request"},
 		{"GET", "/api/v4/groups/3/runners", "GET /groups/:id/runners"},
 		{"GET", "/api/v4/groups/demo%2Fplatform", "GET /groups/:id"},
@@ -49,7 +50,7 @@ func TestMatchRoute(t *testing.T) {
 func TestUnknownRoutes(t *testing.T) {
 	e := newTestEnv(t, "")
 	for _, c := range []struct{ method, path string }{
-		{"GET", "/api/v4/nothing"}, {"PATCH", "/api/v4/runners/1"}, {"GET", "/runners"}, {"GET", "/api/v4/runners/1/jobs"},
+		{"GET", "/api/v4/nothing"}, {"PATCH", "/api/v4/runners/1"}, {"GET", "/runners"}, {"GET", "/api/v4/runners/1/nothing"},
 	} {
 		req := newRawRequest(c.method, c.path)
 		rec := serve(e.h, req)

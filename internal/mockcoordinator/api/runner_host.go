@@ -8,9 +8,13 @@ import (
 )
 
 // The endpoints the gitlab-runner binary calls. They authenticate with the
-// runner token in the body field `token` (JSON or form); the RUNNER-TOKEN
-// header is accepted when the body has none. Invalid and expired tokens both
-// answer 403 {"message":"403 Forbidden"}.
+// runner token in the parameter `token` (query string, JSON or form body), as
+// GitLab's Grape declarations `requires :token` and its current_runner
+// (params[:token]) do (lib/api/ci/runner.rb, lib/api/ci/helpers/runner.rb):
+// GitLab reads the RUNNER-TOKEN header that gitlab-runner also sends only on
+// the job router's discovery endpoint, so a token in the header alone is
+// "token is missing". Invalid and expired tokens both answer
+// 403 {"message":"403 Forbidden"}.
 
 // systemIDParam says whether an endpoint reads the system_id parameter.
 type systemIDParam int
@@ -22,24 +26,23 @@ const (
 )
 
 // runnerTokenParams parses the parameters and validates the token (and
-// system_id as sys says), answering Grape's 400 on errors.
+// system_id as sys says), answering Grape's 400 on errors. Grape's `requires`
+// wants the key only: an empty or null token passes it and is then refused
+// as an unknown token (403).
 func (c *reqCtx) runnerTokenParams(sys systemIDParam) (token, systemID string, ok bool) {
 	if !c.parseParams() {
 		return "", "", false
 	}
 	v := &validator{p: c.p}
-	token, _ = v.str("token")
-	if token == "" {
-		token = c.r.Header.Get("RUNNER-TOKEN")
-	}
-	if token == "" {
+	if !c.p.has("token") {
 		v.fail("token is missing")
 	}
+	token, _ = v.str("token")
 	if sys != noSystemID {
-		systemID, _ = v.str("system_id")
-		if sys == requiredSystemID && systemID == "" {
+		if sys == requiredSystemID && !c.p.has("system_id") {
 			v.fail("system_id is missing")
 		}
+		systemID, _ = v.str("system_id")
 	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
@@ -130,12 +133,12 @@ func (c *reqCtx) registerLegacyRunner() {
 		return
 	}
 	v := &validator{p: c.p}
-	token, _ := v.str("token")
-	if token == "" {
+	if !c.p.has("token") {
 		v.fail("token is missing")
 	}
-	changes := parseRunnerChanges(v)
-	checkExclusiveRunnerAttributes(v)
+	token, _ := v.str("token")
+	changes := parseRunnerChanges(v, registerEndpoint)
+	checkExclusiveRunnerAttributes(v, registerEndpoint, c.st.Version())
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return

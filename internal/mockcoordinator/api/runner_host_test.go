@@ -110,9 +110,33 @@ func TestRunnerEndpointsParamErrors(t *testing.T) {
 	}
 	_, tok := e.instanceRunner()
 	expect(t, e.call("DELETE", "/runners/managers", "", map[string]any{"token": tok}), 400, `{"error":"system_id is missing"}`)
-	// token in the RUNNER-TOKEN header only, and form-encoded token
-	expect(t, e.call("POST", "/runners/verify", "", map[string]any{"system_id": "s_000000000001"}, "RUNNER-TOKEN", tok), 200, "")
 	expect(t, e.call("POST", "/runners/verify", "", form{"token": {tok}}), 200, "")
+}
+
+// TestRunnerTokenIsAParameter: the runner endpoints take the token from the
+// `token` parameter alone — GitLab declares `requires :token` on them
+// (lib/api/ci/runner.rb, request_job_params in lib/api/ci/helpers/job_request.rb)
+// and current_runner reads params[:token] (lib/api/ci/helpers/runner.rb); the
+// RUNNER-TOKEN header is read only by the job router's discovery endpoint.
+// gitlab-runner sends the token in the body too (runner-client-protocol.md).
+func TestRunnerTokenIsAParameter(t *testing.T) {
+	e := newTestEnv(t, "")
+	_, tok := e.instanceRunner()
+	for _, route := range []struct{ method, path string }{
+		{"POST", "/runners/verify"}, {"POST", "/jobs/request"}, {"DELETE", "/runners"},
+		{"POST", "/runners/reset_authentication_token"}, {"DELETE", "/runners/managers"},
+	} {
+		// In the header alone: Grape's presence check fails before anything else.
+		expect(t, e.call(route.method, route.path, "", map[string]any{"system_id": "s_000000000001"}, "RUNNER-TOKEN", tok),
+			400, `{"error":"token is missing"}`)
+		// Present but empty or null: `requires` is satisfied, no runner has that token.
+		expect(t, e.call(route.method, route.path, "", map[string]any{"token": "", "system_id": "s_000000000001"}, "RUNNER-TOKEN", tok),
+			403, `{"message":"403 Forbidden"}`)
+		expect(t, e.call(route.method, route.path, "", `{"token":null,"system_id":"s_000000000001"}`), 403, `{"message":"403 Forbidden"}`)
+	}
+	// Grape's params include the query string.
+	expect(t, e.call("POST", "/runners/verify?token="+tok, "", nil), 200, "")
+	expect(t, e.call("POST", "/jobs/request?token="+tok, "", nil), 204, "")
 }
 
 func TestRunnerUnregisterByToken(t *testing.T) {

@@ -49,7 +49,7 @@ func (c *reqCtx) updateRunner() {
 		return
 	}
 	v := &validator{p: c.p}
-	changes := parseRunnerChanges(v)
+	changes := parseRunnerChanges(v, updateEndpoint)
 	// Grape's at_least_one_of over every attribute.
 	var names []string
 	given := false
@@ -60,7 +60,7 @@ func (c *reqCtx) updateRunner() {
 	if !given {
 		v.fail(strings.Join(names, ", ") + " are missing, at least one parameter must be provided")
 	}
-	checkExclusiveRunnerAttributes(v)
+	checkExclusiveRunnerAttributes(v, updateEndpoint, c.st.Version())
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
@@ -114,7 +114,43 @@ func (c *reqCtx) listManagers() {
 	}
 	out := make([]managerJSON, 0, len(ms))
 	for i := range ms {
-		out = append(out, renderManager(&ms[i], c.now))
+		out = append(out, renderManager(&ms[i], c.now, c.st.Version()))
 	}
 	c.json(http.StatusOK, out)
+}
+
+// jobStatuses are the values of GET /runners/:id/jobs's status parameter
+// (Ci::HasStatus::AVAILABLE_STATUSES).
+var jobStatuses = []string{"created", "waiting_for_resource", "preparing", "waiting_for_callback", "pending", "running",
+	"success", "failed", "canceling", "canceled", "skipped", "manual", "scheduled"}
+
+// listRunnerJobs is GET /runners/:id/jobs, "List jobs processed by a runner"
+// (lib/api/ci/runners.rb): GitLab's parameters (status, order_by, sort,
+// system_id, cursor, page, per_page), then the runner (404 "Runner Not Found")
+// and the caller's right to read its jobs (403 "No access granted"), then one
+// page of the jobs. The mock's runners have processed none (POST /jobs/request
+// never hands out a job), so the page is empty; with system_id GitLab's
+// paginator skips the count, and so the total headers.
+func (c *reqCtx) listRunnerJobs() {
+	id, ok := c.authRunnerID(scopesRunnerRead)
+	if !ok || !c.parseParams() {
+		return
+	}
+	v := &validator{p: c.p}
+	systemID, _ := v.str("system_id")
+	v.oneOf("status", jobStatuses...)
+	v.oneOf("order_by", "id")
+	v.oneOf("sort", "asc", "desc")
+	v.str("cursor")
+	page, perPage := pageParams(v)
+	if len(v.errs) > 0 {
+		c.grapeError(v.errs)
+		return
+	}
+	if err := c.caller.CheckRunnerJobsAccess(id); err != nil {
+		c.fail(err)
+		return
+	}
+	c.setPageHeaders(0, page, perPage, systemID == "")
+	c.json(http.StatusOK, jsonDocument("[]"))
 }

@@ -39,9 +39,10 @@ func (c *reqCtx) createUserRunner() {
 		v.fail("project_id is missing")
 	}
 	req.GroupID, req.ProjectID = groupID, projectID
-	req.Changes = parseRunnerChanges(v)
+	req.Changes = parseRunnerChanges(v, createEndpoint)
 	if c.st.Version().HasRunnerTokenExpiryOnCreate() {
 		req.TokenExpiresAt = parseDateTime(v, "token_expires_at")
+		req.TokenRotationDeadline = parseDateTime(v, "token_rotation_deadline")
 	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)

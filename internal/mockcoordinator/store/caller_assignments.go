@@ -91,7 +91,8 @@ func (c *Caller) AssignRunner(projectRef NamespaceID, runnerID int64) (RunnerRec
 // not assigned to the project (or unknown) is NotFound "Runner"; for
 // non-administrators a locked runner and missing rights are Forbidden; the
 // runner's owner project cannot be unassigned (the runner would be left
-// without an owner: GitLab says to delete it instead).
+// without an owner: GitLab tells administrators to delete it instead, and
+// from ≈ 18.2 non-administrators get the policy's "No access granted").
 func (c *Caller) UnassignRunner(projectRef NamespaceID, runnerID int64) error {
 	st := c.st
 	st.mu.Lock()
@@ -104,15 +105,21 @@ func (c *Caller) UnassignRunner(projectRef NamespaceID, runnerID int64) error {
 	if r == nil || !slices.Contains(r.ProjectIDs, p.ID) {
 		return notFound("Runner")
 	}
+	ownerProject := r.ProjectIDs[0] == p.ID
 	if !c.user.Admin {
 		if r.Locked {
 			return forbidden(msgRunnerLocked)
+		}
+		// Ci::RunnerProjectPolicy prevents unassign_runner from the owner
+		// project, checked ahead of the service's message (≈ 18.2).
+		if ownerProject && st.version.UnassignPolicyRefusesOwnerProject() {
+			return forbidden(msgNoAccess)
 		}
 		if !st.canManageRunner(c.user, r) {
 			return forbidden(msgNoAccess)
 		}
 	}
-	if r.ProjectIDs[0] == p.ID {
+	if ownerProject {
 		return forbidden(msgUnassignOwnerProject)
 	}
 	st.unindexRunner(r)

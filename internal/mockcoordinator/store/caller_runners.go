@@ -82,6 +82,11 @@ type RunnerCreation struct {
 	// TokenExpiresAt is the first token's expiry (EE 18.10+; the API leaves
 	// it nil on other versions). Not stored: later resets follow the settings.
 	TokenExpiresAt *time.Time
+	// TokenRotationDeadline is when GitLab stops accepting the token's
+	// rotation (EE 18.10+, with TokenExpiresAt; equal to it disables
+	// rotation). Stored until the first rotation; the mock does not refuse
+	// rotations after it (GitLab's enforcement is not modelled).
+	TokenRotationDeadline *time.Time
 }
 
 // Bounds of a requested token expiry (EE CreateRunnerService).
@@ -103,6 +108,32 @@ func (st *Store) checkTokenExpiry(at time.Time, runnerType string, now time.Time
 	}
 	if at.After(limit) {
 		return badRequest("token_expires_at is too far in the future (maximum is " + limit.UTC().Format(time.RFC3339) + ")")
+	}
+	return nil
+}
+
+// checkTokenExpiration is EE's validate_token_expiration_params, in its
+// order (ee/app/services/ee/ci/runners/create_runner_service.rb): a deadline
+// needs an expiry; the expiry's bounds; then the deadline must not be past
+// nor after the expiry (equal is allowed: it disables rotation).
+func (st *Store) checkTokenExpiration(req RunnerCreation, runnerType string, now time.Time) error {
+	deadline := req.TokenRotationDeadline
+	if deadline != nil && req.TokenExpiresAt == nil {
+		return badRequest("token_expires_at is required when token_rotation_deadline is specified")
+	}
+	if req.TokenExpiresAt == nil {
+		return nil
+	}
+	if err := st.checkTokenExpiry(*req.TokenExpiresAt, runnerType, now); err != nil {
+		return err
+	}
+	switch {
+	case deadline == nil:
+		return nil
+	case deadline.Before(now):
+		return badRequest("token_rotation_deadline cannot be in the past")
+	case deadline.After(*req.TokenExpiresAt):
+		return badRequest("token_rotation_deadline must be less than or equal to token_expires_at")
 	}
 	return nil
 }
@@ -154,10 +185,8 @@ func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
 		return RunnerToken{}, badRequest("Invalid runner type")
 	}
 	now := st.now()
-	if req.TokenExpiresAt != nil {
-		if err := st.checkTokenExpiry(*req.TokenExpiresAt, r.RunnerType, now); err != nil {
-			return RunnerToken{}, err
-		}
+	if err := st.checkTokenExpiration(req, r.RunnerType, now); err != nil {
+		return RunnerToken{}, err
 	}
 	req.Changes.apply(&r.RunnerAttributes)
 	if errs := r.validate(); errs != nil {
@@ -170,6 +199,7 @@ func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
 	if req.TokenExpiresAt != nil {
 		r.TokenExpiresAt = clonePtr(req.TokenExpiresAt)
 	}
+	r.TokenRotationDeadline = clonePtr(req.TokenRotationDeadline)
 	st.insertRunnerLocked(r)
 	return runnerToken(r), nil
 }

@@ -47,8 +47,8 @@ var runnerAttributeTable = []RunnerAttribute{
 		validate: maxLength(maxTextLength),
 	},
 	{
-		// Deprecated: active = !paused.
-		Name: "active", Kind: BoolKind, Listed: true, Negated: true, ExclusiveWith: "paused",
+		// Deprecated: active = !paused. POST /user/runners never declared it.
+		Name: "active", Kind: BoolKind, Listed: true, Negated: true, ExclusiveWith: "paused", NotOnCreate: true,
 		boolean: func(a *RunnerAttributes) *bool { return &a.Paused },
 	},
 	{
@@ -94,7 +94,7 @@ var runnerAttributeTable = []RunnerAttribute{
 		},
 	},
 	{
-		Name: "maintenance_note", Kind: StringKind, FallbackName: "maintainer_note", NullWhenEmpty: true, UpdatersOnly: true,
+		Name: "maintenance_note", Kind: StringKind, LegacyName: "maintainer_note", NullWhenEmpty: true, UpdatersOnly: true,
 		str:      func(a *RunnerAttributes) *string { return &a.MaintenanceNote },
 		validate: maxLength(maxTextLength),
 	},
@@ -120,14 +120,23 @@ type RunnerAttribute struct {
 	Kind AttributeKind
 	// Values, when set, are the allowed values of a string attribute.
 	Values []string
-	// FallbackName is a deprecated parameter name, read when Name is not given.
-	FallbackName string
+	// LegacyName is a deprecated parameter name that only legacy POST
+	// /runners still declares (lib/api/ci/runner.rb: maintainer_note), read
+	// there when Name is not given; POST /user/runners and PUT /runners/:id
+	// declare only Name and so ignore it, as Grape ignores any undeclared
+	// parameter.
+	LegacyName string
+	// NotOnCreate attributes are not declared by POST /user/runners
+	// (lib/api/user_runners.rb), which ignores them.
+	NotOnCreate bool
 	// Negated marks a deprecated Boolean parameter that sets and shows the
 	// negation of another attribute's field (active = !paused). Such a row is
 	// an alias: it has no field of its own and Terraform has no such attribute.
 	Negated bool
 	// ExclusiveWith names a parameter that must not be given together with
-	// this one (Grape's mutually_exclusive on PUT /runners/:id and POST /runners).
+	// this one (Grape's mutually_exclusive on PUT /runners/:id and POST /runners;
+	// LegacyName and Name are mutually exclusive on POST /runners, see
+	// Version.RefusesBothRunnerNotes).
 	ExclusiveWith string
 	// NullWhenEmpty renders "" as null.
 	NullWhenEmpty bool

@@ -24,6 +24,8 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.0+ (≈, MR !118299): POST /runners honours the switches (410) and
 //     names why it refuses a token ("403 Forbidden - invalid token supplied";
 //     a plain 403 before); runners_token is null where they are off;
+//   - 16.0+ (≈): legacy POST /runners refuses maintainer_note together with
+//     maintenance_note (mutually_exclusive; before, maintenance_note won);
 //   - < 15.11: no POST /user/runners (404 like an unknown route);
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
@@ -31,8 +33,22 @@ const DefaultVersion = "18.6.0-ee"
 //   - 18.0+ (≈): the runner entities show created_at and created_by;
 //   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
 //     runner details never show the token's expiry (no released version);
+//   - 18.2+ (≈): unassigning a runner from its owner project answers
+//     non-administrators "No access granted" (the runner-project policy);
+//   - 18.5+ (≈, unconfirmed): runners and runner managers show
+//     job_execution_status;
+//   - EE 18.9+: the runner controller API (controllers, their tokens and
+//     the instance scope); Community Edition has no such routes;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
-//     token's expiry (CE and older versions drop it, as Grape does);
+//     token's expiry, and token_rotation_deadline (CE and older versions
+//     drop them, as Grape does); runner controllers take runner scopes;
+//   - EE 15.1+ (the stale group runner cleanup shipped in 15.1): GraphQL's
+//     namespaceCiCdSettingsUpdate(allowStaleRunnerPruning) and
+//     Group.allowStaleRunnerPruning (both EE only; CE has neither);
+//   - PUT /projects/:id takes shared_runners_enabled (every emulated version)
+//     and group_runners_enabled; the release that added the latter to the
+//     REST API was not found in GitLab's source (python-gitlab's issue 2148
+//     found no API for it in July 2022), so the mock has it on every version;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -132,6 +148,13 @@ func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
 // version is inferred, as created_at's).
 func (v Version) ShowsRunnerCreator() bool { return v.AtLeast(18, 0) }
 
+// ShowsJobExecutionStatus: runner list items, runner details and runner
+// managers carry job_execution_status (lib/api/entities/ci/runner.rb,
+// runner_manager.rb). ≈ 18.5, unconfirmed: GitLab's source shows the field
+// before 19.0 (whose feature flag ci_read_job_execution_status_from_running_builds
+// changes how it is computed), and no changelog line dates it.
+func (v Version) ShowsJobExecutionStatus() bool { return v.AtLeast(18, 5) }
+
 // HidesMaintenanceNoteFromReaders: the runner details show maintenance_note
 // only to callers who may update the runner, null to the others (≈ 18.0;
 // before, to everyone who could read the runner).
@@ -141,6 +164,43 @@ func (v Version) HidesMaintenanceNoteFromReaders() bool { return v.AtLeast(18, 0
 // (≈ 14.8, MR !79135).
 func (v Version) HasGraphQLTokenExpiry() bool { return v.AtLeast(14, 8) }
 
+// RefusesBothRunnerNotes: legacy POST /runners answers "maintainer_note,
+// maintenance_note are mutually exclusive" when given both (≈ 16.0: the
+// sources we read that answer 410 Gone declare `mutually_exclusive
+// :maintainer_note, :maintenance_note`; the older ones declared
+// `mutually_exclusive :maintainer_note, :maintainer_note`, which never fires,
+// and kept maintenance_note).
+func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
+
+// UnassignPolicyRefusesOwnerProject: DELETE /projects/:id/runners/:runner_id
+// asks Ci::RunnerProjectPolicy (unassign_runner, prevented for the runner's
+// owner project) before the service, so a non-administrator unassigning the
+// owner project gets "403 Forbidden - No access granted" rather than the
+// service's "You cannot unassign a runner from the owner project…"
+// (app/policies/ci/runner_project_policy.rb, authenticate_disable_runner! in
+// lib/api/ci/runners.rb; ≈ 18.2).
+func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
+
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
-// (Enterprise Edition 18.10+, create_runner_params_ee).
+// and token_rotation_deadline (Enterprise Edition 18.10+,
+// create_runner_params_ee in ee/lib/ee/api/ci/helpers/runner_helpers.rb).
 func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasRunnerControllers: the runner controller API, its tokens and the
+// instance scope (Enterprise Edition 18.9+: doc/api/runner_controllers.md,
+// doc/api/runner_controller_tokens.md "Introduced in GitLab 18.9";
+// lib/api/ci/runner_controllers.rb, runner_controller_tokens.rb,
+// runner_controller_scopes.rb, whose models are EE's). Before, and on the
+// Community Edition, the routes do not exist.
+func (v Version) HasRunnerControllers() bool { return v.Enterprise && v.AtLeast(18, 9) }
+
+// HasRunnerControllerRunnerScopes: POST and DELETE
+// /runner_controllers/:id/scopes/runners/:runner_id, and the scopes' list
+// shows runner_level_scopings (Enterprise Edition 18.10+, "Add runner
+// scope: Introduced in GitLab 18.10", issue 586417).
+func (v Version) HasRunnerControllerRunnerScopes() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasStaleRunnerPruning: GraphQL's Group has allowStaleRunnerPruning and
+// Mutation has namespaceCiCdSettingsUpdate (Enterprise Edition 15.1+:
+// ee/app/graphql/ee/types/group_type.rb and ee/app/graphql/ee/types/mutation_type.rb).
+func (v Version) HasStaleRunnerPruning() bool { return v.Enterprise && v.AtLeast(15, 1) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -22,28 +23,69 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
-// userRunnerResource is gitlab_user_runner. Like GitLab's: create is
+// userRunnerResource is gitlab_user_runner as GitLab's provider implements it
+// (internal/provider/resource_gitlab_user_runner.go there): create is
 // POST /user/runners then GET /runners/:id; read is GET /runners/:id (gone
-// on 404) and never sets group_id, project_id or token; update is
-// PUT /runners/:id; import takes the runner id and leaves the token null.
+// on 404) and writes GitLab's zero values for what GitLab leaves empty ("" for
+// description and maintenance_note, 0 for no maximum_timeout); it never sets
+// project_id or token, and group_id only from 19.0; update is PUT
+// /runners/:id; delete is DELETE /runners/:id and fails on any error, a
+// runner already gone included; import takes the runner id, so the token
+// stays null.
 type userRunnerResource struct {
-	client *gitlabapi.Client
+	client  *gitlabapi.Client
+	release Release
 }
 
+// userRunnerModel is every attribute of every release but maintenance_note.
 type userRunnerModel struct {
-	ID              types.String `tfsdk:"id"`
-	RunnerType      types.String `tfsdk:"runner_type"`
-	GroupID         types.Int64  `tfsdk:"group_id"`
-	ProjectID       types.Int64  `tfsdk:"project_id"`
-	Description     types.String `tfsdk:"description"`
-	Paused          types.Bool   `tfsdk:"paused"`
-	Locked          types.Bool   `tfsdk:"locked"`
-	Untagged        types.Bool   `tfsdk:"untagged"`
-	TagList         types.Set    `tfsdk:"tag_list"`
-	AccessLevel     types.String `tfsdk:"access_level"`
-	MaximumTimeout  types.Int64  `tfsdk:"maximum_timeout"`
+	ID             types.String `tfsdk:"id"`
+	RunnerType     types.String `tfsdk:"runner_type"`
+	GroupID        types.Int64  `tfsdk:"group_id"`
+	ProjectID      types.Int64  `tfsdk:"project_id"`
+	Description    types.String `tfsdk:"description"`
+	Paused         types.Bool   `tfsdk:"paused"`
+	Locked         types.Bool   `tfsdk:"locked"`
+	Untagged       types.Bool   `tfsdk:"untagged"`
+	TagList        types.Set    `tfsdk:"tag_list"`
+	AccessLevel    types.String `tfsdk:"access_level"`
+	MaximumTimeout types.Int64  `tfsdk:"maximum_timeout"`
+	Token          types.String `tfsdk:"token"`
+}
+
+// modelWithNote is the model of the releases with maintenance_note (17.6+).
+type modelWithNote struct {
+	userRunnerModel
 	MaintenanceNote types.String `tfsdk:"maintenance_note"`
-	Token           types.String `tfsdk:"token"`
+}
+
+// stateGetter is a tfsdk.Plan or tfsdk.State; stateSetter a tfsdk.State.
+type stateGetter interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// get reads the model and, in releases that have it, maintenance_note (null
+// otherwise).
+func (r *userRunnerResource) get(ctx context.Context, from stateGetter) (userRunnerModel, types.String, diag.Diagnostics) {
+	if !r.release.hasMaintenanceNote() {
+		var m userRunnerModel
+		return m, types.StringNull(), from.Get(ctx, &m)
+	}
+	var m modelWithNote
+	diags := from.Get(ctx, &m)
+	return m.userRunnerModel, m.MaintenanceNote, diags
+}
+
+// set writes the model and, in releases that have it, maintenance_note.
+func (r *userRunnerResource) set(ctx context.Context, to stateSetter, m userRunnerModel, note types.String) diag.Diagnostics {
+	if !r.release.hasMaintenanceNote() {
+		return to.Set(ctx, m)
+	}
+	return to.Set(ctx, modelWithNote{userRunnerModel: m, MaintenanceNote: note})
 }
 
 func (r *userRunnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -56,7 +98,7 @@ func (r *userRunnerResource) Configure(_ context.Context, req resource.Configure
 	}
 }
 
-// Schema is GitLab's provider 18.x gitlab_user_runner (no Version: 0).
+// Schema is GitLab's gitlab_user_runner of the release (no Version: 0).
 func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keepString := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	keepBool := []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
@@ -83,16 +125,18 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"maximum_timeout": schema.Int64Attribute{Optional: true, Computed: true,
 				Validators:    []validator.Int64{int64validator.AtLeast(600)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
-			"maintenance_note": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepString,
-				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(1024)}},
 			"token": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keepString},
 		},
+	}
+	if r.release.hasMaintenanceNote() {
+		resp.Schema.Attributes["maintenance_note"] = schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepString,
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(1024)}}
 	}
 }
 
 func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userRunnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, note, diags := r.get(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -100,7 +144,7 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		RunnerType:       plan.RunnerType.ValueString(),
 		GroupID:          plan.GroupID.ValueInt64Pointer(),
 		ProjectID:        plan.ProjectID.ValueInt64Pointer(),
-		RunnerAttributes: plan.attributes(ctx),
+		RunnerAttributes: plan.attributes(ctx, note),
 	}
 	created, err := r.client.CreateUserRunner(ctx, opts)
 	if err != nil {
@@ -114,13 +158,13 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddError("Unable to Read Runner", err.Error())
 		return
 	}
-	plan.apply(details)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	note = r.apply(&plan, details)
+	resp.Diagnostics.Append(r.set(ctx, &resp.State, plan, note)...)
 }
 
 func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userRunnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, _, diags := r.get(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -138,37 +182,40 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.AddError("Unable to Read Runner", err.Error())
 		return
 	}
-	state.apply(details)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	note := r.apply(&state, details)
+	resp.Diagnostics.Append(r.set(ctx, &resp.State, state, note)...)
 }
 
 func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state userRunnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, note, diags := r.get(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	state, _, diags := r.get(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id, _ := strconv.ParseInt(state.ID.ValueString(), 10, 64)
-	details, err := r.client.UpdateRunner(ctx, id, gitlabapi.UpdateRunnerOptions{RunnerAttributes: plan.attributes(ctx)})
+	details, err := r.client.UpdateRunner(ctx, id, gitlabapi.UpdateRunnerOptions{RunnerAttributes: plan.attributes(ctx, note)})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Update Runner", err.Error())
 		return
 	}
 	plan.ID, plan.Token = state.ID, state.Token
-	plan.apply(details)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	note = r.apply(&plan, details)
+	resp.Diagnostics.Append(r.set(ctx, &resp.State, plan, note)...)
 }
 
+// Delete fails on any error, as GitLab's does: a runner deleted outside
+// Terraform makes the destroy fail (its Read would have dropped it first).
 func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userRunnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, _, diags := r.get(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id, _ := strconv.ParseInt(state.ID.ValueString(), 10, 64)
-	if err := r.client.DeleteRunner(ctx, id); err != nil && !errors.Is(err, gitlabapi.ErrNotFound) {
-		resp.Diagnostics.AddError("Unable to Delete Runner", err.Error())
+	if err := r.client.DeleteRunner(ctx, id); err != nil {
+		resp.Diagnostics.AddError("GitLab API Error occurred", "Unable to delete runner: "+err.Error())
 	}
 }
 
@@ -176,8 +223,9 @@ func (r *userRunnerResource) ImportState(ctx context.Context, req resource.Impor
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-// attributes are the configured runner attributes (unknown ones left out).
-func (m *userRunnerModel) attributes(ctx context.Context) gitlabapi.RunnerAttributes {
+// attributes are the configured runner attributes (unknown ones left out;
+// GitLab's provider sends maximum_timeout only when above 0).
+func (m *userRunnerModel) attributes(ctx context.Context, note types.String) gitlabapi.RunnerAttributes {
 	var a gitlabapi.RunnerAttributes
 	str := func(v types.String) *string {
 		if v.IsNull() || v.IsUnknown() {
@@ -191,9 +239,9 @@ func (m *userRunnerModel) attributes(ctx context.Context) gitlabapi.RunnerAttrib
 		}
 		return v.ValueBoolPointer()
 	}
-	a.Description, a.AccessLevel, a.MaintenanceNote = str(m.Description), str(m.AccessLevel), str(m.MaintenanceNote)
+	a.Description, a.AccessLevel, a.MaintenanceNote = str(m.Description), str(m.AccessLevel), str(note)
 	a.Paused, a.Locked, a.RunUntagged = boolean(m.Paused), boolean(m.Locked), boolean(m.Untagged)
-	if !m.MaximumTimeout.IsNull() && !m.MaximumTimeout.IsUnknown() {
+	if !m.MaximumTimeout.IsNull() && !m.MaximumTimeout.IsUnknown() && m.MaximumTimeout.ValueInt64() > 0 {
 		a.MaximumTimeout = m.MaximumTimeout.ValueInt64Pointer()
 	}
 	if !m.TagList.IsNull() && !m.TagList.IsUnknown() {
@@ -204,21 +252,31 @@ func (m *userRunnerModel) attributes(ctx context.Context) gitlabapi.RunnerAttrib
 	return a
 }
 
-// apply copies what GitLab says; group_id, project_id and token are not
-// touched, as in GitLab's provider (which reads runner_type back).
-func (m *userRunnerModel) apply(d *gitlabapi.RunnerDetails) {
+// apply copies what GitLab says as GitLab's provider's modelToStateModel
+// does: through go-gitlab's RunnerDetails, whose plain Go fields turn
+// GitLab's null into "", false and 0. It returns maintenance_note. project_id
+// and token are never touched; group_id from 19.0, from the runner's first
+// group.
+func (r *userRunnerResource) apply(m *userRunnerModel, d *gitlabapi.RunnerDetails) types.String {
 	a := d.RunnerAttributes
 	m.RunnerType = types.StringValue(d.RunnerType)
-	m.Description = types.StringPointerValue(a.Description)
-	m.Paused = types.BoolPointerValue(a.Paused)
-	m.Locked = types.BoolPointerValue(a.Locked)
-	m.Untagged = types.BoolPointerValue(a.RunUntagged)
-	m.AccessLevel = types.StringPointerValue(a.AccessLevel)
-	m.MaximumTimeout = types.Int64PointerValue(a.MaximumTimeout)
-	m.MaintenanceNote = types.StringPointerValue(a.MaintenanceNote)
-	var tags []string
-	if a.TagList != nil {
-		tags = *a.TagList
+	m.Description = types.StringValue(deref(a.Description))
+	m.Paused = types.BoolValue(deref(a.Paused))
+	m.Locked = types.BoolValue(deref(a.Locked))
+	m.Untagged = types.BoolValue(deref(a.RunUntagged))
+	m.AccessLevel = types.StringValue(deref(a.AccessLevel))
+	m.MaximumTimeout = types.Int64Value(deref(a.MaximumTimeout))
+	m.TagList = tfvalue.StringSet(deref(a.TagList))
+	if r.release.readsGroupID() && d.RunnerType == gitlabapi.RunnerTypeGroup && len(d.Groups) > 0 {
+		m.GroupID = types.Int64Value(d.Groups[0].ID)
 	}
-	m.TagList = tfvalue.StringSet(tags)
+	return types.StringValue(deref(a.MaintenanceNote))
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

@@ -187,8 +187,7 @@ resource "gitlabrunner_user_runner" "` + runner + `" {
 
 // TestAccInstanceRunnerSettings_Errors: a non-administrator gets an error
 // that says an administrator is needed; bad values fail the plan; a setting
-// the GitLab version does not have fails with its name (at plan time once
-// the resource is in the state).
+// the GitLab version does not have fails the plan with its name.
 func TestAccInstanceRunnerSettings_Errors(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
@@ -212,8 +211,10 @@ func TestAccInstanceRunnerSettings_Errors(t *testing.T) {
 				ExpectError: acctest.Words("= 2147483648 is out of range"),
 			},
 			{
+				// Refused at plan time: the plan reads the settings of a new resource once.
 				Config:      settingsConfig(old, old.Seed.AdminToken, "  allow_runner_registration_token = false\n"),
-				ExpectError: acctest.Words("does not have the instance setting allow_runner_registration_token"),
+				PlanOnly:    true,
+				ExpectError: acctest.Words("GitLab does not show the setting allow_runner_registration_token for the instance"),
 			},
 		},
 	})
@@ -233,7 +234,7 @@ func TestAccInstanceRunnerSettings_Errors(t *testing.T) {
 				Config: settingsConfig(old, old.Seed.AdminToken, "  runner_token_expiration_interval = 604800\n"+
 					"  allow_runner_registration_token = false\n"),
 				PlanOnly:    true,
-				ExpectError: acctest.Words("it exists since GitLab ≈15.8"),
+				ExpectError: acctest.Words("It exists since GitLab ≈15.8"),
 			},
 		},
 	})

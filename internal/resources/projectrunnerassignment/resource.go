@@ -6,6 +6,7 @@
 //
 //	resource.go     type, schema, import
 //	crud.go         Create, Read, Delete
+//	outcome.go      assignments whose outcome is unknown (lost answers, interruptions)
 //	plan.go         ModifyPlan: GitLab's refusals found at plan time
 //	diagnostics.go  the advice of this resource's errors
 package projectrunnerassignment
@@ -17,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -106,22 +106,8 @@ const description = "Assigns an existing **project runner** to one more project,
 	"with a warning that says the runner stays assigned there.\n\n" +
 	"**Drift**: an assignment removed by hand leaves the state at the next refresh and the next apply assigns the " +
 	"runner again; a runner deleted by hand makes the assignment leave the state too (recreate the runner first).\n\n" +
-	"Import with `<project_id>:<runner_id>`: `terraform import gitlabrunner_project_runner_assignment.example 12:42`."
-
-// ImportState accepts "<project_id>:<runner_id>"; Read checks that the
-// runner is assigned there.
-func (r *assignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	projectID, runnerID, err := parseID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not valid: %s. Use "+
-			"<project_id>:<runner_id>, both numeric, for example `terraform import gitlabrunner_project_runner_assignment.example 12:42`.",
-			req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatID(projectID, runnerID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_id"), runnerID)...)
-}
+	"Import with `<project_id>:<runner_id>`: `terraform import gitlabrunner_project_runner_assignment.example 12:42`, " +
+	"or (Terraform and OpenTofu 1.12+) an `import` block with `identity = { project_id = 12, runner_id = 42 }`."
 
 func formatID(projectID, runnerID int64) string {
 	return strconv.FormatInt(projectID, 10) + ":" + strconv.FormatInt(runnerID, 10)

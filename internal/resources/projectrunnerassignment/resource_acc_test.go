@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
@@ -261,6 +262,55 @@ func TestAccProjectRunnerAssignment_AdoptAndOwnerProject(t *testing.T) {
 					}
 					// Outside Terraform, the owner project goes away: web becomes the owner.
 					return m.Store().UpdateRunner(runner, func(r *store.RunnerRecord) { r.ProjectIDs = []int64{web} })
+				},
+			},
+		},
+	})
+}
+
+// TestAccProjectRunnerAssignment_applyThenBadGateway: GitLab assigns the
+// runner but every answer (with retries = 2) is a 502, as
+// `--fault 'POST /projects/:id/runners=apply-then-502'` does. The apply reads
+// the runner back and keeps the assignment it finds in state; the next plan
+// is empty, and destroy unassigns the runner (asked of the mock).
+func TestAccProjectRunnerAssignment_applyThenBadGateway(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	m := acctest.StartMock(t)
+	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
+	runner := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &app})
+	m.Faults().Add(mockcoordinator.Fault{Route: "POST /projects/:id/runners", Kind: mockcoordinator.FaultApplyThenStatus})
+	cfg := assignmentConfig(m, m.Seed.Group.MaintainerToken, web, runner)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		CheckDestroy: func(*terraform.State) error {
+			if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{app}) {
+				return fmt.Errorf("after destroy the runner's projects = %v, want [%d]: an assignment stayed in GitLab", r.ProjectIDs, app)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(itoa(web)+":"+itoa(runner))),
+				},
+				Check: func(*terraform.State) error {
+					if n := m.Stats().Requests("POST /projects/:id/runners"); n != 3 {
+						return fmt.Errorf("%d assignment requests, want 3 (retries = 2): the test proves nothing", n)
+					}
+					if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{app, web}) {
+						return fmt.Errorf("the runner's projects in the mock = %v, want [%d %d]", r.ProjectIDs, app, web)
+					}
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: m.Faults().Clear,
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 		},

@@ -167,6 +167,7 @@ func (c *creation) save(ctx context.Context, plan *userRunnerModel, id int64, to
 	c.saved = id
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -35,6 +36,11 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	// The identity even when the runner leaves the state below: the
+	// framework wants one after every Read, and a state written before
+	// identities (by Terraform < 1.12, or an earlier version of this
+	// provider) has none.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 
 	details, err := r.Data.Client.GetRunner(ctx, id)
 	if errors.Is(err, gitlabapi.ErrNotFound) {
@@ -48,15 +54,19 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 			readForbiddenNote(err)))
 		return
 	}
+	if len(details.Malformed) > 0 {
+		resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", malformedAnswerWarning(id, http.MethodGet, details.Malformed))
+	}
 	state.applyDetails(details)
 	if scope, ok := state.knownScope(); ok {
 		_, diags := r.recoverScope(ctx, scope, opPlan, nil)
 		resp.Diagnostics.Append(diags...)
 	}
-	reading, diags := r.checkToken(ctx, id, &state, details.TokenExpiresAt)
+	reading, diags := r.checkToken(ctx, id, &state, details)
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
+		resp.Diagnostics.Append(carryMovedMark(ctx, resp.Private)...)
 		resp.Diagnostics.Append(settleRemoval(ctx, resp.Private, details)...)
 	}
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
@@ -104,12 +114,16 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		_, diags := r.recoverScope(ctx, scope, opApply, nil)
 		resp.Diagnostics.Append(diags...)
 	}
+	if resp.Private != nil { // the move, if any, is applied now
+		resp.Diagnostics.Append(saveMovedMark(ctx, resp.Private, "")...)
+	}
 	plan.ID = state.ID
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	rotate := plan.Token.IsUnknown()
 
 	// The state to fall back to if a step fails: what is true in GitLab so far.
 	current := state
-	var detailsExpiry gitlabapi.TokenExpiry
+	var updated *gitlabapi.RunnerDetails // the PUT's answer, if any
 
 	if !plan.Runner.Equal(state.Runner) {
 		opts, diags := plan.Runner.UpdateOptions(ctx)
@@ -125,7 +139,10 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		plan.applyDetails(details)
-		detailsExpiry = details.TokenExpiresAt
+		updated = details
+		if len(details.Malformed) > 0 {
+			resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", malformedAnswerWarning(id, http.MethodPut, details.Malformed))
+		}
 		// Keep the rotation settings of the plan and the token of the state
 		// until the rotation below succeeds.
 		current = plan
@@ -154,7 +171,7 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		plan.Token, plan.TokenExpiresAt = state.Token, state.TokenExpiresAt
 		if plan.TokenCurrent.IsUnknown() {
 			// ... but a changed token_check is judged now (ModifyPlan).
-			reading, diags := r.checkToken(ctx, id, &plan, detailsExpiry)
+			reading, diags := r.checkToken(ctx, id, &plan, updated)
 			resp.Diagnostics.Append(diags...)
 			if resp.Private != nil {
 				resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)

@@ -5,7 +5,6 @@ package userrunner
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strconv"
 	"sync"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -61,20 +59,20 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	}
 	a := obj.Attributes()
 	*m = userRunnerModel{Runner: runnerattrs.From(a)}
-	m.ID = attrAs[types.String](a, "id", &diags)
-	m.RunnerType = attrAs[types.String](a, "runner_type", &diags)
-	m.GroupID = attrAs[tfvalue.Int64Value](a, "group_id", &diags)
-	m.ProjectID = attrAs[tfvalue.Int64Value](a, "project_id", &diags)
-	m.Token = attrAs[types.String](a, "token", &diags)
+	m.ID = tfvalue.As[types.String](a, "id", &diags)
+	m.RunnerType = tfvalue.As[types.String](a, "runner_type", &diags)
+	m.GroupID = tfvalue.As[tfvalue.Int64Value](a, "group_id", &diags)
+	m.ProjectID = tfvalue.As[tfvalue.Int64Value](a, "project_id", &diags)
+	m.Token = tfvalue.As[types.String](a, "token", &diags)
 	// A token Terraform hands over (from state) is a secret this process has
 	// now seen: mask it wherever GitLab might echo it, whatever its shape.
 	gitlabapi.LearnSecret(m.Token.ValueString())
-	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
-	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
-	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
-	m.OnStaleToken = attrAs[types.String](a, "on_stale_token", &diags)
-	m.TokenCheck = attrAs[types.String](a, "token_check", &diags)
-	m.TokenCurrent = attrAs[types.Bool](a, "token_current", &diags)
+	m.TokenExpiresAt = tfvalue.As[types.String](a, "token_expires_at", &diags)
+	m.RotationTriggers = tfvalue.As[types.Map](a, "rotation_triggers", &diags)
+	m.RotateBeforeExpiry = tfvalue.As[types.String](a, "rotate_before_expiry", &diags)
+	m.OnStaleToken = tfvalue.As[types.String](a, "on_stale_token", &diags)
+	m.TokenCheck = tfvalue.As[types.String](a, "token_check", &diags)
+	m.TokenCurrent = tfvalue.As[types.Bool](a, "token_current", &diags)
 	return diags
 }
 
@@ -101,22 +99,6 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 		return diags
 	}
 	return to.Set(ctx, obj)
-}
-
-// attrAs is attribute name of an object's attributes as a T; a missing one
-// is T's zero value (null).
-func attrAs[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
-	var zero T
-	v, ok := attributes[name]
-	if !ok {
-		return zero
-	}
-	t, ok := v.(T)
-	if !ok {
-		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
-			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
-	}
-	return t
 }
 
 // scope returns where the planned runner lives.
@@ -163,7 +145,10 @@ func (m *userRunnerModel) createOptions(ctx context.Context, description string,
 
 // applyDetails copies what GitLab says about the runner into the model.
 // It never touches token, token_expires_at, the rotation settings or the
-// creation settings, which GET /runners/:id does not return.
+// creation settings, which GET /runners/:id does not return. A field the
+// answer held ambiguously (d.Malformed) is absent from d: the model keeps
+// what it had (a runner type or placement GitLab did not clearly state never
+// plans a replacement, an attribute never an update).
 func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 	m.ID = types.StringValue(strconv.FormatInt(d.ID, 10))
 	if d.RunnerType != "" {
@@ -187,7 +172,36 @@ func (m *userRunnerModel) applyDetails(d *gitlabapi.RunnerDetails) {
 		}
 		m.GroupID = tfvalue.Int64Null()
 	}
-	m.Runner = m.Runner.Refreshed(&d.RunnerAttributes)
+	refreshed := m.Runner.Refreshed(&d.RunnerAttributes)
+	for _, f := range d.Malformed {
+		if old, ok := m.Runner[f.Key]; ok { // GitLab's key is the attribute's name
+			refreshed[f.Key] = old
+		}
+	}
+	m.Runner = refreshed
+}
+
+// importedModel is the state an import of the runner reads (ImportState,
+// then Read's applyDetails): GitLab's details, and nothing GitLab does not
+// show — no token (GitLab never shows an existing one again), so
+// token_current null, and no rotation, token check or creation settings.
+// The list resource returns it, so that the configuration `terraform query
+// -generate-config-out` writes from it is what the import reads.
+func importedModel(d *gitlabapi.RunnerDetails) userRunnerModel {
+	m := userRunnerModel{
+		GroupID:            tfvalue.Int64Null(),
+		ProjectID:          tfvalue.Int64Null(),
+		Runner:             runnerattrs.Values{},
+		Token:              types.StringNull(),
+		TokenExpiresAt:     types.StringNull(),
+		RotationTriggers:   types.MapNull(types.StringType),
+		RotateBeforeExpiry: types.StringNull(),
+		OnStaleToken:       types.StringNull(),
+		TokenCheck:         types.StringNull(),
+		TokenCurrent:       types.BoolNull(),
+	}
+	m.applyDetails(d)
+	return m
 }
 
 func runnerInProject(d *gitlabapi.RunnerDetails, id tfvalue.Int64Value) bool {

@@ -36,11 +36,14 @@ var _ resource.ResourceWithMoveState = (*userRunnerResource)(nil)
 
 // The one source this resource accepts: gitlab_user_runner of GitLab's
 // provider (gitlabhq/gitlab), whose schema has version 0 in every release
-// that has the resource (16.3 to 18.x).
+// that has the resource (16.3 to 19.1, the latest checked).
 const (
 	gitlabUserRunnerType          = "gitlab_user_runner"
 	gitlabProviderType            = "gitlab"
 	gitlabUserRunnerSchemaVersion = 0
+	// gitlabProviderVersions are the releases of GitLab's provider whose
+	// gitlab_user_runner state the move was checked against.
+	gitlabProviderVersions = "16.3 to 19.1"
 )
 
 // gitlabUserRunnerState is gitlab_user_runner's state, every attribute of
@@ -62,6 +65,10 @@ type gitlabUserRunnerState struct {
 	Token           *string   `json:"token"`            // null after an import there
 }
 
+// GitLab's provider writes GitLab's "none" as the zero value (go-gitlab's
+// plain fields): "" for description and maintenance_note, and 0 for no
+// maximum_timeout, which here is null.
+
 func (r *userRunnerResource) MoveState(context.Context) []resource.StateMover {
 	// The source state is decoded from its raw JSON rather than through a
 	// SourceSchema, so that a misspelt or unexpected attribute is reported
@@ -80,10 +87,10 @@ func moveFromGitLabUserRunner(ctx context.Context, req resource.MoveStateRequest
 	}
 	if req.SourceSchemaVersion != gitlabUserRunnerSchemaVersion {
 		resp.Diagnostics.AddError("Unsupported gitlab_user_runner Schema Version",
-			fmt.Sprintf("The state of %s has schema version %d; this provider knows version %d (GitLab provider "+
-				"16.3 to 18.x). Import the runner by its id instead (an `import` block with `id = \"<runner id>\"`), "+
+			fmt.Sprintf("The state of %s has schema version %d; this provider knows version %d, which GitLab's "+
+				"provider %s writes. Import the runner by its id instead (an `import` block with `id = \"<runner id>\"`), "+
 				"and report the GitLab provider version so that the move can learn the new version.",
-				gitlabUserRunnerType, req.SourceSchemaVersion, gitlabUserRunnerSchemaVersion))
+				gitlabUserRunnerType, req.SourceSchemaVersion, gitlabUserRunnerSchemaVersion, gitlabProviderVersions))
 		return
 	}
 	if req.SourceRawState == nil || len(req.SourceRawState.JSON) == 0 {
@@ -109,7 +116,11 @@ func moveFromGitLabUserRunner(ctx context.Context, req resource.MoveStateRequest
 		return
 	}
 	resp.Diagnostics.Append(model.set(ctx, &resp.TargetState)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, model.ID)...)
 	resp.Diagnostics.Append(fillDefaults(ctx, &resp.TargetState)...)
+	if resp.TargetPrivate != nil { // for the first plan's warnings (move_warning.go)
+		resp.Diagnostics.Append(saveMovedMark(ctx, resp.TargetPrivate, movedStageMoved)...)
+	}
 }
 
 // isGitLabProvider: the provider's type is gitlab, whatever its host and
@@ -191,7 +202,7 @@ func (s gitlabUserRunnerState) model() (userRunnerModel, diag.Diagnostics) {
 	}
 	attrs := gitlabapi.RunnerAttributes{
 		Description: s.Description, Paused: s.Paused, Locked: s.Locked, RunUntagged: s.Untagged,
-		TagList: s.TagList, AccessLevel: lower(s.AccessLevel), MaximumTimeout: s.MaximumTimeout,
+		TagList: s.TagList, AccessLevel: lower(s.AccessLevel), MaximumTimeout: positive(s.MaximumTimeout),
 		MaintenanceNote: s.MaintenanceNote,
 	}
 	return userRunnerModel{
@@ -205,6 +216,14 @@ func (s gitlabUserRunnerState) model() (userRunnerModel, diag.Diagnostics) {
 		RotationTriggers:   types.MapNull(types.StringType),
 		RotateBeforeExpiry: types.StringNull(),
 	}, diags
+}
+
+// positive is n, or nil for GitLab's provider's 0 (no maximum_timeout).
+func positive(n *int64) *int64 {
+	if n == nil || *n <= 0 {
+		return nil
+	}
+	return n
 }
 
 func lower(s *string) *string {

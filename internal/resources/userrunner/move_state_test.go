@@ -74,26 +74,34 @@ func TestMoveStateFromGitLabUserRunner(t *testing.T) {
 	}
 }
 
-// TestMoveStateAfterGitLabImport: GitLab's provider never reads group_id,
-// project_id or the token back, so an imported runner has them null; the
-// move keeps them null (the refresh fills the ids; the token stays null
-// until a rotation). A state from before provider 17.6 has no
-// maintenance_note at all.
+// TestMoveStateAfterGitLabImport: GitLab's provider never reads project_id
+// or the token back (nor group_id before 19.0), so an imported runner has
+// them null; the move keeps them null (the refresh fills the ids; the token
+// stays null until a rotation). It writes GitLab's "none" as the zero value:
+// 0 for no maximum_timeout, which is null here. A state from before provider
+// 17.6 has no maintenance_note at all.
 func TestMoveStateAfterGitLabImport(t *testing.T) {
-	resp, m := move(t, gitlabMoveRequest(`{"id":"9","runner_type":"project_type","group_id":null,"project_id":null,
-		"description":"","paused":false,"locked":true,"untagged":true,"tag_list":[],"access_level":"not_protected",
-		"maximum_timeout":null,"token":null}`))
-	if resp.Diagnostics.HasError() {
-		t.Fatal(acctest.DiagText(resp.Diagnostics))
-	}
-	if !m.GroupID.IsNull() || !m.ProjectID.IsNull() || !m.Token.IsNull() || m.RunnerType.ValueString() != "project_type" {
-		t.Fatalf("moved: %+v", m)
-	}
-	if v := m.Runner["maintenance_note"]; !v.Equal(types.StringValue("")) {
-		t.Errorf("maintenance_note = %v, want GitLab's default", v)
-	}
-	if v := m.Runner["maximum_timeout"]; !v.IsNull() {
-		t.Errorf("maximum_timeout = %v, want null", v)
+	for name, state := range map[string]string{
+		"16.3-17.5": `{"id":"9","runner_type":"project_type","group_id":null,"project_id":null,
+			"description":"","paused":false,"locked":true,"untagged":true,"tag_list":[],"access_level":"not_protected",
+			"maximum_timeout":0,"token":null}`,
+		"17.6-18.x": `{"id":"9","runner_type":"project_type","group_id":null,"project_id":null,
+			"description":"","paused":false,"locked":true,"untagged":true,"tag_list":[],"access_level":"not_protected",
+			"maximum_timeout":0,"maintenance_note":"","token":null}`,
+	} {
+		resp, m := move(t, gitlabMoveRequest(state))
+		if resp.Diagnostics.HasError() || len(resp.Diagnostics) != 0 {
+			t.Fatalf("%s: %s", name, acctest.DiagText(resp.Diagnostics))
+		}
+		if !m.GroupID.IsNull() || !m.ProjectID.IsNull() || !m.Token.IsNull() || m.RunnerType.ValueString() != "project_type" {
+			t.Fatalf("%s: moved: %+v", name, m)
+		}
+		if v := m.Runner["maintenance_note"]; !v.Equal(types.StringValue("")) {
+			t.Errorf("%s: maintenance_note = %v, want GitLab's default", name, v)
+		}
+		if v := m.Runner["maximum_timeout"]; !v.IsNull() {
+			t.Errorf("%s: maximum_timeout = %v, want null", name, v)
+		}
 	}
 }
 
@@ -125,7 +133,7 @@ func TestMoveStateRejects(t *testing.T) {
 		"other provider named like a type": {func(r *resource.MoveStateRequest) { r.SourceProviderAddress = "registry.terraform.io/gitlab/runner" },
 			"not from gitlab_user_runner of registry.terraform.io/gitlab/runner"},
 		"schema version 1": {func(r *resource.MoveStateRequest) { r.SourceSchemaVersion = 1 },
-			"has schema version 1; this provider knows version 0"},
+			"has schema version 1; this provider knows version 0, which GitLab's provider 16.3 to 19.1 writes"},
 		"no state":   {func(r *resource.MoveStateRequest) { r.SourceRawState = nil }, "Terraform sent no JSON state"},
 		"not JSON":   {func(r *resource.MoveStateRequest) { r.SourceRawState.JSON = []byte("{") }, "could not be read"},
 		"wrong type": {func(r *resource.MoveStateRequest) { r.SourceRawState.JSON = []byte(`{"id":42}`) }, "could not be read"},

@@ -94,6 +94,8 @@ func neverDeleted(t *testing.T, m *acctest.Mock, token string, planted map[int64
 
 // A runner a person made and described "prod fleet [terraform-create:1-…]".
 func TestAccRecovery_handMadeMarkerNeverDeleted(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
 	m := acctest.StartMock(t)
 	desc := "prod fleet " + expiredLegacyMarker
@@ -103,6 +105,8 @@ func TestAccRecovery_handMadeMarkerNeverDeleted(t *testing.T) {
 
 // A runner with a marker in the middle of its description.
 func TestAccRecovery_markerInTheMiddleNeverDeleted(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
 	m := acctest.StartMock(t)
 	desc := "fleet " + expiredLegacyMarker + " (spare)"
@@ -113,6 +117,8 @@ func TestAccRecovery_markerInTheMiddleNeverDeleted(t *testing.T) {
 // A runner a host has registered with (`gitlab-runner register --token`:
 // POST /runners/verify, which files the host as a runner manager).
 func TestAccRecovery_registeredRunnerNeverDeleted(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
 	m := acctest.StartMock(t)
 	desc := "fleet r001 " + expiredLegacyMarker
@@ -126,6 +132,8 @@ func TestAccRecovery_registeredRunnerNeverDeleted(t *testing.T) {
 // A group runner the group owner made in GitLab's UI, seen by an apply that
 // runs as another user (an administrator).
 func TestAccRecovery_otherUsersRunnerNeverDeleted(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
 	m := acctest.StartMock(t)
 	desc := "fleet r001 " + expiredLegacyMarker
@@ -138,6 +146,8 @@ func TestAccRecovery_otherUsersRunnerNeverDeleted(t *testing.T) {
 // the plan after that recreated it). A description that ends like a marker
 // of this version is refused at plan.
 func TestAccRecovery_configuredMarkerNeverDeleted(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
 	m := acctest.StartMock(t)
 	desc := "prod " + expiredLegacyMarker

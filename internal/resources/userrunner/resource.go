@@ -17,13 +17,10 @@ package userrunner
 
 import (
 	"context"
-	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -61,7 +58,7 @@ func (r *userRunnerResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *userRunnerResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}, descriptionMarkerValidator{}}
+	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}, rotationDeadlineValidator{}, descriptionMarkerValidator{}}
 }
 
 func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -144,7 +141,8 @@ func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"`gitlab-runner` host, which rotates its own token at 75% of its lifetime, or by an administrator) and " +
 					"GitLab refuses the token in state; `null` when the provider cannot tell: with `token_check = \"rest\"` " +
 					"on a GitLab whose runner details do not show the token's expiry (no released version does yet), for a " +
-					"token without expiry (a rotation leaves the expiry `null`), or with no token in state (after an import). " +
+					"token without expiry (a rotation leaves the expiry `null`), with no token in state (after an import), or when " +
+					"GitLab's answers are malformed, ambiguous or disagree (the plan warns; nothing rotates on them). " +
 					"When it is `false` the plan warns, and `on_stale_token` decides what happens. Use it in a `check` block " +
 					"to hold back a rollout that would hand out a stale token.",
 			},
@@ -191,21 +189,9 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; a runner left by " +
 	"a create that never finished (a killed provider) is adopted by the next apply that creates one with its " +
 	"description, on evidence only this configuration can produce (see the provider's `unfinished_runners`).\n\n" +
-	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, or an `import` block " +
-	"with `id = \"42\"`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
+	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, an `import` block " +
+	"with `id = \"42\"`, or (Terraform and OpenTofu 1.12+) with `identity = { id = \"42\" }`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +
 	"A `gitlab_user_runner` of GitLab's provider moves here with a `moved` block (Terraform 1.8+, OpenTofu 1.10+): " +
-	"the same runner and token, nothing replaced and nothing written to GitLab."
-
-// ImportState accepts the numeric runner id; Read fills in the rest,
-// including group_id/project_id, so the import does not plan a replacement.
-func (r *userRunnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := validators.ParseRunnerID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("The import id %q is not a runner id: %s. Use the numeric id of the runner, for example "+
-				"`terraform import gitlabrunner_user_runner.example 42` (shown in GitLab's runner list and in `GET /runners`).", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
-}
+	"the same runner and token, nothing replaced, and the move writes nothing to GitLab; an attribute the " +
+	"configuration leaves out is then set back to GitLab's default (the first plan warns about each)."

@@ -29,32 +29,6 @@ func triggers(kv ...string) types.Map {
 	return types.MapValueMust(types.StringType, m)
 }
 
-func TestTriggersChanged(t *testing.T) {
-	null := types.MapNull(types.StringType)
-	unknownElem := types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringUnknown()})
-	cases := []struct {
-		name          string
-		before, after types.Map
-		want          bool
-	}{
-		{"null to null", null, null, false},
-		{"null to empty", null, triggers(), false},
-		{"same", triggers("k", "1"), triggers("k", "1"), false},
-		{"value changed", triggers("k", "1"), triggers("k", "2"), true},
-		{"key added", triggers("k", "1"), triggers("k", "1", "j", "1"), true},
-		{"key renamed", triggers("k", "1"), triggers("j", "1"), true},
-		{"removed", triggers("k", "1"), null, true},
-		{"first trigger", null, triggers("k", "1"), true},
-		{"unknown map", triggers("k", "1"), types.MapUnknown(types.StringType), true},
-		{"unknown element", triggers("k", "1"), unknownElem, true},
-	}
-	for _, tc := range cases {
-		if got := triggersChanged(tc.before, tc.after); got != tc.want {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
 func TestRotationNeeded(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	expiring := func(in time.Duration) types.String { return types.StringValue(now.Add(in).Format(time.RFC3339)) }

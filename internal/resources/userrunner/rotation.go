@@ -48,6 +48,9 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.checkCreationSettings(ctx, req.Plan, &resp.Diagnostics)
 		return
 	}
+	if req.Private != nil && firstPlanAfterMove(ctx, req.Private) {
+		warnMovedResets(ctx, req, resp)
+	}
 	var plan, state rotationView
 	d := &resp.Diagnostics
 	getAttr(ctx, d, req.Plan, "rotation_triggers", &plan.RotationTriggers)
@@ -129,7 +132,7 @@ func getAttr[T attr.Value](ctx context.Context, d *diag.Diagnostics, from attrGe
 
 // rotationNeeded is ModifyPlan's decision, with the reason for the log.
 func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
-	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
+	if tfvalue.TriggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		if state.Token.IsNull() {
 			return true, "rotation_triggers changed and the state has no token (imported runner)"
 		}
@@ -153,23 +156,4 @@ func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
 		return true, fmt.Sprintf("the token expires at %s, within rotate_before_expiry (%s)", expires.Format(tfvalue.TimeLayout), window)
 	}
 	return false, ""
-}
-
-// triggersChanged compares rotation_triggers; null and empty are the same.
-// An unknown map (or element) may change, so it counts as changed.
-func triggersChanged(before, after types.Map) bool {
-	if after.IsUnknown() || before.IsUnknown() {
-		return true
-	}
-	a, b := before.Elements(), after.Elements()
-	if len(a) != len(b) {
-		return true
-	}
-	for k, v := range b {
-		old, ok := a[k]
-		if !ok || v.IsUnknown() || !v.Equal(old) {
-			return true
-		}
-	}
-	return false
 }

@@ -28,6 +28,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -115,39 +117,105 @@ func mintedTokenCurrent(tokenCheck types.String, expiresAt *time.Time) types.Boo
 	return types.BoolNull()
 }
 
-// checkToken is Read's part (and Update's when token_check changes): it judges the token in state against the
-// runner's details and, with token_check = "graphql" and when the details
-// do not show the expiry, against GraphQL. A failed GraphQL check is a
-// warning, and token_current is then null: the refresh itself succeeded.
+// checkToken is Read's part (and Update's when token_check changes): it
+// judges the token in state against the runner's details (nil when there
+// were none) and, with token_check = "graphql", against GraphQL. A rotation
+// must rest on clear evidence, so token_current is null (cannot tell), with
+// a warning, when:
 //
-// detailsExpiry is what the runner details showed (not Known when there were
-// none, or when they lacked it).
-func (r *userRunnerResource) checkToken(ctx context.Context, id int64, state *userRunnerModel, detailsExpiry gitlabapi.TokenExpiry) (expiryReading, diag.Diagnostics) {
+//   - the details are ambiguous or malformed anywhere (details.Malformed;
+//     the caller warns): GraphQL is not asked either;
+//   - the details say the token was rotated but GraphQL, which
+//     token_check = "graphql" names as the source, does not confirm it;
+//   - the expiry GitLab shows has already passed: a token rotated after the
+//     one in state cannot have expired before it;
+//   - the GraphQL check fails.
+//
+// A token in state that has expired by the provider's clock is stale
+// whatever GitLab answers.
+func (r *userRunnerResource) checkToken(ctx context.Context, id int64, state *userRunnerModel, details *gitlabapi.RunnerDetails) (expiryReading, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	now := r.Data.Now()
+	if details != nil && len(details.Malformed) > 0 {
+		state.TokenCurrent, _ = judgeToken(state.Token, state.TokenExpiresAt, expiryReading{}, now)
+		return expiryReading{}, diags
+	}
 	var reading expiryReading
-	if detailsExpiry.Known {
-		reading = expiryReading{Source: tokenCheckREST, ExpiresAt: detailsExpiry.At}
+	if details != nil && details.TokenExpiresAt.Known {
+		reading = expiryReading{Source: tokenCheckREST, ExpiresAt: details.TokenExpiresAt.At}
 	}
 	current, why := judgeToken(state.Token, state.TokenExpiresAt, reading, now)
-	// An expired or token-less state needs no question to GitLab.
-	if !reading.known() && why != staleExpired && !state.Token.IsNull() && state.TokenCheck.ValueString() == tokenCheckGraphQL {
-		exp, err := r.Data.Client.RunnerTokenExpiry(ctx, id)
-		if err != nil {
-			diags.AddWarning("Runner Token Check Failed", diagnostics.APIError(
-				fmt.Sprintf("Checking whether the token of runner %d in state is still its current token (token_check = %q, POST /api/graphql)",
-					id, tokenCheckGraphQL), err, tokenCheckHint(id, err),
-				"The refresh went on without it: token_current is null (cannot tell) until a check succeeds."))
-		} else {
-			reading = expiryReading{Source: tokenCheckGraphQL, ExpiresAt: exp.At}
-			current, why = judgeToken(state.Token, state.TokenExpiresAt, reading, now)
-		}
+	// An expired or token-less state needs no question to GitLab; a
+	// rotation the details show is confirmed by the configured source.
+	if (!reading.known() || why == staleRotated) && why != staleExpired && !state.Token.IsNull() &&
+		state.TokenCheck.ValueString() == tokenCheckGraphQL {
+		reading, current, why = r.checkGraphQL(ctx, id, state, reading, now, &diags)
+	}
+	if why == staleRotated && reading.ExpiresAt != nil && !reading.ExpiresAt.After(now) {
+		diags.AddWarning("Implausible Runner Token Expiry", fmt.Sprintf(
+			"%s shows runner %d's current token expiring at %s, which has already passed by the provider's clock (%s): a "+
+				"token rotated after the one in state cannot have expired before it (the token in state expires at %s). "+
+				"The provider does not act on it: token_current is null (cannot tell), and nothing is rotated.",
+			sourceName(reading.Source, strconv.FormatInt(id, 10)), id, showExpiry(reading.ExpiresAt),
+			now.UTC().Format(tfvalue.TimeLayout), showExpiry(parseStateExpiry(state.TokenExpiresAt))))
+		reading, current, why = expiryReading{}, types.BoolNull(), ""
 	}
 	state.TokenCurrent = current
 	if why != "" {
 		tflog.Warn(ctx, "the token in state is stale", map[string]any{"runner_id": id, "why": why, "source": reading.Source})
 	}
 	return reading, diags
+}
+
+// checkGraphQL is checkToken's GraphQL query: it judges the token by
+// GraphQL's answer, and when the details had shown a rotation (rest), keeps
+// it only if GraphQL shows one too. A failed query or answers that disagree
+// leave token_current null, with a warning.
+func (r *userRunnerResource) checkGraphQL(ctx context.Context, id int64, state *userRunnerModel, rest expiryReading, now time.Time,
+	diags *diag.Diagnostics) (expiryReading, types.Bool, string) {
+	exp, err := r.Data.Client.RunnerTokenExpiry(ctx, id)
+	if err != nil {
+		diags.AddWarning("Runner Token Check Failed", diagnostics.APIError(
+			fmt.Sprintf("Checking whether the token of runner %d in state is still its current token (token_check = %q, POST /api/graphql)",
+				id, tokenCheckGraphQL), err, tokenCheckHint(id, err),
+			"The refresh went on without it: token_current is null (cannot tell) until a check succeeds."))
+		return expiryReading{}, types.BoolNull(), ""
+	}
+	reading := expiryReading{Source: tokenCheckGraphQL, ExpiresAt: exp.At}
+	current, why := judgeToken(state.Token, state.TokenExpiresAt, reading, now)
+	if rest.known() && why != staleRotated {
+		diags.AddWarning("GitLab's Answers About the Runner Token Disagree", fmt.Sprintf(
+			"GET /runners/%d shows runner %d's current token expiring at %s, which would mean the token in state was rotated, "+
+				"but GraphQL (token_check = %q) shows it expiring at %s. The provider does not act on answers that disagree: "+
+				"token_current is null (cannot tell), and nothing is rotated.",
+			id, id, showExpiry(rest.ExpiresAt), tokenCheckGraphQL, showExpiry(exp.At)))
+		return expiryReading{}, types.BoolNull(), ""
+	}
+	return reading, current, why
+}
+
+// parseStateExpiry is token_expires_at of the state as a time; nil when it
+// is null or not a time.
+func parseStateExpiry(v types.String) *time.Time {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	t, err := time.Parse(tfvalue.TimeLayout, v.ValueString())
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+// malformedAnswerWarning explains an answer of method /runners/:id that
+// held fields ambiguously or malformed, and what the resource made of it.
+func malformedAnswerWarning(id int64, method string, fields []gitlabapi.MalformedField) string {
+	consequence := "Terraform keeps what it knew of these fields: nothing is rotated or replaced on this answer."
+	if method == http.MethodGet {
+		consequence += " The token is not judged on it either: token_current is null (cannot tell), unless the token in " +
+			"state has expired by the provider's clock."
+	}
+	return diagnostics.MalformedAnswer(fmt.Sprintf("%s /runners/%d", method, id), fields, consequence)
 }
 
 // privateKeyTokenCheck is the private-state key where Read keeps what GitLab
