@@ -9,6 +9,15 @@
 #       the newest `terraform` on the PATH that is newer than PINNED (e.g.
 #       1.5.7), for what the pinned Terraform cannot run (`make
 #       testacc-newest`, `make examples-check`); prints nothing when there is none
+#   tools/find-terraform.sh latest MIN (newest MIN2 | newer PINNED)
+#       Terraform MIN+ (e.g. 1.14, for list resources and actions), which no
+#       registry reachable here serves: $TERRAFORM_NEWEST when set (it must be
+#       Terraform MIN+), else the one $TERRAFORM_INSTALLER (the install script
+#       of ../shared/tools/terraform) installs into $INSTALL_DIR, else the
+#       newest `terraform` MIN+ on the PATH. When there is none, it says why
+#       on stderr ("Terraform MIN+: skipped: ...") and answers as the mode
+#       `newest MIN2` or `newer PINNED` does instead. For `make testacc-newest`, `make
+#       test-modules` and `make examples-check`.
 #   tools/find-terraform.sh demo [EXPLICIT [BUILD_TARGET]]
 #       EXPLICIT if given (it must be Terraform 1.5+ or OpenTofu 1.6+); else the
 #       first `terraform` 1.5+ on the PATH, else the first `tofu` 1.6+; else
@@ -17,7 +26,8 @@
 #       progress while it does.
 #
 # The chosen binary's absolute path goes to stdout, everything else to stderr.
-# Exit status 1: none found (newest); 2: EXPLICIT unusable or the build failed;
+# Exit status 1: none found (newest, or latest falling back to newest); 2:
+# EXPLICIT or TERRAFORM_NEWEST unusable, the install or the build failed;
 # newer always exits 0.
 set -euo pipefail
 
@@ -73,6 +83,55 @@ newest() {
 	[ -n "$best" ] && echo "$best"
 }
 
+# latest MIN FALLBACK ARG: see the header.
+latest() {
+	local min=$1 fallback=$2 arg=$3 bin v why
+	if [ -n "${TERRAFORM_NEWEST:-}" ]; then
+		bin=$(command -v "$TERRAFORM_NEWEST" || echo "$TERRAFORM_NEWEST")
+		v=$(version "$bin")
+		case "$v" in
+		"Terraform "*) at_least "${v#* }" "$min" ;;
+		*) false ;;
+		esac || {
+			echo "TERRAFORM_NEWEST=$TERRAFORM_NEWEST: ${v:-not a Terraform binary}; it must be Terraform $min or later." >&2
+			return 2
+		}
+		absolute "$bin"
+		return 0
+	fi
+	why="TERRAFORM_NEWEST is not set"
+	if [ -n "${TERRAFORM_INSTALLER:-}" ] && [ -f "$TERRAFORM_INSTALLER" ]; then
+		bin=$(bash "$TERRAFORM_INSTALLER" "${INSTALL_DIR:?INSTALL_DIR: where TERRAFORM_INSTALLER installs}") || {
+			echo "$TERRAFORM_INSTALLER failed (see above)." >&2
+			return 2
+		}
+		v=$(version "$bin")
+		if [ -n "$v" ] && at_least "${v#* }" "$min"; then
+			absolute "$bin"
+			return 0
+		fi
+		why="$why; $TERRAFORM_INSTALLER installs ${v:-nothing that runs}"
+	else
+		why="$why; ${TERRAFORM_INSTALLER:-the install script of ../shared/tools/terraform} is absent"
+	fi
+	bin=$(newest "$min") && { echo "$bin"; return 0; }
+	if bin=$(newest 0); then
+		why="$why; the newest terraform on the PATH is $(version "$bin" | cut -d' ' -f2)"
+	else
+		why="$why; there is no terraform on the PATH"
+	fi
+	echo "Terraform $min+: skipped: $why." >&2
+	case "$fallback" in
+	newest) newest "$arg" ;;
+	newer) newest "$arg" "$arg" || true ;;
+	esac
+}
+
+# absolute PATH: PATH made absolute.
+absolute() {
+	echo "$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")"
+}
+
 # build TARGET: make TARGET, with a line every PROGRESS seconds while it runs.
 build() {
 	local every=${FIND_TERRAFORM_PROGRESS_SECONDS:-20} start=$SECONDS
@@ -125,9 +184,18 @@ demo() {
 case "${1:-}" in
 newest) newest "${2:?usage: $0 newest MIN}" ;;
 newer) newest "${2:?usage: $0 newer PINNED}" "$2" || true ;;
+latest)
+	case "${3:-}" in
+	newest | newer) latest "${2:?}" "$3" "${4:?usage: $0 latest MIN $3 VERSION}" ;;
+	*)
+		echo "usage: $0 latest MIN newest MIN | latest MIN newer PINNED" >&2
+		exit 2
+		;;
+	esac
+	;;
 demo) demo "${2:-}" "${3:-}" ;;
 *)
-	echo "usage: $0 newest MIN | newer PINNED | demo [EXPLICIT [BUILD_TARGET]]" >&2
+	echo "usage: $0 newest MIN | newer PINNED | latest MIN (newest MIN | newer PINNED) | demo [EXPLICIT [BUILD_TARGET]]" >&2
 	exit 2
 	;;
 esac

@@ -18,7 +18,7 @@ import (
 
 // gitlabProcess is a mock-coordinator process in the role of the GitLab.
 type gitlabProcess struct {
-	baseURL, admin, nonAdmin string
+	baseURL, admin, nonAdmin  string
 	group, project0, project1 int64
 }
 
@@ -110,8 +110,8 @@ func TestCompareIdenticalServers(t *testing.T) {
 
 // TestCompareVersions: GitLab 16.11 against the mock emulating 18.6. The
 // differences are the ones the mock's version gates (store/version.go)
-// make between the two: created_at (18.0) and job_execution_status (18.5)
-// on runners and managers, the runner-level ip_address hidden (17.0), and
+// make between the two: created_at and created_by (18.0) and
+// job_execution_status (18.5) on runners, job_execution_status on managers, the runner-level ip_address hidden (17.0), and
 // the registration tokens off by default (17.0: runners_token null).
 func TestCompareVersions(t *testing.T) {
 	if testing.Short() {
@@ -123,11 +123,12 @@ func TestCompareVersions(t *testing.T) {
 	if code != compareDiffer {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
-	// Runners (created_at 18.0, job_execution_status 18.5): in every answer
-	// that shows one, and in every item of a list.
+	// Runners (created_at and created_by 18.0, job_execution_status 18.5):
+	// in every answer that shows one, and in every item of a list.
 	newKeys := func(step, item string) []string {
 		return []string{
 			step + " | key " + item + "created_at: GitLab has not, mock has it (string)",
+			step + " | key " + item + "created_by: GitLab has not, mock has it (object)",
 			step + " | key " + item + "job_execution_status: GitLab has not, mock has it (string)",
 		}
 	}

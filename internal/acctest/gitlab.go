@@ -138,6 +138,10 @@ func startLive(t testing.TB, settings *LiveSettings, cfg *mockConfig) *GitLab {
 	return g
 }
 
+// GitLab is the mock as the GitLab under test, for tests that start a mock
+// themselves (StartMock) and use helpers written for a GitLab.
+func (m *Mock) GitLab() *GitLab { return m.gitlab() }
+
 // gitlab is the GitLab of a mock (made once): checks through the mock's API
 // handler, no prefix.
 func (m *Mock) gitlab() *GitLab {

@@ -15,7 +15,10 @@ import (
 // registry.opentofu.org, so the in-process provider is announced there too
 // (otherwise OpenTofu would try to download it). A CLI configuration file
 // that does not exist is dropped (a user's real one could install mirrors or
-// overrides; tests use none), and Terraform never looks for updates.
+// overrides; tests use none), and Terraform never looks for updates. The
+// journal of creates of the providers the tests run (userrunner.JournalDirEnv)
+// goes to a directory of this test process, removed at its end, not to the
+// user's cache.
 //
 // In live mode (live.go) it reads the live settings first and takes
 // GITLAB_BASE_URL and GITLAB_TOKEN out of the environment, so that the
@@ -40,7 +43,20 @@ func Main(m *testing.M) {
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	}
+	if os.Getenv(journalDirEnv) == "" {
+		if dir, err := os.MkdirTemp("", "gitlabrunner-journal-"); err == nil {
+			_ = os.Setenv(journalDirEnv, dir)
+			code := m.Run()
+			sweepRun()
+			_ = os.RemoveAll(dir)
+			os.Exit(code)
+		}
+	}
 	code := m.Run()
 	sweepRun()
 	os.Exit(code)
 }
+
+// journalDirEnv is userrunner.JournalDirEnv (acctest cannot import the
+// resources, whose tests import it).
+const journalDirEnv = "GITLABRUNNER_CREATE_JOURNAL_DIR"

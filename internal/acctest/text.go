@@ -17,6 +17,12 @@ func Words(phrase string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
 }
 
+// ErrorWith is a regexp for ExpectError: an error with that summary whose
+// detail says detail (Terraform prints the resource between them).
+func ErrorWith(summary, detail string) *regexp.Regexp {
+	return regexp.MustCompile(Words("Error: "+summary).String() + `.*` + strings.TrimPrefix(Words(detail).String(), "(?s)"))
+}
+
 // DiagText flattens diagnostics into one string for assertions: a line each
 // with the severity, the attribute path of attribute diagnostics, the
 // summary and the detail.

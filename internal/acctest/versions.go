@@ -13,7 +13,7 @@ import (
 
 // Feature is something a test needs from the Terraform binary that the
 // oldest supported versions (Terraform 1.5.7, OpenTofu 1.6.3) lack, and the
-// first version of each that has it ("" when no OpenTofu release has it).
+// first version of each that has it ("" when no release of that CLI has it).
 type Feature struct {
 	What      string
 	Terraform string
@@ -33,12 +33,16 @@ var (
 	Query = Feature{What: "list resources (`terraform query`)", Terraform: "1.14.0"}
 	// Actions: `action` blocks run with `terraform apply -invoke`.
 	Actions = Feature{What: "actions (`action` blocks, `terraform apply -invoke`)", Terraform: "1.14.0"}
+	// StateEncryption: `terraform { encryption { ... } }`, OpenTofu's
+	// client-side state and plan encryption; Terraform has none.
+	StateEncryption = Feature{What: "state encryption (`terraform { encryption }`)", OpenTofu: "1.7.0"}
 )
 
 // SkipWithout skips a test (TerraformVersionChecks) when the binary it runs
 // lacks f, saying which binary, what is missing and how to run it: the
 // suite runs on the oldest supported versions and, with `make
-// testacc-newest`, on the newest Terraform on the PATH.
+// testacc-newest` and `make testacc-tofu-newest`, on the newest Terraform
+// and OpenTofu.
 func SkipWithout(f Feature) tfversion.TerraformVersionCheck { return featureCheck{f} }
 
 type featureCheck struct{ f Feature }
@@ -49,13 +53,21 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 		name, minimum = "OpenTofu", c.f.OpenTofu
 	}
 	if minimum == "" {
-		resp.Skip = fmt.Sprintf("%s needs Terraform %s or later; no %s release has it (this one is %s); run `make testacc-newest`",
-			c.f.What, c.f.Terraform, name, req.TerraformVersion)
+		other, otherMinimum, target := "Terraform", c.f.Terraform, "testacc-newest"
+		if name == "Terraform" {
+			other, otherMinimum, target = "OpenTofu", c.f.OpenTofu, "testacc-tofu-newest"
+		}
+		resp.Skip = fmt.Sprintf("%s needs %s %s or later; no %s release has it (this one is %s); run `make %s`",
+			c.f.What, other, otherMinimum, name, req.TerraformVersion, target)
 		return
 	}
 	if req.TerraformVersion.Core().LessThan(version.Must(version.NewVersion(minimum))) {
-		resp.Skip = fmt.Sprintf("%s needs %s %s or later, and the one this run uses (TF_ACC_TERRAFORM_PATH) is %s; "+
-			"`make testacc-newest` runs it on the newest Terraform on the PATH", c.f.What, name, minimum, req.TerraformVersion)
+		target := "`make testacc-newest` runs it on the newest Terraform"
+		if name == "OpenTofu" {
+			target = "`make testacc-tofu-newest` runs it on the newest OpenTofu"
+		}
+		resp.Skip = fmt.Sprintf("%s needs %s %s or later, and the one this run uses (TF_ACC_TERRAFORM_PATH) is %s; %s",
+			c.f.What, name, minimum, req.TerraformVersion, target)
 	}
 }
 

@@ -25,7 +25,6 @@ func TestSkipWithout(t *testing.T) {
 		{"/x/tofu", "", "1.10.0", MovedAcrossTypes, ""},
 		{"/x/terraform", "", "1.5.7", ImportForEach, "`for_each` in `import` blocks needs Terraform 1.7.0"},
 		{"/x/tofu", "registry.opentofu.org", "1.7.0", ImportForEach, ""},
-		{"/x/tofu", "registry.opentofu.org", "1.9.0", Feature{What: "x", Terraform: "1.9.0"}, "no OpenTofu release has it"},
 		{"/x/terraform", "", "1.11.4", ImportByIdentity, "needs Terraform 1.12.0 or later"},
 		{"/x/terraform", "", "1.15.9", ImportByIdentity, ""},
 		{"/x/tofu", "", "1.12.6-dev", ImportByIdentity, ""}, // a build from source
@@ -35,6 +34,11 @@ func TestSkipWithout(t *testing.T) {
 		{"/x/tofu", "", "1.12.6", Query, "no OpenTofu release has it"},
 		{"/x/terraform", "", "1.14.0", Actions, ""},
 		{"/x/tofu", "", "1.12.6", Actions, "no OpenTofu release has it"},
+		{"/x/tofu", "registry.opentofu.org", "1.9.0", Feature{What: "x", Terraform: "1.9.0"}, "x needs Terraform 1.9.0 or later; no OpenTofu release has it (this one is 1.9.0); run `make testacc-newest`"},
+		{"/x/tofu-1.12.6", "registry.opentofu.org", "1.12.6", MovedAcrossTypes, ""},
+		{"/x/tofu", "registry.opentofu.org", "1.6.3", StateEncryption, "needs OpenTofu 1.7.0 or later, and the one this run uses (TF_ACC_TERRAFORM_PATH) is 1.6.3; `make testacc-tofu-newest`"},
+		{"/x/tofu", "registry.opentofu.org", "1.7.0", StateEncryption, ""},
+		{"/x/terraform", "", "1.15.9", StateEncryption, "needs OpenTofu 1.7.0 or later; no Terraform release has it (this one is 1.15.9); run `make testacc-tofu-newest`"},
 	} {
 		t.Setenv("TF_ACC_TERRAFORM_PATH", tc.binary)
 		t.Setenv("TF_ACC_PROVIDER_HOST", tc.host)

@@ -1,6 +1,8 @@
 // Package datasources holds the provider's data sources, one file each:
 // registration_policy.go (gitlabrunner_registration_policy), runner.go
-// (gitlabrunner_runner) and runners.go (gitlabrunner_runners). Each embeds
+// (gitlabrunner_runner), runners.go (gitlabrunner_runners),
+// runner_controller.go, runner_controllers.go and
+// runner_controller_scopes.go (the runner controller ones). Each embeds
 // providerdata.DataSource for its Configure and starts Read with ReadConfig.
 package datasources
 

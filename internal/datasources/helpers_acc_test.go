@@ -40,12 +40,20 @@ func newGitLab(t *testing.T, opts ...acctest.MockOption) *acctest.GitLab {
 	return g
 }
 
-// startMock is newGitLab for the tests that only run against the mock,
+// startMockFor is newGitLab for the tests that only run against the mock,
 // saying what they need of it.
-func startMock(t *testing.T, needs acctest.Capability, opts ...acctest.MockOption) *acctest.Mock {
+func startMockFor(t *testing.T, needs acctest.Capability, opts ...acctest.MockOption) *acctest.Mock {
 	t.Helper()
 	acctest.SkipLive(t, needs)
 	return newGitLab(t, opts...).Mock(t, needs)
+}
+
+// startMock is acctest.StartMock with newGitLab's pause.
+func startMock(t *testing.T, opts ...acctest.MockOption) *acctest.Mock {
+	t.Helper()
+	m := acctest.StartMock(t, opts...)
+	t.Cleanup(func() { time.Sleep(2 * time.Second) })
+	return m
 }
 
 // unknownRunner is an id no runner has on a test GitLab.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -17,6 +18,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/settingsattrs"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
@@ -76,10 +78,9 @@ func (d *registrationPolicyDataSource) Metadata(_ context.Context, req datasourc
 }
 
 func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedInterval := func(which, kind string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Instance setting `" + which + "`: seconds after " +
-			"creation or rotation at which the authentication tokens of " + kind + " runners expire (GitLab documents a 2-hour minimum; its API does not enforce one); null " +
-			"when they do not expire, or when the settings are not readable (administrator only; a warning says so)."}
+	// The instance settings it shows are described as settingsattrs describes them.
+	computedInterval := func(name string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: settingsattrs.Instance.Policy(name)}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reports whether runner **registration tokens** (the legacy `gitlab-runner register " +
@@ -166,14 +167,13 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				"Maintainers, together with the instance setting. Without a scope it equals `registration_tokens_allowed_instance`. " +
 				"`false` from 20.0. Null (with a warning) when neither can be read."),
 			"valid_runner_registrars": schema.ListAttribute{
-				Computed:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Instance setting `valid_runner_registrars`: who besides administrators may register or " +
-					"create runners (`group`, `project`). Null when the settings are not readable (administrator only).",
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: settingsattrs.Instance.Policy("valid_runner_registrars"),
 			},
-			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval", "instance"),
-			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval", "group"),
-			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval", "project"),
+			"runner_token_expiration_interval":         computedInterval("runner_token_expiration_interval"),
+			"group_runner_token_expiration_interval":   computedInterval("group_runner_token_expiration_interval"),
+			"project_runner_token_expiration_interval": computedInterval("project_runner_token_expiration_interval"),
 			"removal_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "GitLab version that removes registration tokens: `20.0` (planned).",
@@ -280,7 +280,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	// 1. The version: works for any authenticated user; anything else is fatal.
 	version, err := client.GetVersion(ctx)
 	if err != nil {
-		diags.AddError("Error Reading GitLab Version", diagnostics.APIError("Reading the GitLab version (GET /version)", err))
+		diags.AddError("Unable to Read GitLab Version", diagnostics.APIError("Reading the GitLab version (GET /version)", err))
 		return m, diags
 	}
 	m.GitLabVersion = types.StringValue(version.Version)
@@ -345,7 +345,11 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 	case !includeSettings:
 		// include_instance_settings = false: nothing asked, nothing to warn about.
 	case settingsErr == nil:
-		m.ValidRunnerRegistrars = tfvalue.StringList(settings.ValidRunnerRegistrars)
+		var registrars []string
+		if settings.ValidRunnerRegistrars != nil {
+			registrars = *settings.ValidRunnerRegistrars
+		}
+		m.ValidRunnerRegistrars = tfvalue.StringList(registrars)
 		m.RunnerTokenExpirationInterval = types.Int64PointerValue(settings.RunnerTokenExpirationInterval)
 		m.GroupRunnerTokenExpirationInterval = types.Int64PointerValue(settings.GroupRunnerTokenExpirationInterval)
 		m.ProjectRunnerTokenExpirationInterval = types.Int64PointerValue(settings.ProjectRunnerTokenExpirationInterval)
@@ -362,7 +366,7 @@ func readRegistrationPolicy(ctx context.Context, client *gitlabapi.Client, group
 				"alone decides it), valid_runner_registrars and the three *_runner_token_expiration_interval attributes "+
 				"are null. %s", diagnostics.Answer(settingsErr), skip))
 	default:
-		diags.AddError("Error Reading Instance Settings", diagnostics.APIError(
+		diags.AddError("Unable to Read Instance Runner Settings", diagnostics.APIError(
 			"Reading the instance settings (GET /application/settings) for allow_runner_registration_token", settingsErr))
 		return m, diags
 	}
@@ -479,7 +483,7 @@ func scopeReadSummary(kind string, err error) string {
 	if diagnostics.Status(err) == http.StatusNotFound {
 		return kind + " Not Found"
 	}
-	return "Error Reading " + kind
+	return "Unable to Read " + kind
 }
 
 func scopeReadAdvice(attribute string, id int64, err error) string {
@@ -490,8 +494,7 @@ func scopeReadAdvice(attribute string, id int64, err error) string {
 	if attribute == "project_id" {
 		kind, role = "project", "the Maintainer role (or higher) in it"
 	}
-	return fmt.Sprintf("GitLab answers 404 both when %s %d does not exist and when the token's user cannot see it "+
-		"(a private %s the user is not a member of). Check %s = %d, and use a token of a member: reading the %s's "+
-		"registration-token state needs %s (or an administrator's token). This is an error rather than a null "+
-		"answer so that a mistyped id cannot pass a CI check.", kind, id, kind, attribute, id, kind, role)
+	return diagnostics.NotVisible(strings.ToUpper(kind[:1])+kind[1:], id, attribute) + fmt.Sprintf(" A private %s is "+
+		"visible to its members only: reading the %s's registration-token state needs %s (or an administrator's token). "+
+		"This is an error rather than a null answer so that a mistyped id cannot pass a CI check.", kind, kind, role)
 }

@@ -105,7 +105,7 @@ func TestAccRegistrationPolicyDataSource_Switches(t *testing.T) {
 	t.Parallel()
 
 	// The group's registration-token switch, which GitLab's API cannot change.
-	mock := startMock(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
+	mock := startMockFor(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	cfg := mock.ProviderBlock(seed.AdminToken) + `
 data "gitlabrunner_registration_policy" "instance" {}
@@ -195,7 +195,7 @@ func TestAccRegistrationPolicyDataSource_NonAdmin(t *testing.T) {
 	t.Parallel()
 
 	// The seed's users of each role, and the group's switch (no API).
-	mock := startMock(t, acctest.SeededUsers, acctest.WithVersion("18.6.0-ee"))
+	mock := startMockFor(t, acctest.SeededUsers, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	setGroupSwitch := func(on bool) func() {
@@ -334,7 +334,7 @@ func TestAccRegistrationPolicyDataSource_CIGate(t *testing.T) {
 	t.Parallel()
 
 	// The group's registration-token switch, which GitLab's API cannot change.
-	mock := startMock(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
+	mock := startMockFor(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, true); err != nil {

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/settingsattrs"
 )
 
 // TestRegistrationPolicyRead_Warnings calls the data source's logic directly to
@@ -187,4 +189,17 @@ func assertWarning(t *testing.T, diags diag.Diagnostics, summary, detailContains
 		}
 	}
 	t.Errorf("no warning %q containing %q in %v", summary, detailContains, acctest.DiagText(diags))
+}
+
+// The instance settings the data source shows are described in the words
+// of the settings table, which the resource uses too.
+func TestRegistrationPolicyDescribesSettingsAsTheTable(t *testing.T) {
+	resp := &datasource.SchemaResponse{}
+	NewRegistrationPolicy().Schema(context.Background(), datasource.SchemaRequest{}, resp)
+	for _, name := range []string{"valid_runner_registrars", "runner_token_expiration_interval",
+		"group_runner_token_expiration_interval", "project_runner_token_expiration_interval"} {
+		if got := resp.Schema.Attributes[name].GetMarkdownDescription(); got != settingsattrs.Instance.Policy(name) {
+			t.Errorf("%s: %q", name, got)
+		}
+	}
 }

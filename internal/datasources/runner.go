@@ -181,7 +181,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 					"Maintainer).", id)))
 			return
 		}
-		resp.Diagnostics.AddError("Error Reading Runner", diagnostics.APIError(attempt, err))
+		resp.Diagnostics.AddError("Unable to Read Runner", diagnostics.APIError(attempt, err))
 		return
 	}
 	if len(runner.Malformed) > 0 {
@@ -202,7 +202,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			"GitLab answered %s although the runner exists: this GitLab server does not serve "+
 				"runner managers. managers is null; upgrade GitLab to see one entry per registered host.", diagnostics.Answer(err)))
 	default:
-		resp.Diagnostics.AddError("Error Reading Runner Managers",
+		resp.Diagnostics.AddError("Unable to Read Runner Managers",
 			diagnostics.APIError(fmt.Sprintf("Reading the managers of runner %d (GET /runners/%d/managers)", id, id), err))
 		return
 	}

@@ -190,7 +190,7 @@ data "gitlabrunner_runner" "group" {
 					g.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Error Reading Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Read Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
 			},
 			{
 				// ... but a 404 from it (a server without the managers API) only

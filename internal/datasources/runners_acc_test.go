@@ -185,7 +185,7 @@ data "gitlabrunner_runners" "everything" {
   scope = "instance"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Listing All Runners Requires an Administrator Token.*403 Forbidden.*needs an\s+administrator\s+token;\s+use\s+group_id/project_id\s+or\s+omit\s+the\s+scope`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to List All Runners.*403 Forbidden.*needs an\s+administrator\s+token;\s+use\s+group_id/project_id\s+or\s+omit\s+the\s+scope`),
 			},
 			{
 				// A group Developer may not list the group's runners.
@@ -195,7 +195,7 @@ data "gitlabrunner_runners" "group" {
   group_id = %d
 }
 `, group),
-				ExpectError: regexp.MustCompile(`(?s)Listing Group Runners Forbidden.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to List Group Runners.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
 			},
 			{
 				Config: g.ProviderBlock(admin) + `

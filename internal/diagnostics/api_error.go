@@ -78,12 +78,16 @@ func IsInsufficientScope(err error) bool {
 // statusHint is the advice that only depends on the answer.
 func statusHint(err error) string {
 	var unusable *gitlabapi.UnusableAnswerError
+	var graphQL *gitlabapi.GraphQLError
+	var unavailable *gitlabapi.GraphQLUnavailableError
 	var malformed *gitlabapi.MalformedAnswerError
 	switch code := Status(err); {
 	case errors.As(err, &unusable):
 		return HintUnusableAnswer
 	case errors.As(err, &malformed):
 		return HintMalformedAnswer
+	case errors.As(err, &graphQL) || errors.As(err, &unavailable):
+		return "" // GitLab answered; its message is the diagnostic
 	case code == 0:
 		return HintTransport
 	case code == http.StatusUnauthorized:
@@ -101,7 +105,7 @@ func fallbackHint(err error) string {
 		return "The token lacks the permission or scope for this call: use a token with the `api` or `read_api` scope of a " +
 			"user who can see this object."
 	case http.StatusNotFound:
-		return "Check the id: GitLab also answers 404 when the token's user cannot see the object."
+		return "The object " + notVisible + ". Check the id."
 	}
 	return ""
 }

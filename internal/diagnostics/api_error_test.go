@@ -51,7 +51,7 @@ func TestAPIError(t *testing.T) {
 		t.Errorf("403 with a hint: %q", got)
 	}
 	if got := APIError("Reading runner 7", &gitlabapi.Error{StatusCode: 404, Method: "GET", Path: "/runners/7", Message: "404 Runner Not Found"}); !strings.Contains(got,
-		"GitLab answered 404 Not Found: Runner Not Found (GET /runners/7).") || !strings.Contains(got, "cannot see the object") {
+		"GitLab answered 404 Not Found: Runner Not Found (GET /runners/7).") || !strings.Contains(got, "The object does not exist, or the token's user cannot see it") {
 		t.Errorf("404 without hints: %q", got)
 	}
 	for _, tc := range cases {
@@ -96,5 +96,21 @@ func TestIsInsufficientScope(t *testing.T) {
 		if got := IsInsufficientScope(c.err); got != c.want {
 			t.Errorf("IsInsufficientScope(%v) = %v, want %v", c.err, got, c.want)
 		}
+	}
+}
+
+// One wording for an object GitLab does not show, whatever the caller.
+func TestNotVisible(t *testing.T) {
+	want := "Group 12 does not exist, or the token's user cannot see it (GitLab does not tell these apart). Check group_id = 12."
+	if got := NotVisible("Group", 12, "group_id"); got != want {
+		t.Errorf("NotVisible = %q, want %q", got, want)
+	}
+}
+
+// A GraphQL answer is GitLab's answer: no advice about the network.
+func TestAPIErrorGraphQL(t *testing.T) {
+	got := APIError("Changing group demo", &gitlabapi.GraphQLError{Path: "/api/graphql", Messages: []string{"The resource that you are attempting to access does not exist"}})
+	if strings.Contains(got, "no answer") || !strings.Contains(got, "The resource that you are attempting to access does not exist") {
+		t.Errorf("GraphQL error: %q", got)
 	}
 }

@@ -1,5 +1,7 @@
 package diagnostics
 
+import "fmt"
+
 // Advice shared by every resource and data source.
 const (
 	HintToken = "GitLab did not accept the access token. Check the provider's `token` argument or the GITLAB_TOKEN environment " +
@@ -24,3 +26,15 @@ const (
 		"the Maintainer role on its project; for an instance runner, an administrator. The token also needs the `api` or " +
 		"`manage_runner` scope."
 )
+
+// notVisible is the one wording of an answer that does not tell a missing
+// object from one the token's user may not see: GitLab answers 404 (and
+// some 400s) for both, so that private objects stay private.
+const notVisible = "does not exist, or the token's user cannot see it (GitLab does not tell these apart)"
+
+// NotVisible is the advice for GitLab not finding an object the
+// configuration names: "Group 12 does not exist, or the token's user cannot
+// see it (GitLab does not tell these apart). Check group_id = 12."
+func NotVisible(kind string, id int64, attribute string) string {
+	return fmt.Sprintf("%s %d %s. Check %s = %d.", kind, id, notVisible, attribute, id)
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
@@ -58,7 +59,7 @@ func TestAccRunnerFleetModule(t *testing.T) {
 	}
 
 	var first, second fleetOutputs // tokens seen after steps 1 and 2
-	var from time.Time              // when the step's tokens were minted, at the earliest
+	var from time.Time             // when the step's tokens were minted, at the earliest
 	steps := []resource.TestStep{
 		{
 			// 1. Create: two runners with their settings; every token registers.
@@ -234,15 +235,16 @@ func startFleet(t *testing.T) *acctest.GitLab {
 
 // testFleet runs the steps with the provider on the GitLab's clock, and
 // checks that destroy leaves no runner of the test.
-func testFleet(t *testing.T, g *acctest.GitLab, steps []resource.TestStep) {
+func testFleet(t *testing.T, g *acctest.GitLab, steps []resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	for i := range steps {
 		steps[i].ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", g.Now)()),
 		}
 	}
 	resource.Test(t, resource.TestCase{
-		Steps:        steps,
-		CheckDestroy: g.CheckNoRunnersLeft(),
+		TerraformVersionChecks: versionChecks,
+		Steps:                  steps,
+		CheckDestroy:           g.CheckNoRunnersLeft(),
 	})
 }
 
@@ -397,18 +399,30 @@ func (c outputsCheck) CheckState(_ context.Context, req statecheck.CheckStateReq
 	resp.Error = c(o)
 }
 
-// matchGitLab checks the outputs against GitLab: one runner per key, ids
-// of the test's runners, every token accepted by verify as its runner's,
-// and the runners output consistent with ids.
+// matchGitLab checks the outputs against GitLab: one runner per key and no
+// other runner of the test, each as matchRunners says.
 func (o fleetOutputs) matchGitLab(t *testing.T, g *acctest.GitLab) error {
 	keys := sortedKeys(o.IDs)
 	if !slices.Equal(keys, []string{"k8s", "release"}) {
 		return fmt.Errorf("ids has keys %v, want [k8s release]", keys)
 	}
-	if ids, err := g.RunnerIDsErr(); err != nil || len(ids) != len(keys) {
-		return fmt.Errorf("GitLab has %d runners of the test (%v), want %d", len(ids), err, len(keys))
+	return o.matchGitLabWith(t, g, 0)
+}
+
+// matchGitLabWith is matchGitLab with others more runners of the test in
+// GitLab than the module's.
+func (o fleetOutputs) matchGitLabWith(t *testing.T, g *acctest.GitLab, others int) error {
+	if ids, err := g.RunnerIDsErr(); err != nil || len(ids) != len(o.IDs)+others {
+		return fmt.Errorf("GitLab has %d runners of the test (%v), want %d", len(ids), err, len(o.IDs)+others)
 	}
-	for _, k := range keys {
+	return o.matchRunners(t, g)
+}
+
+// matchRunners checks each runner of the outputs against GitLab: the ids
+// are runners of it, every token is accepted by verify as its runner's, and
+// the runners output is consistent with ids.
+func (o fleetOutputs) matchRunners(t *testing.T, g *acctest.GitLab) error {
+	for _, k := range sortedKeys(o.IDs) {
 		id, err := strconv.ParseInt(o.IDs[k], 10, 64)
 		if err != nil {
 			return fmt.Errorf("ids[%q] = %q is not a runner id", k, o.IDs[k])

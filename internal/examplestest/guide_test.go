@@ -38,7 +38,7 @@ func TestAccModuleGuide(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath))
+	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 
 	if out, _ := exec.Command("git", "-C", root, "status", "--porcelain").Output(); len(out) > 0 {
 		t.Logf("note: the guide runs on a fresh clone of the committed HEAD; uncommitted changes are not part of it:\n%s", out)
@@ -110,7 +110,7 @@ func TestAccModuleGuide(t *testing.T) {
 // of go.mod.
 func TestGuideIsInSync(t *testing.T) {
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath))
+	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 	ci := map[string]bool{}
 	for _, line := range strings.Split(blocks["ci"], "\n") {
 		ci[strings.TrimPrefix(strings.TrimSpace(line), "- ")] = true
@@ -134,8 +134,8 @@ func TestGuideIsInSync(t *testing.T) {
 }
 
 // guideBlocks returns the fenced code blocks of the guide that follow a
-// "<!-- guide-test: NAME -->" line, by NAME.
-func guideBlocks(t *testing.T, path string) map[string]string {
+// "<!-- guide-test: NAME -->" line, by NAME; each of want must be there.
+func guideBlocks(t *testing.T, path string, want ...string) map[string]string {
 	t.Helper()
 	blocks := map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(readFile(t, path)))
@@ -156,9 +156,9 @@ func guideBlocks(t *testing.T, path string) map[string]string {
 			body = append(body, line)
 		}
 	}
-	for _, want := range []string{"setup", "run", "ci"} {
-		if blocks[want] == "" {
-			t.Fatalf("%s has no block marked <!-- guide-test: %s -->", path, want)
+	for _, name := range want {
+		if blocks[name] == "" {
+			t.Fatalf("%s has no block marked <!-- guide-test: %s -->", path, name)
 		}
 	}
 	return blocks
@@ -240,6 +240,7 @@ type testTool struct {
 	path    string
 	tofu    bool
 	version string
+	minor   int // of 1.x
 }
 
 func (tt testTool) name() string {
@@ -267,7 +268,7 @@ func terraformTestBinary(t *testing.T) testTool {
 	}
 	major, _ := strconv.Atoi(m[2])
 	minor, _ := strconv.Atoi(m[3])
-	tool := testTool{path: path, tofu: m[1] == "OpenTofu", version: strings.TrimPrefix(m[0], m[1]+" ")}
+	tool := testTool{path: path, tofu: m[1] == "OpenTofu", version: strings.TrimPrefix(m[0], m[1]+" "), minor: minor}
 	if major < 1 || (major == 1 && minor < 6) {
 		t.Skipf("%s %s has no `%s test` (1.6+): `make test-modules` runs this on the newest Terraform on the PATH "+
 			"and on OpenTofu 1.6.3", m[1], tool.version, tool.name())

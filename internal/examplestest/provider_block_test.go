@@ -4,8 +4,9 @@ package examplestest
 // inside a .tftest.hcl file, and the provider's error for it: a variable that
 // terraform test cannot see declared reaches the provider as unknown on
 // Terraform (the provider's "Unknown Provider Setting" error then names that
-// case), and OpenTofu 1.6 refuses the reference; a value in the test file's
-// variables block works on Terraform. It runs the provider built from this
+// case; Terraform 1.13+ warns and parses TF_VAR_'s value as an expression
+// instead), and OpenTofu 1.6 refuses the reference; a value in the test
+// file's variables block works on Terraform. It runs the provider built from this
 // working tree against an in-process mock.
 
 import (
@@ -92,8 +93,15 @@ provider "gitlabrunner" {
 ` + run)
 	want := []string{"Unknown Provider Setting", `in terraform test, a provider block of a .tftest.hcl file refers to var.NAME`,
 		"set the GITLAB_TOKEN environment variable"}
-	if tool.tofu {
+	switch {
+	case tool.tofu:
 		want = []string{`Reference to undeclared input variable`, `"gitlab_token" has not been declared`}
+	case tool.minor >= 13:
+		// Terraform 1.13+ (hashicorp/terraform#37218; checked with 1.15.9)
+		// evaluates the reference from TF_VAR_, with a deprecation warning,
+		// and parses the value as an HCL expression: a token is none.
+		want = []string{"Variable referenced without definition", "Referencing undefined variables within Terraform Test files is deprecated",
+			"Variables not allowed"}
 	}
 	for _, w := range want {
 		if !words(strings.ReplaceAll(w, "`", "")).MatchString(strings.ReplaceAll(out, "`", "")) {

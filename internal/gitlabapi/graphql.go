@@ -2,6 +2,7 @@ package gitlabapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -93,6 +94,50 @@ func (c *Client) RunnerTokenExpiry(ctx context.Context, id int64) (TokenExpiry, 
 
 // RunnerGlobalID is a runner's GraphQL global id, "gid://gitlab/Ci::Runner/42".
 func RunnerGlobalID(id int64) string { return "gid://gitlab/Ci::Runner/" + strconv.FormatInt(id, 10) }
+
+// graphQL runs a query or mutation (POST /api/graphql) and decodes its data
+// into out. GitLab answers GraphQL errors with 200 and
+// {"errors":[{"message":…,"extensions":{…}}]}: a field the schema does not
+// have is a *GraphQLUnavailableError, any other error a *GraphQLError.
+// Setting a value twice has the effect of once, so mutations are retried
+// like queries.
+func (c *Client) graphQL(ctx context.Context, query string, variables map[string]any, out any) error {
+	var answer struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string `json:"message"`
+			Extensions struct {
+				Code      string `json:"code"`
+				TypeName  string `json:"typeName"`
+				FieldName string `json:"fieldName"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	cl := call{method: http.MethodPost, path: graphQLPath, instanceRoot: true, idempotent: true, userAuth: true,
+		body: map[string]any{"query": query, "variables": variables}}
+	if _, err := c.doJSON(ctx, cl, &answer); err != nil {
+		return err
+	}
+	if len(answer.Errors) > 0 {
+		for _, e := range answer.Errors {
+			if e.Extensions.Code == "undefinedField" {
+				return &GraphQLUnavailableError{Field: e.Extensions.FieldName, Type: e.Extensions.TypeName}
+			}
+		}
+		e := &GraphQLError{Path: graphQLPath}
+		for _, m := range answer.Errors {
+			e.Messages = append(e.Messages, clip(oneLine(c.masker.mask(m.Message))))
+		}
+		return e
+	}
+	if len(answer.Data) == 0 || string(answer.Data) == "null" {
+		return fmt.Errorf("POST %s: GitLab answered neither data nor errors", graphQLPath)
+	}
+	if err := json.Unmarshal(answer.Data, out); err != nil {
+		return fmt.Errorf("POST %s: unreadable data: %w", graphQLPath, err)
+	}
+	return nil
+}
 
 // graphQLErrors reads the messages of a GraphQL error body
 // ({"errors":[{"message":"…"}]}), which GitLab also sends with 401, 403 and

@@ -148,23 +148,25 @@ func (m *RunnerManager) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON records whether runners_token was present at all.
+// UnmarshalJSON records which keys the answer had.
 func (g *Group) UnmarshalJSON(b []byte) error {
 	type plain Group
 	if err := json.Unmarshal(b, (*plain)(g)); err != nil {
 		return err
 	}
-	g.RunnersTokenVisible = hasKey(b, "runners_token")
+	g.keys = answerKeys(b)
+	g.RunnersTokenVisible = g.keys["runners_token"]
 	return nil
 }
 
-// UnmarshalJSON records whether runners_token was present at all.
+// UnmarshalJSON records which keys the answer had.
 func (p *Project) UnmarshalJSON(b []byte) error {
 	type plain Project
 	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
 		return err
 	}
-	p.RunnersTokenVisible = hasKey(b, "runners_token")
+	p.keys = answerKeys(b)
+	p.RunnersTokenVisible = p.keys["runners_token"]
 	return nil
 }
 
@@ -174,24 +176,19 @@ func (s *ApplicationSettings) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
 		return err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return err
-	}
-	s.keys = make(map[string]bool, len(m))
-	for k := range m {
-		s.keys[k] = true
-	}
+	s.keys = answerKeys(b)
 	return nil
 }
 
-func hasKey(b []byte, key string) bool {
+// answerKeys are the keys of a JSON object (none when it is not one).
+func answerKeys(b []byte) map[string]bool {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return false
+	_ = json.Unmarshal(b, &m) // not an object: no keys
+	keys := make(map[string]bool, len(m))
+	for k := range m {
+		keys[k] = true
 	}
-	_, ok := m[key]
-	return ok
+	return keys
 }
 
 // UnmarshalJSON decodes expires_at (a date) robustly.

@@ -188,7 +188,7 @@ func TestEndpointsAndAnswers(t *testing.T) {
 		t.Errorf("managers = %+v %v", ms, err)
 	}
 	s, err := c.GetApplicationSettings(t.Context())
-	if err != nil || s.AllowRunnerRegistrationToken != nil || len(s.ValidRunnerRegistrars) != 1 ||
+	if err != nil || s.AllowRunnerRegistrationToken != nil || s.ValidRunnerRegistrars == nil || len(*s.ValidRunnerRegistrars) != 1 ||
 		s.RunnerTokenExpirationInterval == nil || *s.RunnerTokenExpirationInterval != 7200 || s.GroupRunnerTokenExpirationInterval != nil {
 		t.Errorf("settings = %+v %v", s, err)
 	}

@@ -136,6 +136,7 @@ func TestRedactSecrets(t *testing.T) {
 	for in, want := range map[string]string{
 		"token glrt-t2_abcdefghijKLMNOPQRST is invalid":   "token *** is invalid",
 		"glrt-abc.def_ghi and glpat-xxxxxxxxxxxxxxxxxxxx": "*** and ***",
+		"controller token glrct-AbCdEfGhIjKlMnOpQrSt":     "controller token ***",
 		"legacy t1_abcdefghijkl and GR1348941abcdefABCDE": "legacy *** and ***",
 		`{"token":"opaque"}`:                              `{"token":"***"}`,
 		"runner 12 in group 34":                           "runner 12 in group 34",

@@ -33,10 +33,11 @@ const (
 
 // tokenPatterns match anything that looks like a GitLab secret, whether or
 // not it is the configured token: runner authentication tokens (glrt-,
-// glrtr-, legacy t1_…), personal/project/group access tokens (glpat-) and
-// the other gl…- prefixed tokens, and registration tokens (GR1348941…).
+// glrtr-, legacy t1_…), runner controller tokens (glrct-),
+// personal/project/group access tokens (glpat-) and the other gl…- prefixed
+// tokens, and registration tokens (GR1348941…).
 var tokenPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`gl(?:pat|rtr|rt|ptt|dt|ft|soat|cbt|oas|imt|agent|ffct|wt|ct|sat|oat)-[0-9A-Za-z_.\-]{4,}`),
+	regexp.MustCompile(`gl(?:pat|rtr|rct|rt|ptt|dt|ft|soat|cbt|oas|imt|agent|ffct|wt|ct|sat|oat)-[0-9A-Za-z_.\-]{4,}`),
 	regexp.MustCompile(`\bt[0-9]_[0-9A-Za-z_\-]{10,}`),
 	regexp.MustCompile(`GR1348941[0-9A-Za-z_\-]+`),
 }

@@ -28,17 +28,6 @@ func (c *Client) UpdateApplicationSettings(ctx context.Context, opts UpdateAppli
 	return &out, nil
 }
 
-// UpdateGroup changes a group (PUT /groups/:id, the group's Owners) and
-// returns it.
-func (c *Client) UpdateGroup(ctx context.Context, id int64, opts UpdateGroupOptions) (*Group, error) {
-	var out Group
-	path := "/groups/" + strconv.FormatInt(id, 10)
-	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: path, body: opts, idempotent: true, userAuth: true}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
 // GetGroup reads a group (GET /groups/:id).
 func (c *Client) GetGroup(ctx context.Context, id int64) (*Group, error) {
 	var out Group
@@ -55,6 +44,17 @@ func (c *Client) GetProject(ctx context.Context, id int64) (*Project, error) {
 	var out Project
 	path := "/projects/" + strconv.FormatInt(id, 10)
 	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path, idempotent: true, userAuth: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateProjectRunnerSettings changes a project's runner settings (PUT
+// /projects/:id, the project's Maintainers) and returns the project.
+func (c *Client) UpdateProjectRunnerSettings(ctx context.Context, id int64, s ProjectRunnerSettings) (*Project, error) {
+	var out Project
+	path := "/projects/" + strconv.FormatInt(id, 10)
+	if _, err := c.doJSON(ctx, call{method: http.MethodPut, path: path, body: s, idempotent: true, userAuth: true}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -5,6 +5,7 @@ package gitlabapi_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,8 +181,8 @@ func TestMockRunnerPlacement(t *testing.T) {
 	}
 
 	admin := mockClient(t, m, m.Seed.AdminToken)
-	s, err := admin.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{
-		AllowRunnerRegistrationToken: new(true), ProjectRunnerTokenExpirationInterval: new(int64(3600))})
+	s, err := admin.UpdateApplicationSettings(ctx, gitlabapi.UpdateApplicationSettingsOptions{ApplicationSettings: gitlabapi.ApplicationSettings{
+		AllowRunnerRegistrationToken: new(true), ProjectRunnerTokenExpirationInterval: new(int64(3600))}})
 	if err != nil || !*s.AllowRunnerRegistrationToken || *s.ProjectRunnerTokenExpirationInterval != 3600 {
 		t.Fatalf("settings: %+v %v", s, err)
 	}
@@ -189,8 +190,9 @@ func TestMockRunnerPlacement(t *testing.T) {
 		t.Fatalf("settings by a non-admin: %v", err)
 	}
 	owner := mockClient(t, m, m.Seed.Group.OwnerToken)
-	g, err := owner.UpdateGroup(ctx, m.Seed.Group.ID, gitlabapi.UpdateGroupOptions{SharedRunnersSetting: new("disabled_and_overridable")})
-	if err != nil || g.SharedRunnersSetting != "disabled_and_overridable" {
+	g, err := owner.UpdateGroupRunnerSettings(ctx, &gitlabapi.Group{ID: m.Seed.Group.ID, FullPath: m.Seed.Group.FullPath},
+		gitlabapi.GroupRunnerSettings{SharedRunnersSetting: new("disabled_and_overridable")})
+	if err != nil || *g.SharedRunnersSetting != "disabled_and_overridable" {
 		t.Fatalf("group: %+v %v", g, err)
 	}
 }
@@ -232,5 +234,41 @@ func TestMockRunnerTokenExpiry(t *testing.T) {
 	manageOnly := m.Store().CreatePersonalAccessToken(1, store.ScopeManageRunner)
 	if _, err := mockClient(t, m, manageOnly).RunnerTokenExpiry(ctx, tok.ID); !errors.Is(err, gitlabapi.ErrUnauthorized) {
 		t.Errorf("token without api/read_api: %v, want 401", err)
+	}
+}
+
+// TestMockGroupRunnerSettings: the client reads and sets a group's GraphQL
+// settings against the mock's GraphQL API: an Owner sets them, a Maintainer
+// gets GitLab's refusal, and on CE the setting is absent, not an error.
+func TestMockGroupRunnerSettings(t *testing.T) {
+	m := acctest.StartMock(t) // Enterprise Edition
+	ctx := t.Context()
+	owner := mockClient(t, m, m.Seed.Group.OwnerToken)
+	g, err := owner.GetGroupRunnerSettings(ctx, m.Seed.Group.ID)
+	if err != nil || !g.Has("allow_stale_runner_pruning") || g.AllowStaleRunnerPruning == nil || *g.AllowStaleRunnerPruning {
+		t.Fatalf("read: %+v %v", g, err)
+	}
+	on := gitlabapi.GroupRunnerSettings{AllowStaleRunnerPruning: new(true)}
+	if _, err := mockClient(t, m, m.Seed.Group.MaintainerToken).UpdateGroupRunnerSettings(ctx, g, on); err == nil ||
+		!strings.Contains(err.Error(), "you don't have permission to perform this action") {
+		t.Fatalf("maintainer: %v", err)
+	}
+	g, err = owner.UpdateGroupRunnerSettings(ctx, g, on)
+	if err != nil || !*g.AllowStaleRunnerPruning || *g.SharedRunnersSetting != "enabled" {
+		t.Fatalf("owner: %+v %v", g, err)
+	}
+	if g, err := owner.GetGroupRunnerSettings(ctx, m.Seed.Group.ID); err != nil || !*g.AllowStaleRunnerPruning {
+		t.Fatalf("read back: %+v %v", g, err)
+	}
+
+	ce := acctest.StartMock(t, acctest.WithVersion("18.6.0"))
+	g, err = mockClient(t, ce, ce.Seed.Group.OwnerToken).GetGroupRunnerSettings(ctx, ce.Seed.Group.ID)
+	if err != nil || g.Has("allow_stale_runner_pruning") || g.AllowStaleRunnerPruning != nil || !g.Has("shared_runners_setting") {
+		t.Fatalf("CE: %+v %v", g, err)
+	}
+	var unavailable *gitlabapi.GraphQLUnavailableError
+	if _, err := mockClient(t, ce, ce.Seed.Group.OwnerToken).UpdateGroupRunnerSettings(ctx, g, on); !errors.As(err, &unavailable) ||
+		unavailable.Type != "Mutation" {
+		t.Fatalf("CE mutation: %v", err)
 	}
 }

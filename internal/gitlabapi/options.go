@@ -16,6 +16,10 @@ type CreateUserRunnerOptions struct {
 	// TokenExpiresAt is the first token's expiry (GitLab EE 18.10+; older
 	// servers and CE drop it without a word).
 	TokenExpiresAt *time.Time `json:"token_expires_at,omitempty"`
+	// TokenRotationDeadline is when GitLab stops accepting the first token's
+	// rotation (GitLab EE 18.10+, with TokenExpiresAt; older servers and CE
+	// drop it without a word).
+	TokenRotationDeadline *time.Time `json:"token_rotation_deadline,omitempty"`
 }
 
 // UpdateRunnerOptions are the parameters of PUT /runners/:id. A nil
@@ -35,18 +39,11 @@ func (o UpdateRunnerOptions) MarshalJSON() ([]byte, error) {
 	if attrs.TagList != nil && *attrs.TagList == nil {
 		attrs.TagList = &[]string{}
 	}
-	b, err := json.Marshal(attrs)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
+	var nulls []string
 	if o.ClearMaximumTimeout {
-		m["maximum_timeout"] = json.RawMessage("null")
+		nulls = append(nulls, "maximum_timeout")
 	}
-	return json.Marshal(m)
+	return withNulls(attrs, nulls)
 }
 
 // RunnerScopeKind selects which runner list endpoint ListRunners uses.
@@ -73,30 +70,29 @@ type ListRunnersOptions struct {
 	PerPage       int
 }
 
-// UpdateApplicationSettingsOptions are the runner settings of
-// PUT /application/settings. A nil field is not sent (left as it is); a
-// Clear… flag sends the interval as null (no expiry) and wins over its value.
+// UpdateApplicationSettingsOptions is the body of PUT /application/settings:
+// the settings set in ApplicationSettings (a nil one is left as it is), and
+// the settings named in Null sent as an explicit null (an interval: no
+// expiry). A ValidRunnerRegistrars holding a nil list is sent as [] (nobody
+// but administrators may create runners).
 type UpdateApplicationSettingsOptions struct {
-	AllowRunnerRegistrationToken         *bool     `json:"allow_runner_registration_token,omitempty"`
-	ValidRunnerRegistrars                *[]string `json:"valid_runner_registrars,omitempty"`
-	RunnerTokenExpirationInterval        *int64    `json:"runner_token_expiration_interval,omitempty"`
-	GroupRunnerTokenExpirationInterval   *int64    `json:"group_runner_token_expiration_interval,omitempty"`
-	ProjectRunnerTokenExpirationInterval *int64    `json:"project_runner_token_expiration_interval,omitempty"`
-
-	ClearRunnerTokenExpirationInterval        bool `json:"-"`
-	ClearGroupRunnerTokenExpirationInterval   bool `json:"-"`
-	ClearProjectRunnerTokenExpirationInterval bool `json:"-"`
+	ApplicationSettings
+	Null []string
 }
 
-// MarshalJSON sends the settings that are set, with sorted keys, and an
-// explicit null for each Clear… flag; an empty ValidRunnerRegistrars is sent
-// as [] (nobody but administrators may create runners).
+// MarshalJSON sends the settings that are set and the nulls, with sorted keys.
 func (o UpdateApplicationSettingsOptions) MarshalJSON() ([]byte, error) {
-	type plain UpdateApplicationSettingsOptions
-	if o.ValidRunnerRegistrars != nil && *o.ValidRunnerRegistrars == nil {
-		o.ValidRunnerRegistrars = &[]string{}
+	s := o.ApplicationSettings
+	if s.ValidRunnerRegistrars != nil && *s.ValidRunnerRegistrars == nil {
+		s.ValidRunnerRegistrars = &[]string{}
 	}
-	b, err := json.Marshal(plain(o))
+	return withNulls(s, o.Null)
+}
+
+// withNulls is v as a JSON object (its set fields), plus an explicit null
+// for each name in nulls.
+func withNulls(v any, nulls []string) ([]byte, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
@@ -104,21 +100,8 @@ func (o UpdateApplicationSettingsOptions) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
-	for key, null := range map[string]bool{
-		"runner_token_expiration_interval":         o.ClearRunnerTokenExpirationInterval,
-		"group_runner_token_expiration_interval":   o.ClearGroupRunnerTokenExpirationInterval,
-		"project_runner_token_expiration_interval": o.ClearProjectRunnerTokenExpirationInterval,
-	} {
-		if null {
-			m[key] = json.RawMessage("null")
-		}
+	for _, name := range nulls {
+		m[name] = json.RawMessage("null")
 	}
 	return json.Marshal(m)
-}
-
-// UpdateGroupOptions are the parameters of PUT /groups/:id the provider
-// sends: of the runner settings GitLab offers only shared_runners_setting
-// there (the registration-token switch has no API).
-type UpdateGroupOptions struct {
-	SharedRunnersSetting *string `json:"shared_runners_setting,omitempty"`
 }

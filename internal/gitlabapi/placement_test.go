@@ -25,6 +25,8 @@ func TestRunnerPlacementCalls(t *testing.T) {
 			writeJSON(w, 400, `{"message":"Assign to Validation failed: Runner projects runner has already been taken - runner_error"}`)
 		case "PUT /api/v4/application/settings":
 			writeJSON(w, 200, `{"allow_runner_registration_token":false,"valid_runner_registrars":[],"runner_token_expiration_interval":null,"group_runner_token_expiration_interval":7200}`)
+		case "PUT /api/v4/projects/7":
+			writeJSON(w, 200, `{"id":7,"path_with_namespace":"demo/app","shared_runners_enabled":false,"group_runners_enabled":false}`)
 		case "PUT /api/v4/groups/3":
 			writeJSON(w, 200, `{"id":3,"full_path":"demo","parent_id":null,"shared_runners_setting":"disabled_and_overridable","runners_token":null}`)
 		default:
@@ -50,9 +52,9 @@ func TestRunnerPlacementCalls(t *testing.T) {
 		t.Errorf("unassign: %v", err)
 	}
 
-	s, err := c.UpdateApplicationSettings(ctx, UpdateApplicationSettingsOptions{
+	s, err := c.UpdateApplicationSettings(ctx, UpdateApplicationSettingsOptions{ApplicationSettings: ApplicationSettings{
 		AllowRunnerRegistrationToken: new(false), ValidRunnerRegistrars: &[]string{},
-		GroupRunnerTokenExpirationInterval: new(int64(7200)), ClearRunnerTokenExpirationInterval: true,
+		GroupRunnerTokenExpirationInterval: new(int64(7200))}, Null: []string{"runner_token_expiration_interval"},
 	})
 	want := `{"allow_runner_registration_token":false,"group_runner_token_expiration_interval":7200,"runner_token_expiration_interval":null,"valid_runner_registrars":[]}`
 	if got := bodies["PUT /api/v4/application/settings"]; got != want {
@@ -63,10 +65,16 @@ func TestRunnerPlacementCalls(t *testing.T) {
 		t.Errorf("settings answer: %+v %v", s, err)
 	}
 
-	g, err := c.UpdateGroup(ctx, 3, UpdateGroupOptions{SharedRunnersSetting: new("disabled_and_overridable")})
-	if err != nil || g.SharedRunnersSetting != "disabled_and_overridable" || !g.RunnersTokenVisible || g.RunnersToken != nil ||
-		bodies["PUT /api/v4/groups/3"] != `{"shared_runners_setting":"disabled_and_overridable"}` {
+	g, err := c.UpdateGroupRunnerSettings(ctx, &Group{ID: 3, FullPath: "demo"}, GroupRunnerSettings{SharedRunnersSetting: new("disabled_and_overridable")})
+	if err != nil || *g.SharedRunnersSetting != "disabled_and_overridable" || !g.RunnersTokenVisible || g.RunnersToken != nil ||
+		!g.Has("shared_runners_setting") || bodies["PUT /api/v4/groups/3"] != `{"shared_runners_setting":"disabled_and_overridable"}` {
 		t.Errorf("group: %+v %v", g, err)
+	}
+
+	p, err := c.UpdateProjectRunnerSettings(ctx, 7, ProjectRunnerSettings{GroupRunnersEnabled: new(false)})
+	if err != nil || *p.SharedRunnersEnabled || *p.GroupRunnersEnabled || !p.Has("group_runners_enabled") || p.Has("runners_token") ||
+		bodies["PUT /api/v4/projects/7"] != `{"group_runners_enabled":false}` {
+		t.Errorf("project: %+v %v body %s", p, err, bodies["PUT /api/v4/projects/7"])
 	}
 }
 
@@ -77,10 +85,11 @@ func TestUpdateApplicationSettingsOptionsEncoding(t *testing.T) {
 		want string
 	}{
 		{UpdateApplicationSettingsOptions{}, `{}`},
-		{UpdateApplicationSettingsOptions{ValidRunnerRegistrars: new([]string(nil))}, `{"valid_runner_registrars":[]}`},
-		{UpdateApplicationSettingsOptions{ProjectRunnerTokenExpirationInterval: new(int64(5)), ClearProjectRunnerTokenExpirationInterval: true},
-			`{"project_runner_token_expiration_interval":null}`},
-		{UpdateApplicationSettingsOptions{AllowRunnerRegistrationToken: new(true), ValidRunnerRegistrars: &[]string{"group", "project"}},
+		{UpdateApplicationSettingsOptions{ApplicationSettings: ApplicationSettings{ValidRunnerRegistrars: new([]string(nil))}}, `{"valid_runner_registrars":[]}`},
+		{UpdateApplicationSettingsOptions{ApplicationSettings: ApplicationSettings{ProjectRunnerTokenExpirationInterval: new(int64(5))},
+			Null: []string{"project_runner_token_expiration_interval"}}, `{"project_runner_token_expiration_interval":null}`},
+		{UpdateApplicationSettingsOptions{ApplicationSettings: ApplicationSettings{AllowRunnerRegistrationToken: new(true),
+			ValidRunnerRegistrars: &[]string{"group", "project"}}},
 			`{"allow_runner_registration_token":true,"valid_runner_registrars":["group","project"]}`},
 	} {
 		b, err := json.Marshal(tc.opts)

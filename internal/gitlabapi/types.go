@@ -58,11 +58,22 @@ type RunnerInfo struct {
 	Name   *string `json:"name"`
 	Online bool    `json:"online"`
 	Status string  `json:"status"`
+	// CreatedBy is the user who created the runner (GitLab's UserBasic), sent
+	// from GitLab 18.0 (≈) in lists and details when the runner has a creator
+	// the caller may read: nil for runners registered with a registration
+	// token, and on older GitLab.
+	CreatedBy *UserBasic `json:"created_by"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
 	// JobExecutionStatus is "active" while the runner runs a job, else
 	// "idle"; nil before GitLab ≈ 18.5, which does not send it.
 	JobExecutionStatus *string `json:"job_execution_status"`
+}
+
+// UserBasic is the part of GitLab's UserBasic entity the provider uses.
+type UserBasic struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of
@@ -140,15 +151,17 @@ type RunnerManager struct {
 	JobExecutionStatus *string `json:"job_execution_status"`
 }
 
-// ApplicationSettings holds the instance settings that matter for runner
-// registration. AllowRunnerRegistrationToken is nil when the server predates
-// the setting (≈15.8: the key is absent); Has tells an absent key from null.
+// ApplicationSettings are the instance settings that matter for runners, as
+// GET /application/settings shows them and as PUT /application/settings
+// takes them (UpdateApplicationSettingsOptions: a nil field is not sent). A
+// server too old for a setting leaves it out of its answer: Has tells an
+// absent key from null (for the intervals, null means no expiry).
 type ApplicationSettings struct {
-	AllowRunnerRegistrationToken         *bool    `json:"allow_runner_registration_token"`
-	ValidRunnerRegistrars                []string `json:"valid_runner_registrars"`
-	RunnerTokenExpirationInterval        *int64   `json:"runner_token_expiration_interval"`
-	GroupRunnerTokenExpirationInterval   *int64   `json:"group_runner_token_expiration_interval"`
-	ProjectRunnerTokenExpirationInterval *int64   `json:"project_runner_token_expiration_interval"`
+	AllowRunnerRegistrationToken         *bool     `json:"allow_runner_registration_token,omitempty"`
+	ValidRunnerRegistrars                *[]string `json:"valid_runner_registrars,omitempty"`
+	RunnerTokenExpirationInterval        *int64    `json:"runner_token_expiration_interval,omitempty"`
+	GroupRunnerTokenExpirationInterval   *int64    `json:"group_runner_token_expiration_interval,omitempty"`
+	ProjectRunnerTokenExpirationInterval *int64    `json:"project_runner_token_expiration_interval,omitempty"`
 
 	keys map[string]bool // the keys of the answer
 }
@@ -169,9 +182,28 @@ type Group struct {
 	ParentID            *int64  `json:"parent_id"`
 	RunnersToken        *string `json:"runners_token"`
 	RunnersTokenVisible bool    `json:"-"`
+	GroupRunnerSettings
+
+	keys map[string]bool // the keys of the answer, and the GraphQL settings GitLab has
+}
+
+// Has reports whether GitLab showed the setting key: in GET /groups/:id, or
+// as a field of GraphQL's Group (GetGroupRunnerSettings).
+func (g *Group) Has(key string) bool { return g.keys[key] }
+
+// GroupRunnerSettings are the runner settings of a group. A field with a
+// JSON name is REST: GET /groups/:id shows it, PUT /groups/:id takes it. A
+// field with a graphql name (and JSON "-") has no REST API: it is a field of
+// GraphQL's Group and an argument of the namespaceCiCdSettingsUpdate
+// mutation. A nil field is not sent. The client picks the API from the tags
+// (UpdateGroupRunnerSettings, GetGroupRunnerSettings).
+type GroupRunnerSettings struct {
 	// SharedRunnersSetting: enabled, disabled_and_overridable or
 	// disabled_and_unoverridable.
-	SharedRunnersSetting string `json:"shared_runners_setting"`
+	SharedRunnersSetting *string `json:"shared_runners_setting,omitempty"`
+	// AllowStaleRunnerPruning: GitLab deletes the group's runners that have
+	// not contacted it for 3 months (EE 15.1+, effective with Ultimate).
+	AllowStaleRunnerPruning *bool `json:"-" graphql:"allowStaleRunnerPruning"`
 }
 
 // Project is the part of GET /projects/:id the provider uses; see Group for
@@ -184,6 +216,23 @@ type Project struct {
 	Namespace           ProjectNamespace `json:"namespace"`
 	RunnersToken        *string          `json:"runners_token"`
 	RunnersTokenVisible bool             `json:"-"`
+	ProjectRunnerSettings
+
+	keys map[string]bool // the keys of the answer
+}
+
+// Has reports whether GET /projects/:id showed key: GitLab shows some
+// settings only to the project's Maintainers (and administrators), and a
+// server too old for a setting leaves it out.
+func (p *Project) Has(key string) bool { return p.keys[key] }
+
+// ProjectRunnerSettings are the runner settings of a project, as GET
+// /projects/:id shows them and PUT /projects/:id takes them (a nil field is
+// not sent). GitLab shows group_runners_enabled only to those who may change
+// it (admin_project: Maintainers and above).
+type ProjectRunnerSettings struct {
+	SharedRunnersEnabled *bool `json:"shared_runners_enabled,omitempty"`
+	GroupRunnersEnabled  *bool `json:"group_runners_enabled,omitempty"`
 }
 
 // ProjectNamespace is the namespace block of a project.

@@ -13,6 +13,10 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/grouprunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/instancerunnersettings"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnerassignment"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/projectrunnersettings"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontroller"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollerscope"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/runnercontrollertoken"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
@@ -28,6 +32,10 @@ func (p *gitlabrunnerProvider) Resources(context.Context) []func() resource.Reso
 		projectrunnerassignment.New,
 		instancerunnersettings.New,
 		grouprunnersettings.New,
+		projectrunnersettings.New,
+		runnercontroller.New,
+		runnercontrollerscope.New,
+		runnercontrollertoken.New,
 	}
 }
 
@@ -36,6 +44,9 @@ func (p *gitlabrunnerProvider) DataSources(context.Context) []func() datasource.
 		datasources.NewRegistrationPolicy,
 		datasources.NewRunner,
 		datasources.NewRunners,
+		datasources.NewRunnerController,
+		datasources.NewRunnerControllers,
+		datasources.NewRunnerControllerScopes,
 	}
 }
 

@@ -26,10 +26,12 @@ type Data struct {
 	// coordinator's clock so that token expiry and rotation are deterministic.
 	Clock func() time.Time
 	// UnfinishedRunners is the provider's unfinished_runners setting:
-	// UnfinishedDelete ("" means the same) or UnfinishedReport.
+	// UnfinishedReport ("" means the same) or UnfinishedDelete.
 	UnfinishedRunners string
 
-	onces sync.Map // key -> *sync.Once, for Once
+	onces  sync.Map // key -> *sync.Once, for Once
+	claims sync.Map // key -> string, for Claim
+	shared sync.Map // key -> value, for Shared
 }
 
 // The values of the unfinished_runners setting.
@@ -39,16 +41,28 @@ const (
 )
 
 // Once runs fn the first time it is called with key by this configured
-// provider (one provider process), for work done once per process, such as
-// the sweep of a runner scope before its first create. Callers with the
-// same key wait until that first fn has returned; fn runs for one of them
-// only. It reports whether fn ran for this caller.
+// provider (one provider process), for work done once per process. Callers
+// with the same key wait until that first fn has returned; fn runs for one
+// of them only. It reports whether fn ran for this caller.
 func (d *Data) Once(key string, fn func()) bool {
 	v, _ := d.onces.LoadOrStore(key, new(sync.Once))
 	once, _ := v.(*sync.Once) // only *sync.Once is stored
 	ran := false
 	once.Do(func() { ran = true; fn() })
 	return ran
+}
+
+// Claim records that a resource instance wants value for key, something
+// that exists once per GitLab (a setting of the instance), in this
+// configured provider: one provider block, in one Terraform run. It returns
+// the value claimed first, and whether it differs: two resource instances
+// that want different values would undo each other on every apply. Claims
+// of the same value agree, so a resource instance planned again is never a
+// conflict with itself.
+func (d *Data) Claim(key, value string) (first string, conflict bool) {
+	v, _ := d.claims.LoadOrStore(key, value)
+	first, _ = v.(string) // only strings are stored
+	return first, first != value
 }
 
 // Now is the provider's current time.

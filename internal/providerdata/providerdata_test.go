@@ -99,6 +99,27 @@ func TestOnce(t *testing.T) {
 	}
 }
 
+// The first value claimed for a key stands; another value is a conflict,
+// the same one is not; keys and configured providers are independent.
+func TestClaim(t *testing.T) {
+	var d, other Data
+	if first, conflict := d.Claim("k", "false"); conflict || first != "false" {
+		t.Fatalf("first claim: %q %v", first, conflict)
+	}
+	if _, conflict := d.Claim("k", "false"); conflict {
+		t.Fatal("the same value again is a conflict")
+	}
+	if first, conflict := d.Claim("k", "true"); !conflict || first != "false" {
+		t.Fatalf("another value: %q %v", first, conflict)
+	}
+	if _, conflict := d.Claim("k2", "true"); conflict {
+		t.Fatal("keys are not independent")
+	}
+	if _, conflict := other.Claim("k", "true"); conflict {
+		t.Fatal("configured providers are not independent")
+	}
+}
+
 // OutlastInterrupt's context lives on for the grace after its parent is
 // cancelled, then ends; without a cancellation it ends at the deadline.
 func TestOutlastInterrupt(t *testing.T) {
@@ -124,5 +145,20 @@ func TestOutlastInterrupt(t *testing.T) {
 	}
 	if Interrupted(context.Background()) {
 		t.Error("a context nobody cancelled counts as interrupted")
+	}
+}
+
+// Shared keeps one value per key for the configured provider: created once,
+// the same for every caller, and apart for another Data.
+func TestShared(t *testing.T) {
+	var d, other Data
+	var made atomic.Int32
+	create := func() any { made.Add(1); return new(int) }
+	first := d.Shared("k", create)
+	if d.Shared("k", create) != first || made.Load() != 1 {
+		t.Fatalf("a second call made a new value (%d made)", made.Load())
+	}
+	if d.Shared("other", create) == first || other.Shared("k", create) == first {
+		t.Fatal("another key or another Data shares the value")
 	}
 }

@@ -49,7 +49,7 @@ var table = []Attribute{
 			Default:  stringdefault.StaticString(""),
 			MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
 				"No NUL characters. While a runner is being created its description briefly carries a creation marker "+
-				"(` [terraform-create:<expiry>-<random hex>]`) that lets the provider find the runner again if GitLab's "+
+				"(` [terraform-create:v2-…]`) that lets the provider find the runner again if GitLab's "+
 				"answer to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},
@@ -176,6 +176,24 @@ var creationTable = []CreationSetting{
 		},
 		Requires: gitlabapi.Requirement{Major: 18, Minor: 10, Enterprise: true},
 		field:    durationFromCreateField(func(o *gitlabapi.CreateUserRunnerOptions) **time.Time { return &o.TokenExpiresAt }, "72h"),
+	},
+	{
+		// GitLab EE 18.10 (create_runner_params_ee): needs token_expires_at, not
+		// in the past, at most token_expires_at (equal disables rotation);
+		// cleared by GitLab at the token's first rotation. The checks across
+		// both attributes are the resource's config validators.
+		Name: "token_rotation_deadline",
+		Resource: rschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "When GitLab stops accepting rotations of the runner's first token, this long after the " +
+				"runner is created: a Go duration such as `48h`, at most `token_expires_in` (which it needs). The same " +
+				"duration as `token_expires_in` disables the token's rotation. Needs GitLab Enterprise Edition 18.10 or " +
+				"later. **It applies only when the runner is created**; GitLab clears it at the first rotation.",
+			Validators: []validator.String{validators.DurationWithin(0, 15*24*time.Hour,
+				"GitLab refuses a rotation deadline in the past, and one after the token's expiry (at most 15 days).")},
+		},
+		Requires: gitlabapi.Requirement{Major: 18, Minor: 10, Enterprise: true},
+		field:    durationFromCreateField(func(o *gitlabapi.CreateUserRunnerOptions) **time.Time { return &o.TokenRotationDeadline }, "48h"),
 	},
 }
 

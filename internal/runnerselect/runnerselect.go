@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
 
@@ -121,25 +122,25 @@ func (s Selection) Attempted() string {
 func (s Selection) ListFailure(status int) (summary, advice string) {
 	switch kind := s.Kind(); {
 	case status == http.StatusForbidden && kind == ScopeInstance:
-		return "Listing All Runners Requires an Administrator Token",
+		return "Unable to List All Runners",
 			"Listing every runner of the instance needs an administrator token; use group_id/project_id or omit the scope " +
 				"(the default lists the runners the token's user can manage)."
 	case status == http.StatusForbidden && kind == ScopeGroup:
-		return "Listing Group Runners Forbidden",
+		return "Unable to List Group Runners",
 			fmt.Sprintf("Listing the runners of group %d needs a token of a user with at least the Maintainer role in that group (or an administrator); "+
 				"omit group_id to list the runners the token's user can manage.", s.GroupID)
 	case status == http.StatusForbidden && kind == ScopeProject:
-		return "Listing Project Runners Forbidden",
+		return "Unable to List Project Runners",
 			fmt.Sprintf("Listing the runners of project %d needs a token of a user with at least the Maintainer role in that project (or an administrator); "+
 				"omit project_id to list the runners the token's user can manage.", s.ProjectID)
 	case status == http.StatusNotFound && kind == ScopeGroup:
 		return "Group Not Found",
-			fmt.Sprintf("Check group_id = %d: GitLab also answers 404 when the token's user cannot see the group.", s.GroupID)
+			diagnostics.NotVisible("Group", s.GroupID, "group_id")
 	case status == http.StatusNotFound && kind == ScopeProject:
 		return "Project Not Found",
-			fmt.Sprintf("Check project_id = %d: GitLab also answers 404 when the token's user cannot see the project.", s.ProjectID)
+			diagnostics.NotVisible("Project", s.ProjectID, "project_id")
 	}
-	return "Error Listing Runners", ""
+	return "Unable to List Runners", ""
 }
 
 // OwnOnly is the selection narrowed, for a group or a project, to the

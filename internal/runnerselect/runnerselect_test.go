@@ -78,13 +78,14 @@ func TestSelectionOwns(t *testing.T) {
 
 func TestListFailureNamesThePermission(t *testing.T) {
 	summary, advice := Selection{GroupID: 5}.ListFailure(http.StatusForbidden)
-	if summary != "Listing Group Runners Forbidden" || !strings.Contains(advice, "group 5") {
+	if summary != "Unable to List Group Runners" || !strings.Contains(advice, "group 5") {
 		t.Errorf("group 403: %q %q", summary, advice)
 	}
-	if summary, _ := (Selection{Scope: ScopeInstance}).ListFailure(http.StatusForbidden); !strings.Contains(summary, "Administrator") {
-		t.Errorf("instance 403: %q", summary)
+	if summary, advice := (Selection{Scope: ScopeInstance}).ListFailure(http.StatusForbidden); summary != "Unable to List All Runners" ||
+		!strings.Contains(advice, "administrator token") {
+		t.Errorf("instance 403: %q %q", summary, advice)
 	}
-	if summary, advice := (Selection{}).ListFailure(http.StatusInternalServerError); summary != "Error Listing Runners" || advice != "" {
+	if summary, advice := (Selection{}).ListFailure(http.StatusInternalServerError); summary != "Unable to List Runners" || advice != "" {
 		t.Errorf("500: %q %q", summary, advice)
 	}
 }

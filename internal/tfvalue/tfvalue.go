@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -39,6 +40,22 @@ func Object(t attr.Type, values map[string]attr.Value) (types.Object, diag.Diagn
 	return types.ObjectValue(ot.AttributeTypes(), values)
 }
 
+// As is attribute name of an object's attributes as a T; a missing one is
+// T's zero value (null), one of another type a diagnostic naming it.
+func As[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
+	var zero T
+	v, ok := attributes[name]
+	if !ok {
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
+			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
+	}
+	return t
+}
+
 // StringList turns a Go string slice into a list value, in the same order;
 // nil becomes an empty list (GitLab answers [] for "none", never null).
 func StringList(values []string) types.List {
@@ -56,4 +73,24 @@ func stringElems(values []string) []attr.Value {
 		elems = append(elems, types.StringValue(v))
 	}
 	return elems
+}
+
+// TriggersChanged compares two values of a rotation_triggers map, the
+// attribute whose every change rotates a token: null and empty are the
+// same; an unknown map (or element) may change, so it counts as changed.
+func TriggersChanged(before, after types.Map) bool {
+	if after.IsUnknown() || before.IsUnknown() {
+		return true
+	}
+	a, b := before.Elements(), after.Elements()
+	if len(a) != len(b) {
+		return true
+	}
+	for k, v := range b {
+		old, ok := a[k]
+		if !ok || v.IsUnknown() || !v.Equal(old) {
+			return true
+		}
+	}
+	return false
 }

@@ -257,6 +257,28 @@ func TestNoNUL(t *testing.T) {
 	}
 }
 
+func TestNoNullElements(t *testing.T) {
+	for name, set := range map[string]types.Set{
+		"null element": types.SetValueMust(types.StringType, []attr.Value{types.StringValue("group"), types.StringNull()}),
+		"fine":         types.SetValueMust(types.StringType, []attr.Value{types.StringValue("group")}),
+		"empty":        types.SetValueMust(types.StringType, []attr.Value{}),
+		"unknown elem": types.SetValueMust(types.StringType, []attr.Value{types.StringUnknown()}),
+		"null set":     types.SetNull(types.StringType),
+	} {
+		resp := &validator.SetResponse{}
+		NoNullElements(`each is "group" or "project"`).ValidateSet(context.Background(),
+			validator.SetRequest{Path: path.Root("valid_runner_registrars"), ConfigValue: set}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		wantErr := name == "null element"
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("%s: error = %v (%s)", name, resp.Diagnostics.HasError(), text)
+		}
+		if wantErr && !strings.Contains(text, `valid_runner_registrars holds a null element: each is "group" or "project"`) {
+			t.Errorf("%s: %s", name, text)
+		}
+	}
+}
+
 func TestRegexp(t *testing.T) {
 	for value, wantErr := range map[string]bool{"^ci-": false, "": false, "(a|b)+$": false, "(": true, `(\w)\1`: true} {
 		resp := &validator.StringResponse{}

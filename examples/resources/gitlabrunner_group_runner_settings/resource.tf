@@ -6,6 +6,10 @@ resource "gitlabrunner_group_runner_settings" "demo" {
   # instance runners (subgroups and projects may turn them back on).
   shared_runners_setting = "disabled_and_overridable"
 
+  # Managed: GitLab deletes the group's own runners that have not contacted
+  # it for 3 months (GitLab Enterprise Edition 15.1+; pruning needs Ultimate).
+  allow_stale_runner_pruning = true
+
   # Verified, not managed: GitLab has no API for this switch. If registration
   # tokens are still allowed in the group, the apply fails and says where to
   # turn them off (the group's Settings > CI/CD > Runners, or the instance

@@ -3,7 +3,8 @@
 // /runners/:id, the runner-facing verify, registration, unregistration,
 // token rotation and job requests, group and project runner lists, groups,
 // projects, application settings, version and metadata, the caller's user
-// and access token), and the one GraphQL query the provider reads, POST
+// and access token, and the runner controllers of EE 18.9+ with their scopes
+// and tokens: runner_controllers.go), and the one GraphQL query the provider reads, POST
 // /api/graphql `runner(id:) { id tokenExpiresAt }` (graphql.go).
 //
 // NewHandler is the whole API; MatchRoute names a request's route
@@ -17,6 +18,9 @@
 //     (PUT /runners/:id, POST /runners), but a full-message sentence
 //     ("400 Bad request - Maximum timeout needs to be at least 10 minutes")
 //     for POST /user/runners, as lib/api/user_runners.rb does;
+//   - a service's refusal render_api_error!(message, reason): {"message":"text"}
+//     with the reason's status (400, 409, 422), as the runner controller
+//     services answer;
 //   - an unknown runner {"message":"404 Runner Not Found"}, an unknown route
 //     or an endpoint the emulated version lacks {"error":"404 Not Found"};
 //   - 401 {"message":"401 Unauthorized"} for an unknown personal access

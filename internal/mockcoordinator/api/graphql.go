@@ -1,37 +1,32 @@
 package api
 
-// POST /api/graphql: the part of GitLab's GraphQL API the provider reads,
-// `runner(id: CiRunnerID!) { id tokenExpiresAt }`, with GitLab's answers:
+// POST /api/graphql: the part of GitLab's GraphQL API the provider uses, with
+// GitLab's answers:
 //
+//   - Query.runner(id: CiRunnerID!) { id tokenExpiresAt } (graphql_runner.go);
+//   - Query.group(fullPath: ID!) { id fullPath allowStaleRunnerPruning } and
+//     Mutation.namespaceCiCdSettingsUpdate(input: {fullPath,
+//     allowStaleRunnerPruning}) (graphql_group.go);
 //   - every GraphQL-level outcome is 200: {"data":…} or {"errors":[…]};
 //   - a personal access token needs the api or read_api scope; an unknown
 //     token or one without those scopes is 401 {"errors":[{"message":"Invalid
 //     token"}]} (GraphqlController#authorize_access_api!); no token at all is
-//     an anonymous request;
-//   - a runner that does not exist, or that the caller may not read
-//     (read_runner), is "runner": null without an error (graphql-ruby's
-//     authorization on CiRunner hides it);
-//   - tokenExpiresAt is the current token's expiry in ISO 8601 with seconds
-//     (Types::TimeType: value.iso8601), null for a token without expiry, and
-//     exists from GitLab 14.8 (≈).
+//     an anonymous request; mutations need the api scope;
+//   - an object that does not exist, or that the caller may not read, is
+//     null without an error (graphql-ruby's authorization hides it).
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
-	"time"
+	"slices"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // graphQLPath is where GitLab serves GraphQL (outside /api/v4).
 const graphQLPath = "/api/graphql"
-
-// runnerGlobalID matches a GraphQL global id; the model must be Ci::Runner.
-var runnerGlobalID = regexp.MustCompile(`^gid://gitlab/([A-Za-z][A-Za-z0-9:]*)/(\d+)$`)
 
 // graphQL answers POST /api/graphql.
 func (c *reqCtx) graphQL() {
@@ -57,17 +52,28 @@ func (c *reqCtx) graphQL() {
 		c.graphQLErrors(*gerr)
 		return
 	}
-	if op.kind != "query" {
-		c.graphQLErrors(gqlError{Message: "The mock coordinator answers GraphQL queries only (runner(id:) { id tokenExpiresAt }), not a " + op.kind + "."})
-		return
+	v := graphQLValidator{op: op, version: c.st.Version(), variables: variables, args: map[string]any{}}
+	switch op.kind {
+	case "query":
+		v.validateQuery()
+	case "mutation":
+		v.validateMutation()
+	default:
+		v.errs = append(v.errs, gqlError{Message: "The mock coordinator answers GraphQL queries and mutations only, not a " + op.kind + "."})
 	}
-	v := graphQLValidator{op: op, version: c.st.Version(), variables: variables}
-	runners := v.validate()
 	if len(v.errs) > 0 {
 		c.graphQLErrors(v.errs...)
 		return
 	}
+	if op.kind == "mutation" {
+		c.runMutation(op, caller, v.args)
+		return
+	}
+	c.runQuery(op, caller, v.args)
+}
 
+// runQuery answers a validated query's root fields.
+func (c *reqCtx) runQuery(op *gqlOperation, caller *store.Caller, args map[string]any) {
 	w := &jsonWriter{b: make([]byte, 0, 256)}
 	w.beginObject()
 	w.key("data").beginObject()
@@ -76,7 +82,11 @@ func (c *reqCtx) graphQL() {
 		case "__typename":
 			w.key(f.key()).string("Query")
 		case "runner":
-			c.writeGraphQLRunner(w, f, caller, runners[f.key()])
+			id, _ := args[f.key()].(int64) // validateQuery resolved it
+			c.writeGraphQLRunner(w, f, caller, id)
+		case "group":
+			fullPath, _ := args[f.key()].(string) // validateQuery resolved it
+			c.writeGraphQLGroup(w, f, caller, fullPath)
 		}
 	}
 	w.endObject()
@@ -102,38 +112,6 @@ func (c *reqCtx) graphQLCaller() (*store.Caller, bool) {
 		return nil, false
 	}
 	return caller, true
-}
-
-// writeGraphQLRunner resolves one runner field: null when the runner does
-// not exist or the caller may not read it.
-func (c *reqCtx) writeGraphQLRunner(w *jsonWriter, f gqlField, caller *store.Caller, id int64) {
-	w.key(f.key())
-	if caller == nil {
-		w.null()
-		return
-	}
-	d, err := caller.Runner(id)
-	if err != nil {
-		w.null()
-		return
-	}
-	w.beginObject()
-	for _, sub := range f.fields {
-		w.key(sub.key())
-		switch sub.name {
-		case "__typename":
-			w.string("CiRunner")
-		case "id":
-			w.string("gid://gitlab/Ci::Runner/" + strconv.FormatInt(d.ID, 10))
-		case "tokenExpiresAt":
-			if d.TokenExpiresAt == nil {
-				w.null()
-			} else {
-				w.string(d.TokenExpiresAt.UTC().Format(time.RFC3339))
-			}
-		}
-	}
-	w.endObject()
 }
 
 func (c *reqCtx) graphQLErrors(errs ...gqlError) {
@@ -164,132 +142,125 @@ func graphQLVariables(raw any) (map[string]any, *gqlError) {
 	return nil, &gqlError{Message: fmt.Sprintf("Unexpected parameter: %v", raw)}
 }
 
-// graphQLValidator checks a query against the mock's schema (Query.runner,
-// CiRunner.id/tokenExpiresAt) with graphql-ruby's messages, and resolves
-// each runner field's id.
+// graphQLValidator checks an operation against the mock's schema with
+// graphql-ruby's messages, and resolves each root field's argument into args
+// (by answer key): a runner id, a group's full path, a mutation's input.
 type graphQLValidator struct {
 	op        *gqlOperation
 	version   store.Version
 	variables map[string]any
 	errs      []gqlError
+	args      map[string]any
 }
 
 func (v *graphQLValidator) add(msg string, loc gqlLocation, path []string, ext map[string]any) {
 	v.errs = append(v.errs, gqlError{Message: msg, Locations: []gqlLocation{loc}, Path: path, Extensions: ext})
 }
 
-// validate returns the runner id of every runner field, by answer key.
-func (v *graphQLValidator) validate() map[string]int64 {
-	ids := map[string]int64{}
-	opPath := "query"
+// opPath is the operation's name in error paths: "query", "query Name".
+func (v *graphQLValidator) opPath() string {
 	if v.op.name != "" {
-		opPath = "query " + v.op.name
+		return v.op.kind + " " + v.op.name
 	}
+	return v.op.kind
+}
+
+// undefinedField is graphql-ruby's error for a field typeName does not have.
+func (v *graphQLValidator) undefinedField(typeName string, f gqlField, path []string) {
+	v.add(fmt.Sprintf("Field '%s' doesn't exist on type '%s'", f.name, typeName), f.loc, path,
+		map[string]any{"code": "undefinedField", "typeName": typeName, "fieldName": f.name})
+}
+
+// validateQuery checks the root fields of a query.
+func (v *graphQLValidator) validateQuery() {
 	for _, f := range v.op.fields {
-		path := []string{opPath, f.key()}
+		path := []string{v.opPath(), f.key()}
 		switch f.name {
 		case "__typename":
-			continue
 		case "runner":
+			v.runnerSelection(f, path)
+			if id, ok := v.runnerID(f, path); ok {
+				v.args[f.key()] = id
+			}
+		case "group":
+			v.groupSelection(f, path)
+			if fullPath, ok := v.groupFullPath(f, path); ok {
+				v.args[f.key()] = fullPath
+			}
 		default:
-			v.add(fmt.Sprintf("Field '%s' doesn't exist on type 'Query'", f.name), f.loc, path,
-				map[string]any{"code": "undefinedField", "typeName": "Query", "fieldName": f.name})
-			continue
-		}
-		v.runnerSelection(f, path)
-		if id, ok := v.runnerID(f, path); ok {
-			ids[f.key()] = id
-		}
-	}
-	return ids
-}
-
-func (v *graphQLValidator) runnerSelection(f gqlField, path []string) {
-	if !f.hasSelect {
-		v.add("Field must have selections (field 'runner' returns CiRunner but has no selections. Did you mean 'runner { ... }'?)",
-			f.loc, path, map[string]any{"code": "selectionMismatch", "nodeName": "field 'runner'", "typeName": "CiRunner"})
-		return
-	}
-	for _, sub := range f.fields {
-		known := sub.name == "id" || sub.name == "__typename" || (sub.name == "tokenExpiresAt" && v.version.HasGraphQLTokenExpiry())
-		if !known {
-			v.add(fmt.Sprintf("Field '%s' doesn't exist on type 'CiRunner'", sub.name), sub.loc, append(append([]string{}, path...), sub.key()),
-				map[string]any{"code": "undefinedField", "typeName": "CiRunner", "fieldName": sub.name})
+			v.undefinedField("Query", f, path)
 		}
 	}
 }
 
-// runnerID resolves runner's id argument to a runner id.
-func (v *graphQLValidator) runnerID(f gqlField, path []string) (int64, bool) {
-	for name := range f.args {
-		if name != "id" {
-			v.add(fmt.Sprintf("Field 'runner' doesn't accept argument '%s'", name), f.loc, path,
-				map[string]any{"code": "argumentNotAccepted", "name": "runner", "typeName": "Field", "argumentName": name})
+// validateMutation checks the root fields of a mutation.
+func (v *graphQLValidator) validateMutation() {
+	for _, f := range v.op.fields {
+		path := []string{v.opPath(), f.key()}
+		switch {
+		case f.name == "__typename":
+		case f.name == "namespaceCiCdSettingsUpdate" && v.version.HasStaleRunnerPruning():
+			v.namespaceSettingsSelection(f, path)
+			if input, ok := v.namespaceSettingsInput(f, path); ok {
+				v.args[f.key()] = input
+			}
+		default:
+			v.undefinedField("Mutation", f, path)
 		}
 	}
-	arg, ok := f.args["id"]
-	if !ok {
-		v.add("Field 'runner' is missing required arguments: id", f.loc, path,
-			map[string]any{"code": "missingRequiredArguments", "className": "Field", "name": "runner", "arguments": "id"})
-		return 0, false
-	}
-	if arg.variable == "" {
-		id, why := parseRunnerGlobalID(arg.literal)
-		if why != "" {
-			v.add(fmt.Sprintf("Argument 'id' on Field 'runner' has an invalid value (%s). Expected type 'CiRunnerID!'.", arg.text),
-				f.loc, path, map[string]any{"code": "argumentLiteralsIncompatible", "typeName": "Field", "argumentName": "id"})
-			return 0, false
-		}
-		return id, true
-	}
+}
+
+// variable resolves an argument given as a variable: declared, of type
+// want; ok is false (with the error) otherwise.
+func (v *graphQLValidator) variable(f gqlField, path []string, argName string, arg gqlValue, want string) (any, bool) {
 	def, declared := v.op.variables[arg.variable]
 	if !declared {
-		name := "anonymous query"
+		name := "anonymous " + v.op.kind
 		if v.op.name != "" {
 			name = v.op.name
 		}
 		v.add(fmt.Sprintf("Variable $%s is used by %s but not declared", arg.variable, name), f.loc, path,
 			map[string]any{"code": "variableNotDefined", "variableName": arg.variable})
-		return 0, false
+		return nil, false
 	}
-	if def.typ != "CiRunnerID!" {
-		v.add(fmt.Sprintf("Type mismatch on variable $%s and argument id (%s / CiRunnerID!)", arg.variable, def.typ), f.loc, path,
-			map[string]any{"code": "variableMismatch", "variableName": arg.variable, "typeName": def.typ, "argumentName": "id", "errorMessage": "Type mismatch"})
-		return 0, false
+	if def.typ != want {
+		v.add(fmt.Sprintf("Type mismatch on variable $%s and argument %s (%s / %s)", arg.variable, argName, def.typ, want), f.loc, path,
+			map[string]any{"code": "variableMismatch", "variableName": arg.variable, "typeName": def.typ, "argumentName": argName, "errorMessage": "Type mismatch"})
+		return nil, false
 	}
-	value := v.variables[arg.variable]
-	id, why := parseRunnerGlobalID(value)
-	if why != "" {
-		v.errs = append(v.errs, gqlError{
-			Message:    fmt.Sprintf("Variable $%s of type CiRunnerID! was provided invalid value", arg.variable),
-			Locations:  []gqlLocation{def.loc},
-			Extensions: map[string]any{"value": value, "problems": []map[string]any{{"path": []string{}, "explanation": why}}},
-		})
-		return 0, false
-	}
-	return id, true
+	return v.variables[arg.variable], true
 }
 
-// parseRunnerGlobalID reads "gid://gitlab/Ci::Runner/42"; why says what is
-// wrong otherwise, in Types::GlobalIDType's words.
-func parseRunnerGlobalID(value any) (int64, string) {
-	if value == nil {
-		return 0, "Expected value to not be null"
+// onlyArguments refuses arguments of f other than allowed.
+func (v *graphQLValidator) onlyArguments(f gqlField, path []string, allowed ...string) {
+	for name := range f.args {
+		if !slices.Contains(allowed, name) {
+			v.add(fmt.Sprintf("Field '%s' doesn't accept argument '%s'", f.name, name), f.loc, path,
+				map[string]any{"code": "argumentNotAccepted", "name": f.name, "typeName": "Field", "argumentName": name})
+		}
 	}
-	s, ok := value.(string)
+}
+
+// requiredArgument is f's argument name, or an error when it is missing.
+func (v *graphQLValidator) requiredArgument(f gqlField, path []string, name string) (gqlValue, bool) {
+	arg, ok := f.args[name]
 	if !ok {
-		return 0, fmt.Sprintf("Could not coerce value %v to CiRunnerID", value)
+		v.add(fmt.Sprintf("Field '%s' is missing required arguments: %s", f.name, name), f.loc, path,
+			map[string]any{"code": "missingRequiredArguments", "className": "Field", "name": f.name, "arguments": name})
 	}
-	m := runnerGlobalID.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Sprintf("%q is not a valid Global ID", s)
+	return arg, ok
+}
+
+// selection checks that f selects only the fields known says typeName has.
+func (v *graphQLValidator) selection(f gqlField, path []string, typeName string, known func(name string) bool) {
+	if !f.hasSelect {
+		v.add(fmt.Sprintf("Field must have selections (field '%s' returns %s but has no selections. Did you mean '%s { ... }'?)", f.name, typeName, f.name),
+			f.loc, path, map[string]any{"code": "selectionMismatch", "nodeName": "field '" + f.name + "'", "typeName": typeName})
+		return
 	}
-	if m[1] != "Ci::Runner" {
-		return 0, fmt.Sprintf("%q does not represent an instance of Ci::Runner", s)
+	for _, sub := range f.fields {
+		if sub.name != "__typename" && !known(sub.name) {
+			v.undefinedField(typeName, sub, append(append([]string{}, path...), sub.key()))
+		}
 	}
-	id, err := strconv.ParseInt(m[2], 10, 64)
-	if err != nil {
-		return 0, fmt.Sprintf("%q is not a valid Global ID", s)
-	}
-	return id, ""
 }

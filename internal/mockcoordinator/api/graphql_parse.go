@@ -1,10 +1,10 @@
 package api
 
 // A parser for the part of the GraphQL query language the mock answers: one
-// query operation (optionally named, with variable definitions) whose
-// selections are fields with aliases, arguments and sub-selections.
-// Fragments, directives and mutations are not part of it; the handler
-// reports them as GraphQL errors, never as a crash.
+// query or mutation (optionally named, with variable definitions) whose
+// selections are fields with aliases, arguments (literals, variables, input
+// objects and lists) and sub-selections. Fragments and directives are not
+// part of it; the handler reports them as GraphQL errors, never as a crash.
 
 import (
 	"fmt"
@@ -57,7 +57,9 @@ func (f gqlField) key() string {
 // gqlValue is an argument: a variable reference or a literal.
 type gqlValue struct {
 	variable string // set for $name
-	literal  any    // string, int64, bool or nil
+	literal  any    // string, int64, bool or nil; an input object or list is in object or list
+	object   map[string]gqlValue
+	list     []gqlValue
 	text     string // as written, for error messages
 }
 
@@ -370,6 +372,84 @@ func (p *gqlParser) value() (gqlValue, *gqlError) {
 			return gqlValue{text: "null"}, nil
 		}
 		return gqlValue{literal: t.text, text: t.text}, nil // an enum value
+	case "{":
+		return p.objectValue(t)
+	case "[":
+		return p.listValue(t)
 	}
 	return gqlValue{}, p.fail(t)
+}
+
+// objectValue reads an input object's fields after its "{".
+func (p *gqlParser) objectValue(open gqlToken) (gqlValue, *gqlError) {
+	if err := p.nest(open); err != nil {
+		return gqlValue{}, err
+	}
+	defer func() { p.depth-- }()
+	v := gqlValue{object: map[string]gqlValue{}}
+	var texts []string
+	for p.peek().kind != "}" {
+		n, err := p.expect("NAME")
+		if err != nil {
+			return gqlValue{}, err
+		}
+		if _, err := p.expect(":"); err != nil {
+			return gqlValue{}, err
+		}
+		field, err := p.value()
+		if err != nil {
+			return gqlValue{}, err
+		}
+		v.object[n.text] = field
+		texts = append(texts, n.text+": "+field.text)
+	}
+	p.next()
+	v.text = "{" + strings.Join(texts, ", ") + "}"
+	return v, nil
+}
+
+// listValue reads a list's elements after its "[".
+func (p *gqlParser) listValue(open gqlToken) (gqlValue, *gqlError) {
+	if err := p.nest(open); err != nil {
+		return gqlValue{}, err
+	}
+	defer func() { p.depth-- }()
+	v := gqlValue{list: []gqlValue{}}
+	var texts []string
+	for p.peek().kind != "]" {
+		if p.peek().kind == "EOF" {
+			return gqlValue{}, p.fail(p.peek())
+		}
+		e, err := p.value()
+		if err != nil {
+			return gqlValue{}, err
+		}
+		v.list = append(v.list, e)
+		texts = append(texts, e.text)
+	}
+	p.next()
+	v.text = "[" + strings.Join(texts, ", ") + "]"
+	return v, nil
+}
+
+// resolve is the value as JSON decoding would give it (string, int64,
+// bool, nil, map[string]any, []any), its variables taken from variables.
+func (v gqlValue) resolve(variables map[string]any) any {
+	switch {
+	case v.variable != "":
+		return variables[v.variable]
+	case v.object != nil:
+		m := make(map[string]any, len(v.object))
+		for k, f := range v.object {
+			m[k] = f.resolve(variables)
+		}
+		return m
+	case v.list != nil:
+		l := make([]any, len(v.list))
+		for i, e := range v.list {
+			l[i] = e.resolve(variables)
+		}
+		return l
+	}
+	return v.literal
 }

@@ -135,7 +135,8 @@ func TestGraphQLQueryErrors(t *testing.T) {
 		{"another model", q(`{ runner(id: "gid://gitlab/Project/1") { id } }`, nil), "has an invalid value"},
 		{"undeclared variable", q(`{ runner(id: $id) { id } }`, map[string]any{"id": gid}), "Variable $id is used by anonymous query but not declared"},
 		{"wrong variable type", q(`query($id: ID!) { runner(id: $id) { id } }`, map[string]any{"id": gid}), "Type mismatch on variable $id and argument id (ID! / CiRunnerID!)"},
-		{"mutation", q(`mutation { runnerDelete { errors } }`, nil), "not a mutation"},
+		{"unknown Mutation field", q(`mutation { runnerDelete { errors } }`, nil), "Field 'runnerDelete' doesn't exist on type 'Mutation'"},
+		{"subscription", q(`subscription { runner(id: "`+gid+`") { id } }`, nil), "queries and mutations only"},
 	} {
 		rec := e.graphQL(e.seed.AdminToken, c.body)
 		expect(t, rec, 200, "")
@@ -188,7 +189,7 @@ func TestGraphQLRoute(t *testing.T) {
 // FuzzGraphQLParse: no query text crashes the parser or runs away with the
 // stack.
 func FuzzGraphQLParse(f *testing.F) {
-	for _, s := range []string{tokenExpiryQuery, `{ a { b } }`, `query($x: [[ID!]]!) { r(id: $x) { id } }`,
+	for _, s := range []string{tokenExpiryQuery, pruningMutation, `{ a(input: {b: [1, {c: $d}], e: null}) { f } }`, `{ a(b: {c: [}) { d } }`, `{ a { b } }`, `query($x: [[ID!]]!) { r(id: $x) { id } }`,
 		`"unterminated`, `{ a(b: -) }`, strings.Repeat("{a", 10000), "query(" + strings.Repeat("$a:[", 5000)} {
 		f.Add(s)
 	}

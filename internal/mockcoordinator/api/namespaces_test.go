@@ -121,3 +121,66 @@ func TestPutGroupSharedRunnersSetting(t *testing.T) {
 		`{"message":{"update_shared_runners":["Validation failed: Allow descendants override disabled shared runners cannot be enabled because parent group does not allow it"]}}`)
 	expect(t, e.call("PUT", gpath, s.AdminToken, map[string]any{"shared_runners_setting": "enabled"}), 200, "")
 }
+
+// TestPutProjectRunnerSettings pins PUT /projects/:id for the two runner
+// settings GitLab's projects API takes (lib/api/helpers/projects_helpers.rb:
+// shared_runners_enabled, group_runners_enabled; lib/api/projects.rb:
+// authorize_admin_project, then render_validation_error! for a model
+// error), and what GET /projects/:id shows to whom
+// (lib/api/entities/project.rb: shared_runners_enabled for every reader,
+// group_runners_enabled in its admin_project block).
+func TestPutProjectRunnerSettings(t *testing.T) {
+	e := newTestEnv(t, "")
+	s := e.seed
+	ppath := "/projects/" + itoa(s.Project.ID)
+	dev := decodeMap(t, e.call("GET", ppath, s.Project.DeveloperToken, nil))
+	if _, shown := dev["group_runners_enabled"]; shown || dev["shared_runners_enabled"] != true {
+		t.Fatalf("a developer's view: %v", dev)
+	}
+	if m := decodeMap(t, e.call("GET", ppath, s.Project.MaintainerToken, nil)); m["group_runners_enabled"] != true {
+		t.Fatalf("a maintainer's view: %v", m)
+	}
+
+	expect(t, e.call("PUT", ppath, s.Project.DeveloperToken, map[string]any{"group_runners_enabled": false}), 403, `{"message":"403 Forbidden"}`)
+	expect(t, e.call("PUT", ppath, s.NonAdminToken, map[string]any{"group_runners_enabled": false}), 404, `{"message":"404 Project Not Found"}`)
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"name": "x"}), 400,
+		`{"error":"shared_runners_enabled, group_runners_enabled are missing, at least one parameter must be provided"}`)
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"group_runners_enabled": "sometimes"}), 400,
+		`{"error":"group_runners_enabled is invalid"}`)
+
+	rec := e.call("PUT", ppath, s.Project.MaintainerToken, form{"shared_runners_enabled": {"false"}, "group_runners_enabled": {"false"}})
+	expect(t, rec, 200, "")
+	if m := decodeMap(t, rec); m["shared_runners_enabled"] != false || m["group_runners_enabled"] != false {
+		t.Fatalf("PUT answer: %v", m)
+	}
+
+	// The group turns instance runners off for good: its projects follow
+	// (Group#disable_shared_runners!: all_projects.update_all), and turning
+	// them on in a project is Project's validation error
+	// (app/models/project.rb, changing_shared_runners_enabled_is_allowed).
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"shared_runners_enabled": true}), 200, "")
+	expect(t, e.call("PUT", "/groups/"+itoa(s.Group.ID), s.Group.OwnerToken,
+		map[string]any{"shared_runners_setting": "disabled_and_unoverridable"}), 200, "")
+	for _, p := range s.Projects {
+		if v := decodeMap(t, e.call("GET", "/projects/"+itoa(p.ID), s.AdminToken, nil))["shared_runners_enabled"]; v != false {
+			t.Fatalf("project %s after the group turned instance runners off: %v", p.PathWithNamespace, v)
+		}
+	}
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"shared_runners_enabled": true}), 400,
+		`{"message":{"shared_runners_enabled":["cannot be enabled because parent group does not allow it"]}}`)
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"shared_runners_enabled": false}), 200, "")
+
+	// disabled_and_overridable lets the project turn them back on.
+	expect(t, e.call("PUT", "/groups/"+itoa(s.Subgroup.ID), s.AdminToken, map[string]any{"shared_runners_setting": "disabled_and_overridable"}), 400, "")
+	expect(t, e.call("PUT", "/groups/"+itoa(s.Group.ID), s.Group.OwnerToken, map[string]any{"shared_runners_setting": "disabled_and_overridable"}), 200, "")
+	expect(t, e.call("PUT", "/groups/"+itoa(s.Subgroup.ID), s.Group.OwnerToken, map[string]any{"shared_runners_setting": "disabled_and_overridable"}), 200, "")
+	rec = e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"shared_runners_enabled": true})
+	expect(t, rec, 200, "")
+	if m := decodeMap(t, rec); m["shared_runners_enabled"] != true {
+		t.Fatalf("after the group allowed overriding: %v", m)
+	}
+	expect(t, e.call("PUT", ppath, s.Project.MaintainerToken, map[string]any{"group_runners_enabled": true}), 200, "")
+	if _, shown := decodeMap(t, e.call("GET", ppath, s.Project.DeveloperToken, nil))["group_runners_enabled"]; shown {
+		t.Fatal("a developer sees group_runners_enabled")
+	}
+}

@@ -161,6 +161,14 @@ func (c *reqCtx) fail(err error) {
 		c.modelError(e.Fields) // render_validation_error!
 	case store.Rejected:
 		c.json(http.StatusBadRequest, map[string]string{"message": e.Message}) // render_api_error_with_reason!
+	case store.Conflict:
+		c.json(http.StatusConflict, map[string]string{"message": e.Message}) // render_api_error!(message, :conflict)
+	case store.Unprocessable:
+		c.json(http.StatusUnprocessableEntity, map[string]string{"message": e.Message})
+	case store.RecordNotFound:
+		c.json(http.StatusNotFound, map[string]string{"message": "404 Not found"}) // lib/api/api.rb's rescue_from
+	case store.PreconditionFailed:
+		c.json(http.StatusPreconditionFailed, map[string]string{"message": "412 Precondition Failed"})
 	default:
 		c.json(http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
 	}

@@ -42,6 +42,7 @@ func (c *reqCtx) createUserRunner() {
 	req.Changes = parseRunnerChanges(v, createEndpoint)
 	if c.st.Version().HasRunnerTokenExpiryOnCreate() {
 		req.TokenExpiresAt = parseDateTime(v, "token_expires_at")
+		req.TokenRotationDeadline = parseDateTime(v, "token_rotation_deadline")
 	}
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)

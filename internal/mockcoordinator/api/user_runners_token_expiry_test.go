@@ -61,3 +61,43 @@ func TestCreateRunnerTokenExpiry(t *testing.T) {
 		expect(t, create(old, "next tuesday"), http.StatusCreated, "")
 	}
 }
+
+// TestCreateRunnerTokenRotationDeadline: EE 18.10's token_rotation_deadline
+// on POST /user/runners (ee/lib/ee/api/ci/helpers/runner_helpers.rb) with the
+// checks of ee/app/services/ee/ci/runners/create_runner_service.rb, in its
+// order and wording, answered with bad_request! (lib/api/user_runners.rb;
+// spec/requests/api/user_runners_spec.rb in ee/): a deadline needs
+// token_expires_at, must not be past nor after it; equal to it is accepted
+// (it disables rotation). CE drops the parameter without a word.
+func TestCreateRunnerTokenRotationDeadline(t *testing.T) {
+	at := func(d time.Duration) string { return testStart.Add(d).Format(time.RFC3339) }
+	create := func(e *testEnv, params map[string]any) *httptest.ResponseRecorder {
+		params["runner_type"], params["group_id"] = "group_type", e.seed.Group.ID
+		return e.call("POST", "/user/runners", e.seed.Group.OwnerToken, params)
+	}
+	e := newTestEnv(t, "18.10.0-ee")
+	for _, c := range []struct {
+		params map[string]any
+		body   string
+	}{
+		{map[string]any{"token_rotation_deadline": at(time.Hour)},
+			`{"message":"400 Bad request - token_expires_at is required when token_rotation_deadline is specified"}`},
+		// The expiry's own bounds come before the deadline's.
+		{map[string]any{"token_expires_at": at(time.Minute), "token_rotation_deadline": at(-time.Hour)},
+			`{"message":"400 Bad request - token_expires_at must be at least 5 minutes in the future"}`},
+		{map[string]any{"token_expires_at": at(72 * time.Hour), "token_rotation_deadline": at(-time.Second)},
+			`{"message":"400 Bad request - token_rotation_deadline cannot be in the past"}`},
+		{map[string]any{"token_expires_at": at(72 * time.Hour), "token_rotation_deadline": at(72*time.Hour + time.Second)},
+			`{"message":"400 Bad request - token_rotation_deadline must be less than or equal to token_expires_at"}`},
+		{map[string]any{"token_expires_at": at(72 * time.Hour), "token_rotation_deadline": "soon"},
+			`{"error":"token_rotation_deadline is invalid"}`},
+	} {
+		expect(t, create(e, c.params), http.StatusBadRequest, c.body)
+	}
+	for _, deadline := range []time.Duration{0, 24 * time.Hour, 72 * time.Hour} {
+		expect(t, create(e, map[string]any{"token_expires_at": at(72 * time.Hour), "token_rotation_deadline": at(deadline)}), http.StatusCreated, "")
+	}
+
+	ce := newTestEnv(t, "18.10.0")
+	expect(t, create(ce, map[string]any{"token_rotation_deadline": at(-time.Hour)}), http.StatusCreated, "")
+}

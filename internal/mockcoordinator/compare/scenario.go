@@ -78,7 +78,9 @@ func scenario() []step {
 	}
 	// tagged is a query of the scenario's tag and filters, "k=v" each
 	// (plain values: no escaping needed).
-	tagged := func(filters ...string) string { return strings.Join(append([]string{"tag_list={tag}"}, filters...), "&") }
+	tagged := func(filters ...string) string {
+		return strings.Join(append([]string{"tag_list={tag}"}, filters...), "&")
+	}
 	return []step{
 		{name: "the version", method: "GET", path: "/version", as: asAdmin, values: []string{"version"}},
 		create("instance", "instance_type", map[string]any{"run_untagged": false}),

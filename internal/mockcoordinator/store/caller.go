@@ -191,6 +191,8 @@ type GroupDetails struct {
 	// SharedRunnersSetting: whether the group's projects may use instance
 	// runners (one of SharedRunnersSettings).
 	SharedRunnersSetting string
+	// AllowStaleRunnerPruning: GitLab prunes the group's stale runners.
+	AllowStaleRunnerPruning bool
 }
 
 // ProjectDetails is a project as GET /projects/:id shows it to the caller.
@@ -203,6 +205,12 @@ type ProjectDetails struct {
 	// registration tokens are disallowed for the project.
 	ShowRunnersToken bool
 	RunnersToken     *string
+	// SharedRunnersEnabled: the project accepts instance runners.
+	SharedRunnersEnabled bool
+	// GroupRunnersEnabled: the project accepts its groups' runners; nil
+	// for a caller who may not change the project (GitLab shows it to
+	// admin_project only).
+	GroupRunnersEnabled *bool
 }
 
 // Group returns a group if the caller is a member (of it or an ancestor) or
@@ -237,7 +245,7 @@ func (c *Caller) visibleGroupLocked(ref NamespaceID) (*groupRecord, Role, error)
 // an Owner or an administrator.
 func (st *Store) groupDetailsLocked(g *groupRecord, owner bool) GroupDetails {
 	d := GroupDetails{GroupSummary: st.groupSummary(g), FullName: st.groupFullName(g), CreatedAt: g.CreatedAt,
-		SharedRunnersSetting: g.sharedRunnersSetting()}
+		SharedRunnersSetting: g.sharedRunnersSetting(), AllowStaleRunnerPruning: g.AllowStaleRunnerPruning}
 	if owner {
 		d.ShowRunnersToken = true
 		if st.registrationAllowedForGroup(g.ID) {
@@ -254,25 +262,44 @@ func (c *Caller) Project(ref NamespaceID) (ProjectDetails, error) {
 	st := c.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	p := st.findProjectLocked(ref)
+	p, role, err := c.visibleProjectLocked(ref)
+	if err != nil {
+		return ProjectDetails{}, err
+	}
+	return st.projectDetailsLocked(p, c.user.Admin || role >= Maintainer), nil
+}
+
+// visibleProjectLocked resolves a project the caller may see (a member,
+// directly or through its groups, or an administrator) and the caller's
+// role there; others get NotFound "Project", as GitLab hides private
+// projects.
+func (c *Caller) visibleProjectLocked(ref NamespaceID) (*projectRecord, Role, error) {
+	p := c.st.findProjectLocked(ref)
 	var role Role
 	if p != nil {
-		role = st.projectRole(c.user.ID, p.ID)
+		role = c.st.projectRole(c.user.ID, p.ID)
 	}
 	if p == nil || (!c.user.Admin && role == 0) {
-		return ProjectDetails{}, notFound("Project")
+		return nil, 0, notFound("Project")
 	}
-	d := ProjectDetails{ProjectSummary: st.projectSummary(p), CreatedAt: p.CreatedAt}
+	return p, role, nil
+}
+
+// projectDetailsLocked is p as GET /projects/:id shows it; admin: the
+// caller may administer the project (Maintainers and administrators).
+func (st *Store) projectDetailsLocked(p *projectRecord, admin bool) ProjectDetails {
+	d := ProjectDetails{ProjectSummary: st.projectSummary(p), CreatedAt: p.CreatedAt, SharedRunnersEnabled: !p.SharedRunnersDisabled}
 	if g := st.groups[p.GroupID]; g != nil {
 		ref := st.groupSummary(g)
 		d.Namespace = &ref
 	}
-	if c.user.Admin || role >= Maintainer {
+	if admin {
 		d.ShowRunnersToken = true
 		if st.registrationAllowedForGroup(p.GroupID) {
 			tok := p.RegistrationToken
 			d.RunnersToken = &tok
 		}
+		d.GroupRunnersEnabled = new(!p.GroupRunnersDisabled)
 	}
-	return d, nil
+	return d
 }

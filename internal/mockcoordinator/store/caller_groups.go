@@ -34,7 +34,12 @@ type GroupChanges struct {
 // other members are Forbidden. Under a parent whose setting is
 // disabled_and_unoverridable, a subgroup can neither enable instance runners
 // nor allow overriding (Groups::UpdateSharedRunnersService); turning a group
-// to disabled_and_unoverridable does the same to all its descendants.
+// to disabled_and_unoverridable does the same to all its descendants. Turning
+// instance runners off (from enabled, or to disabled_and_unoverridable) turns
+// them off in every project below the group (Group#disable_shared_runners!
+// and disable_shared_runners_and_allow_override!: all_projects.update_all);
+// turning them on changes the group only (Group#enable_shared_runners!; the
+// newest GitLab re-enables the projects too, from a release not found).
 func (c *Caller) UpdateGroup(ref NamespaceID, ch GroupChanges) (GroupDetails, error) {
 	st := c.st
 	st.mu.Lock()
@@ -55,6 +60,9 @@ func (c *Caller) UpdateGroup(ref NamespaceID, ch GroupChanges) (GroupDetails, er
 			case SharedRunnersDisabledAndOverridable:
 				return GroupDetails{}, invalid([]FieldError{{Attribute: sharedRunnersErrorAttribute, Message: sharedRunnersParentNoOverrideMessage}})
 			}
+		}
+		if (want != SharedRunnersEnabled && g.sharedRunnersSetting() == SharedRunnersEnabled) || want == SharedRunnersDisabledAndUnoverridable {
+			st.disableProjectsSharedRunners(g.ID)
 		}
 		g.SharedRunnersSetting = want
 		if want == SharedRunnersDisabledAndUnoverridable {
@@ -79,4 +87,33 @@ func (st *Store) isDescendant(d *groupRecord, ancestorID int64) bool {
 		}
 	}
 	return false
+}
+
+// GroupCiCdChanges are the arguments of GraphQL's namespaceCiCdSettingsUpdate
+// the mock keeps: GitLab has no REST API for them.
+type GroupCiCdChanges struct {
+	AllowStaleRunnerPruning Optional[bool]
+}
+
+// UpdateGroupCiCdSettings changes a group's CI/CD settings and returns the
+// group. GitLab's mutation authorizes admin_namespace (the group's Owners
+// and administrators; Mutations::Ci::NamespaceCiCdSettingsUpdate) and
+// stores the setting whatever the licence; only pruning itself needs
+// Ultimate (ee/app/services/ci/runners/stale_group_runners_prune_service.rb).
+// Non-members do not see the group (NotFound); other members are Forbidden.
+func (c *Caller) UpdateGroupCiCdSettings(ref NamespaceID, ch GroupCiCdChanges) (GroupDetails, error) {
+	st := c.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return GroupDetails{}, err
+	}
+	if !c.user.Admin && role < Owner {
+		return GroupDetails{}, forbidden("")
+	}
+	if ch.AllowStaleRunnerPruning.Set {
+		g.AllowStaleRunnerPruning = ch.AllowStaleRunnerPruning.Value
+	}
+	return st.groupDetailsLocked(g, true), nil
 }

@@ -24,6 +24,38 @@ type RunnerDetails struct {
 	// CallerMayUpdate: the caller may update the runner, and so see what
 	// GitLab shows only to them (RunnerAttribute.UpdatersOnly).
 	CallerMayUpdate bool
+	// Creator is the user who created the runner, when there is one the
+	// caller may read (readableCreatorLocked); nil otherwise.
+	Creator *User
+}
+
+// readableCreatorLocked is the creator of r as the caller may see it, or nil:
+// GitLab shows a runner's creator only when Ability.allowed?(current_user,
+// :read_user, creator), and every signed-in user may read every user
+// (app/policies/user_policy.rb: `rule { ~anonymous }.enable :read_user`), so
+// it is hidden exactly when the runner has no creator (registered with a
+// registration token) or the user is gone.
+func (st *Store) readableCreatorLocked(r *RunnerRecord) *User {
+	u := st.users[r.CreatorID]
+	if r.CreatorID == 0 || u == nil {
+		return nil
+	}
+	return &User{ID: u.ID, Username: u.Username, Admin: u.Admin}
+}
+
+// RunnerCreators are the creators of runners (a list page) the caller may
+// read, by runner id (see readableCreatorLocked).
+func (c *Caller) RunnerCreators(runners []RunnerRecord) map[int64]User {
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	out := make(map[int64]User, len(runners))
+	for i := range runners {
+		if u := st.readableCreatorLocked(&runners[i]); u != nil {
+			out[runners[i].ID] = *u
+		}
+	}
+	return out
 }
 
 func (st *Store) runnerDetailsLocked(r *RunnerRecord) RunnerDetails {
@@ -50,6 +82,11 @@ type RunnerCreation struct {
 	// TokenExpiresAt is the first token's expiry (EE 18.10+; the API leaves
 	// it nil on other versions). Not stored: later resets follow the settings.
 	TokenExpiresAt *time.Time
+	// TokenRotationDeadline is when GitLab stops accepting the token's
+	// rotation (EE 18.10+, with TokenExpiresAt; equal to it disables
+	// rotation). Stored until the first rotation; the mock does not refuse
+	// rotations after it (GitLab's enforcement is not modelled).
+	TokenRotationDeadline *time.Time
 }
 
 // Bounds of a requested token expiry (EE CreateRunnerService).
@@ -71,6 +108,32 @@ func (st *Store) checkTokenExpiry(at time.Time, runnerType string, now time.Time
 	}
 	if at.After(limit) {
 		return badRequest("token_expires_at is too far in the future (maximum is " + limit.UTC().Format(time.RFC3339) + ")")
+	}
+	return nil
+}
+
+// checkTokenExpiration is EE's validate_token_expiration_params, in its
+// order (ee/app/services/ee/ci/runners/create_runner_service.rb): a deadline
+// needs an expiry; the expiry's bounds; then the deadline must not be past
+// nor after the expiry (equal is allowed: it disables rotation).
+func (st *Store) checkTokenExpiration(req RunnerCreation, runnerType string, now time.Time) error {
+	deadline := req.TokenRotationDeadline
+	if deadline != nil && req.TokenExpiresAt == nil {
+		return badRequest("token_expires_at is required when token_rotation_deadline is specified")
+	}
+	if req.TokenExpiresAt == nil {
+		return nil
+	}
+	if err := st.checkTokenExpiry(*req.TokenExpiresAt, runnerType, now); err != nil {
+		return err
+	}
+	switch {
+	case deadline == nil:
+		return nil
+	case deadline.Before(now):
+		return badRequest("token_rotation_deadline cannot be in the past")
+	case deadline.After(*req.TokenExpiresAt):
+		return badRequest("token_rotation_deadline must be less than or equal to token_expires_at")
 	}
 	return nil
 }
@@ -122,10 +185,8 @@ func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
 		return RunnerToken{}, badRequest("Invalid runner type")
 	}
 	now := st.now()
-	if req.TokenExpiresAt != nil {
-		if err := st.checkTokenExpiry(*req.TokenExpiresAt, r.RunnerType, now); err != nil {
-			return RunnerToken{}, err
-		}
+	if err := st.checkTokenExpiration(req, r.RunnerType, now); err != nil {
+		return RunnerToken{}, err
 	}
 	req.Changes.apply(&r.RunnerAttributes)
 	if errs := r.validate(); errs != nil {
@@ -138,6 +199,7 @@ func (c *Caller) CreateRunner(req RunnerCreation) (RunnerToken, error) {
 	if req.TokenExpiresAt != nil {
 		r.TokenExpiresAt = clonePtr(req.TokenExpiresAt)
 	}
+	r.TokenRotationDeadline = clonePtr(req.TokenRotationDeadline)
 	st.insertRunnerLocked(r)
 	return runnerToken(r), nil
 }
@@ -170,6 +232,7 @@ func (c *Caller) Runner(id int64) (d RunnerDetails, err error) {
 	err = c.withRunner(id, false, (*Store).canReadRunner, func(r *RunnerRecord) error {
 		d = c.st.runnerDetailsLocked(r)
 		d.CallerMayUpdate = c.st.canManageRunner(c.user, r)
+		d.Creator = c.st.readableCreatorLocked(r)
 		return nil
 	})
 	return d, err
@@ -187,6 +250,7 @@ func (c *Caller) UpdateRunner(id int64, ch RunnerChanges) (d RunnerDetails, err 
 		r.RunnerAttributes = updated // same id, type, token and projects: indices stay valid
 		d = c.st.runnerDetailsLocked(r)
 		d.CallerMayUpdate = true
+		d.Creator = c.st.readableCreatorLocked(r)
 		return nil
 	})
 	return d, err

@@ -23,6 +23,15 @@ const (
 	Invalid                             // the model's validations failed: see Fields
 	Rejected                            // a service refused, render_api_error_with_reason!: 400 {"message":"Message"}
 	InvalidToken                        // a known token that expired or was revoked: Message is GitLab's error_description (401 invalid_token)
+	// The reasons of render_api_error!(message, reason), which answers
+	// {"message":"Message"} with the reason's status.
+	Conflict      // 409
+	Unprocessable // 422
+	// RecordNotFound is an ActiveRecord::RecordNotFound that lib/api/api.rb
+	// rescues: 404 {"message":"404 Not found"} (lower-case f, unlike not_found!).
+	RecordNotFound
+	// PreconditionFailed: a stale If-Unmodified-Since (destroy_conditionally!), 412.
+	PreconditionFailed
 )
 
 // Error is a failed operation of the store.
@@ -44,7 +53,8 @@ func (e *Error) Error() string {
 		return "invalid: " + strings.Join(msgs, "; ")
 	}
 	name := map[Reason]string{Unauthorized: "unauthorized", InsufficientScope: "insufficient scope", Forbidden: "forbidden",
-		NotFound: "not found", BadRequest: "bad request", Gone: "gone", Rejected: "rejected", InvalidToken: "invalid token"}[e.Reason]
+		NotFound: "not found", BadRequest: "bad request", Gone: "gone", Rejected: "rejected", InvalidToken: "invalid token",
+		Conflict: "conflict", Unprocessable: "unprocessable", RecordNotFound: "record not found", PreconditionFailed: "precondition failed"}[e.Reason]
 	if e.Message == "" {
 		return name
 	}
@@ -56,5 +66,10 @@ func notFound(what string) error  { return &Error{Reason: NotFound, Message: wha
 func badRequest(msg string) error { return &Error{Reason: BadRequest, Message: msg} }
 func gone(msg string) error       { return &Error{Reason: Gone, Message: msg} }
 func rejected(msg string) error   { return &Error{Reason: Rejected, Message: msg} }
+func conflict(msg string) error   { return &Error{Reason: Conflict, Message: msg} }
+func unprocessable(msg string) error {
+	return &Error{Reason: Unprocessable, Message: msg}
+}
+func recordNotFound() error { return &Error{Reason: RecordNotFound} }
 
 func invalid(fields []FieldError) error { return &Error{Reason: Invalid, Fields: fields} }

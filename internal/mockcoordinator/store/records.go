@@ -88,6 +88,10 @@ type RunnerRecord struct {
 	Platform     string          `json:"platform,omitempty"`
 	Architecture string          `json:"architecture,omitempty"`
 	Managers     []ManagerRecord `json:"managers,omitempty"`
+
+	// TokenRotationDeadline: after it GitLab refuses to rotate the token (EE
+	// 18.10+, set at creation only); a rotation clears it.
+	TokenRotationDeadline *time.Time `json:"token_rotation_deadline,omitempty"`
 }
 
 func (r *RunnerRecord) clone() RunnerRecord {
@@ -95,6 +99,7 @@ func (r *RunnerRecord) clone() RunnerRecord {
 	c.ProjectIDs = append([]int64(nil), r.ProjectIDs...)
 	c.RunnerAttributes = r.RunnerAttributes.clone()
 	c.TokenExpiresAt = clonePtr(r.TokenExpiresAt)
+	c.TokenRotationDeadline = clonePtr(r.TokenRotationDeadline)
 	c.ContactedAt = clonePtr(r.ContactedAt)
 	c.Managers = append([]ManagerRecord(nil), r.Managers...)
 	return c
@@ -193,9 +198,12 @@ type groupRecord struct {
 	AllowRegistrationSet bool `json:"allow_runner_registration_token_set,omitempty"`
 	// SharedRunnersSetting is one of SharedRunnersSettings; "" (a state
 	// file from before the setting) reads as SharedRunnersEnabled.
-	SharedRunnersSetting string         `json:"shared_runners_setting,omitempty"`
-	Members              map[int64]Role `json:"members,omitempty"`
-	CreatedAt            time.Time      `json:"created_at"`
+	SharedRunnersSetting string `json:"shared_runners_setting,omitempty"`
+	// AllowStaleRunnerPruning: GitLab deletes the group's runners that have
+	// not contacted it for 3 months (a CI/CD setting of the namespace).
+	AllowStaleRunnerPruning bool           `json:"allow_stale_runner_pruning,omitempty"`
+	Members                 map[int64]Role `json:"members,omitempty"`
+	CreatedAt               time.Time      `json:"created_at"`
 }
 
 func (g *groupRecord) sharedRunnersSetting() string {
@@ -213,6 +221,10 @@ type projectRecord struct {
 	RegistrationToken string         `json:"registration_token"`
 	Members           map[int64]Role `json:"members,omitempty"`
 	CreatedAt         time.Time      `json:"created_at"`
+	// The project's runner settings, negated so that GitLab's default
+	// (both on) is the zero value, also for state files from before them.
+	SharedRunnersDisabled bool `json:"shared_runners_disabled,omitempty"`
+	GroupRunnersDisabled  bool `json:"group_runners_disabled,omitempty"`
 }
 
 func clonePtr[T any](p *T) *T {

@@ -64,6 +64,7 @@ func (st *Store) deleteRunnerLocked(id int64) bool {
 	}
 	st.unindexRunner(r)
 	delete(st.runners, id)
+	st.dropRunnerScopesLocked(id)
 	return true
 }
 
@@ -93,6 +94,7 @@ func (st *Store) rotateTokenLocked(r *RunnerRecord, now time.Time) {
 		r.Token = authenticationToken(st.version, r.RunnerType)
 	}
 	r.TokenExpiresAt = st.tokenExpiry(r.RunnerType, now)
+	r.TokenRotationDeadline = nil
 	st.runnerByToken[r.Token] = r.ID
 }
 

@@ -37,6 +37,12 @@ type SeedInstance struct {
 	ProjectRunnerTokenExpirationInterval *int64    `json:"project_runner_token_expiration_interval,omitempty" yaml:"project_runner_token_expiration_interval,omitempty"`
 	// RegistrationToken is the instance registration token (generated when empty).
 	RegistrationToken string `json:"registration_token,omitempty" yaml:"registration_token,omitempty"`
+
+	// RunnerControllersLicensed: the licence includes runner controllers
+	// (GitLab Ultimate's ci_runner_controllers; default true). false makes
+	// the runner controller API answer administrators 404, as GitLab does
+	// without the licence; on versions without the API it changes nothing.
+	RunnerControllersLicensed *bool `json:"runner_controllers_licensed,omitempty" yaml:"runner_controllers_licensed,omitempty"`
 }
 
 // SeedUser is a user and their personal access tokens.
@@ -481,6 +487,9 @@ func (st *Store) ApplySeed(spec SeedSpec) (SeedSpec, error) {
 			s.RegistrationToken = in.RegistrationToken
 		}
 	})
+	if in := out.Instance; in != nil && in.RunnerControllersLicensed != nil {
+		st.SetRunnerControllersLicensed(*in.RunnerControllersLicensed)
+	}
 	if out.Instance == nil {
 		out.Instance = &SeedInstance{}
 	}

@@ -169,3 +169,30 @@ func TestSnapshotKeepsAppliedSeed(t *testing.T) {
 		t.Fatalf("restored token: %v", err)
 	}
 }
+
+// TestSeedSwitchesRunnerControllersOff: runner controllers are licensed by
+// default, also under a seed; instance.runner_controllers_licensed: false
+// takes the licence's ci_runner_controllers feature away, and a later seed
+// without it restores the default.
+func TestSeedSwitchesRunnerControllersOff(t *testing.T) {
+	st := NewStore(Options{Version: "19.1.0-ee"})
+	spec, err := ParseSeedFile("off.yaml", []byte("instance:\n  runner_controllers_licensed: false\nusers:\n  - username: root\n    admin: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.RunnerControllersLicensed() {
+		t.Fatal("a fresh store should have runner controllers licensed")
+	}
+	if _, err := st.ApplySeed(spec); err != nil {
+		t.Fatal(err)
+	}
+	if st.RunnerControllersLicensed() {
+		t.Fatal("runner_controllers_licensed: false was not applied")
+	}
+	if _, err := st.ApplySeed(SeedSpec{Users: []SeedUser{{Username: "root", Admin: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !st.RunnerControllersLicensed() {
+		t.Fatal("a seed without the key should leave runner controllers licensed")
+	}
+}

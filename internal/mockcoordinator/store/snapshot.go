@@ -25,6 +25,10 @@ type snapshot struct {
 	NextManagerID     int64            `json:"next_manager_id"`
 	Seed              *Seed            `json:"seed,omitempty"`
 	SeedSpec          *SeedSpec        `json:"seed_spec,omitempty"`
+
+	// Runner controllers with their scopes and tokens; the licence switch.
+	RunnerControllers           []*runnerControllerRecord `json:"runner_controllers,omitempty"`
+	RunnerControllersUnlicensed bool                      `json:"runner_controllers_unlicensed,omitempty"`
 }
 
 const snapshotFormat = 1
@@ -38,6 +42,7 @@ func (st *Store) Snapshot() ([]byte, error) {
 		NextUserID: st.nextUserID, NextGroupID: st.nextGroupID, NextProjectID: st.nextProjectID,
 		NextRunnerID: st.nextRunnerID, NextManagerID: st.nextManagerID,
 		InstanceSwitchSet: st.instanceSwitchSet,
+		RunnerControllers: st.sortedControllersLocked(), RunnerControllersUnlicensed: st.runnerControllersUnlicensed,
 	}
 	for _, u := range st.users {
 		s.Users = append(s.Users, u)
@@ -104,6 +109,10 @@ func (st *Store) Restore(data []byte) error {
 		st.runners[r.ID] = r
 		st.indexRunner(r)
 	}
+	for _, c := range s.RunnerControllers {
+		st.controllers[c.ID] = c
+	}
+	st.runnerControllersUnlicensed = s.RunnerControllersUnlicensed
 	st.nextUserID, st.nextGroupID, st.nextProjectID = s.NextUserID, s.NextGroupID, s.NextProjectID
 	st.nextRunnerID, st.nextManagerID = s.NextRunnerID, s.NextManagerID
 	st.fixNextIDsLocked()
@@ -139,6 +148,12 @@ func (st *Store) fixNextIDsLocked() {
 		if t.ID == 0 {
 			t.ID = st.nextTokenID
 			st.nextTokenID++
+		}
+	}
+	for id, c := range st.controllers {
+		bump(&st.nextControllerID, id)
+		for _, t := range c.Tokens {
+			bump(&st.nextControllerTokenID, t.ID)
 		}
 	}
 	for id, r := range st.runners {

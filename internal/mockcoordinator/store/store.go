@@ -36,6 +36,12 @@ type Store struct {
 	runnerByToken  map[string]int64
 
 	nextUserID, nextGroupID, nextProjectID, nextRunnerID, nextManagerID int64
+
+	// Runner controllers (runner_controllers.go), by id; their token ids
+	// are unique across controllers.
+	controllers                             map[int64]*runnerControllerRecord
+	nextControllerID, nextControllerTokenID int64
+	runnerControllersUnlicensed             bool // the licence lacks ci_runner_controllers
 	// nextTokenID is not persisted: Restore recomputes it from the tokens.
 	nextTokenID int64
 
@@ -75,6 +81,9 @@ func (st *Store) resetLocked() {
 	st.runnerByToken = map[string]int64{}
 	st.nextUserID, st.nextGroupID, st.nextProjectID, st.nextRunnerID, st.nextManagerID = 1, 1, 1, 1, 1
 	st.nextTokenID = 1
+	st.controllers = map[int64]*runnerControllerRecord{}
+	st.nextControllerID, st.nextControllerTokenID = 1, 1
+	st.runnerControllersUnlicensed = false
 	st.seed, st.seeded, st.seedSpec = Seed{}, false, nil
 	st.instanceSwitchSet = false
 }

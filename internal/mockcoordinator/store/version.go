@@ -30,14 +30,25 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
 //   - 17.0+: instance and top-level groups default off;
+//   - 18.0+ (≈): the runner entities show created_at and created_by;
 //   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
 //     runner details never show the token's expiry (no released version);
 //   - 18.2+ (≈): unassigning a runner from its owner project answers
 //     non-administrators "No access granted" (the runner-project policy);
 //   - 18.5+ (≈, unconfirmed): runners and runner managers show
 //     job_execution_status;
+//   - EE 18.9+: the runner controller API (controllers, their tokens and
+//     the instance scope); Community Edition has no such routes;
 //   - EE 18.10+: POST /user/runners takes token_expires_at, the first
-//     token's expiry (CE and older versions drop it, as Grape does);
+//     token's expiry, and token_rotation_deadline (CE and older versions
+//     drop them, as Grape does); runner controllers take runner scopes;
+//   - EE 15.1+ (the stale group runner cleanup shipped in 15.1): GraphQL's
+//     namespaceCiCdSettingsUpdate(allowStaleRunnerPruning) and
+//     Group.allowStaleRunnerPruning (both EE only; CE has neither);
+//   - PUT /projects/:id takes shared_runners_enabled (every emulated version)
+//     and group_runners_enabled; the release that added the latter to the
+//     REST API was not found in GitLab's source (python-gitlab's issue 2148
+//     found no API for it in July 2022), so the mock has it on every version;
 //   - 20.0+: legacy registration removed: POST /runners answers
 //     410 {"message":"410 Gone - runner registration disallowed"} for every
 //     token (matching or not), and runners_token is null everywhere.
@@ -129,6 +140,14 @@ func (v Version) HidesRunnerIPAddress() bool { return v.AtLeast(17, 0) }
 // before, neither did).
 func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
 
+// ShowsRunnerCreator: runner list items and details carry created_by, the
+// creator as GitLab's UserBasic, when the caller may read that user
+// (lib/api/entities/ci/runner.rb: `expose :creator, as: :created_by, using:
+// Entities::UserBasic, if: … Ability.allowed?(current_user, :read_user,
+// runner.creator)`). Shown with created_at, in the same entity (≈ 18.0; the
+// version is inferred, as created_at's).
+func (v Version) ShowsRunnerCreator() bool { return v.AtLeast(18, 0) }
+
 // ShowsJobExecutionStatus: runner list items, runner details and runner
 // managers carry job_execution_status (lib/api/entities/ci/runner.rb,
 // runner_manager.rb). ≈ 18.5, unconfirmed: GitLab's source shows the field
@@ -163,5 +182,25 @@ func (v Version) RefusesBothRunnerNotes() bool { return v.AtLeast(16, 0) }
 func (v Version) UnassignPolicyRefusesOwnerProject() bool { return v.AtLeast(18, 2) }
 
 // HasRunnerTokenExpiryOnCreate: POST /user/runners takes token_expires_at
-// (Enterprise Edition 18.10+, create_runner_params_ee).
+// and token_rotation_deadline (Enterprise Edition 18.10+,
+// create_runner_params_ee in ee/lib/ee/api/ci/helpers/runner_helpers.rb).
 func (v Version) HasRunnerTokenExpiryOnCreate() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasRunnerControllers: the runner controller API, its tokens and the
+// instance scope (Enterprise Edition 18.9+: doc/api/runner_controllers.md,
+// doc/api/runner_controller_tokens.md "Introduced in GitLab 18.9";
+// lib/api/ci/runner_controllers.rb, runner_controller_tokens.rb,
+// runner_controller_scopes.rb, whose models are EE's). Before, and on the
+// Community Edition, the routes do not exist.
+func (v Version) HasRunnerControllers() bool { return v.Enterprise && v.AtLeast(18, 9) }
+
+// HasRunnerControllerRunnerScopes: POST and DELETE
+// /runner_controllers/:id/scopes/runners/:runner_id, and the scopes' list
+// shows runner_level_scopings (Enterprise Edition 18.10+, "Add runner
+// scope: Introduced in GitLab 18.10", issue 586417).
+func (v Version) HasRunnerControllerRunnerScopes() bool { return v.Enterprise && v.AtLeast(18, 10) }
+
+// HasStaleRunnerPruning: GraphQL's Group has allowStaleRunnerPruning and
+// Mutation has namespaceCiCdSettingsUpdate (Enterprise Edition 15.1+:
+// ee/app/graphql/ee/types/group_type.rb and ee/app/graphql/ee/types/mutation_type.rb).
+func (v Version) HasStaleRunnerPruning() bool { return v.Enterprise && v.AtLeast(15, 1) }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -18,35 +17,8 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/settingsattrs"
 )
-
-// applyGroup sets what GitLab shows of the group. registration_tokens_allowed
-// (and allow_runner_registration_token, which reads back the effective
-// state) come from runners_token, shown to Owners only: for others the
-// former is null, the latter keeps its value, and a warning says why.
-func (m *groupSettingsModel) applyGroup(g *gitlabapi.Group, diags *diag.Diagnostics) {
-	m.ID = types.StringValue(strconv.FormatInt(g.ID, 10))
-	m.GroupID = types.Int64Value(g.ID)
-	m.FullPath = types.StringValue(g.FullPath)
-	m.SharedRunnersSetting = types.StringValue(g.SharedRunnersSetting)
-	if g.SharedRunnersSetting == "" {
-		m.SharedRunnersSetting = types.StringNull()
-	}
-	if g.RunnersTokenVisible {
-		allowed := g.RunnersToken != nil
-		m.RegistrationTokensAllowed = types.BoolValue(allowed)
-		m.AllowRunnerRegistrationToken = types.BoolValue(allowed)
-		return
-	}
-	m.RegistrationTokensAllowed = types.BoolNull()
-	if m.AllowRunnerRegistrationToken.IsUnknown() {
-		m.AllowRunnerRegistrationToken = types.BoolNull()
-	}
-	diags.AddWarning("Registration Token State Not Readable", fmt.Sprintf(
-		"GET /groups/%d did not include runners_token: GitLab shows it only to the group's Owners (and administrators), and it "+
-			"is the only sign of whether registration tokens are allowed there. registration_tokens_allowed is null and "+
-			"allow_runner_registration_token is not verified. Use a token of an Owner of group %s to fill them.", g.ID, g.FullPath))
-}
 
 func (r *groupSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, nil, &resp.State, &resp.Diagnostics)
@@ -58,61 +30,91 @@ func (r *groupSettingsResource) Update(ctx context.Context, req resource.UpdateR
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
-// apply changes shared_runners_setting when configured and changed, then
+// readGroup reads the group and its runner settings (REST and GraphQL),
+// explained when it fails.
+func (r *groupSettingsResource) readGroup(ctx context.Context, groupID int64, diags *diag.Diagnostics) *gitlabapi.Group {
+	g, err := r.Data.Client.GetGroupRunnerSettings(ctx, groupID)
+	if err != nil {
+		diags.AddError("Unable to Read Group Runner Settings", diagnostics.APIError(
+			fmt.Sprintf("Reading group %d and its runner settings (GET /groups/%d, GraphQL group)", groupID, groupID),
+			err, groupHint(groupID, err)))
+		return nil
+	}
+	return g
+}
+
+// apply changes the configured settings GitLab does not hold yet, then
 // verifies allow_runner_registration_token. prior is nil for a create. A
-// switch that differs fails the apply; an update keeps what GitLab shows, so
-// the next plan shows the difference again.
+// switch that differs fails the apply; an update keeps what GitLab shows,
+// so the next plan shows the difference again.
 func (r *groupSettingsResource) apply(ctx context.Context, cfg tfsdk.Config, pl tfsdk.Plan, prior *tfsdk.State, out *tfsdk.State, diags *diag.Diagnostics) {
 	if !r.Data.Ready(diags) {
 		return
 	}
-	var config, plan, state groupSettingsModel
-	diags.Append(cfg.Get(ctx, &config)...)
-	diags.Append(pl.Get(ctx, &plan)...)
-	if prior != nil {
-		diags.Append(prior.Get(ctx, &state)...)
-	}
+	config, d := get(ctx, cfg)
+	diags.Append(d...)
+	plan, d := get(ctx, pl)
+	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
 	groupID := plan.GroupID.ValueInt64()
-	client := r.Data.Client
-
-	var group *gitlabapi.Group
-	var err error
-	if !config.SharedRunnersSetting.IsNull() && (prior == nil || !plan.SharedRunnersSetting.Equal(state.SharedRunnersSetting)) {
-		group, err = client.UpdateGroup(ctx, groupID, gitlabapi.UpdateGroupOptions{SharedRunnersSetting: plan.SharedRunnersSetting.ValueStringPointer()})
+	group := r.readGroup(ctx, groupID, diags)
+	if group == nil || settingsattrs.Group.Unavailable(config.Settings, group.Has, "group "+group.FullPath, diags) {
+		return
+	}
+	changes, _, send, d := settingsattrs.Group.Changes(ctx, config.Settings, plan.Settings,
+		settingsattrs.Group.FromAPI(&group.GroupRunnerSettings, group.Has))
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	if send {
+		updated, err := r.Data.Client.UpdateGroupRunnerSettings(ctx, group, changes)
 		if err != nil {
 			diags.AddError("Unable to Update Group Runner Settings", diagnostics.APIError(
-				fmt.Sprintf("Setting shared_runners_setting = %q on group %d (PUT /groups/%d)", plan.SharedRunnersSetting.ValueString(), groupID, groupID),
+				fmt.Sprintf("Changing %s of group %s", settingsattrs.Join(settingsattrs.Group.Configured(config.Settings)), group.FullPath),
 				err, groupHint(groupID, err)))
 			return
 		}
-	} else if group, err = client.GetGroup(ctx, groupID); err != nil {
-		diags.AddError("Unable to Read Group", diagnostics.APIError(
-			fmt.Sprintf("Reading group %d (GET /groups/%d)", groupID, groupID), err, groupHint(groupID, err)))
+		group = updated
+	}
+	got := plan
+	if !r.verifySwitch(ctx, config, group, prior == nil, &got, diags) {
 		return
 	}
+	if names := settingsattrs.Group.NotApplied(config.Settings, plan.Settings, got.Settings); len(names) > 0 {
+		diags.AddError("Group Runner Settings Not Applied", fmt.Sprintf(
+			"GitLab answered the change of group %s without applying %s: its answer still holds the previous values. "+
+				"Something may have changed them at the same time. The state keeps GitLab's values; the next plan shows the "+
+				"difference again.", group.FullPath, settingsattrs.Join(names)))
+	}
+	diags.Append(got.set(ctx, out)...)
+}
 
+// verifySwitch fills got from the group and checks the configured
+// registration-token switch; false when the state must not be written (a
+// subgroup, or a create whose switch differs: the next plan tries again).
+func (r *groupSettingsResource) verifySwitch(ctx context.Context, config groupSettingsModel, group *gitlabapi.Group, create bool,
+	got *groupSettingsModel, diags *diag.Diagnostics) bool {
 	want := config.AllowRunnerRegistrationToken
 	if !want.IsNull() && group.ParentID != nil {
 		diags.AddAttributeError(path.Root("allow_runner_registration_token"), "Registration Token Switch Only on Top-Level Groups",
 			subgroupRefusal(group))
-		return
+		return false
 	}
-	got := plan
 	got.applyGroup(group, diags)
 	if !want.IsNull() && !got.RegistrationTokensAllowed.IsNull() && got.RegistrationTokensAllowed.ValueBool() != want.ValueBool() {
 		diags.AddAttributeError(path.Root("allow_runner_registration_token"), "Group Registration Token Switch Differs",
-			switchMismatch(ctx, client, group.FullPath, want.ValueBool()))
-		if prior == nil {
-			return // not created: the next plan tries again
+			switchMismatch(ctx, r.Data.Client, group.FullPath, want.ValueBool()))
+		if create {
+			return false
 		}
 	}
 	if !want.IsNull() && got.RegistrationTokensAllowed.IsNull() {
 		got.AllowRunnerRegistrationToken = want // not readable: kept as configured, unverified (warned)
 	}
-	diags.Append(out.Set(ctx, &got)...)
+	return true
 }
 
 // Read refreshes the group's settings; a group that is gone leaves the state.
@@ -120,26 +122,28 @@ func (r *groupSettingsResource) Read(ctx context.Context, req resource.ReadReque
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
 	}
-	var state groupSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := get(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, req.State)...) // also when the group is gone
 	groupID := state.GroupID.ValueInt64()
-	group, err := r.Data.Client.GetGroup(ctx, groupID)
-	if errors.Is(err, gitlabapi.ErrNotFound) {
+	group, err := r.Data.Client.GetGroupRunnerSettings(ctx, groupID)
+	var apiErr *gitlabapi.Error
+	if errors.As(err, &apiErr) && errors.Is(err, gitlabapi.ErrNotFound) {
 		tflog.Warn(ctx, "the group no longer exists; removing its runner settings from state", map[string]any{"group_id": groupID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Group", diagnostics.APIError(
-			fmt.Sprintf("Reading group %d (GET /groups/%d)", groupID, groupID), err, groupHint(groupID, err)))
+		resp.Diagnostics.AddError("Unable to Read Group Runner Settings", diagnostics.APIError(
+			fmt.Sprintf("Reading group %d and its runner settings (GET /groups/%d, GraphQL group)", groupID, groupID),
+			err, groupHint(groupID, err)))
 		return
 	}
 	state.applyGroup(group, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
 
 // Delete leaves the group's settings as they are and only forgets them.
@@ -147,38 +151,51 @@ func (r *groupSettingsResource) Delete(ctx context.Context, _ resource.DeleteReq
 	tflog.Info(ctx, "gitlabrunner_group_runner_settings: destroy leaves the group's settings as they are")
 }
 
-// ModifyPlan refuses allow_runner_registration_token on a subgroup at plan
-// time: it reads the group once (GET /groups/:id) when the attribute is set
-// and the group id is known. An update leaves what GitLab will show after it
-// unknown: the effective state may have changed with the instance setting.
+// ModifyPlan refuses at plan time what a read of the group (made only when
+// needed) shows GitLab would refuse: a group the token cannot see, a
+// configured setting this GitLab does not have (for a create or a change),
+// and allow_runner_registration_token on a subgroup. An update leaves what
+// GitLab will show after it unknown: the effective state may have changed
+// with the instance setting.
 func (r *groupSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var config groupSettingsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	config, diags := get(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !req.State.Raw.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
+	changing := req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw)
+	if !req.State.Raw.IsNull() && changing {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("registration_tokens_allowed"), types.BoolUnknown())...)
 		if config.AllowRunnerRegistrationToken.IsNull() {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("allow_runner_registration_token"), types.BoolUnknown())...)
 		}
 	}
-	if r.Data == nil || r.Data.Client == nil || config.AllowRunnerRegistrationToken.IsNull() || config.GroupID.IsUnknown() || config.GroupID.IsNull() {
+	checkSettings := changing && len(settingsattrs.Group.Configured(config.Settings)) > 0
+	if r.Data == nil || r.Data.Client == nil || config.GroupID.IsUnknown() || config.GroupID.IsNull() ||
+		(config.AllowRunnerRegistrationToken.IsNull() && !checkSettings) {
 		return
 	}
 	groupID := config.GroupID.ValueInt64()
-	group, err := r.Data.Client.GetGroup(ctx, groupID)
+	read := r.Data.Client.GetGroup
+	if checkSettings {
+		read = r.Data.Client.GetGroupRunnerSettings
+	}
+	group, err := read(ctx, groupID)
 	if err != nil {
-		if errors.Is(err, gitlabapi.ErrNotFound) {
+		var apiErr *gitlabapi.Error
+		if errors.As(err, &apiErr) && errors.Is(err, gitlabapi.ErrNotFound) {
 			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Group Not Found", diagnostics.APIError(
 				fmt.Sprintf("Reading group %d (GET /groups/%d) to plan its runner settings", groupID, groupID), err, groupHint(groupID, err)))
 		}
 		return // other failures: the apply reports them
 	}
-	if group.ParentID != nil {
+	if checkSettings {
+		settingsattrs.Group.Unavailable(config.Settings, group.Has, "group "+group.FullPath, &resp.Diagnostics)
+	}
+	if !config.AllowRunnerRegistrationToken.IsNull() && group.ParentID != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("allow_runner_registration_token"), "Registration Token Switch Only on Top-Level Groups",
 			subgroupRefusal(group))
 	}

@@ -5,6 +5,7 @@ package grouprunnersettings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,11 +62,18 @@ func subgroupRefusal(g *gitlabapi.Group) string {
 		"subgroup).", g.FullPath, g.ID, root, root)
 }
 
-// groupHint is the advice for a failed GET or PUT /groups/:id.
+// groupHint is the advice for a failed read or change of the group's
+// settings (GET and PUT /groups/:id, GraphQL).
 func groupHint(groupID int64, err error) string {
+	var graphQL *gitlabapi.GraphQLError
+	if errors.As(err, &graphQL) {
+		return fmt.Sprintf("GitLab's GraphQL API gives this answer both when group %d does not exist and when the token's "+
+			"user may not change its CI/CD settings: that needs the Owner role in the group (or an administrator), and a "+
+			"token with the `api` scope (`read_api` cannot change anything).", groupID)
+	}
 	switch diagnostics.Status(err) {
 	case http.StatusNotFound:
-		return fmt.Sprintf("Group %d does not exist, or the token's user cannot see it. Check group_id.", groupID)
+		return diagnostics.NotVisible("Group", groupID, "group_id")
 	case http.StatusForbidden:
 		if diagnostics.IsInsufficientScope(err) {
 			return "The access token lacks the scope for this call: changing a group needs the `api` scope."

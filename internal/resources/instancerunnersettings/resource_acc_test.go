@@ -230,8 +230,7 @@ resource "gitlabrunner_user_runner" "` + runner + `" {
 
 // TestAccInstanceRunnerSettings_Errors: a non-administrator gets an error
 // that says an administrator is needed; bad values fail the plan; a setting
-// the GitLab version does not have fails with its name (at plan time once
-// the resource is in the state).
+// the GitLab version does not have fails the plan with its name.
 func TestAccInstanceRunnerSettings_Errors(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
@@ -266,8 +265,10 @@ func testOlderGitLab(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(old.Now),
 		Steps: []resource.TestStep{{
+			// Refused at plan time: the plan reads the settings of a new resource once.
 			Config:      settingsConfig(old, old.AdminToken(t), "  allow_runner_registration_token = false\n"),
-			ExpectError: acctest.Words("does not have the instance setting allow_runner_registration_token"),
+			PlanOnly:    true,
+			ExpectError: acctest.Words("GitLab does not show the setting allow_runner_registration_token for the instance"),
 		}},
 	})
 	resource.Test(t, resource.TestCase{
@@ -284,7 +285,7 @@ func testOlderGitLab(t *testing.T) {
 				Config: settingsConfig(old, old.AdminToken(t), "  runner_token_expiration_interval = 604800\n"+
 					"  allow_runner_registration_token = false\n"),
 				PlanOnly:    true,
-				ExpectError: acctest.Words("it exists since GitLab ≈15.8"),
+				ExpectError: acctest.Words("It exists since GitLab ≈15.8"),
 			},
 		},
 	})

@@ -67,9 +67,9 @@ func assignHint(projectID, runnerID int64, err error) string {
 			"list `project` (see gitlabrunner_instance_runner_settings). %s", projectID, permissions)
 	case http.StatusNotFound:
 		if strings.Contains(msg, "project") {
-			return fmt.Sprintf("Project %d does not exist, or the token's user cannot see it. Check project_id.", projectID)
+			return diagnostics.NotVisible("Project", projectID, "project_id")
 		}
-		return fmt.Sprintf("Runner %d does not exist, or the token's user cannot see it. Check runner_id.", runnerID)
+		return diagnostics.NotVisible("Runner", runnerID, "runner_id")
 	}
 	return ""
 }

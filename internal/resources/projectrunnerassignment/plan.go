@@ -39,7 +39,7 @@ func (r *assignmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	case errors.Is(err, gitlabapi.ErrNotFound):
 		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner Not Found", diagnostics.APIError(
 			fmt.Sprintf("Reading runner %d (GET /runners/%d) to plan its assignment", runnerID, runnerID), err,
-			fmt.Sprintf("Runner %d does not exist, or the token's user cannot see it. Check runner_id.", runnerID)))
+			diagnostics.NotVisible("Runner", runnerID, "runner_id")))
 		return
 	case diagnostics.Status(err) == http.StatusForbidden:
 		tflog.Debug(ctx, "the runner is not readable at plan time; the apply checks the assignment", map[string]any{"runner_id": runnerID})

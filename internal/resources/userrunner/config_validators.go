@@ -6,6 +6,7 @@ package userrunner
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,9 +41,9 @@ func (runnerScopeValidator) ValidateResource(ctx context.Context, req resource.V
 		return
 	}
 	a := config.Attributes()
-	runnerType := attrAs[types.String](a, "runner_type", &resp.Diagnostics)
-	groupID := attrAs[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
-	projectID := attrAs[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)
+	runnerType := tfvalue.As[types.String](a, "runner_type", &resp.Diagnostics)
+	groupID := tfvalue.As[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
+	projectID := tfvalue.As[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || runnerType.IsNull() || runnerType.IsUnknown() {
 		return
 	}
@@ -143,4 +144,83 @@ func untaggedWithoutTags(runUntagged types.Bool, tags tfvalue.StringSetValue) bo
 		return false
 	}
 	return tags.IsNull() || len(tags.Elements()) == 0
+}
+
+// descriptionMarkerValidator refuses a description that ends like a
+// creation marker of this provider version: a runner carrying it would look
+// like one left by an unfinished create (marker.go), and the provider never
+// writes one as a configured description.
+type descriptionMarkerValidator struct{}
+
+var _ resource.ConfigValidator = descriptionMarkerValidator{}
+
+func (descriptionMarkerValidator) Description(context.Context) string {
+	return "description must not end with a creation marker ([terraform-create:v2-…])"
+}
+
+func (v descriptionMarkerValidator) MarkdownDescription(ctx context.Context) string {
+	return "`description` must not end with a creation marker (`[terraform-create:v2-…]`)"
+}
+
+func (descriptionMarkerValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var description types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("description"), &description)...)
+	if resp.Diagnostics.HasError() || description.IsNull() || description.IsUnknown() || !endsWithMarker(description.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("description"), "Description Ends With a Creation Marker", fmt.Sprintf(
+		"description = %q ends with what looks like a creation marker (%sv2-…]), which the provider appends while it "+
+			"creates a runner and uses to recognise runners left by creates that never finished. Remove it, or end the "+
+			"description with other text.", description.ValueString(), creationMarkerPrefix))
+}
+
+// rotationDeadlineValidator checks token_rotation_deadline against
+// token_expires_in as GitLab checks the times they become
+// (ee/app/services/ee/ci/runners/create_runner_service.rb): the deadline
+// needs the expiry and may not come after it. Both are durations from the
+// same create request, so comparing the durations is comparing the times.
+type rotationDeadlineValidator struct{}
+
+var _ resource.ConfigValidator = rotationDeadlineValidator{}
+
+func (rotationDeadlineValidator) Description(context.Context) string {
+	return "token_rotation_deadline needs token_expires_in and is at most token_expires_in"
+}
+
+func (v rotationDeadlineValidator) MarkdownDescription(context.Context) string {
+	return "`token_rotation_deadline` needs `token_expires_in` and is at most `token_expires_in`"
+}
+
+func (rotationDeadlineValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var deadline, expiresIn types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_rotation_deadline"), &deadline)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_expires_in"), &expiresIn)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if problem := rotationDeadlineProblem(deadline, expiresIn); problem != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token_rotation_deadline"), "Invalid Token Rotation Deadline", problem)
+	}
+}
+
+// rotationDeadlineProblem is the logic of rotationDeadlineValidator; "" when
+// the values are fine or not known yet. Durations that do not parse are left
+// to the attributes' own validators.
+func rotationDeadlineProblem(deadline, expiresIn types.String) string {
+	if deadline.IsNull() || deadline.IsUnknown() || expiresIn.IsUnknown() {
+		return ""
+	}
+	if expiresIn.IsNull() {
+		return fmt.Sprintf("token_rotation_deadline = %q needs token_expires_in: GitLab answers \"token_expires_at is required "+
+			"when token_rotation_deadline is specified\". Set token_expires_in (at least as long as the deadline), or "+
+			"remove token_rotation_deadline.", deadline.ValueString())
+	}
+	d, err1 := time.ParseDuration(deadline.ValueString())
+	e, err2 := time.ParseDuration(expiresIn.ValueString())
+	if err1 != nil || err2 != nil || d <= e {
+		return ""
+	}
+	return fmt.Sprintf("token_rotation_deadline = %q comes after token_expires_in = %q: GitLab answers "+
+		"\"token_rotation_deadline must be less than or equal to token_expires_at\". Use at most %q (the same duration "+
+		"disables the token's rotation).", deadline.ValueString(), expiresIn.ValueString(), expiresIn.ValueString())
 }

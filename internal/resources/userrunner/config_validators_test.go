@@ -173,3 +173,31 @@ func TestConfigValidatorsReadTheConfiguration(t *testing.T) {
 		})
 	}
 }
+
+// TestRotationDeadlineProblem: token_rotation_deadline needs token_expires_in
+// and may equal it (rotation disabled) but not exceed it, in GitLab's words
+// (ee/app/services/ee/ci/runners/create_runner_service.rb); unknown or
+// unparsable values are left alone.
+func TestRotationDeadlineProblem(t *testing.T) {
+	s, null, unknown := types.StringValue, types.StringNull(), types.StringUnknown()
+	for _, c := range []struct {
+		deadline, expiresIn types.String
+		want                string
+	}{
+		{null, null, ""},
+		{null, s("72h"), ""},
+		{s("48h"), s("72h"), ""},
+		{s("72h"), s("72h"), ""},
+		{s("4320m"), s("72h"), ""},
+		{unknown, s("1h"), ""},
+		{s("2h"), unknown, ""},
+		{s("soon"), s("1h"), ""},
+		{s("48h"), null, `token_rotation_deadline = "48h" needs token_expires_in: GitLab answers "token_expires_at is required when token_rotation_deadline is specified"`},
+		{s("73h"), s("72h"), `token_rotation_deadline = "73h" comes after token_expires_in = "72h": GitLab answers "token_rotation_deadline must be less than or equal to token_expires_at"`},
+	} {
+		got := rotationDeadlineProblem(c.deadline, c.expiresIn)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("deadline %s, expires in %s: %q, want %q", c.deadline, c.expiresIn, got, c.want)
+		}
+	}
+}

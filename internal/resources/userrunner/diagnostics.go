@@ -38,9 +38,9 @@ func createHint(scope diagnostics.RunnerScope, err error) string {
 	case http.StatusBadRequest:
 		switch {
 		case strings.Contains(msg, "invalid group"):
-			return fmt.Sprintf("Group %d does not exist, or the token's user cannot see it. Check group_id.", scope.GroupID)
+			return diagnostics.NotVisible("Group", scope.GroupID, "group_id")
 		case strings.Contains(msg, "invalid project"):
-			return fmt.Sprintf("Project %d does not exist, or the token's user cannot see it. Check project_id.", scope.ProjectID)
+			return diagnostics.NotVisible("Project", scope.ProjectID, "project_id")
 		case strings.Contains(msg, "tags list can not be empty"):
 			return "Add at least one tag to tag_list, or set run_untagged = true."
 		case strings.Contains(msg, "token_expires_at"):

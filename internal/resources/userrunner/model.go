@@ -5,7 +5,6 @@ package userrunner
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strconv"
 	"sync"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -61,20 +59,20 @@ func (m *userRunnerModel) get(ctx context.Context, from interface {
 	}
 	a := obj.Attributes()
 	*m = userRunnerModel{Runner: runnerattrs.From(a)}
-	m.ID = attrAs[types.String](a, "id", &diags)
-	m.RunnerType = attrAs[types.String](a, "runner_type", &diags)
-	m.GroupID = attrAs[tfvalue.Int64Value](a, "group_id", &diags)
-	m.ProjectID = attrAs[tfvalue.Int64Value](a, "project_id", &diags)
-	m.Token = attrAs[types.String](a, "token", &diags)
+	m.ID = tfvalue.As[types.String](a, "id", &diags)
+	m.RunnerType = tfvalue.As[types.String](a, "runner_type", &diags)
+	m.GroupID = tfvalue.As[tfvalue.Int64Value](a, "group_id", &diags)
+	m.ProjectID = tfvalue.As[tfvalue.Int64Value](a, "project_id", &diags)
+	m.Token = tfvalue.As[types.String](a, "token", &diags)
 	// A token Terraform hands over (from state) is a secret this process has
 	// now seen: mask it wherever GitLab might echo it, whatever its shape.
 	gitlabapi.LearnSecret(m.Token.ValueString())
-	m.TokenExpiresAt = attrAs[types.String](a, "token_expires_at", &diags)
-	m.RotationTriggers = attrAs[types.Map](a, "rotation_triggers", &diags)
-	m.RotateBeforeExpiry = attrAs[types.String](a, "rotate_before_expiry", &diags)
-	m.OnStaleToken = attrAs[types.String](a, "on_stale_token", &diags)
-	m.TokenCheck = attrAs[types.String](a, "token_check", &diags)
-	m.TokenCurrent = attrAs[types.Bool](a, "token_current", &diags)
+	m.TokenExpiresAt = tfvalue.As[types.String](a, "token_expires_at", &diags)
+	m.RotationTriggers = tfvalue.As[types.Map](a, "rotation_triggers", &diags)
+	m.RotateBeforeExpiry = tfvalue.As[types.String](a, "rotate_before_expiry", &diags)
+	m.OnStaleToken = tfvalue.As[types.String](a, "on_stale_token", &diags)
+	m.TokenCheck = tfvalue.As[types.String](a, "token_check", &diags)
+	m.TokenCurrent = tfvalue.As[types.Bool](a, "token_current", &diags)
 	return diags
 }
 
@@ -103,22 +101,6 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 	return to.Set(ctx, obj)
 }
 
-// attrAs is attribute name of an object's attributes as a T; a missing one
-// is T's zero value (null).
-func attrAs[T attr.Value](attributes map[string]attr.Value, name string, diags *diag.Diagnostics) T {
-	var zero T
-	v, ok := attributes[name]
-	if !ok {
-		return zero
-	}
-	t, ok := v.(T)
-	if !ok {
-		diags.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
-			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider; please report it.", name, v, zero))
-	}
-	return t
-}
-
 // scope returns where the planned runner lives.
 func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 	return diagnostics.RunnerScope{
@@ -126,6 +108,22 @@ func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 		GroupID:   m.GroupID.ValueInt64(),
 		ProjectID: m.ProjectID.ValueInt64(),
 	}
+}
+
+// knownScope is the scope of a plan or state whose scope attributes are
+// known; false while a plan leaves one unknown (or a state lacks it).
+func (m *userRunnerModel) knownScope() (diagnostics.RunnerScope, bool) {
+	scope := m.scope()
+	if m.RunnerType.IsUnknown() || m.RunnerType.IsNull() || m.GroupID.IsUnknown() || m.ProjectID.IsUnknown() {
+		return scope, false
+	}
+	switch scope.Type {
+	case gitlabapi.RunnerTypeGroup:
+		return scope, scope.GroupID > 0
+	case gitlabapi.RunnerTypeProject:
+		return scope, scope.ProjectID > 0
+	}
+	return scope, scope.Type == gitlabapi.RunnerTypeInstance
 }
 
 // createOptions are the POST /user/runners parameters for the planned

@@ -1,12 +1,13 @@
 package userrunner_test
 
 // Moving a runner from GitLab's provider with a `moved` block (Terraform
-// 1.8+): a test-only provider serving GitLab's gitlab_user_runner, as each
-// line of GitLab's provider releases writes it, writes the source state
-// against the mock, then the move carries it over with no write to GitLab,
-// no replacement and the same token.
+// 1.8+, OpenTofu 1.10+; acctest.MovedAcrossTypes): a test-only provider
+// serving GitLab's gitlab_user_runner writes the source state against the
+// mock, then the move carries it over with no write to GitLab, no
+// replacement and the same token. `make testacc-newest` and `make
+// testacc-tofu-newest` run it; the pinned CLIs skip it.
 //
-//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(command -v terraform) go test ./internal/resources/userrunner -run TestAccUserRunner_moved -v
+//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/tofu-1.12.6 go test ./internal/resources/userrunner -run TestAccUserRunner_moved -v
 
 import (
 	"context"

@@ -45,6 +45,7 @@ func waitForLateApplies() resource.TestCheckFunc {
 // TestAccReliability_faultMatrix runs one fleet of group runners through
 // create, update, rotation, refresh and destroy, each under its faults.
 func TestAccReliability_faultMatrix(t *testing.T) {
+	acctest.CLIIndependent(t, "the provider's retries and adoption against injected faults; every step succeeds, so no CLI's handling of a failed apply is involved")
 	t.Parallel()
 	g := acctest.NewGitLab(t)
 	g.Faults().Seed(8)
@@ -154,6 +155,7 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 // being applied (500, then a dropped connection) is an error and creates
 // nothing; the next apply creates the runner once.
 func TestAccReliability_createNotApplied(t *testing.T) {
+	acctest.CLIIndependent(t, "the provider's rule for retrying a create; a failed create leaves nothing in state on every CLI")
 	t.Parallel()
 	g := acctest.NewGitLab(t)
 	resource.Test(t, faultCase(t, g,

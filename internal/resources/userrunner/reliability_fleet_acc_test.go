@@ -1,8 +1,9 @@
 package userrunner_test
 
 // Fleet-sized reliability tests: hundreds of runners in one apply under
-// injected faults. They run on Terraform and OpenTofu like every acceptance
-// test; keep them lean (no latency, short Retry-After).
+// injected faults. What they prove is the provider's, so they run once per
+// suite (acctest.CLIIndependent: on the pinned Terraform); keep them lean
+// (no latency, short Retry-After).
 
 import (
 	"fmt"
@@ -23,6 +24,7 @@ import (
 // least 200 injected ambiguous failures, no orphan, no duplicate, every
 // token valid; and the destroy removes them all.
 func TestAccReliability_ambiguousCreateFleet(t *testing.T) {
+	acctest.CLIIndependent(t, "a 300-runner fleet: the provider's adoption of creates whose answer was lost")
 	t.Parallel()
 	const runners = 300
 	g := acctest.NewGitLab(t)
@@ -60,6 +62,7 @@ func TestAccReliability_ambiguousCreateFleet(t *testing.T) {
 // one request in ten is answered 429 (Retry-After: 1) or 5xx. Creates and
 // deletes whose 5xx comes after GitLab applied them are the ambiguous kind.
 func TestAccReliability_load(t *testing.T) {
+	acctest.CLIIndependent(t, "a 500-runner fleet: the provider's retries under 429 and 5xx")
 	t.Parallel()
 	const runners = 500
 	g := acctest.NewGitLab(t)

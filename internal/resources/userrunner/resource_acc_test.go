@@ -79,6 +79,22 @@ func checkRunner(g *acctest.GitLab, check func(r acctest.Runner) error) resource
 	}
 }
 
+// checkMock runs check on the mock's store record of the runner in state
+// (for the tests that only run against the mock).
+func checkMock(m *acctest.Mock, check func(rec store.RunnerRecord) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateRunnerID(s)
+		if err != nil {
+			return err
+		}
+		rec, ok := m.Store().Runner(id)
+		if !ok {
+			return fmt.Errorf("runner %d is not in the mock coordinator", id)
+		}
+		return check(rec)
+	}
+}
+
 // checkOnlyRunners wants exactly these runners of the test in GitLab.
 func checkOnlyRunners(g *acctest.GitLab, what string, ids ...int64) error {
 	got, err := g.RunnerIDsErr()

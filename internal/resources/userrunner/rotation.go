@@ -132,7 +132,7 @@ func getAttr[T attr.Value](ctx context.Context, d *diag.Diagnostics, from attrGe
 
 // rotationNeeded is ModifyPlan's decision, with the reason for the log.
 func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
-	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
+	if tfvalue.TriggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		if state.Token.IsNull() {
 			return true, "rotation_triggers changed and the state has no token (imported runner)"
 		}
@@ -156,23 +156,4 @@ func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {
 		return true, fmt.Sprintf("the token expires at %s, within rotate_before_expiry (%s)", expires.Format(tfvalue.TimeLayout), window)
 	}
 	return false, ""
-}
-
-// triggersChanged compares rotation_triggers; null and empty are the same.
-// An unknown map (or element) may change, so it counts as changed.
-func triggersChanged(before, after types.Map) bool {
-	if after.IsUnknown() || before.IsUnknown() {
-		return true
-	}
-	a, b := before.Elements(), after.Elements()
-	if len(a) != len(b) {
-		return true
-	}
-	for k, v := range b {
-		old, ok := a[k]
-		if !ok || v.IsUnknown() || !v.Equal(old) {
-			return true
-		}
-	}
-	return false
 }

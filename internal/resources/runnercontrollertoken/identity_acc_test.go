@@ -1,0 +1,67 @@
+package runnercontrollertoken_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
+)
+
+// TestAccRunnerControllerToken_identity: a token made by hand is imported
+// with `import { identity = { runner_controller_id, token_id } }`
+// (Terraform 1.12+); a rotation then keeps the identity (and id) while
+// token_id follows the new token, so the rotation stays an update in place.
+func TestAccRunnerControllerToken_identity(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	m := acctest.StartMock(t, acctest.WithVersion("19.1.0-ee"))
+	ctl, err := admin(t, m).CreateRunnerController(store.RunnerControllerChanges{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside, err := admin(t, m).CreateRunnerControllerToken(ctl.ID, new("job router"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity := statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
+		"runner_controller_id": knownvalue.Int64Exact(ctl.ID), "token_id": knownvalue.Int64Exact(outside.ID)})
+	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { runner_controller_id = %d, token_id = %d }\n}\n", address, ctl.ID, outside.ID)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
+		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		CheckDestroy:             m.CheckNoActiveRunnerControllerTokens(),
+		Steps: []resource.TestStep{
+			{
+				Config: token(m, ctl.ID, "") + importBlock,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{identity},
+			},
+			{
+				Config: token(m, ctl.ID, `  rotation_triggers = { rotated = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{identity,
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("token_id"), knownvalue.Int64Func(func(v int64) error {
+						if v == outside.ID {
+							return fmt.Errorf("token_id is still %d after the rotation", v)
+						}
+						return nil
+					}))},
+			},
+		},
+	})
+}
