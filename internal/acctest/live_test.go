@@ -247,3 +247,55 @@ func TestSweep(t *testing.T) {
 		t.Errorf("controllers: %q, want the 404 of a server without them", rep.NoControllers)
 	}
 }
+
+// TestSweepControllers: marked runner controllers go with their tokens; a
+// marked token of another controller is revoked; the rest stays.
+func TestSweepControllers(t *testing.T) {
+	m := StartMock(t, WithVersion("18.10.0-ee")) // runner controllers: EE 18.9+
+	c := m.gitlab().rest
+	ctx := context.Background()
+	run := LivePrefix + "1a2b3c4d-"
+	controller := func(description string) int64 {
+		var out struct{ ID json.Number }
+		if err := c.call(ctx, http.MethodPost, "/runner_controllers", map[string]any{"description": description}, &out); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := out.ID.Int64()
+		return id
+	}
+	token := func(ctl int64, description string) int64 {
+		var out struct{ ID json.Number }
+		if err := c.call(ctx, http.MethodPost, fmt.Sprintf("/runner_controllers/%d/tokens", ctl), map[string]any{"description": description}, &out); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := out.ID.Int64()
+		return id
+	}
+	marked := controller(run + "001-gate")
+	token(marked, "any description")
+	kept := controller("production gate")
+	keptToken := token(kept, "production")
+	markedToken := token(kept, run+"001-token")
+
+	var log strings.Builder
+	rep, err := Sweep(ctx, SweepOptions{BaseURL: m.URL(), Token: m.Seed.AdminToken, Prefix: LivePrefix, Log: &log})
+	if err != nil || len(rep.Failures) != 0 || rep.NoControllers != "" {
+		t.Fatalf("sweep: %+v, %v", rep, err)
+	}
+	exists := func(path string) bool {
+		_, err := c.object(ctx, path)
+		return err == nil
+	}
+	if exists(fmt.Sprintf("/runner_controllers/%d", marked)) {
+		t.Errorf("the marked controller survived:\n%s", log.String())
+	}
+	if !exists(fmt.Sprintf("/runner_controllers/%d", kept)) || !exists(fmt.Sprintf("/runner_controllers/%d/tokens/%d", kept, keptToken)) {
+		t.Errorf("the unmarked controller or its unmarked token was deleted:\n%s", log.String())
+	}
+	if exists(fmt.Sprintf("/runner_controllers/%d/tokens/%d", kept, markedToken)) {
+		t.Errorf("the marked token of an unmarked controller survived:\n%s", log.String())
+	}
+	if want := fmt.Sprintf("deleted runner controller %d (%q)", marked, run+"001-gate"); !strings.Contains(log.String(), want) {
+		t.Errorf("the log lacks %q:\n%s", want, log.String())
+	}
+}
