@@ -105,12 +105,16 @@ func (rep *report) failed() bool {
 	return false
 }
 
+// housekeeping are the lines a live test logs besides its skip message:
+// which GitLab and prefix, what its cleanup deleted or restored.
+var housekeeping = regexp.MustCompile(`live mode: (cleanup|restored|https?://)`)
+
 // skipReason is the message a skipped test gave: the line t.Skip logged
-// (the last output line that is not go test's own).
+// (the last output line that is neither go test's own nor housekeeping).
 func (t *test) skipReason() string {
 	for i := len(t.output) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(t.output[i])
-		if line == "" || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "===") {
+		if line == "" || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "===") || housekeeping.MatchString(line) {
 			continue
 		}
 		// "file_test.go:12: message"
@@ -122,6 +126,47 @@ func (t *test) skipReason() string {
 		return line
 	}
 	return "(no reason given)"
+}
+
+// subtests are the direct subtests of t.
+func (rep *report) subtests(t *test) []*test {
+	var out []*test
+	for _, key := range rep.order {
+		s := rep.tests[key]
+		if s.pkg == t.pkg && strings.HasPrefix(s.name, t.name+"/") && !strings.Contains(s.name[len(t.name)+1:], "/") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// allSubtestsSkipped: a test that passed only because each of its subtests
+// skipped did not run.
+func (rep *report) allSubtestsSkipped(t *test) bool {
+	subs := rep.subtests(t)
+	for _, s := range subs {
+		if s.result != "skip" {
+			return false
+		}
+	}
+	return len(subs) > 0
+}
+
+// reasons is why a test was skipped: its own message, or its subtests'.
+func (rep *report) reasons(t *test) []string {
+	if t.result == "skip" {
+		return []string{t.skipReason()}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range rep.subtests(t) {
+		if r := s.skipReason(); !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	out[0] = "every subtest skipped: " + out[0]
+	return out
 }
 
 // leftOut are the lines in which a test said live mode left a part of it
@@ -170,7 +215,7 @@ func (rep *report) print(w io.Writer) {
 		case isSub && t.result == "skip":
 			subSkips = append(subSkips, t)
 		case isSub:
-		case t.result == "skip":
+		case t.result == "skip" || (t.result == "pass" && rep.allSubtestsSkipped(t)):
 			skipped = append(skipped, t)
 		case t.result == "fail":
 			failed = append(failed, t)
@@ -188,7 +233,7 @@ func (rep *report) print(w io.Writer) {
 		p("; %.0f%% ran", 100*float64(len(ran))/float64(total))
 	}
 	p("\n")
-	rep.printList(p, "Skipped tests, with the reason each gave", skipped, func(t *test) []string { return []string{t.skipReason()} })
+	rep.printList(p, "Skipped tests, with the reason each gave", skipped, rep.reasons)
 	rep.printList(p, "Skipped subtests", subSkips, func(t *test) []string { return []string{t.skipReason()} })
 	rep.printList(p, "Tests that ran with parts left out", partial, (*test).leftOut)
 	if len(failed) > 0 {
@@ -208,7 +253,7 @@ func (rep *report) print(w io.Writer) {
 func (rep *report) printPackages(p func(string, ...any)) {
 	for _, key := range rep.order {
 		t := rep.tests[key]
-		if t.result == "fail" && !strings.Contains(t.name, "/") {
+		if t.result == "fail" {
 			p("--- FAIL: %s (%s)\n", t.name, short(t.pkg))
 			for _, l := range t.output {
 				p("%s", l)

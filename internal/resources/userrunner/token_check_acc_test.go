@@ -75,6 +75,11 @@ func (o *outsideRotation) created(config string, checks ...statecheck.StateCheck
 func (o *outsideRotation) rotateADayLater(t *testing.T, g *acctest.GitLab, rotate rotateOutside) func() {
 	return func() {
 		g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(24 * time.Hour) })()
+		if g.Live() {
+			// The new token must expire at another second than the first:
+			// GitLab's expiry has whole seconds.
+			time.Sleep(1100 * time.Millisecond)
+		}
 		o.at = g.Now()
 		runnerID, _ := strconv.ParseInt(o.id, 10, 64)
 		o.outside = rotate(t, g, runnerID, o.first)
