@@ -109,7 +109,26 @@ func NewGitLab(t testing.TB, opts ...MockOption) *GitLab {
 	if _, ok := sequentialInLive.Load(t.Name()); cfg.settings && !ok {
 		t.Fatal("acctest: a test with WithSettingsChanges runs alone in live mode: call acctest.ParallelOnMock(t) instead of t.Parallel() (or acctest.Sequential(t) in a test that is not parallel)")
 	}
-	return startLive(t, settings, cfg)
+	g := startLive(t, settings, cfg)
+	if cfg.atLeast != "" {
+		g.requireVersion(t, cfg.atLeast)
+	}
+	return g
+}
+
+// requireVersion skips the test unless the live GitLab is version min or
+// later (Enterprise Edition too when min says so).
+func (g *GitLab) requireVersion(t testing.TB, min string) {
+	t.Helper()
+	info, err := g.rest.object(context.Background(), "/version")
+	if err != nil {
+		t.Fatalf("acctest: GET /version: %v", err)
+	}
+	raw, _ := info["version"].(string)
+	have, want := store.ParseVersion(raw), store.ParseVersion(min)
+	if !have.AtLeast(want.Major, want.Minor) || (want.Enterprise && !have.Enterprise) {
+		skipLive(t, fmt.Sprintf("needs GitLab %s or later (this one is %s)", min, raw))
+	}
 }
 
 func startLive(t testing.TB, settings *LiveSettings, cfg *mockConfig) *GitLab {

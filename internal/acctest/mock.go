@@ -52,7 +52,8 @@ type mockConfig struct {
 	// needs are the options' capabilities only the mock has: in live mode
 	// NewGitLab skips the test, naming them.
 	needs    []Capability
-	settings bool // WithSettingsChanges
+	settings bool   // WithSettingsChanges
+	atLeast  string // RequireVersion
 }
 
 func newMockConfig(opts []MockOption) *mockConfig {
@@ -68,6 +69,14 @@ func (c *mockConfig) need(capability Capability) { c.needs = append(c.needs, cap
 // WithVersion makes the mock report GitLab version v (e.g. "16.11.0-ee").
 func WithVersion(v string) MockOption {
 	return func(c *mockConfig) { c.opts.Version = v; c.need(EmulatedVersion) }
+}
+
+// RequireVersion is for a test of what GitLab has from version v on (and,
+// when v ends in -ee, only in Enterprise Edition): the mock emulates v; in
+// live mode the test runs when GitLab's version is v or later (the same
+// edition), and skips otherwise, naming both versions.
+func RequireVersion(v string) MockOption {
+	return func(c *mockConfig) { c.opts.Version, c.atLeast = v, v }
 }
 
 // WithTLS serves HTTPS with a CA generated for the test; ProviderBlock adds

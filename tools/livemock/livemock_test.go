@@ -22,6 +22,9 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
 )
 
+// liveVersion is the GitLab the mock process of the live run emulates.
+const liveVersion = "18.10.0-ee"
+
 // repoRoot is the repository's root (this package is tools/livemock).
 func repoRoot(t *testing.T) string {
 	t.Helper()
@@ -50,9 +53,9 @@ type mockProcess struct {
 	group, project0, project1 int64
 }
 
-func startMock(t *testing.T, bin string) *mockProcess {
+func startMock(t *testing.T, bin string, args ...string) *mockProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--print-json", "--quiet")
+	cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--print-json", "--quiet"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +196,9 @@ func requireAcceptance(t *testing.T) {
 // settings as they were (two bystander runners included).
 func TestLiveRunAgainstMockProcess(t *testing.T) {
 	requireAcceptance(t)
-	p := startMock(t, build(t, "cmd/mock-coordinator", t.TempDir()))
+	// The newest Enterprise Edition the mock emulates with every feature the
+	// provider uses (token_expires_in, runner controllers).
+	p := startMock(t, build(t, "cmd/mock-coordinator", t.TempDir()), "--gitlab-version", liveVersion)
 	p.bystanders(t)
 	before := p.snapshot(t)
 
