@@ -310,3 +310,16 @@ func (g *GitLab) GroupPath(t testing.TB, id int64) string {
 	path, _ := gr["full_path"].(string)
 	return path
 }
+
+// RegistrationToken is the runners_token GitLab shows in a group's or a
+// project's details (path "/groups/12", "/projects/34"); "" when it shows
+// none (registration tokens off, or the token may not see it).
+func (g *GitLab) RegistrationToken(t testing.TB, path string) string {
+	t.Helper()
+	obj, err := g.rest.object(context.Background(), path)
+	if err != nil {
+		t.Fatalf("acctest: GET %s: %v", path, err)
+	}
+	tok, _ := obj["runners_token"].(string)
+	return tok
+}
