@@ -49,7 +49,7 @@ func build(t *testing.T, pkg, dir string) string {
 
 // mockProcess is a mock-coordinator process playing the GitLab.
 type mockProcess struct {
-	baseURL, admin, nonAdmin string
+	baseURL, admin, nonAdmin  string
 	group, project0, project1 int64
 }
 

@@ -122,8 +122,8 @@ func TestAccUserRunnerList_fleet(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: g.ProviderBlock(owner)},
 			{
-				Query:  true,
-				Config: query,
+				Query:             true,
+				Config:            query,
 				QueryResultChecks: checks,
 			},
 		},
