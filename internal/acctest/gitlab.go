@@ -116,18 +116,18 @@ func NewGitLab(t testing.TB, opts ...MockOption) *GitLab {
 	return g
 }
 
-// requireVersion skips the test unless the live GitLab is version min or
-// later (Enterprise Edition too when min says so).
-func (g *GitLab) requireVersion(t testing.TB, min string) {
+// requireVersion skips the test unless the live GitLab is version least or
+// later (Enterprise Edition too when least says so).
+func (g *GitLab) requireVersion(t testing.TB, least string) {
 	t.Helper()
 	info, err := g.rest.object(context.Background(), "/version")
 	if err != nil {
 		t.Fatalf("acctest: GET /version: %v", err)
 	}
 	raw, _ := info["version"].(string)
-	have, want := store.ParseVersion(raw), store.ParseVersion(min)
+	have, want := store.ParseVersion(raw), store.ParseVersion(least)
 	if !have.AtLeast(want.Major, want.Minor) || (want.Enterprise && !have.Enterprise) {
-		skipLive(t, fmt.Sprintf("needs GitLab %s or later (this one is %s)", min, raw))
+		skipLive(t, fmt.Sprintf("needs GitLab %s or later (this one is %s)", least, raw))
 	}
 }
 

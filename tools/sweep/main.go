@@ -41,28 +41,28 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	settings, err := testgitlab.Read(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "sweep:", err)
+		_, _ = fmt.Fprintln(stderr, "sweep:", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "==> Sweeping %s: runners, runner controllers and controller tokens whose description starts with %q (and a run id)\n", settings.BaseURL, *prefix)
+	_, _ = fmt.Fprintf(stdout, "==> Sweeping %s: runners, runner controllers and controller tokens whose description starts with %q (and a run id)\n", settings.BaseURL, *prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	rep, err := acctest.Sweep(ctx, acctest.SweepOptions{BaseURL: settings.BaseURL, Token: settings.Token, Prefix: *prefix,
 		GroupID: settings.GroupID, ProjectIDs: settings.ProjectIDs, DryRun: *dry, Log: stdout})
 	if err != nil {
-		fmt.Fprintln(stderr, "sweep:", err)
+		_, _ = fmt.Fprintln(stderr, "sweep:", err)
 		return 2
 	}
 	if rep.NoControllers != "" {
-		fmt.Fprintln(stdout, "    "+rep.NoControllers)
+		_, _ = fmt.Fprintln(stdout, "    "+rep.NoControllers)
 	}
 	verb := "deleted"
 	if *dry {
 		verb = "to delete"
 	}
-	fmt.Fprintf(stdout, "==> %d %s, %d failed\n", len(rep.Deleted), verb, len(rep.Failures))
+	_, _ = fmt.Fprintf(stdout, "==> %d %s, %d failed\n", len(rep.Deleted), verb, len(rep.Failures))
 	if len(rep.Failures) > 0 {
-		fmt.Fprintln(stderr, "sweep: could not delete:\n  "+strings.Join(rep.Failures, "\n  "))
+		_, _ = fmt.Fprintln(stderr, "sweep: could not delete:\n  "+strings.Join(rep.Failures, "\n  "))
 		return 1
 	}
 	return 0

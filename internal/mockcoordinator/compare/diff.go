@@ -126,7 +126,7 @@ func (c *comparer) compare(path, key string, g, m any) {
 	}
 	switch gv := g.(type) {
 	case map[string]any:
-		mv := m.(map[string]any)
+		mv, _ := m.(map[string]any) // the same type: typeOf said so
 		for _, k := range unionKeys(gv, mv) {
 			gx, gok := gv[k]
 			mx, mok := mv[k]
@@ -140,7 +140,7 @@ func (c *comparer) compare(path, key string, g, m any) {
 			}
 		}
 	case []any:
-		mv := m.([]any)
+		mv, _ := m.([]any) // the same type: typeOf said so
 		if len(gv) != len(mv) {
 			c.add("length of "+where(path), fmt.Sprint(len(gv)), fmt.Sprint(len(mv)))
 		}

@@ -196,7 +196,7 @@ func (s *session) expand(text string) (string, error) {
 			return "", err
 		}
 		b.WriteString(text[:i])
-		b.WriteString(fmt.Sprint(v))
+		_, _ = fmt.Fprint(&b, v)
 		text = text[i+j+1:]
 	}
 }
