@@ -43,17 +43,12 @@ func (g *GitLab) RunnerErr(id int64) (Runner, error) {
 // runnersErr lists the test's runners: every runner of the mock, or in live
 // mode those whose description starts with the test's prefix; in id order.
 func (g *GitLab) runnersErr() ([]Runner, error) {
-	all, err := g.rest.runners(context.Background(), g.groupID(), g.projectIDs())
+	out, err := g.rest.runners(context.Background(), g.groupID(), g.projectIDs(), func(r Runner) bool {
+		return strings.HasPrefix(r.Description, g.prefix)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing runners: %w", err)
 	}
-	var out []Runner
-	for _, r := range all {
-		if strings.HasPrefix(r.Description, g.prefix) {
-			out = append(out, r)
-		}
-	}
-	sortRunners(out)
 	return out, nil
 }
 

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -297,5 +299,76 @@ func TestSweepControllers(t *testing.T) {
 	}
 	if want := fmt.Sprintf("deleted runner controller %d (%q)", marked, run+"001-gate"); !strings.Contains(log.String(), want) {
 		t.Errorf("the log lacks %q:\n%s", want, log.String())
+	}
+}
+
+// TestRunnersSurvivesAShiftingList: someone deletes a runner on a page
+// already read; the next page starts one runner later. A listing that
+// trusted one pass would miss a runner nobody touched.
+func TestRunnersSurvivesAShiftingList(t *testing.T) {
+	var mu sync.Mutex
+	ids := make([]int64, 0, 250)
+	for id := int64(1); id <= 250; id++ {
+		ids = append(ids, id)
+	}
+	shifted := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		var id int64
+		if _, err := fmt.Sscanf(r.URL.Path, "/api/v4/runners/%d", &id); err == nil {
+			for _, x := range ids {
+				if x == id {
+					_ = json.NewEncoder(w).Encode(map[string]any{"id": id, "description": fmt.Sprintf("ours %d", id), "runner_type": "instance_type"})
+					return
+				}
+			}
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Path != "/api/v4/runners/all" {
+			http.NotFound(w, r)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		from, to := (page-1)*100, page*100
+		if from > len(ids) {
+			from = len(ids)
+		}
+		if to > len(ids) {
+			to = len(ids)
+		}
+		var items []map[string]any
+		for _, id := range ids[from:to] {
+			desc := fmt.Sprintf("ours %d", id)
+			if id == 50 {
+				desc = "theirs"
+			}
+			items = append(items, map[string]any{"id": id, "description": desc, "runner_type": "instance_type"})
+		}
+		if to < len(ids) {
+			w.Header().Set("X-Next-Page", strconv.Itoa(page+1))
+		}
+		_ = json.NewEncoder(w).Encode(items)
+		// After the first pass's first page, someone deletes runner 50
+		// (not ours): runner 101 moves to page 1, which was read.
+		if page == 1 && !shifted {
+			shifted = true
+			ids = append(ids[:49:49], ids[50:]...)
+		}
+	}))
+	defer srv.Close()
+	c := newRESTClient(srv.URL, "token", srv.Client())
+	got, err := c.runners(context.Background(), 0, nil, func(r Runner) bool { return strings.HasPrefix(r.Description, "ours") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 249 {
+		t.Fatalf("listed %d runners, want 249 (every runner but 50)", len(got))
+	}
+	for i, r := range got {
+		if r.ID == 50 || i > 0 && r.ID <= got[i-1].ID {
+			t.Fatalf("runner %d at %d: not in id order or not ours", r.ID, i)
+		}
 	}
 }

@@ -297,10 +297,58 @@ func (c *restClient) runner(ctx context.Context, id int64) (Runner, bool, error)
 	return runnerFromJSON(fields), true, nil
 }
 
-// runners lists the runners the token may list: every runner of the
-// instance for an administrator (GET /runners/all), else the group's and the
-// projects' runners and the user's own, without duplicates.
-func (c *restClient) runners(ctx context.Context, groupID int64, projectIDs []int64) ([]Runner, error) {
+// runners lists the runners the token may list and keep accepts: every
+// runner of the instance for an administrator (GET /runners/all), else the
+// group's and the projects' runners and the user's own, without duplicates.
+//
+// A page-numbered list is no snapshot: when someone else deletes a runner
+// on a page already read, the next page starts one runner later and a
+// runner nobody touched is missed (live runs' tests run in parallel on one
+// GitLab). So the list is read twice; a runner that one pass missed is read
+// on its own (GET /runners/:id), and kept if it still exists.
+func (c *restClient) runners(ctx context.Context, groupID int64, projectIDs []int64, keep func(Runner) bool) ([]Runner, error) {
+	var passes [2]map[int64]Runner
+	for i := range passes {
+		listed, err := c.runnersOnce(ctx, groupID, projectIDs)
+		if err != nil {
+			return nil, err
+		}
+		passes[i] = map[int64]Runner{}
+		for _, r := range listed {
+			if keep == nil || keep(r) {
+				passes[i][r.ID] = r
+			}
+		}
+	}
+	out := make([]Runner, 0, len(passes[1]))
+	for id, r := range passes[1] {
+		if _, ok := passes[0][id]; ok {
+			out = append(out, r)
+		}
+	}
+	var once []int64 // seen by one pass only
+	for i, pass := range passes {
+		for id := range pass {
+			if _, ok := passes[1-i][id]; !ok {
+				once = append(once, id)
+			}
+		}
+	}
+	for _, id := range once {
+		r, found, err := c.runner(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if found && (keep == nil || keep(r)) {
+			out = append(out, r)
+		}
+	}
+	sortRunners(out)
+	return out, nil
+}
+
+// runnersOnce is one pass of runners.
+func (c *restClient) runnersOnce(ctx context.Context, groupID int64, projectIDs []int64) ([]Runner, error) {
 	items, err := c.list(ctx, "/runners/all", nil)
 	if st := statusOf(err); st == http.StatusForbidden || st == http.StatusUnauthorized {
 		items, err = c.scopeRunners(ctx, groupID, projectIDs)

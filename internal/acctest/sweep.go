@@ -94,14 +94,14 @@ func (s *sweeper) failed(format string, args ...any) {
 }
 
 func (s *sweeper) runners(ctx context.Context) error {
-	listed, err := s.c.runners(ctx, s.opts.GroupID, s.opts.ProjectIDs)
+	listed, err := s.c.runners(ctx, s.opts.GroupID, s.opts.ProjectIDs, func(r Runner) bool {
+		return Marked(r.Description, s.opts.Prefix)
+	})
 	if err != nil {
 		return fmt.Errorf("sweep: listing runners: %w", err)
 	}
 	for _, r := range listed {
-		if Marked(r.Description, s.opts.Prefix) {
-			s.runner(ctx, r.ID)
-		}
+		s.runner(ctx, r.ID) // reads it again: it must still carry the mark
 	}
 	return nil
 }
