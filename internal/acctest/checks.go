@@ -7,6 +7,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // Runner reads runner id (GET /runners/:id as an administrator); false when
@@ -317,4 +320,34 @@ func (g *GitLab) RegistrationToken(t testing.TB, path string) string {
 	}
 	tok, _ := obj["runners_token"].(string)
 	return tok
+}
+
+// User is the user a token belongs to (GET /user).
+type User struct {
+	ID       int64
+	Username string
+}
+
+// CurrentUser is the user of token ("" is the administrator).
+func (g *GitLab) CurrentUser(t testing.TB, token string) User {
+	t.Helper()
+	u, err := g.client(token).object(context.Background(), "/user")
+	if err != nil {
+		t.Fatalf("acctest: GET /user: %v", err)
+	}
+	n, _ := u["id"].(json.Number)
+	id, _ := n.Int64()
+	name, _ := u["username"].(string)
+	return User{ID: id, Username: name}
+}
+
+// Version is the version GitLab reports (GET /version), e.g. "18.6.0-ee".
+func (g *GitLab) Version(t testing.TB) store.Version {
+	t.Helper()
+	info, err := g.rest.object(context.Background(), "/version")
+	if err != nil {
+		t.Fatalf("acctest: GET /version: %v", err)
+	}
+	raw, _ := info["version"].(string)
+	return store.ParseVersion(raw)
 }

@@ -60,10 +60,28 @@ func startMock(t *testing.T, opts ...acctest.MockOption) *acctest.Mock {
 const unknownRunner = 2147483647
 
 // createdAt is the check of a creation time: the mock's start time against
-// the mock (its clock stands still), any time in live mode.
-func createdAt(g *acctest.GitLab, at time.Time) knownvalue.Check {
-	if g.Live() {
-		return knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))
+// the mock (its clock stands still), any time in live mode; null from a
+// GitLab before 18.0, which shows no creation time.
+func createdAt(t *testing.T, g *acctest.GitLab, at time.Time) knownvalue.Check {
+	t.Helper()
+	if !g.Live() {
+		return knownvalue.StringExact(at.UTC().Format(time.RFC3339))
 	}
-	return knownvalue.StringExact(at.UTC().Format(time.RFC3339))
+	if !g.Version(t).ShowsRunnerCreatedAt() {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))
+}
+
+// createdBy is the check of the creator of a runner that token created: its
+// user (root, against the mock's administrator); null from a GitLab before
+// 18.0, which shows no creator.
+func createdBy(t *testing.T, g *acctest.GitLab, token string) knownvalue.Check {
+	t.Helper()
+	if !g.Version(t).ShowsRunnerCreator() {
+		return knownvalue.Null()
+	}
+	u := g.CurrentUser(t, token)
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id": knownvalue.Int64Exact(u.ID), "username": knownvalue.StringExact(u.Username)})
 }

@@ -46,7 +46,7 @@ data "gitlabrunner_runner" "project" {
   id = "` + itoa(projectRunner) + `"
 }
 `
-	created := createdAt(g, acctest.DefaultStartTime)
+	created := createdAt(t, g, acctest.DefaultStartTime)
 	managers := tfjsonpath.New("managers")
 	unknown := itoa(unknownRunner)
 
@@ -89,6 +89,7 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("created_at"), created),
+					runnerCheck("group", tfjsonpath.New("created_by"), createdBy(t, g, admin)),
 					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.StringExact("idle")),
 					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
@@ -146,7 +147,7 @@ data "gitlabrunner_runner" "malformed" {
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
-							"contacted_at": createdAt(g, acctest.DefaultStartTime.Add(time.Minute)),
+							"contacted_at": createdAt(t, g, acctest.DefaultStartTime.Add(time.Minute)),
 						}),
 					})),
 					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),
@@ -202,6 +203,21 @@ data "gitlabrunner_runner" "group" {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", managers, knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
+				},
+			},
+			{
+				// GitLab before ≈18.0 shows neither when nor by whom a runner
+				// was created: both null.
+				SkipFunc: g.StepNeeds(t, acctest.EmulatedVersion),
+				PreConfig: g.OnMock(func(m *acctest.Mock) {
+					g.Faults().Clear()
+					m.Store().SetVersion("17.11.0-ee")
+				}),
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("created_by"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
 				},
 			},
