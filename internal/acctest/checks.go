@@ -30,6 +30,12 @@ func (g *GitLab) Runner(t testing.TB, id int64) (Runner, bool) {
 	return r, found
 }
 
+// RunnerFound is Runner for check functions: false when GitLab answers 404,
+// an error instead of failing.
+func (g *GitLab) RunnerFound(id int64) (Runner, bool, error) {
+	return g.rest.runner(context.Background(), id)
+}
+
 // RunnerErr is Runner for check functions: an error instead of failing, and
 // when the runner is gone.
 func (g *GitLab) RunnerErr(id int64) (Runner, error) {

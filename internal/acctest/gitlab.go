@@ -483,3 +483,43 @@ func (g *GitLab) UpdateInstanceSettings(t testing.TB, params map[string]any) {
 		t.Fatalf("acctest: changing the instance's settings: %v", err)
 	}
 }
+
+// UpdateSettings changes a group's or a project's settings outside
+// Terraform (PUT path as an administrator: "/groups/12", "/projects/34"), as
+// someone would in GitLab's UI. The test must declare WithSettingsChanges:
+// in live mode the test group's and projects' settings are put back when it
+// ends.
+func (g *GitLab) UpdateSettings(t testing.TB, path string, params map[string]any) {
+	t.Helper()
+	if g.live != nil && !g.settings {
+		t.Fatal("acctest: UpdateSettings needs NewGitLab(t, acctest.WithSettingsChanges())")
+	}
+	if err := g.rest.call(context.Background(), "PUT", path, params, nil); err != nil {
+		t.Fatalf("acctest: PUT %s: %v", path, err)
+	}
+}
+
+// Object reads one object of GitLab's REST API as an administrator (GET
+// path: "/projects/34", "/groups/12"), numbers as json.Number.
+func (g *GitLab) Object(path string) (map[string]any, error) {
+	return g.rest.object(context.Background(), path)
+}
+
+// GraphQL runs a GraphQL query as an administrator and decodes its data
+// into out (for what GitLab has no REST API for, such as a group's
+// allowStaleRunnerPruning). A mutation changes GitLab outside Terraform: in
+// live mode the test must put back what it changes (t.Cleanup).
+func (g *GitLab) GraphQL(query string, vars map[string]any, out any) error {
+	return g.rest.graphQL(context.Background(), query, vars, out)
+}
+
+// NeedsVersion skips the test in live mode unless GitLab is version least
+// or later (Enterprise Edition too when least says so), naming both
+// versions. Against the mock it does nothing: the test chose the mock's
+// version (RequireVersion sets it as well).
+func (g *GitLab) NeedsVersion(t testing.TB, least string) {
+	t.Helper()
+	if g.live != nil {
+		g.requireVersion(t, least)
+	}
+}

@@ -71,6 +71,15 @@ func WithVersion(v string) MockOption {
 	return func(c *mockConfig) { c.opts.Version = v; c.need(EmulatedVersion) }
 }
 
+// WithMockVersion makes the mock report GitLab version v, without skipping
+// in live mode, where GitLab is the version it is: for a test that runs on
+// any GitLab new enough (with NeedsVersion, NeedsRunnerControllers) but
+// wants one version against the mock. After RequireVersion it keeps
+// RequireVersion's minimum for live mode and changes the mock's version.
+func WithMockVersion(v string) MockOption {
+	return func(c *mockConfig) { c.opts.Version = v }
+}
+
 // RequireVersion is for a test of what GitLab has from version v on (and,
 // when v ends in -ee, only in Enterprise Edition): the mock emulates v; in
 // live mode the test runs when GitLab's version is v or later (the same

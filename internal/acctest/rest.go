@@ -530,3 +530,32 @@ func (c *restClient) isAdmin(ctx context.Context) (bool, error) {
 	admin, _ := user["is_admin"].(bool)
 	return admin, nil
 }
+
+// graphQL runs a GraphQL query or mutation (POST /api/graphql) and decodes
+// its data into out; GraphQL's errors are an error.
+func (c *restClient) graphQL(ctx context.Context, query string, vars map[string]any, out any) error {
+	gql := *c
+	gql.apiURL = strings.TrimSuffix(c.apiURL, "/v4")
+	var answer struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := gql.call(ctx, http.MethodPost, "/graphql", map[string]any{"query": query, "variables": vars}, &answer); err != nil {
+		return err
+	}
+	if len(answer.Errors) > 0 {
+		msgs := make([]string, 0, len(answer.Errors))
+		for _, e := range answer.Errors {
+			msgs = append(msgs, e.Message)
+		}
+		return fmt.Errorf("GraphQL: %s", strings.Join(msgs, "; "))
+	}
+	if out == nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(answer.Data))
+	dec.UseNumber()
+	return dec.Decode(out)
+}

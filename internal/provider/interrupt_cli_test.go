@@ -252,7 +252,7 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 			"that never existed (%d)", resets, posts, len(orphaned), n-before)
 	}
 	for _, want := range []string{"Adopted a Runner Left by an Unfinished Create", "token was rotated", "original token was lost"} {
-		if !strings.Contains(next, want) {
+		if !acctest.Words(want).MatchString(next) { // Terraform wraps the text
 			t.Errorf("the apply should say %q:\n%s", want, tailLines(next, 40))
 		}
 	}
@@ -305,7 +305,7 @@ func TestAccInterrupt_lateCreatesAfterCtrlC(t *testing.T) {
 	if resets != late || posts != n-late {
 		t.Errorf("%d token resets and %d creates, want %d adoptions and %d creates", resets, posts, late, n-late)
 	}
-	if !strings.Contains(next, "Adopted a Runner Left by an Unfinished Create") || !strings.Contains(next, "original token was lost") {
+	if !acctest.Words("Adopted a Runner Left by an Unfinished Create").MatchString(next) || !acctest.Words("original token was lost").MatchString(next) {
 		t.Errorf("the apply should name the adopted runners:\n%s", tailLines(next, 40))
 	}
 	t.Logf("after the next apply: %d runners in state, %d in the mock, %d adopted, 0 orphans", rep.StateRunners, rep.MockRunners, resets)

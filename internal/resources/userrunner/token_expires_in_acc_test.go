@@ -182,11 +182,11 @@ func TestAccUserRunner_tokenExpiresInRefused(t *testing.T) {
 	})
 }
 
-func deadlineRunner(m *acctest.Mock, expiresIn, deadline string) string {
-	return runnerConfig(m.GitLab(), m.Seed.Group.OwnerToken, fmt.Sprintf(`  runner_type             = "group_type"
+func deadlineRunner(t *testing.T, g *acctest.GitLab, expiresIn, deadline string) string {
+	return runnerConfig(g, g.OwnerToken(t), fmt.Sprintf(`  runner_type             = "group_type"
   group_id                = %d
   token_expires_in        = %q
-  token_rotation_deadline = %q`, m.Seed.Group.ID, expiresIn, deadline))
+  token_rotation_deadline = %q`, g.GroupID(t), expiresIn, deadline)+defaultDescription(g))
 }
 
 // TestAccUserRunner_tokenRotationDeadline: the deadline reaches GitLab as the
@@ -195,32 +195,38 @@ func deadlineRunner(m *acctest.Mock, expiresIn, deadline string) string {
 // updates the state, without a request.
 func TestAccUserRunner_tokenRotationDeadline(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithVersion("18.10.0-ee"))
-	created := m.Clock.Now()
-	resource.Test(t, testCase(t, m.GitLab(),
+	g := acctest.NewGitLab(t, acctest.RequireVersion("18.10.0-ee"))
+	created := g.Now()
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config:           deadlineRunner(m, "72h", "72h"),
+			Config:           deadlineRunner(t, g, "72h", "72h"),
 			ConfigPlanChecks: emptyPlanAfterApply,
-			Check: checkMock(m, func(rec store.RunnerRecord) error {
-				want := created.Add(72 * time.Hour)
-				if rec.TokenRotationDeadline == nil || !rec.TokenRotationDeadline.Equal(want) || !rec.TokenExpiresAt.Equal(want) {
-					return fmt.Errorf("the mock's token expires at %v with rotation deadline %v, want both %s", rec.TokenExpiresAt, rec.TokenRotationDeadline, want)
-				}
-				return nil
-			}),
+			// GitLab shows neither the expiry nor the deadline but in the
+			// create's answer and GraphQL: the mock's record has them.
+			Check: func(s *terraform.State) error {
+				return g.MockCheck(t, acctest.StoreAccess, func(m *acctest.Mock) error {
+					return checkMock(m, func(rec store.RunnerRecord) error {
+						want := created.Add(72 * time.Hour)
+						if rec.TokenRotationDeadline == nil || !rec.TokenRotationDeadline.Equal(want) || !rec.TokenExpiresAt.Equal(want) {
+							return fmt.Errorf("the mock's token expires at %v with rotation deadline %v, want both %s", rec.TokenExpiresAt, rec.TokenRotationDeadline, want)
+						}
+						return nil
+					})(s)
+				})(s)
+			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token_rotation_deadline"), knownvalue.StringExact("72h")),
 			},
 		},
 		resource.TestStep{
-			PreConfig: func() { m.Stats().Reset() },
-			Config:    deadlineRunner(m, "72h", "24h"),
+			PreConfig: func() { g.Stats().Reset() },
+			Config:    deadlineRunner(t, g, "72h", "24h"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			Check: func(*terraform.State) error {
-				byRoute, total := m.OperationRequests()
+				byRoute, total := g.OperationRequests()
 				if n := total - byRoute["GET /runners/:id"] - scopeLists(byRoute); n != 0 {
 					return fmt.Errorf("changing token_rotation_deadline sent requests besides refreshes: %v", byRoute)
 				}
@@ -235,28 +241,33 @@ func TestAccUserRunner_tokenRotationDeadline(t *testing.T) {
 
 // TestAccUserRunner_tokenRotationDeadlineRefused: at plan time, GitLab's
 // limits (a deadline needs token_expires_in, comes no later than it, and is
-// not in the past) and servers that would silently drop it.
+// not in the past; on any GitLab 18.10 EE+) and servers that would silently
+// drop it (an older EE: emulated by the mock).
 func TestAccUserRunner_tokenRotationDeadlineRefused(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		name, version, config string
 		want                  *regexp.Regexp
 	}{
-		{"without expiry", "18.10.0-ee", `token_rotation_deadline = "48h"`,
+		{"without expiry", "", `token_rotation_deadline = "48h"`,
 			acctest.Words(`token_rotation_deadline = "48h" needs token_expires_in: GitLab answers "token_expires_at is required when token_rotation_deadline is specified"`)},
-		{"after expiry", "18.10.0-ee", "token_expires_in = \"72h\"\n  token_rotation_deadline = \"73h\"",
+		{"after expiry", "", "token_expires_in = \"72h\"\n  token_rotation_deadline = \"73h\"",
 			acctest.Words(`token_rotation_deadline = "73h" comes after token_expires_in = "72h": GitLab answers "token_rotation_deadline must be less than or equal to token_expires_at"`)},
-		{"in the past", "18.10.0-ee", "token_expires_in = \"72h\"\n  token_rotation_deadline = \"-1h\"",
+		{"in the past", "", "token_expires_in = \"72h\"\n  token_rotation_deadline = \"-1h\"",
 			acctest.Words(`token_rotation_deadline = "-1h" is not positive: use a Go duration with units h, m or s longer than 0s and at most 360h0m0s, such as "72h". GitLab refuses a rotation deadline in the past`)},
 		{"older EE", "18.9.0-ee", "token_expires_in = \"72h\"\n  token_rotation_deadline = \"48h\"",
 			acctest.Words(`token_rotation_deadline needs GitLab Enterprise Edition 18.10 or later; the server is GitLab 18.9.0-ee (Enterprise Edition)`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			m := acctest.StartMock(t, acctest.WithVersion(c.version))
-			resource.Test(t, testCase(t, m.GitLab(), resource.TestStep{
-				Config: runnerConfig(m.GitLab(), m.Seed.Group.OwnerToken, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d\n  %s",
-					m.Seed.Group.ID, c.config)),
+			opt := acctest.RequireVersion("18.10.0-ee") // "": on any GitLab 18.10 EE or later
+			if c.version != "" {
+				opt = acctest.WithVersion(c.version)
+			}
+			g := acctest.NewGitLab(t, opt)
+			resource.Test(t, testCase(t, g, resource.TestStep{
+				Config: runnerConfig(g, g.OwnerToken(t), fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d\n  %s",
+					g.GroupID(t), c.config)+defaultDescription(g)),
 				PlanOnly:    true,
 				ExpectError: c.want,
 			}))
