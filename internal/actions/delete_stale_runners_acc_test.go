@@ -66,6 +66,7 @@ func (f *fleet) left(descriptions ...string) []string {
 func TestAccDeleteStaleRunners(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
+	acctest.NeedsCLI(t, acctest.Actions)
 	// Runners days old: the mock's clock moves on, and sets contact times.
 	acctest.SkipLive(t, acctest.MockClock, acctest.StoreAccess)
 	m := acctest.StartMock(t)

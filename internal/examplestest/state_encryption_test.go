@@ -45,6 +45,7 @@ const encryptedRunner = `resource "gitlabrunner_user_runner" "single" {
 
 func TestAccStateEncryption(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.NeedsCLI(t, acctest.StateEncryption)
 	// terraform-plugin-testing's working directories go under the test's own
 	// directory, so that the test can read what OpenTofu writes there (and
 	// t.Setenv keeps this test off t.Parallel).

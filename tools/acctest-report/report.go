@@ -233,6 +233,22 @@ func (rep *report) print(w io.Writer) {
 		p("; %.0f%% ran", 100*float64(len(ran))/float64(total))
 	}
 	p("\n")
+	// Skips that are live mode's (the test needs the mock) and the others
+	// (the Terraform CLI's version, a missing tool…), which a run against
+	// the mock on the same CLI skips as well.
+	live := 0
+	for _, t := range skipped {
+		for _, r := range rep.reasons(t) {
+			if strings.Contains(r, "live mode:") {
+				live++
+				break
+			}
+		}
+	}
+	if other := len(skipped) - live; total > other {
+		p("==> Of the %d that would run here against the mock (%d skip whatever the GitLab: the CLI's version…), %d ran (%.0f%%); %d skipped in live mode\n",
+			total-other, other, len(ran), 100*float64(len(ran))/float64(total-other), live)
+	}
 	rep.printList(p, "Skipped tests, with the reason each gave", skipped, rep.reasons)
 	rep.printList(p, "Skipped subtests", subSkips, func(t *test) []string { return []string{t.skipReason()} })
 	rep.printList(p, "Tests that ran with parts left out", partial, (*test).leftOut)

@@ -21,6 +21,7 @@ func TestReport(t *testing.T) {
 		ev("skip", "TestAccSubs/a", "") + ev("pass", "TestAccSubs", "") +
 		ev("run", "TestAccFailed", "") + ev("run", "TestAccFailed/b", "") + ev("output", "TestAccFailed/b", "    x_test.go:4: the step failed\n") +
 		ev("fail", "TestAccFailed/b", "") + ev("fail", "TestAccFailed", "") +
+		ev("run", "TestAccOldCLI", "") + ev("output", "TestAccOldCLI", "    x_test.go:5: `moved` needs Terraform 1.8.0 or later\n") + ev("skip", "TestAccOldCLI", "") +
 		ev("run", "TestAccessTokens", "") + ev("pass", "TestAccessTokens", "") +
 		`{"Action":"fail","Package":"example.com/p/internal/resources/x"}` + "\n"
 	rep, err := read(strings.NewReader(stream))
@@ -31,7 +32,8 @@ func TestReport(t *testing.T) {
 	rep.print(&out)
 	got := out.String()
 	for _, want := range []string{
-		"Acceptance tests: 4 in all; 2 ran (1 passed, 1 failed), 2 skipped; 50% ran",
+		"Acceptance tests: 5 in all; 2 ran (1 passed, 1 failed), 3 skipped; 40% ran",
+		"Of the 4 that would run here against the mock (1 skip whatever the GitLab: the CLI's version…), 2 ran (50%); 2 skipped in live mode",
 		"TestAccSkipped (internal/resources/x): live mode: needs an emulated GitLab version",
 		"TestAccSubs (internal/resources/x): every subtest skipped: live mode: needs seeded users",
 		"TestAccRan (internal/resources/x): live mode: step skipped: needs the mock's clock",

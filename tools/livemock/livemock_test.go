@@ -11,7 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -124,30 +126,93 @@ func (p *mockProcess) call(t *testing.T, method, path string, body, out any) {
 }
 
 // snapshot is what the GitLab holds that a live run could change: every
-// runner (id, description, projects) and the instance's settings.
+// runner (id, description, projects), every runner controller (with its
+// scopes and active tokens), and the settings of the instance, the group
+// (its stale runner pruning too) and the projects.
 type snapshot struct {
-	Runners  []string
-	Settings map[string]any
+	Runners     []string
+	Controllers []string
+	Settings    map[string]any
+	Group       map[string]any
+	Pruning     any
+	Projects    []map[string]any
 }
 
 func (p *mockProcess) snapshot(t *testing.T) snapshot {
 	t.Helper()
-	var list []struct {
-		ID          int64  `json:"id"`
-		Description string `json:"description"`
-	}
-	p.call(t, http.MethodGet, "/runners/all?per_page=100", nil, &list)
 	var s snapshot
-	for _, r := range list {
-		var details struct {
-			Projects []struct{ ID int64 } `json:"projects"`
+	for page := 1; ; page++ {
+		var list []struct {
+			ID          int64  `json:"id"`
+			Description string `json:"description"`
 		}
-		p.call(t, http.MethodGet, fmt.Sprintf("/runners/%d", r.ID), nil, &details)
-		s.Runners = append(s.Runners, fmt.Sprintf("%d %q projects %v", r.ID, r.Description, details.Projects))
+		p.call(t, http.MethodGet, fmt.Sprintf("/runners/all?per_page=100&page=%d", page), nil, &list)
+		for _, r := range list {
+			var details struct {
+				Projects []struct{ ID int64 } `json:"projects"`
+			}
+			p.call(t, http.MethodGet, fmt.Sprintf("/runners/%d", r.ID), nil, &details)
+			s.Runners = append(s.Runners, fmt.Sprintf("%d %q projects %v", r.ID, r.Description, details.Projects))
+		}
+		if len(list) < 100 {
+			break
+		}
 	}
 	sort.Strings(s.Runners)
+	var controllers []struct {
+		ID          int64   `json:"id"`
+		Description *string `json:"description"`
+		State       string  `json:"state"`
+	}
+	p.call(t, http.MethodGet, "/runner_controllers?per_page=100", nil, &controllers)
+	for _, c := range controllers {
+		var tokens []struct {
+			ID          int64   `json:"id"`
+			Description *string `json:"description"`
+		}
+		var scopes any
+		p.call(t, http.MethodGet, fmt.Sprintf("/runner_controllers/%d/tokens?per_page=100", c.ID), nil, &tokens)
+		p.call(t, http.MethodGet, fmt.Sprintf("/runner_controllers/%d/scopes", c.ID), nil, &scopes)
+		desc := "<null>"
+		if c.Description != nil {
+			desc = *c.Description
+		}
+		line := fmt.Sprintf("%d %q %s scopes %v tokens", c.ID, desc, c.State, scopes)
+		for _, tok := range tokens {
+			line += fmt.Sprintf(" %d", tok.ID)
+		}
+		s.Controllers = append(s.Controllers, line)
+	}
 	p.call(t, http.MethodGet, "/application/settings", nil, &s.Settings)
+	p.call(t, http.MethodGet, fmt.Sprintf("/groups/%d", p.group), nil, &s.Group)
+	for _, id := range []int64{p.project0, p.project1} {
+		var proj map[string]any
+		p.call(t, http.MethodGet, fmt.Sprintf("/projects/%d", id), nil, &proj)
+		s.Projects = append(s.Projects, proj)
+	}
+	var pruning struct {
+		Data any `json:"data"`
+	}
+	p.graphQL(t, fmt.Sprintf(`{ group(fullPath: %q) { allowStaleRunnerPruning } }`, s.Group["full_path"]), &pruning)
+	s.Pruning = pruning.Data
 	return s
+}
+
+// graphQL runs a GraphQL query as the administrator.
+func (p *mockProcess) graphQL(t *testing.T, query string, out any) {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, p.baseURL+"/api/graphql", bytes.NewReader(b))
+	req.Header.Set("PRIVATE-TOKEN", p.admin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // markedRunners counts the runners whose description carries the live
@@ -171,12 +236,21 @@ func (p *mockProcess) markedRunners(t *testing.T) int {
 	}
 }
 
-// bystanders are runners no live run may touch: one without the mark, one
-// with the mark only inside its description.
+// bystanders are what no live run may touch: runners, one without the
+// mark, one with the mark only inside its description; a runner controller
+// with a token, neither marked, and a controller marked only inside.
 func (p *mockProcess) bystanders(t *testing.T) {
 	t.Helper()
-	for _, d := range []string{"production runner", "see " + acctest.LivePrefix + "1a2b3c4d-001-notes"} {
+	inside := "see " + acctest.LivePrefix + "1a2b3c4d-001-notes"
+	for _, d := range []string{"production runner", inside} {
 		p.call(t, http.MethodPost, "/user/runners", map[string]any{"runner_type": "instance_type", "description": d}, nil)
+	}
+	for _, d := range []string{"production gate", inside} {
+		var ctl struct {
+			ID int64 `json:"id"`
+		}
+		p.call(t, http.MethodPost, "/runner_controllers", map[string]any{"description": d}, &ctl)
+		p.call(t, http.MethodPost, fmt.Sprintf("/runner_controllers/%d/tokens", ctl.ID), map[string]any{"description": "production router"}, nil)
 	}
 }
 
@@ -190,6 +264,13 @@ func requireAcceptance(t *testing.T) {
 		t.Skip("it starts the GitLab (a mock-coordinator process) itself: run it without live mode")
 	}
 }
+
+// minLiveShare is the least share (percent) of the acceptance tests that a
+// live run must run, of those that run against the mock on the same CLI.
+const minLiveShare = 80
+
+// liveShare is acctest-report's line with that share.
+var liveShare = regexp.MustCompile(`==> Of the \d+ that would run here against the mock .*, \d+ ran \((\d+)%\)`)
 
 // TestLiveRunAgainstMockProcess: `make testacc-live` against a
 // mock-coordinator process passes, and leaves the process's runners and
@@ -212,12 +293,21 @@ func TestLiveRunAgainstMockProcess(t *testing.T) {
 	cmd := exec.Command("make", args...)
 	cmd.Dir = repoRoot(t)
 	cmd.Env = p.env()
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr // the report, as the target prints it
+	var report bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(os.Stdout, &report), os.Stderr // the report, as the target prints it
 	start := time.Now()
 	err := cmd.Run()
 	t.Logf("make testacc-live took %s", time.Since(start).Round(time.Second))
 	if err != nil {
 		t.Errorf("make testacc-live against the mock process: %v (its report is above)", err)
+	}
+	// Of the tests this CLI runs against the mock, live mode runs at least
+	// minLiveShare percent (the whole suite only: LIVE_RUN picks some).
+	if m := liveShare.FindStringSubmatch(report.String()); m == nil {
+		t.Errorf("the report has no line %q", liveShare)
+	} else if share, _ := strconv.Atoi(m[1]); os.Getenv("LIVE_RUN") == "" && share < minLiveShare {
+		t.Errorf("live mode ran %d%% of the acceptance tests this CLI runs against the mock, want at least %d%%: "+
+			"give the new tests acctest.NewGitLab (CONTRIBUTING.md, live mode)", share, minLiveShare)
 	}
 	if after := p.snapshot(t); !reflect.DeepEqual(before, after) {
 		t.Errorf("the live run left GitLab changed:\nbefore: %v\nafter:  %v", before, after)
@@ -230,7 +320,7 @@ func TestLiveRunAgainstMockProcess(t *testing.T) {
 func TestKilledLiveRunThenSweep(t *testing.T) {
 	requireAcceptance(t)
 	bins := t.TempDir()
-	p := startMock(t, build(t, "cmd/mock-coordinator", bins))
+	p := startMock(t, build(t, "cmd/mock-coordinator", bins), "--gitlab-version", liveVersion)
 	p.bystanders(t)
 	before := p.snapshot(t)
 

@@ -19,6 +19,7 @@ import (
 func TestAccProjectRunnerAssignment_list(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
+	acctest.NeedsCLI(t, acctest.Query)
 	// The mock's project, to which no other test assigns runners: the query
 	// lists exactly this test's assignment.
 	g := acctest.NewGitLab(t)
