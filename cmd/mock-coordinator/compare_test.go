@@ -98,6 +98,9 @@ func TestCompareIdenticalServers(t *testing.T) {
 	}
 	bin := buildMock(t)
 	g := startGitLabProcess(t, bin)
+	// A GitLab that has lived: its runner ids are not the fresh mock's, and
+	// an id of one kind on one side is one of another kind on the other.
+	g.shiftIDs(t, 7)
 	out, code := g.compare(t, bin)
 	if code != compareSame || !strings.Contains(out, "No difference.") || !strings.Contains(out, "47 steps, 47 compared") {
 		t.Fatalf("compare with an identical server: exit %d, want 0 and every step compared:\n%s", code, out)
@@ -229,6 +232,31 @@ func TestCompareCannotRun(t *testing.T) {
 }
 
 // runnerCount is how many runners the GitLab process has.
+// shiftIDs creates n instance runners and deletes them again.
+func (g gitlabProcess) shiftIDs(t *testing.T, n int) {
+	t.Helper()
+	call := func(method, path, body string) map[string]any {
+		req, _ := http.NewRequest(method, g.baseURL+"/api/v4"+path, strings.NewReader(body))
+		req.Header.Set("PRIVATE-TOKEN", g.admin)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d", method, path, resp.StatusCode)
+		}
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	for range n {
+		r := call(http.MethodPost, "/user/runners", `{"runner_type":"instance_type"}`)
+		call(http.MethodDelete, fmt.Sprintf("/runners/%v", r["id"]), "")
+	}
+}
+
 func runnerCount(t *testing.T, g gitlabProcess) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, g.baseURL+"/api/v4/runners/all?per_page=100", nil)
