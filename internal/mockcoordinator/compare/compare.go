@@ -86,11 +86,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 // nameScope names the group and projects in normalised answers.
 func (s *session) nameScope(srv Server) {
 	if srv.GroupID > 0 {
-		s.names[fmt.Sprint(srv.GroupID)] = "<group>"
+		addName(s.names, fmt.Sprint(srv.GroupID), "<group>")
 	}
 	for i, p := range srv.ProjectIDs {
 		if i < 2 {
-			s.names[fmt.Sprint(p)] = fmt.Sprintf("<project%d>", i)
+			addName(s.names, fmt.Sprint(p), fmt.Sprintf("<project%d>", i))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,7 +166,7 @@ func (c *comparer) compare(path, key string, g, m any) {
 			return
 		}
 		gs, ms := scalar(normalize(key, g, c.gNames)), scalar(normalize(key, m, c.mNames))
-		if gs != ms {
+		if gs != ms && !sameName(gs, ms) {
 			c.add("value of "+where(path), gs, ms)
 		}
 	}
@@ -272,6 +273,33 @@ func normalize(key string, v any, names map[string]string) any {
 		return x
 	}
 	return v
+}
+
+// addName names id: a group, a project and a runner are numbered apart, so
+// one number can name several of them ("<group>|<runner:instance>").
+func addName(names map[string]string, id, name string) {
+	parts := []string{name}
+	if old, ok := names[id]; ok {
+		parts = append(strings.Split(old, "|"), name)
+	}
+	sort.Strings(parts)
+	names[id] = strings.Join(slices.Compact(parts), "|")
+}
+
+// sameName tells whether two normalised values (JSON strings) name the
+// same object: the names of one number on each side have one in common.
+func sameName(g, m string) bool {
+	var gs, ms string
+	if json.Unmarshal([]byte(g), &gs) != nil || json.Unmarshal([]byte(m), &ms) != nil ||
+		!strings.HasPrefix(gs, "<") || !strings.HasPrefix(ms, "<") {
+		return false
+	}
+	for _, a := range strings.Split(gs, "|") {
+		if slices.Contains(strings.Split(ms, "|"), a) {
+			return true
+		}
+	}
+	return false
 }
 
 // normalizeText normalises an error message: tokens, and ids of the

@@ -94,3 +94,31 @@ func TestDifferences(t *testing.T) {
 		t.Errorf("a step sent to one side only: %v", skipped)
 	}
 }
+
+// TestNamesOfOneNumber: groups, projects and runners are numbered apart, so
+// one number can name a group and a runner on one side; an id compares
+// equal when the names of its numbers share one, and a runner's creator (the
+// server's own user) only by shape.
+func TestNamesOfOneNumber(t *testing.T) {
+	gNames, mNames := map[string]string{}, map[string]string{}
+	addName(gNames, "12", "<group>")
+	addName(gNames, "12", "<runner:instance>")
+	addName(gNames, "12", "<group>")
+	addName(mNames, "3", "<runner:instance>")
+	addName(mNames, "1", "<group>")
+	if gNames["12"] != "<group>|<runner:instance>" {
+		t.Errorf("names of 12: %q", gNames["12"])
+	}
+	st := step{name: "read", method: "GET", path: "/runners/1", values: []string{"id"}}
+	ex := func(body string) exchange { return exchange{step: st, status: 200, body: decode(t, body)} }
+	if d := differences(ex(`{"id":12,"groups":[{"id":12}],"created_by":{"id":12,"username":"admin"}}`),
+		ex(`{"id":3,"groups":[{"id":1}],"created_by":{"id":3,"username":"root"}}`), gNames, mNames); len(d) != 0 {
+		t.Errorf("the same objects under colliding numbers: %v", d)
+	}
+	if d := differences(ex(`{"id":3}`), ex(`{"id":1}`), gNames, mNames); len(d) != 1 {
+		t.Errorf("an unnamed id against the group shows no difference: %v", d)
+	}
+	if d := differences(ex(`{"id":12}`), ex(`{"id":7}`), gNames, mNames); len(d) != 1 {
+		t.Errorf("a named id against an unnamed one shows no difference: %v", d)
+	}
+}

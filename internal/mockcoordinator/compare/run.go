@@ -46,7 +46,7 @@ type session struct {
 	runners map[string]int64  // runner name -> id
 	tokens  map[string]string // runner name -> current token; name+":old" -> the one before
 	deleted map[string]bool
-	names   map[string]string // id -> "<runner:name>", for normalisation
+	names   map[string]string // id -> "<runner:name>" (or "<group>|<runner:name>": addName), for normalisation
 }
 
 func newSession(srv Server, prefix, tag string, avail map[string]bool) *session {
@@ -141,7 +141,7 @@ func (s *session) remember(ex exchange) {
 		if n, isNum := obj["id"].(json.Number); isNum {
 			if id, err := n.Int64(); err == nil {
 				s.runners[name] = id
-				s.names[n.String()] = "<runner:" + name + ">"
+				addName(s.names, n.String(), "<runner:"+name+">")
 			}
 		}
 		s.tokens[name], _ = obj["token"].(string)
