@@ -18,8 +18,6 @@ import (
 
 func itoa(n int64) string { return fmt.Sprint(n) }
 
-func ptr[T any](v T) *T { return &v }
-
 // newGitLab is acctest.NewGitLab plus, against the mock, a 2 s pause before
 // it closes.
 //
@@ -46,14 +44,6 @@ func startMockFor(t *testing.T, needs acctest.Capability, opts ...acctest.MockOp
 	t.Helper()
 	acctest.SkipLive(t, needs)
 	return newGitLab(t, opts...).Mock(t, needs)
-}
-
-// startMock is acctest.StartMock with newGitLab's pause.
-func startMock(t *testing.T, opts ...acctest.MockOption) *acctest.Mock {
-	t.Helper()
-	m := acctest.StartMock(t, opts...)
-	t.Cleanup(func() { time.Sleep(2 * time.Second) })
-	return m
 }
 
 // unknownRunner is an id no runner has on a test GitLab.

@@ -510,17 +510,6 @@ func expiresAfterLifetime(what, got string, from, to time.Time) error {
 	return nil
 }
 
-func sameTime(what, got string, want time.Time) error {
-	ts, err := time.Parse(time.RFC3339, got)
-	if err != nil {
-		return fmt.Errorf("%s = %q is not RFC 3339: %v", what, got, err)
-	}
-	if d := ts.Sub(want); d > time.Second || d < -time.Second {
-		return fmt.Errorf("%s = %s, want %s", what, got, want.Format(time.RFC3339))
-	}
-	return nil
-}
-
 // prefix is the token's kind without its secret part: "glrt-t2_" for a
 // GitLab 17.5+ group runner token, else "glrt-" or "".
 func prefix(tok string) string {
