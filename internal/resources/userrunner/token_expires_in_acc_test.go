@@ -105,7 +105,7 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 				resource.TestCheckResourceAttrPtr(address, "token_expires_at", &expiresAt),
 				func(*terraform.State) error {
 					byRoute, total := g.OperationRequests()
-					if n := total - byRoute["GET /runners/:id"] - scopeLists(byRoute); n != 0 {
+					if n := total - byRoute["GET /runners/:id"] - recoveryReads(g, byRoute); n != 0 {
 						return fmt.Errorf("changing token_expires_in sent requests besides refreshes: %v", byRoute)
 					}
 					return nil
@@ -227,7 +227,7 @@ func TestAccUserRunner_tokenRotationDeadline(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				byRoute, total := g.OperationRequests()
-				if n := total - byRoute["GET /runners/:id"] - scopeLists(byRoute); n != 0 {
+				if n := total - byRoute["GET /runners/:id"] - recoveryReads(g, byRoute); n != 0 {
 					return fmt.Errorf("changing token_rotation_deadline sent requests besides refreshes: %v", byRoute)
 				}
 				return nil
