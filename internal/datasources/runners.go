@@ -115,6 +115,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
+					validators.NoNullElements("each element is a tag"),
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},

@@ -102,7 +102,8 @@ var table = []Attribute{
 			MarkdownDescription: fmt.Sprintf("The runner's tags; jobs with tags only run on runners that have all of them. "+
 				"Defaults to no tags. At most %d tags, each non-empty, at most %d characters, without commas, NUL characters "+
 				"and leading or trailing spaces (checked at plan time).", validators.MaxTags, validators.MaxTagLength),
-			Validators: []validator.Set{validators.TagCount(), setvalidator.ValueStringsAre(validators.RunnerTag())},
+			Validators: []validator.Set{validators.NoNullElements("each element is a tag"), validators.TagCount(),
+				setvalidator.ValueStringsAre(validators.RunnerTag())},
 		},
 		DataSource: "The runner's tags, in GitLab's order.",
 	},
