@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
 )
 
 // The demo prints token prefixes only: never anything of the secret part.
@@ -41,7 +43,8 @@ func TestOrNone(t *testing.T) {
 }
 
 // TestDemo runs the whole demo (what `make demo` runs) into a temporary
-// directory: build, mock, apply, register, rotate, destroy.
+// directory: build, mock, apply, register, rotate, destroy. What it prints
+// names the CLI it runs on: `tofu apply` on OpenTofu, never `terraform`.
 func TestDemo(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run the demo end to end")
@@ -57,8 +60,20 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &demo{root: root, dir: filepath.Join(t.TempDir(), ".demo"), tfPath: tf}
+	var out strings.Builder
+	d := &demo{root: root, dir: filepath.Join(t.TempDir(), ".demo"), tfPath: tf, out: &out, cli: tfcli.Name(tf)}
 	if err := d.run(context.Background()); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	other := map[string]string{"terraform": "tofu", "tofu": "terraform"}[d.cli]
+	for _, want := range []string{"==> " + d.cli + " apply", "==> " + d.cli + " destroy", "$(" + d.cli + " output -raw group_runner_token)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the demo on %s does not say %q:\n%s", tf, want, out.String())
+		}
+	}
+	for _, word := range []string{other + " apply", other + " destroy", other + " output", other + " init"} {
+		if strings.Contains(out.String(), word) {
+			t.Errorf("the demo on %s says %q:\n%s", tf, word, out.String())
+		}
 	}
 }

@@ -34,6 +34,22 @@ func Binary(path, usage string) (string, error) {
 	return path, nil
 }
 
+// Name is how a user runs bin: "tofu" when `bin version` says OpenTofu (or,
+// should it fail, when the file is named tofu…), else "terraform".
+func Name(bin string) string {
+	out, err := exec.Command(bin, "version").Output()
+	if err == nil {
+		if strings.HasPrefix(string(out), "OpenTofu") {
+			return "tofu"
+		}
+		return "terraform"
+	}
+	if strings.HasPrefix(filepath.Base(bin), "tofu") {
+		return "tofu"
+	}
+	return "terraform"
+}
+
 // PrivateEnv is the caller's environment without anything that would make a
 // run depend on the user's setup (their CLI configuration, a GitLab token, a
 // data dir or workspace, variables, extra CLI arguments), and without the
@@ -81,7 +97,7 @@ func Run(ctx context.Context, bin, dir string, env []string, logPath string, tai
 			err = fmt.Errorf("%s: %w", Rel(logPath), cerr)
 		}
 	}()
-	if _, err := fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " ")); err != nil {
+	if _, err := fmt.Fprintf(logFile, "$ %s %s\n\n", filepath.Base(bin), strings.Join(args, " ")); err != nil {
 		return "", 0, err
 	}
 
