@@ -14,7 +14,10 @@ import (
 // registry.opentofu.org, so the in-process provider is announced there too
 // (otherwise OpenTofu would try to download it). A CLI configuration file
 // that does not exist is dropped (a user's real one could install mirrors or
-// overrides; tests use none), and Terraform never looks for updates.
+// overrides; tests use none), and Terraform never looks for updates. The
+// journal of creates of the providers the tests run (userrunner.JournalDirEnv)
+// goes to a directory of this test process, removed at its end, not to the
+// user's cache.
 func Main(m *testing.M) {
 	if isOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH"), "") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
@@ -27,5 +30,17 @@ func Main(m *testing.M) {
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	}
+	if os.Getenv(journalDirEnv) == "" {
+		if dir, err := os.MkdirTemp("", "gitlabrunner-journal-"); err == nil {
+			_ = os.Setenv(journalDirEnv, dir)
+			code := m.Run()
+			_ = os.RemoveAll(dir)
+			os.Exit(code)
+		}
+	}
 	os.Exit(m.Run())
 }
+
+// journalDirEnv is userrunner.JournalDirEnv (acctest cannot import the
+// resources, whose tests import it).
+const journalDirEnv = "GITLABRUNNER_CREATE_JOURNAL_DIR"

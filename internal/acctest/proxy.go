@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Proxy stands between the provider and the mock coordinator, for tests of
@@ -25,13 +27,21 @@ import (
 //     client leaves) until Release;
 //   - HoldAnswers keeps the mock's answers to one route from the client:
 //     GitLab has done the work, the client waits (and never learns the
-//     answer if it leaves first) until Release.
+//     answer if it leaves first) until Release;
+//   - HoldRequests keeps the requests to a route from the mock until
+//     Release, and forwards them then even if their client has left: GitLab
+//     applies them late;
+//   - Redate moves the Date header of every answer.
 type Proxy struct {
 	// URL is the proxy's base URL, to use as base_url.
 	URL string
 	// Rewrite, when set, returns the status and body the client gets for an
 	// answer of the mock (set it before the first request).
 	Rewrite func(r *http.Request, status int, body []byte) (int, []byte)
+	// Redate, when not zero, moves the Date header of every answer by that
+	// much: a hop that re-dates GitLab's answers, or GitLab's clock off
+	// (set it before the first request).
+	Redate time.Duration
 
 	target     *url.URL
 	client     *http.Client
@@ -45,6 +55,11 @@ type Proxy struct {
 	answersTo       string
 	answersReleased chan struct{}
 	answersHeld     atomic.Int32
+	// requestsTo is the method and path prefix of the requests that wait
+	// for requestsReleased; empty when requests pass.
+	requestsTo       [2]string
+	requestsReleased chan struct{}
+	requestsHeld     atomic.Int32
 }
 
 // StartProxy starts a Proxy in front of target (the mock's URL); the test's
@@ -58,7 +73,8 @@ func StartProxy(t testing.TB, target string) *Proxy {
 	p := &Proxy{target: u, client: &http.Client{}, held: make(chan struct{})}
 	close(p.held)
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(srv.Close)
+	// Release first: Close waits for the handlers, also the held ones.
+	t.Cleanup(func() { p.Release(); srv.Close() })
 	p.URL = srv.URL
 	return p
 }
@@ -87,6 +103,37 @@ func (p *Proxy) HoldAnswers(method, path string) {
 	p.answersTo = method + " " + path
 }
 
+// HoldRequests makes the requests with method whose path starts with
+// prefix wait at the proxy until Release, which forwards them — also those
+// whose client has left meanwhile, as GitLab still processes a request its
+// front end has accepted. Interrupt tests use it to have GitLab apply
+// requests after the provider gave up on them.
+func (p *Proxy) HoldRequests(method, prefix string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.requestsTo[0] == "" {
+		p.requestsReleased = make(chan struct{})
+	}
+	p.requestsTo = [2]string{method, prefix}
+}
+
+// RequestsHeld is the number of requests HoldRequests is keeping from the
+// mock.
+func (p *Proxy) RequestsHeld() int { return int(p.requestsHeld.Load()) }
+
+// holdRequest waits while HoldRequests holds r, whatever its client does.
+func (p *Proxy) holdRequest(r *http.Request) {
+	p.mu.Lock()
+	to, released := p.requestsTo, p.requestsReleased
+	p.mu.Unlock()
+	if to[0] == "" || r.Method != to[0] || !strings.HasPrefix(r.URL.Path, to[1]) {
+		return
+	}
+	p.requestsHeld.Add(1)
+	defer p.requestsHeld.Add(-1)
+	<-released
+}
+
 // AnswersHeld is the number of answers HoldAnswers is keeping from clients
 // that are still waiting for them.
 func (p *Proxy) AnswersHeld() int { return int(p.answersHeld.Load()) }
@@ -103,6 +150,10 @@ func (p *Proxy) Release() {
 	if p.answersTo != "" {
 		p.answersTo = ""
 		close(p.answersReleased)
+	}
+	if p.requestsTo[0] != "" {
+		p.requestsTo = [2]string{}
+		close(p.requestsReleased)
 	}
 }
 
@@ -134,13 +185,18 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the client left while sending: nothing reached GitLab
 	}
+	p.holdRequest(r)
 	p.mu.Lock()
 	held := p.held
 	p.mu.Unlock()
 	select {
-	case <-held:
-	case <-r.Context().Done():
-		return
+	case <-held: // not holding: forward, whether or not the client is still there
+	default:
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	p.forwarding.Add(1)
 	defer p.forwarding.Add(-1)
@@ -176,6 +232,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, vs := range resp.Header {
 		w.Header()[k] = vs
+	}
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil && p.Redate != 0 {
+		w.Header().Set("Date", date.Add(p.Redate).Format(http.TimeFormat))
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(status)

@@ -73,3 +73,49 @@ func TestProxyHoldAnswers(t *testing.T) {
 		t.Fatalf("after Release answers pass: %q, %v", s, err)
 	}
 }
+
+// Held requests reach the target at Release, also when their client has
+// left; answers are re-dated by Redate.
+func TestProxyHoldRequestsAndRedate(t *testing.T) {
+	var served atomic.Int32
+	date := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		w.Header().Set("Date", date.Format(http.TimeFormat))
+		_, _ = io.WriteString(w, r.Method+" "+r.URL.Path)
+	}))
+	t.Cleanup(target.Close)
+	p := StartProxy(t, target.URL)
+	p.Redate = 15 * time.Minute
+	p.HoldRequests(http.MethodPost, "/api/v4/user/")
+
+	resp, err := http.Get(p.URL + "/api/v4/user/runners")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if got, _ := http.ParseTime(resp.Header.Get("Date")); !got.Equal(date.Add(15 * time.Minute)) {
+		t.Errorf("Date %q, want 15 minutes after the target's", resp.Header.Get("Date"))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	left := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/api/v4/user/runners", strings.NewReader("{}"))
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		left <- err
+	}()
+	testwait.Until(t, 5*time.Second, "a request held", func() bool { return p.RequestsHeld() == 1 })
+	cancel()
+	if err := <-left; err == nil {
+		t.Fatal("the held request got an answer before Release")
+	}
+	if served.Load() != 1 {
+		t.Fatalf("target served %d requests before Release, want 1 (the GET)", served.Load())
+	}
+	p.Release()
+	testwait.Until(t, 5*time.Second, "the held request forwarded although its client left", func() bool { return served.Load() == 2 })
+}

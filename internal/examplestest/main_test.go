@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
 // TestMain prepares terraform-plugin-testing for configurations that name the
@@ -33,5 +35,15 @@ func TestMain(m *testing.M) {
 		}
 	}
 	setDefault("CHECKPOINT_DISABLE", "1")
+	// The provider's journal of creates goes to this test process's
+	// directory, not to the user's cache.
+	if os.Getenv(userrunner.JournalDirEnv) == "" {
+		if dir, err := os.MkdirTemp("", "gitlabrunner-journal-"); err == nil {
+			_ = os.Setenv(userrunner.JournalDirEnv, dir)
+			code := m.Run()
+			_ = os.RemoveAll(dir)
+			os.Exit(code)
+		}
+	}
 	os.Exit(m.Run())
 }

@@ -58,11 +58,22 @@ type RunnerInfo struct {
 	Name   *string `json:"name"`
 	Online bool    `json:"online"`
 	Status string  `json:"status"`
+	// CreatedBy is the user who created the runner (GitLab's UserBasic), sent
+	// from GitLab 18.0 (≈) in lists and details when the runner has a creator
+	// the caller may read: nil for runners registered with a registration
+	// token, and on older GitLab.
+	CreatedBy *UserBasic `json:"created_by"`
 	// CreatedAt is sent from GitLab 18.0 (≈) in lists and details.
 	CreatedAt *time.Time `json:"created_at"`
 	// JobExecutionStatus is "active" while the runner runs a job, else
 	// "idle"; nil before GitLab ≈ 18.5, which does not send it.
 	JobExecutionStatus *string `json:"job_execution_status"`
+}
+
+// UserBasic is the part of GitLab's UserBasic entity the provider uses.
+type UserBasic struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
 }
 
 // Runner is an item of the runner list endpoints, which show only two of

@@ -48,13 +48,13 @@ resource "gitlabrunner_user_runner" "fleet" {
 
 // agreeWithStateFile compares the state file with the mock: orphans, lost
 // runners, tainted ones, attributes and tokens (acctest.Mock.Agreement).
-func agreeWithStateFile(t *testing.T, m *acctest.Mock, c *cli) (acctest.AgreementReport, error) {
+func agreeWithStateFile(t *testing.T, m *acctest.Mock, c *cli, outside ...int64) (acctest.AgreementReport, error) {
 	t.Helper()
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m.Agreement(t, runners)
+	return m.Agreement(t, runners, outside...)
 }
 
 // fleetApply is a `terraform apply` of n group runners in progress, through
@@ -177,30 +177,27 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 }
 
 // TestAccInterrupt_providerKilled: SIGKILL of the provider plugin in the
-// middle of an apply of 60 runners. The proxy holds the requests sent after
-// the kill was decided (and lets the ones already sent finish), so that the
-// kill leaves creates half-way: runners that exist with their creation
-// marker and that no state holds. An apply right after leaves them (another
-// apply could be creating them); once their markers have expired, the next
-// apply that creates a runner in the group deletes them: 0 orphans.
-//
-// Not covered, because nothing can recognise it: a kill after GitLab applied
-// the PUT that removes a marker but before Terraform received the create's
-// answer (the reliability guide says so).
+// middle of an apply of 30 runners, while the proxy holds the PUTs that
+// finish creates: the kill leaves creates half-way, runners that exist with
+// their creation marker and that no state holds; the held PUTs, applied
+// after the kill, leave runners without it (as a kill right after the last
+// step would). An apply that
+// creates nothing (-refresh-only) names them and leaves them; the next apply
+// adopts every one of them, minting new tokens: state and mock agree.
 func TestAccInterrupt_providerKilled(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	const n = 60
+	const n = 30
 	f := startFleetApply(t, n, 300*time.Millisecond)
 	m, proxy, c, run := f.m, f.proxy, f.c, f.run
-	f.waitUntil(t, "20th runner", func() bool { return len(m.Runners()) >= 20 })
-	// In the middle of the next POSTs: held, their PUTs leave half-way creates.
-	f.waitUntil(t, "creates in flight", func() bool { return proxy.Forwarding() >= inFlight })
-	proxy.Hold()
-	for proxy.Forwarding() > 0 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // the provider hands the answers it got to Terraform
+	// An 11th runner means a create of the first batch has finished: the
+	// state will hold runners of the group, which the refresh below reads.
+	f.waitUntil(t, "11th runner", func() bool { return len(m.Runners()) > parallelism })
+	// From now on the PUTs that finish creates wait at the proxy: their
+	// runners exist with their marker when the provider dies (and those
+	// POSTs still in flight are applied, their answers never read).
+	proxy.HoldRequests(http.MethodPut, "/api/v4/runners/")
+	f.waitUntil(t, "creates between their POST and their PUT", func() bool { return proxy.RequestsHeld() >= inFlight })
 	pids := run.providerPIDs()
 	if len(pids) == 0 {
 		t.Fatal("no provider process to kill")
@@ -214,42 +211,164 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the apply whose provider was killed succeeded\n%s", tailLines(out, 30))
 	}
+	// GitLab applies the held PUTs late: those runners lose their marker.
 	proxy.Release()
+	f.waitUntil(t, "the held PUTs applied", func() bool { return proxy.RequestsHeld() == 0 && proxy.Forwarding() == 0 })
 	orphaned := orphansOf(t, m, c)
-	marked := 0
-	for _, r := range orphaned {
-		if strings.Contains(r.Description, "[terraform-create:") {
-			marked++
-		}
-	}
-	t.Logf("SIGKILL of %d provider process(es): %d runners in the mock, %d not in state (%d carrying their creation marker)",
-		len(pids), len(m.Runners()), len(orphaned), marked)
-	if marked == 0 {
-		t.Fatalf("the kill left no half-way create: the test proves nothing (orphans: %d)", len(orphaned))
+	t.Logf("SIGKILL of %d provider process(es): %d runners in the mock, %d not in state", len(pids), len(m.Runners()), len(orphaned))
+	if len(orphaned) == 0 {
+		t.Fatalf("the kill left no half-way create: the test proves nothing")
 	}
 
-	// Right away the markers have not expired: an apply may still be
-	// creating those runners, so the next apply leaves them, and says why.
+	// An apply that creates nothing finds them, names them, and keeps them.
+	refresh := c.run(false, "apply", "-refresh-only", "-auto-approve")
+	if got := len(orphansOf(t, m, c)); got != len(orphaned) || !strings.Contains(refresh, "Unfinished Runners Found") {
+		t.Errorf("an apply that creates nothing must name the %d runners left behind and keep them; %d now:\n%s",
+			len(orphaned), got, tailLines(refresh, 40))
+	}
+
+	// One more apply adopts them all: no POST for them, one token reset each.
+	m.Stats().Reset()
+	before := len(m.Runners())
 	next := c.run(false, "apply", "-auto-approve")
-	if got := len(orphansOf(t, m, c)); got != len(orphaned) || !strings.Contains(next, "Runners With a Recent Creation Marker") {
-		t.Errorf("an apply right after the kill must leave the %d unexpired markers alone and name them; %d orphans now:\n%s",
-			len(orphaned), got, tailLines(next, 40))
-	}
-	// Past the create time limit (3 x total_request_timeout) and the margin,
-	// GitLab's clock (the mock's) says they are abandoned: the next apply
-	// that creates a runner in the group deletes them first.
-	m.Clock.Advance(12 * time.Minute)
-	c.write("main.tf", fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n+1))
-	later := c.run(false, "apply", "-auto-approve")
-	if !strings.Contains(later, "Deleted Unfinished Runners") {
-		t.Errorf("the apply after the markers expired should name the runners it deleted:\n%s", tailLines(later, 40))
-	}
 	rep, err := agreeWithStateFile(t, m, c)
 	if err != nil {
-		t.Fatalf("after the markers expired: %v", err)
+		t.Fatalf("after the next apply: %v\n%s", err, tailLines(next, 60))
 	}
-	if rep.StateRunners != n+1 || rep.MockRunners != n+1 {
-		t.Errorf("after the markers expired: %+v, want %d runners in state and in the mock", rep, n+1)
+	if rep.StateRunners != n || rep.MockRunners != n || rep.TokensVerified != n {
+		t.Errorf("after the next apply: %+v, want %d runners in state and in the mock, every token verified", rep, n)
 	}
-	t.Logf("after the markers expired: %d runners in state, %d in the mock, 0 orphans", rep.StateRunners, rep.MockRunners)
+	resets, posts := m.Stats().Requests("POST /runners/:id/reset_authentication_token"), m.Stats().Requests("POST /user/runners")
+	if resets != len(orphaned) || posts != n-before {
+		t.Errorf("%d token resets and %d creates, want one reset per runner left behind (%d) and a create for each runner "+
+			"that never existed (%d)", resets, posts, len(orphaned), n-before)
+	}
+	for _, want := range []string{"Adopted a Runner Left by an Unfinished Create", "token was rotated", "original token was lost"} {
+		if !strings.Contains(next, want) {
+			t.Errorf("the apply should say %q:\n%s", want, tailLines(next, 40))
+		}
+	}
+	t.Logf("after the next apply: %d runners in state, %d in the mock, %d adopted, %d created, 0 orphans", rep.StateRunners, rep.MockRunners, resets, posts)
+}
+
+// parallelism is Terraform's default: how many creates run at once.
+const parallelism = 10
+
+// TestAccInterrupt_lateCreatesAfterCtrlC: SIGINT while 10 creates of a
+// 20-runner apply wait at a proxy that has not passed them on; GitLab
+// applies them only after the interrupted apply has given up looking for
+// them and ended (here: once it has exited, about 15 s late). The next apply
+// adopts every one of those runners: state and mock agree.
+func TestAccInterrupt_lateCreatesAfterCtrlC(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	const n = 20
+	m := acctest.StartMock(t)
+	proxy := acctest.StartProxy(t, m.URL())
+	proxy.HoldRequests(http.MethodPost, "/api/v4/user/runners")
+	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
+	f := &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
+	f.waitUntil(t, "a batch of creates waiting at the proxy", func() bool { return proxy.RequestsHeld() >= parallelism })
+	if err := f.run.interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.run.wait(2 * time.Minute)
+	if err == nil || !strings.Contains(out, "Runner Creation Interrupted") {
+		t.Fatalf("the interrupted apply should fail, saying so (err %v):\n%s", err, tailLines(out, 30))
+	}
+	late := proxy.RequestsHeld()
+	if len(m.Runners()) != 0 {
+		t.Fatalf("GitLab created runners before the proxy passed the creates on: %d", len(m.Runners()))
+	}
+	proxy.Release()
+	f.waitUntil(t, "the late creates applied", func() bool { return len(m.Runners()) == late })
+	t.Logf("Ctrl-C: %d creates applied by GitLab after the interrupted apply ended", late)
+
+	m.Stats().Reset()
+	next := c.run(false, "apply", "-auto-approve")
+	rep, err := agreeWithStateFile(t, m, c)
+	if err != nil {
+		t.Fatalf("after the next apply: %v\n%s", err, tailLines(next, 60))
+	}
+	if rep.StateRunners != n || rep.MockRunners != n || rep.TokensVerified != n {
+		t.Errorf("after the next apply: %+v, want %d runners in state and in the mock, every token verified", rep, n)
+	}
+	resets, posts := m.Stats().Requests("POST /runners/:id/reset_authentication_token"), m.Stats().Requests("POST /user/runners")
+	if resets != late || posts != n-late {
+		t.Errorf("%d token resets and %d creates, want %d adoptions and %d creates", resets, posts, late, n-late)
+	}
+	if !strings.Contains(next, "Adopted a Runner Left by an Unfinished Create") || !strings.Contains(next, "original token was lost") {
+		t.Errorf("the apply should name the adopted runners:\n%s", tailLines(next, 40))
+	}
+	t.Logf("after the next apply: %d runners in state, %d in the mock, %d adopted, 0 orphans", rep.StateRunners, rep.MockRunners, resets)
+}
+
+// TestAccInterrupt_redatedAnswersDoNotExpireAnotherApply: an apply whose
+// answers a hop dates 15 minutes ahead (unfinished_runners = "delete") runs
+// while another apply on another machine is finishing 10 runners in the
+// same group. Their markers must not look expired: the other apply's runners
+// stay, and it finishes. GitLab's clock is real time here, as this machine's.
+func TestAccInterrupt_redatedAnswersDoNotExpireAnotherApply(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.CLIIndependent(t, "the provider's judgement of another apply's runners; both applies succeed, nothing is interrupted")
+	t.Parallel()
+	const n = 10
+	m := acctest.StartMock(t, acctest.WithRealClock())
+	slow := acctest.StartProxy(t, m.URL())
+	slow.HoldRequests(http.MethodPut, "/api/v4/runners/")
+	finishing := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(slow.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
+	run := finishing.start("apply", "-auto-approve")
+	f := &fleetApply{m: m, proxy: slow, c: finishing, run: run}
+	f.waitUntil(t, "every create between its POST and its PUT", func() bool { return slow.RequestsHeld() == n })
+
+	redating := acctest.StartProxy(t, m.URL())
+	redating.Redate = 15 * time.Minute
+	other := newCLI(t, map[string]string{"main.tf": fmt.Sprintf(`terraform {
+  required_providers {
+    gitlabrunner = { source = "gitlabrunner/gitlabrunner" }
+  }
+}
+
+provider "gitlabrunner" {
+  base_url           = %q
+  token              = %q
+  unfinished_runners = "delete"
+}
+
+resource "gitlabrunner_user_runner" "other" {
+  runner_type = "group_type"
+  group_id    = %d
+  description = "other apply"
+}
+`, redating.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID)}, nil)
+	out := other.run(false, "apply", "-auto-approve")
+	if got := len(m.Runners()); got != n+1 {
+		t.Fatalf("the re-dated apply left %d runners, want the other apply's %d and its own:\n%s", got, n, tailLines(out, 40))
+	}
+	if !strings.Contains(out, "Runners Whose Create May Still Be Running") {
+		t.Errorf("the re-dated apply should name the runners it leaves to the other apply:\n%s", tailLines(out, 40))
+	}
+
+	slow.Release()
+	if out, err := run.wait(2 * time.Minute); err != nil {
+		t.Fatalf("the other apply failed: %v\n%s", err, tailLines(out, 40))
+	}
+	theirs, _ := acctest.RunnersInStateFile(filepath.Join(other.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
+	if _, err := agreeWithStateFile(t, m, finishing, stateIDs(t, theirs)...); err != nil {
+		t.Errorf("the finished apply: %v", err)
+	}
+}
+
+// stateIDs are the runner ids of state runners, for Agreement's outside.
+func stateIDs(t *testing.T, runners []acctest.StateRunner) []int64 {
+	t.Helper()
+	var ids []int64
+	for _, r := range runners {
+		var id int64
+		if _, err := fmt.Sscan(r.ID, &id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }

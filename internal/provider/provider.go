@@ -170,18 +170,16 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"included, as a Go duration (default `%s`). When GitLab asks to wait longer than what is left (`Retry-After`), "+
 					"the request fails at once and the error says how long GitLab asked to wait. A GitLab that cannot be reached "+
 					"(no such host, connection refused) fails within seconds, whatever this setting. Creating a runner takes at "+
-					"most three times this long; a creation marker older than that (plus a margin) belongs to no running apply "+
-					"(see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
+					"most three times this long; a runner left by a create older than that (plus a margin) belongs to no running "+
+					"apply (see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"unfinished_runners": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "What to do with runners left behind by a create that never finished (the provider was " +
-					"killed, or GitLab applied a create after the provider gave up on it): `delete` (the default) or `report`. " +
-					"Such a runner still carries the creation marker `[terraform-create:<expiry>-<random>]` in its description. " +
-					"Before its first create in a group, project or the instance, the provider lists the runners there once and " +
-					"deletes (or only reports, in a warning) each runner whose marker has expired, naming every one. A marker " +
-					"that has not expired may belong to an apply still creating that runner and is never touched.",
+				MarkdownDescription: "What to do with a runner left by a create of this configuration that never finished " +
+					"(a killed provider; a create GitLab applied after the provider gave up) when no create of the apply adopts " +
+					"it: `report` (the default: a warning names it, it is kept) or `delete` (an apply deletes it; a plan or " +
+					"refresh never does). Only runners proven this configuration's and abandoned count (reliability guide).",
 				Validators: []validator.String{stringvalidator.OneOf(providerdata.UnfinishedDelete, providerdata.UnfinishedReport)},
 			},
 			"early_auth_check": schema.BoolAttribute{

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
 )
 
 var (
@@ -118,7 +120,9 @@ next:
 		}
 		c.env = append(c.env, kv)
 	}
-	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=trace")
+	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=trace",
+		// The journal of creates of this working directory's runs: as on one machine, apart from other tests.
+		userrunner.JournalDirEnv+"="+filepath.Join(base, "journal"))
 	for k, v := range env {
 		c.env = append(c.env, k+"="+v)
 	}

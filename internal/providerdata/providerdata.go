@@ -26,7 +26,7 @@ type Data struct {
 	// coordinator's clock so that token expiry and rotation are deterministic.
 	Clock func() time.Time
 	// UnfinishedRunners is the provider's unfinished_runners setting:
-	// UnfinishedDelete ("" means the same) or UnfinishedReport.
+	// UnfinishedReport ("" means the same) or UnfinishedDelete.
 	UnfinishedRunners string
 
 	onces  sync.Map // key -> *sync.Once, for Once
@@ -41,10 +41,9 @@ const (
 )
 
 // Once runs fn the first time it is called with key by this configured
-// provider (one provider process), for work done once per process, such as
-// the sweep of a runner scope before its first create. Callers with the
-// same key wait until that first fn has returned; fn runs for one of them
-// only. It reports whether fn ran for this caller.
+// provider (one provider process), for work done once per process. Callers
+// with the same key wait until that first fn has returned; fn runs for one
+// of them only. It reports whether fn ran for this caller.
 func (d *Data) Once(key string, fn func()) bool {
 	v, _ := d.onces.LoadOrStore(key, new(sync.Once))
 	once, _ := v.(*sync.Once) // only *sync.Once is stored

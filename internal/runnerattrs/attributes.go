@@ -49,7 +49,7 @@ var table = []Attribute{
 			Default:  stringdefault.StaticString(""),
 			MarkdownDescription: fmt.Sprintf("A free-text description, at most %d characters. Defaults to `\"\"`. "+
 				"No NUL characters. While a runner is being created its description briefly carries a creation marker "+
-				"(` [terraform-create:<expiry>-<random hex>]`) that lets the provider find the runner again if GitLab's "+
+				"(` [terraform-create:v2-…]`) that lets the provider find the runner again if GitLab's "+
 				"answer to the create request is lost; the update that follows restores the configured description.", MaxTextLength),
 			Validators: []validator.String{validators.MaxChars(MaxTextLength), validators.NoNUL()},
 		},

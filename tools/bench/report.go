@@ -26,7 +26,7 @@ const (
 type requestTarget struct {
 	max   float64
 	exact bool   // refresh and delete must make exactly that many
-	what  string // which requests count: "all", "changes" (without the refresh's) or "creates" (without the sweep's lists)
+	what  string // which requests count: "all" or "changes" (without the refresh's); never the scope lists (scopeListRoutes)
 }
 
 // requestTargets are the targets of a run: with -token-check graphql every
@@ -38,7 +38,7 @@ func requestTargets(o *options) map[string]requestTarget {
 		check = 1
 	}
 	return map[string]requestTarget{
-		"create":   {2, false, "creates"},
+		"create":   {2, false, "all"},
 		"refresh":  {1 + check, true, "all"},
 		"rotation": {2 + check, false, "all"},
 		"update":   {2 + check, false, "all"},
@@ -50,10 +50,10 @@ func requestTargets(o *options) map[string]requestTarget {
 // the GET, and the GraphQL query of token_check = "graphql".
 var refreshRoutes = []string{"GET /runners/:id", "POST /api/graphql"}
 
-// sweepRoutes are the lists of the sweep the provider makes once per scope
-// and process before its first create there (unfinished runners): not a
-// cost per runner.
-var sweepRoutes = []string{"GET /groups/:id/runners", "GET /projects/:id/runners", "GET /runners/all"}
+// scopeListRoutes are the lists the provider makes once per scope and
+// process that touches the scope, to find runners left by unfinished
+// creates: not a cost per runner.
+var scopeListRoutes = []string{"GET /groups/:id/runners", "GET /projects/:id/runners", "GET /runners/all"}
 
 var shortRoutes = map[string]string{
 	"POST /user/runners":                           "POST create",
@@ -223,13 +223,11 @@ func evaluateTargets(res *results) []target {
 				continue
 			}
 			count := m.runnerRequests()
-			switch rt.what {
-			case "changes":
+			for _, route := range scopeListRoutes {
+				count -= m.routes[route]
+			}
+			if rt.what == "changes" {
 				for _, route := range refreshRoutes {
-					count -= m.routes[route]
-				}
-			case "creates":
-				for _, route := range sweepRoutes {
 					count -= m.routes[route]
 				}
 			}
@@ -250,12 +248,10 @@ func evaluateTargets(res *results) []target {
 			op = "="
 		}
 		name := fmt.Sprintf("requests per runner, %s %s %s", ph.name, op, trimFloat(rt.max))
-		switch rt.what {
-		case "changes":
+		if rt.what == "changes" {
 			name += " (besides the refresh read of `terraform destroy -refresh=true`)"
-		case "creates":
-			name += " (besides the sweep's one list per scope and apply)"
 		}
+		name += " (besides one list per scope and provider process)"
 		met := worst <= rt.max+1e-9 && (!rt.exact || math.Abs(worst-rt.max) <= 1e-9)
 		measured := fmt.Sprintf("%s at every N", trimFloat(worst))
 		if !same {

@@ -37,7 +37,11 @@ func (c *reqCtx) assignRunner() {
 	}
 	w := &jsonWriter{b: make([]byte, 0, 320)}
 	w.beginObject()
-	writeRunnerFields(w, &r, c.now, c.st.Version())
+	var creator *store.User
+	if u, ok := c.caller.RunnerCreators([]store.RunnerRecord{r})[r.ID]; ok {
+		creator = &u
+	}
+	writeRunnerFields(w, &r, creator, c.baseURL(), c.now, c.st.Version())
 	w.endObject()
 	c.json(http.StatusCreated, jsonDocument(w.b))
 }

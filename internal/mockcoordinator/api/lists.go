@@ -73,7 +73,7 @@ func pageParams(v *validator) (page, perPage int) {
 func (c *reqCtx) writePage(list store.RunnerList, f store.RunnerFilter, page, perPage int) {
 	items, total := list.Page(f, page, perPage)
 	c.setPageHeaders(total, page, perPage, total <= maxCountedTotal)
-	c.json(http.StatusOK, renderRunners(items, c.now, c.st.Version()))
+	c.json(http.StatusOK, renderRunners(items, c.caller.RunnerCreators(items), c.baseURL(), c.now, c.st.Version()))
 }
 
 // setPageHeaders sets GitLab's offset pagination headers for page of a list

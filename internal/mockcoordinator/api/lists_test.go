@@ -134,14 +134,14 @@ func TestListFilters(t *testing.T) {
 	} {
 		expect(t, e.call("GET", "/runners/all"+q, e.seed.AdminToken, nil), 400, want)
 	}
-	// list items have exactly the documented keys (18.6: with created_at and job_execution_status)
+	// list items have exactly the documented keys (18.6: with created_by, created_at and job_execution_status)
 	item := decodeList(t, e.call("GET", "/runners/all?type=instance_type", e.seed.AdminToken, nil))[0]
-	for _, k := range []string{"id", "description", "ip_address", "active", "paused", "is_shared", "runner_type", "name", "online", "created_at", "status", "job_execution_status"} {
+	for _, k := range []string{"id", "description", "ip_address", "active", "paused", "is_shared", "runner_type", "name", "online", "created_by", "created_at", "status", "job_execution_status"} {
 		if _, ok := item[k]; !ok {
 			t.Fatalf("list item lacks %q: %v", k, item)
 		}
 	}
-	if len(item) != 12 {
+	if len(item) != 13 {
 		t.Fatalf("list item has extra keys: %v", item)
 	}
 }

@@ -41,21 +41,27 @@ type resetTokenJSON struct {
 var runnerAttributes = store.RunnerAttributeTable()
 
 // renderRunners is a runner list page: an array of GitLab's Runner entity,
-// as version v shows it.
-func renderRunners(runners []store.RunnerRecord, now time.Time, v store.Version) jsonDocument {
+// as version v shows it; creators are the creators the caller may read, by
+// runner id.
+func renderRunners(runners []store.RunnerRecord, creators map[int64]store.User, base string, now time.Time, v store.Version) jsonDocument {
 	w := &jsonWriter{b: make([]byte, 0, 320*len(runners)+2)}
 	w.beginArray()
 	for i := range runners {
 		w.beginObject()
-		writeRunnerFields(w, &runners[i], now, v)
+		var creator *store.User
+		if u, ok := creators[runners[i].ID]; ok {
+			creator = &u
+		}
+		writeRunnerFields(w, &runners[i], creator, base, now, v)
 		w.endObject()
 	}
 	w.endArray()
 	return w.b
 }
 
-// writeRunnerFields writes GitLab's Runner entity (a list item).
-func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, now time.Time, v store.Version) {
+// writeRunnerFields writes GitLab's Runner entity (a list item); creator is
+// the runner's creator when the caller may read that user.
+func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, creator *store.User, base string, now time.Time, v store.Version) {
 	status := r.Status(now)
 	w.key("id").integer(r.ID)
 	for _, attr := range runnerAttributes {
@@ -72,6 +78,10 @@ func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, now time.Time, v st
 	w.key("runner_type").string(r.RunnerType)
 	w.key("name").stringOrNull(r.Name)
 	w.key("online").boolean(status == "online")
+	if creator != nil && v.ShowsRunnerCreator() {
+		w.key("created_by")
+		writeUserBasic(w, creator, base)
+	}
 	if v.ShowsRunnerCreatedAt() {
 		w.key("created_at").timeOrNull(&r.CreatedAt)
 	}
@@ -79,6 +89,21 @@ func writeRunnerFields(w *jsonWriter, r *store.RunnerRecord, now time.Time, v st
 	if v.ShowsJobExecutionStatus() {
 		w.key("job_execution_status").string(r.JobExecutionStatus())
 	}
+}
+
+// writeUserBasic writes GitLab's UserBasic entity (lib/api/entities/user_basic.rb
+// and user_safe.rb) of a mock user: no avatar, no public email, active.
+func writeUserBasic(w *jsonWriter, u *store.User, base string) {
+	w.beginObject()
+	w.key("id").integer(u.ID)
+	w.key("username").string(u.Username)
+	w.key("public_email").null()
+	w.key("name").string(u.Username)
+	w.key("state").string("active")
+	w.key("locked").boolean(false)
+	w.key("avatar_url").null()
+	w.key("web_url").string(base + "/" + u.Username)
+	w.endObject()
 }
 
 // writeRunnerAttribute writes one row of the attribute table as GitLab shows
@@ -113,7 +138,7 @@ func renderRunnerDetails(d *store.RunnerDetails, now time.Time, base string, v s
 	r := &d.RunnerRecord
 	w := &jsonWriter{b: make([]byte, 0, 1024)}
 	w.beginObject()
-	writeRunnerFields(w, r, now, v)
+	writeRunnerFields(w, r, d.Creator, base, now, v)
 	for _, attr := range runnerAttributes {
 		if !attr.Listed {
 			hidden := attr.UpdatersOnly && !d.CallerMayUpdate && v.HidesMaintenanceNoteFromReaders()

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // TestJSONWriterMatchesEncodingJSON: the writer's documents decode to what
@@ -80,6 +82,52 @@ func TestRunnerEntitiesFollowTheVersion(t *testing.T) {
 			}
 			if _, ok := reader["maintenance_note"]; !ok {
 				t.Error("maintenance_note is absent, GitLab answers null")
+			}
+		})
+	}
+}
+
+// TestRunnerCreatedBy: from 18.0 the runner entities show the creator as
+// UserBasic (lib/api/entities/ci/runner.rb) to every caller, since every
+// signed-in user may read every user (app/policies/user_policy.rb); a runner
+// registered with a registration token has no creator and no created_by key.
+func TestRunnerCreatedBy(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		shown   bool
+	}{{"17.11.0-ee", false}, {"18.0.0-ee", true}, {"18.6.0-ee", true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newTestEnv(t, tc.version)
+			e.st.UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
+			if err := e.st.SetGroupAllowRegistrationTokens(e.seed.Group.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			expect(t, legacyRegister(e, e.seed.Group.RegistrationToken), 201, "")
+			e.call("POST", "/user/runners", e.seed.Group.OwnerToken, map[string]any{"runner_type": "group_type", "group_id": e.seed.Group.ID})
+			owner := e.st.Seed().Group.OwnerToken
+			caller, err := e.st.Authenticate(owner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ownerID := caller.User().ID
+			// The admin reads both: a list page and the details.
+			items := decodeList(t, e.call("GET", "/groups/"+itoa(e.seed.Group.ID)+"/runners", e.seed.AdminToken, nil))
+			if len(items) != 2 {
+				t.Fatalf("want the legacy and the created runner, got %v", items)
+			}
+			legacy, created := items[0], items[1]
+			details := decodeMap(t, e.call("GET", "/runners/"+itoa(int64(created["id"].(float64))), e.seed.AdminToken, nil))
+			for name, entity := range map[string]map[string]any{"list item": created, "details": details} {
+				by, ok := entity["created_by"].(map[string]any)
+				if ok != tc.shown {
+					t.Fatalf("%s: created_by = %v, shown %v", name, entity["created_by"], tc.shown)
+				}
+				if ok && (by["id"] != float64(ownerID) || by["username"] != "demo-owner" || by["state"] != "active") {
+					t.Errorf("%s: created_by = %v, want the group owner (%d)", name, by, ownerID)
+				}
+			}
+			if _, ok := legacy["created_by"]; ok {
+				t.Errorf("a runner registered with a registration token has no creator: %v", legacy)
 			}
 		})
 	}

@@ -24,6 +24,38 @@ type RunnerDetails struct {
 	// CallerMayUpdate: the caller may update the runner, and so see what
 	// GitLab shows only to them (RunnerAttribute.UpdatersOnly).
 	CallerMayUpdate bool
+	// Creator is the user who created the runner, when there is one the
+	// caller may read (readableCreatorLocked); nil otherwise.
+	Creator *User
+}
+
+// readableCreatorLocked is the creator of r as the caller may see it, or nil:
+// GitLab shows a runner's creator only when Ability.allowed?(current_user,
+// :read_user, creator), and every signed-in user may read every user
+// (app/policies/user_policy.rb: `rule { ~anonymous }.enable :read_user`), so
+// it is hidden exactly when the runner has no creator (registered with a
+// registration token) or the user is gone.
+func (st *Store) readableCreatorLocked(r *RunnerRecord) *User {
+	u := st.users[r.CreatorID]
+	if r.CreatorID == 0 || u == nil {
+		return nil
+	}
+	return &User{ID: u.ID, Username: u.Username, Admin: u.Admin}
+}
+
+// RunnerCreators are the creators of runners (a list page) the caller may
+// read, by runner id (see readableCreatorLocked).
+func (c *Caller) RunnerCreators(runners []RunnerRecord) map[int64]User {
+	st := c.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	out := make(map[int64]User, len(runners))
+	for i := range runners {
+		if u := st.readableCreatorLocked(&runners[i]); u != nil {
+			out[runners[i].ID] = *u
+		}
+	}
+	return out
 }
 
 func (st *Store) runnerDetailsLocked(r *RunnerRecord) RunnerDetails {
@@ -200,6 +232,7 @@ func (c *Caller) Runner(id int64) (d RunnerDetails, err error) {
 	err = c.withRunner(id, false, (*Store).canReadRunner, func(r *RunnerRecord) error {
 		d = c.st.runnerDetailsLocked(r)
 		d.CallerMayUpdate = c.st.canManageRunner(c.user, r)
+		d.Creator = c.st.readableCreatorLocked(r)
 		return nil
 	})
 	return d, err
@@ -217,6 +250,7 @@ func (c *Caller) UpdateRunner(id int64, ch RunnerChanges) (d RunnerDetails, err 
 		r.RunnerAttributes = updated // same id, type, token and projects: indices stay valid
 		d = c.st.runnerDetailsLocked(r)
 		d.CallerMayUpdate = true
+		d.Creator = c.st.readableCreatorLocked(r)
 		return nil
 	})
 	return d, err

@@ -30,6 +30,7 @@ const DefaultVersion = "18.6.0-ee"
 //   - 16.11: the switches appear in the UI (nothing changes in the API);
 //   - before 17.0 the instance and top-level group switches default on;
 //   - 17.0+: instance and top-level groups default off;
+//   - 18.0+ (≈): the runner entities show created_at and created_by;
 //   - 14.8+ (≈, MR !79135): GraphQL's CiRunner has tokenExpiresAt; the REST
 //     runner details never show the token's expiry (no released version);
 //   - 18.2+ (≈): unassigning a runner from its owner project answers
@@ -138,6 +139,14 @@ func (v Version) HidesRunnerIPAddress() bool { return v.AtLeast(17, 0) }
 // ShowsRunnerCreatedAt: runner list items and details carry created_at (≈ 18.0;
 // before, neither did).
 func (v Version) ShowsRunnerCreatedAt() bool { return v.AtLeast(18, 0) }
+
+// ShowsRunnerCreator: runner list items and details carry created_by, the
+// creator as GitLab's UserBasic, when the caller may read that user
+// (lib/api/entities/ci/runner.rb: `expose :creator, as: :created_by, using:
+// Entities::UserBasic, if: … Ability.allowed?(current_user, :read_user,
+// runner.creator)`). Shown with created_at, in the same entity (≈ 18.0; the
+// version is inferred, as created_at's).
+func (v Version) ShowsRunnerCreator() bool { return v.AtLeast(18, 0) }
 
 // ShowsJobExecutionStatus: runner list items, runner details and runner
 // managers carry job_execution_status (lib/api/entities/ci/runner.rb,

@@ -146,6 +146,34 @@ func untaggedWithoutTags(runUntagged types.Bool, tags tfvalue.StringSetValue) bo
 	return tags.IsNull() || len(tags.Elements()) == 0
 }
 
+// descriptionMarkerValidator refuses a description that ends like a
+// creation marker of this provider version: a runner carrying it would look
+// like one left by an unfinished create (marker.go), and the provider never
+// writes one as a configured description.
+type descriptionMarkerValidator struct{}
+
+var _ resource.ConfigValidator = descriptionMarkerValidator{}
+
+func (descriptionMarkerValidator) Description(context.Context) string {
+	return "description must not end with a creation marker ([terraform-create:v2-…])"
+}
+
+func (v descriptionMarkerValidator) MarkdownDescription(ctx context.Context) string {
+	return "`description` must not end with a creation marker (`[terraform-create:v2-…]`)"
+}
+
+func (descriptionMarkerValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var description types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("description"), &description)...)
+	if resp.Diagnostics.HasError() || description.IsNull() || description.IsUnknown() || !endsWithMarker(description.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("description"), "Description Ends With a Creation Marker", fmt.Sprintf(
+		"description = %q ends with what looks like a creation marker (%sv2-…]), which the provider appends while it "+
+			"creates a runner and uses to recognise runners left by creates that never finished. Remove it, or end the "+
+			"description with other text.", description.ValueString(), creationMarkerPrefix))
+}
+
 // rotationDeadlineValidator checks token_rotation_deadline against
 // token_expires_in as GitLab checks the times they become
 // (ee/app/services/ee/ci/runners/create_runner_service.rb): the deadline

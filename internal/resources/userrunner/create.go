@@ -7,17 +7,17 @@ package userrunner
 // in flight) may nevertheless have created the runner, and its token is then
 // unknown. So:
 //
-//  1. Before its first create in a scope (a group, a project, the
-//     instance), the provider process sweeps the scope once (sweep.go):
-//     runners left by creates that never finished carry an expired creation
-//     marker and are deleted (or reported). This costs one list per scope
-//     per apply that creates runners, and tells the client GitLab's time.
-//  2. POST with a creation marker appended to the description:
-//     "<description> [terraform-create:<expiry>-<16 random hex>]". The
-//     expiry is in GitLab's time (ServerNow): the moment after which no
-//     running create can still be working on that runner (createTimeLimit
-//     from now, plus markerMargin). The whole create runs under that time
-//     limit.
+//  1. The first operation of a provider process in a scope looks there once
+//     for runners left by creates that never finished (recovery.go); a
+//     create whose description matches one adopts it (adopt.go) instead of
+//     creating another runner. This costs one list per scope and process,
+//     and tells the client GitLab's time.
+//  2. Before the POST, the create is written to this process's journal
+//     (journal.go). The POST carries the creation marker (marker.go) at the
+//     end of the description: authenticated with a key derived from the
+//     token, it says when the create was sent (GitLab's time) and how long
+//     it may take (createTimeLimit plus markerMargin). The whole create runs
+//     under that time limit.
 //  3. If the client reports gitlabapi.ErrMaybeApplied, find the runner: by
 //     the id the answer showed, if any (checked to carry the marker), else
 //     by listing the scope and looking for the marker, for a few seconds
@@ -28,32 +28,29 @@ package userrunner
 //     token is unknown; if Terraform is stopping, do not adopt: save the id
 //     (tainted) so the next apply replaces it. Not found: the POST did not
 //     happen; send it once more with the same marker (not when stopping).
-//  4. As soon as a runner id exists it goes into state, with its token when
-//     there is one, so a failure of a later step leaves a tainted resource
-//     Terraform replaces, never an orphaned runner.
-//  5. After an ambiguous create, any other runner carrying the marker is a
-//     late-applied duplicate of a lost request: it is deleted.
+//  4. As soon as a runner id exists it goes into the journal and into state,
+//     with its token when there is one, so a failure of a later step leaves
+//     a tainted resource Terraform replaces, never an orphaned runner. A
+//     tainted runner still carrying its marker keeps the marker in private
+//     state, so that its Delete never deletes a runner that another create
+//     has adopted since (crud.go).
+//  5. After an ambiguous create, any other never-used runner carrying the
+//     marker is a late-applied duplicate of a lost request: it is deleted.
 //  6. PUT /runners/:id with the full desired attributes: it restores the
 //     description (removing the marker) and returns the canonical details.
-//     Nothing follows it but returning to Terraform: the PUT is the one
-//     step after which a kill of the provider leaves a runner that no later
-//     run can recognise (see the reliability guide).
+//     Then the journal records the runner as handed to Terraform, and
+//     nothing follows but returning to Terraform.
 //
 // Without failures a create costs two requests (POST and PUT), plus the one
-// sweep list per scope and process.
+// list per scope and process.
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -67,8 +64,7 @@ import (
 )
 
 const (
-	creationMarkerPrefix = "[terraform-create:"
-	// markerMargin is added to createTimeLimit in a marker's expiry: it
+	// markerMargin is added to createTimeLimit in a marker's life: it
 	// covers the estimate of GitLab's clock (Date headers have a resolution
 	// of a second), and a request sent just before the time limit that
 	// GitLab is still processing (GitLab ends requests after 60 s).
@@ -77,10 +73,6 @@ const (
 	// on after Terraform was interrupted: enough for the late-apply waits.
 	interruptGrace = 15 * time.Second
 )
-
-// markerPattern matches a creation marker; the expiry is absent in markers
-// of provider versions before it was added.
-var markerPattern = regexp.MustCompile(`\[terraform-create:(?:([0-9]{1,19})-)?[0-9a-f]{16}\]`)
 
 // createTimeLimit is the longest a create may take, from the POST to the
 // PUT that removes its marker: three requests' total_request_timeout (the
@@ -93,44 +85,6 @@ func createTimeLimit(c *gitlabapi.Client) time.Duration {
 	return 3 * total
 }
 
-// newCreationMarker returns "[terraform-create:<expiry unix seconds>-<16 random hex>]".
-func newCreationMarker(expires time.Time) (string, error) {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s%d-%s]", creationMarkerPrefix, expires.Unix(), hex.EncodeToString(b)), nil
-}
-
-// findMarker returns the creation marker in a description and its expiry
-// (zero for a marker without one).
-func findMarker(description string) (marker string, expires time.Time, ok bool) {
-	m := markerPattern.FindStringSubmatch(description)
-	if m == nil {
-		return "", time.Time{}, false
-	}
-	if m[1] != "" {
-		if sec, err := strconv.ParseInt(m[1], 10, 64); err == nil {
-			expires = time.Unix(sec, 0).UTC()
-		}
-	}
-	return m[0], expires, true
-}
-
-// markedDescription appends the marker to the description, shortening the
-// description if needed so the whole stays within GitLab's limit (the PUT
-// that follows restores the full description).
-func markedDescription(description, marker string) string {
-	room := runnerattrs.MaxTextLength - utf8.RuneCountInString(marker) - 1
-	if utf8.RuneCountInString(description) > room {
-		description = string([]rune(description)[:room])
-	}
-	if description == "" {
-		return marker
-	}
-	return description + " " + marker
-}
-
 func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
@@ -141,24 +95,44 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	scope := plan.scope()
-	client := r.Data.Client
+	desired := plan.Runner.Text(runnerattrs.Description)
+	claimed, diags := r.recoverScope(ctx, scope, opApply, &desired)
+	resp.Diagnostics.Append(diags...)
 
-	r.Data.Once("sweep "+scope.String(), func() { resp.Diagnostics.Append(r.sweepUnfinished(ctx, scope)...) })
-
-	limit := createTimeLimit(client)
-	serverNow, _ := client.ServerNow()
-	expires := serverNow.Add(limit + markerMargin)
-	marker, err := newCreationMarker(expires)
+	c, err := r.newCreation(ctx, scope, desired)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Runner", "Could not generate a random creation marker: "+err.Error())
 		return
 	}
-	opts, diags := plan.createOptions(ctx, markedDescription(plan.Runner.Text(runnerattrs.Description), marker), r.Data.Now())
+	defer c.handOver(ctx)
+	if claimed != nil && c.adoptOrphan(ctx, claimed, &plan, resp) {
+		return
+	}
+	c.create(ctx, &plan, resp)
+}
+
+// newCreation prepares one create: its marker and time limit.
+func (r *userRunnerResource) newCreation(ctx context.Context, scope diagnostics.RunnerScope, desired string) (*creation, error) {
+	client := r.Data.Client
+	limit := createTimeLimit(client)
+	serverNow, _ := client.ServerNow()
+	key, _ := r.markerKey()
+	m, err := newCreationMarker(key, scope, desired, serverNow, limit+markerMargin)
+	if err != nil {
+		return nil, err
+	}
+	return &creation{r: r, scope: scope, desired: desired, marker: m, keyFP: keyFingerprint(key), parent: ctx,
+		deadline: time.Now().Add(limit), limit: limit}, nil
+}
+
+// create is a create that adopts nothing: steps 2 to 6 of the file comment.
+func (c *creation) create(ctx context.Context, plan *userRunnerModel, resp *resource.CreateResponse) {
+	opts, diags := plan.createOptions(ctx, markedDescription(c.desired, c.marker), c.r.Data.Now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := &creation{r: r, scope: scope, marker: marker, expires: expires, parent: ctx, deadline: time.Now().Add(limit), limit: limit}
+	c.journalSent(ctx)
 	createCtx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
 
@@ -168,20 +142,12 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 		// Save the runner at once: if anything below fails, or nothing
 		// follows, Terraform keeps it (tainted) and deletes it on the next
 		// apply instead of orphaning it.
-		plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)
-		if token != nil {
-			plan.applyToken(token)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token"), plan.Token)...)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_expires_at"), plan.TokenExpiresAt)...)
-			resp.Diagnostics.Append(tokenShapeWarning(id, token.Token)...)
-		}
+		c.save(ctx, plan, id, token, resp)
 	}
 	if resp.Diagnostics.HasError() {
+		if id > 0 {
+			c.leaveTainted(ctx, plan, id, resp)
+		}
 		return
 	}
 
@@ -191,24 +157,87 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 	finishCtx, stop := c.recoveryContext()
 	defer stop()
 	if ambiguous {
-		resp.Diagnostics.Append(r.deleteLateDuplicates(finishCtx, scope, marker, id)...)
+		resp.Diagnostics.Append(c.r.deleteLateDuplicates(finishCtx, c.scope, c.marker, id)...)
 	}
+	c.finish(ctx, finishCtx, plan, id, resp)
+}
+
+// save writes the runner id (and token, when there is one) to the state.
+func (c *creation) save(ctx context.Context, plan *userRunnerModel, id int64, token *gitlabapi.RunnerToken, resp *resource.CreateResponse) {
+	c.saved = id
+	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)
+	if token != nil {
+		plan.applyToken(token)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token"), plan.Token)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_expires_at"), plan.TokenExpiresAt)...)
+		resp.Diagnostics.Append(tokenShapeWarning(id, token.Token)...)
+	}
+}
+
+// finish sends the PUT with the desired attributes (removing the marker) and
+// writes the final state.
+func (c *creation) finish(ctx, finishCtx context.Context, plan *userRunnerModel, id int64, resp *resource.CreateResponse) {
 	upd, diags := plan.Runner.UpdateOptions(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	details, err := client.UpdateRunner(finishCtx, id, upd)
+	details, err := c.r.Data.Client.UpdateRunner(finishCtx, id, upd)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure Created Runner", diagnostics.APIError(
-			fmt.Sprintf("Runner %d was created in %s, but setting its attributes (PUT /runners/%d)", id, scope, id), c.explain(err),
+			fmt.Sprintf("Runner %d was created in %s, but setting its attributes (PUT /runners/%d)", id, c.scope, id), c.explain(err),
 			manageErrorHint(id, err),
 			"Terraform has saved the runner in state as tainted: the next apply deletes it and creates a new one."))
+		c.keepMarker(ctx, resp, markerRemoval(err))
 		return
 	}
 	plan.applyDetails(details)
 	resp.Diagnostics.Append(plan.set(ctx, &resp.State)...)
-	tflog.Info(ctx, "created runner", map[string]any{"runner_id": id, "scope": scope.String()})
+	tflog.Info(ctx, "created runner", map[string]any{"runner_id": id, "scope": c.scope.String()})
+}
+
+// leaveTainted is the end of a create that saved a runner but failed: within
+// interruptGrace it sets the runner's attributes, which removes the marker,
+// so that nothing can take the runner for one left by an unfinished create;
+// private state says whether it did (crud.go's Delete reads it).
+func (c *creation) leaveTainted(ctx context.Context, plan *userRunnerModel, id int64, resp *resource.CreateResponse) {
+	upd, diags := plan.Runner.UpdateOptions(ctx)
+	if diags.HasError() {
+		c.keepMarker(ctx, resp, removalNo)
+		return
+	}
+	finishCtx, stop := c.recoveryContext()
+	defer stop()
+	_, err := c.r.Data.Client.UpdateRunner(finishCtx, id, upd)
+	if err != nil {
+		tflog.Warn(ctx, "could not remove the creation marker of a runner saved as tainted", map[string]any{
+			"runner_id": id, "error": gitlabapi.RedactSecrets(err.Error())})
+	}
+	c.keepMarker(ctx, resp, markerRemoval(err))
+}
+
+// handOver records in the journal that the runner saved in state is
+// Terraform's; it runs as Create returns.
+func (c *creation) handOver(ctx context.Context) {
+	if c.saved > 0 {
+		c.journal(ctx, journalEvent{Ev: "handed", ID: c.saved})
+	}
+}
+
+// journalSent records the create in the journal before its POST.
+func (c *creation) journalSent(ctx context.Context) {
+	c.journal(ctx, journalEvent{Ev: "sent", Key: c.keyFP, Scope: c.scope.String(), Marker: c.marker.String(), At: c.r.Data.Now().Unix()})
+}
+
+// journal records an event of this create in the process's journal.
+func (c *creation) journal(ctx context.Context, ev journalEvent) {
+	ev.Nonce = c.marker.Nonce
+	c.r.journal().record(ctx, ev)
 }
 
 // creation is one Create call: where, with which marker, and its time
@@ -216,11 +245,13 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 type creation struct {
 	r        *userRunnerResource
 	scope    diagnostics.RunnerScope
-	marker   string
-	expires  time.Time       // the marker's expiry, GitLab's time
+	desired  string // the planned description
+	marker   creationMarker
+	keyFP    string          // fingerprint of the marker key, for the journal
 	parent   context.Context // Terraform's: cancelled when Terraform is interrupted
 	deadline time.Time       // local end of the create's time limit
 	limit    time.Duration
+	saved    int64 // the runner id written to state, if any
 }
 
 // interrupted reports that Terraform cancelled the operation (Ctrl-C,
@@ -265,7 +296,7 @@ func lookupSpan() time.Duration {
 
 // awaitMarker looks for the runner carrying marker, repeating the look
 // after each of lateApplyWaits.
-func (r *userRunnerResource) awaitMarker(ctx context.Context, scope diagnostics.RunnerScope, marker string) (*gitlabapi.Runner, error) {
+func (r *userRunnerResource) awaitMarker(ctx context.Context, scope diagnostics.RunnerScope, marker creationMarker) (*gitlabapi.Runner, error) {
 	for _, wait := range lateApplyWaits {
 		if wait > 0 {
 			select {
@@ -282,32 +313,71 @@ func (r *userRunnerResource) awaitMarker(ctx context.Context, scope diagnostics.
 	return nil, nil
 }
 
-// deleteLateDuplicates removes runners other than keep that still carry
-// the marker: requests whose answer was lost and that GitLab applied after
-// the provider had looked. A failure is a warning naming the runner: the
-// apply itself succeeded.
-func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope diagnostics.RunnerScope, marker string, keep int64) diag.Diagnostics {
+// deleteLateDuplicates removes never-used runners other than keep that
+// still end with this create's marker: requests whose answer was lost and
+// that GitLab applied after the provider had looked. The marker was issued
+// by this very process, which is still running the create, so nothing but
+// the check that no host uses them is needed. A failure is a warning naming
+// the runner: the apply itself succeeded.
+func (r *userRunnerResource) deleteLateDuplicates(ctx context.Context, scope diagnostics.RunnerScope, marker creationMarker, keep int64) diag.Diagnostics {
 	var diags diag.Diagnostics
 	runners, err := r.listScope(ctx, scope)
 	if err != nil {
 		diags.AddWarning("Could Not Check for Duplicate Runners", fmt.Sprintf(
 			"A create request of this runner got no clear answer. Listing the runners of %s to make sure no late duplicate "+
-				"exists failed: %s. Check for runners whose description contains %q and delete them.", scope, gitlabapi.RedactSecrets(err.Error()), marker))
+				"exists failed: %s. Check for runners whose description ends with %q and delete them.", scope,
+			gitlabapi.RedactSecrets(err.Error()), marker))
 		return diags
 	}
 	for _, dup := range runners {
-		if dup.ID == keep || dup.Description == nil || !strings.Contains(*dup.Description, marker) {
+		if dup.ID == keep || !carries(dup.Description, marker) {
+			continue
+		}
+		if used, why := r.used(ctx, dup.ID); used {
+			diags.AddWarning("Duplicate Runner Left Alone", fmt.Sprintf(
+				"Runner %d in %s carries the creation marker of runner %d, whose create request got no clear answer, but %s: "+
+					"it is left alone. Delete it in GitLab if it is not wanted.", dup.ID, scope, keep, why))
 			continue
 		}
 		tflog.Warn(ctx, "deleting a duplicate runner created by a create request whose answer was lost",
-			map[string]any{"runner_id": dup.ID, "kept_runner_id": keep, "marker": marker})
+			map[string]any{"runner_id": dup.ID, "kept_runner_id": keep, "marker": marker.String()})
 		if err := r.Data.Client.DeleteRunner(ctx, dup.ID); err != nil && !errors.Is(err, gitlabapi.ErrNotFound) {
 			diags.AddWarning("Could Not Delete Duplicate Runner", fmt.Sprintf(
 				"Runner %d in %s was created by a create request of runner %d whose answer was lost (its description "+
-					"contains %q). Deleting it failed: %s. Delete it in GitLab.", dup.ID, scope, keep, marker, gitlabapi.RedactSecrets(err.Error())))
+					"ends with %q). Deleting it failed: %s. Delete it in GitLab.", dup.ID, scope, keep, marker, gitlabapi.RedactSecrets(err.Error())))
 		}
 	}
 	return diags
+}
+
+// used reports whether a runner may be in use: a host contacted GitLab with
+// its token or registered with it (a runner manager), or GitLab could not
+// say.
+func (r *userRunnerResource) used(ctx context.Context, id int64) (bool, string) {
+	d, err := r.Data.Client.GetRunner(ctx, id)
+	switch {
+	case err != nil:
+		return true, "its details could not be read (" + gitlabapi.RedactSecrets(diagnostics.Answer(err)) + ")"
+	case d.ContactedAt != nil:
+		return true, "a runner host has contacted GitLab with its token"
+	}
+	managers, err := r.Data.Client.ListRunnerManagers(ctx, id)
+	switch {
+	case err != nil:
+		return true, "its runner managers could not be listed (" + gitlabapi.RedactSecrets(diagnostics.Answer(err)) + ")"
+	case len(managers) > 0:
+		return true, "a runner host has registered with its token"
+	}
+	return false, ""
+}
+
+// carries reports whether a description ends with exactly this marker.
+func carries(description *string, marker creationMarker) bool {
+	if description == nil {
+		return false
+	}
+	_, m, ok := parseMarkedDescription(*description)
+	return ok && m.String() == marker.String()
 }
 
 // createOrAdopt creates the runner, reconciling ambiguous failures as
@@ -324,9 +394,13 @@ func (c *creation) createOrAdopt(ctx context.Context, opts gitlabapi.CreateUserR
 	for attempt := 1; ; attempt++ {
 		tok, err := client.CreateUserRunner(ctx, opts)
 		if err == nil {
+			c.journal(ctx, journalEvent{Ev: "created", ID: tok.ID})
 			return tok.ID, tok, ambiguous, diags
 		}
 		if !errors.Is(err, gitlabapi.ErrMaybeApplied) {
+			if !ambiguous {
+				c.journal(ctx, journalEvent{Ev: "void"}) // GitLab refused it, or it never left
+			}
 			switch {
 			case c.interrupted():
 				diags.AddError("Runner Creation Interrupted", fmt.Sprintf(
@@ -342,6 +416,9 @@ func (c *creation) createOrAdopt(ctx context.Context, opts gitlabapi.CreateUserR
 			map[string]any{"scope": c.scope.String(), "marker": c.marker, "attempt": attempt, "interrupted": c.interrupted()})
 
 		found, lerr := c.find(err)
+		if found > 0 {
+			c.journal(ctx, journalEvent{Ev: "created", ID: found})
+		}
 		if lerr != nil {
 			diags.AddError(c.unconfirmedSummary(), c.unconfirmed(attempted, err, lerr))
 			return 0, nil, ambiguous, diags
@@ -386,7 +463,7 @@ func (c *creation) find(createErr error) (int64, error) {
 	var unusable *gitlabapi.UnusableAnswerError
 	if errors.As(createErr, &unusable) && unusable.ID > 0 {
 		details, err := c.r.Data.Client.GetRunner(ctx, unusable.ID)
-		if err == nil && details.Description != nil && strings.Contains(*details.Description, c.marker) {
+		if err == nil && carries(details.Description, c.marker) {
 			return unusable.ID, nil
 		}
 	}
@@ -400,12 +477,14 @@ func (c *creation) find(createErr error) (int64, error) {
 // lateRunnerFate says what becomes of a runner GitLab creates after the
 // provider stopped looking for it.
 func (c *creation) lateRunnerFate() string {
-	action := "deletes it"
-	if c.r.Data.UnfinishedRunners == unfinishedReport {
-		action = "reports it in a warning (unfinished_runners = \"report\")"
+	other := "reports it (unfinished_runners = \"report\")"
+	if c.r.Data.UnfinishedRunners == unfinishedDelete {
+		other = "deletes it (unfinished_runners = \"delete\")"
 	}
-	return fmt.Sprintf("Should GitLab still create it, it carries that marker, which expires at %s: the first apply that "+
-		"creates a runner in %s after that %s.", c.expires.Format(time.RFC3339), c.scope, action)
+	return fmt.Sprintf("Should GitLab still create it, it carries that marker. The next plan or apply that touches %s finds "+
+		"it — on this machine as soon as this provider process has ended, elsewhere once its create's time is over (%s, "+
+		"GitLab's time) — and the next apply adopts it into a create with the same description, or else %s.",
+		c.scope, c.marker.Expires().Format(time.RFC3339), other)
 }
 
 func (c *creation) unconfirmedSummary() string {
@@ -426,19 +505,19 @@ func (c *creation) unconfirmed(attempted string, createErr, listErr error) strin
 	return diagnostics.APIError(
 		fmt.Sprintf("%s got no clear answer (%s), and listing the runners of %s to check whether it was created anyway",
 			attempted, gitlabapi.RedactSecrets(c.explain(createErr).Error()), c.scope), c.explain(listErr),
-		fmt.Sprintf("A runner whose description contains %q may exist in %s. %s Or delete it in GitLab, or import it "+
+		fmt.Sprintf("A runner whose description ends with %q may exist in %s. %s Or delete it in GitLab, or import it "+
 			"(then change rotation_triggers to obtain a token).", c.marker, c.scope, c.lateRunnerFate()))
 }
 
-// findByMarker returns the runner of the scope whose description carries
+// findByMarker returns the runner of the scope whose description ends with
 // the marker, or nil.
-func (r *userRunnerResource) findByMarker(ctx context.Context, scope diagnostics.RunnerScope, marker string) (*gitlabapi.Runner, error) {
+func (r *userRunnerResource) findByMarker(ctx context.Context, scope diagnostics.RunnerScope, marker creationMarker) (*gitlabapi.Runner, error) {
 	runners, err := r.listScope(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
 	for i := range runners {
-		if d := runners[i].Description; d != nil && strings.Contains(*d, marker) {
+		if carries(runners[i].Description, marker) {
 			return &runners[i], nil
 		}
 	}

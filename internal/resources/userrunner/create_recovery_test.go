@@ -1,7 +1,7 @@
 package userrunner
 
 // Go-level tests of the create protocol under interruption, unusable
-// answers and leftovers of earlier creates (create.go, sweep.go), against
+// answers and leftovers of earlier creates (create.go, recovery.go), against
 // the mock coordinator behind an acctest.Proxy where GitLab's behaviour
 // matters (it finishes requests whose client left).
 
@@ -17,7 +17,6 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 )
 
 // Terraform interrupted (Ctrl-C) while the POST is in flight, and GitLab
@@ -29,7 +28,7 @@ func TestCreateInterruptedInFlightSavesTheRunner(t *testing.T) {
 	m := acctest.StartMock(t)
 	proxy := acctest.StartProxy(t, m.URL())
 	r := testResourceAt(t, m, proxy.URL, m.Seed.Group.OwnerToken)
-	r.Data.Once("sweep group "+strconv.FormatInt(m.Seed.Group.ID, 10), func() {}) // not under test here
+	r.Data.Once("recover group "+strconv.FormatInt(m.Seed.Group.ID, 10), func() {}) // not under test here
 	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: 400 * time.Millisecond, Times: 1})
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,7 +59,7 @@ func TestCreateInterruptedBeforeSending(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t)
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
-	r.Data.Once("sweep group "+strconv.FormatInt(m.Seed.Group.ID, 10), func() {})
+	r.Data.Once("recover group "+strconv.FormatInt(m.Seed.Group.ID, 10), func() {})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	got, diags := createCtx(t, ctx, r, plannedGroupRunner(m.Seed.Group.ID, "never"))
@@ -149,93 +148,23 @@ func TestCreateWarnsAboutUnexpectedTokenFormat(t *testing.T) {
 	}
 }
 
-// The sweep before the first create in a scope deletes runners whose marker
-// has expired, keeps the others (an apply may still be creating them) and
-// names every runner it deleted or reported; with unfinished_runners =
-// "report" it deletes nothing. It runs once per scope and process.
-func TestSweepOfUnfinishedRunners(t *testing.T) {
-	t.Parallel()
-	for _, mode := range []string{providerdata.UnfinishedDelete, providerdata.UnfinishedReport} {
-		t.Run(mode, func(t *testing.T) {
-			t.Parallel()
-			m := acctest.StartMock(t)
-			r := testResource(t, m, m.Seed.Group.OwnerToken)
-			r.Data.UnfinishedRunners = mode
-			gid := m.Seed.Group.ID
-			mk := func(description string) int64 {
-				tok, err := r.Data.Client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-					RunnerType: gitlabapi.RunnerTypeGroup, GroupID: &gid, RunnerAttributes: gitlabapi.RunnerAttributes{Description: &description}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return tok.ID
-			}
-			now := m.Now()
-			expired := mk(fmt.Sprintf("fleet [terraform-create:%d-00112233aabbccdd]", now.Add(-time.Second).Unix()))
-			live := mk(fmt.Sprintf("fleet [terraform-create:%d-0011223344556677]", now.Add(time.Minute).Unix()))
-			old := mk("fleet [terraform-create:8899aabbccddeeff]")
-			plain := mk("fleet")
-			other := func() int64 { // a runner of another scope, expired: not this sweep's business
-				pid := m.Seed.Project.ID
-				desc := fmt.Sprintf("[terraform-create:%d-ffeeddccbbaa9988]", now.Add(-time.Hour).Unix())
-				tok, err := testResource(t, m, m.Seed.Project.MaintainerToken).Data.Client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-					RunnerType: gitlabapi.RunnerTypeProject, ProjectID: &pid, RunnerAttributes: gitlabapi.RunnerAttributes{Description: &desc}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return tok.ID
-			}()
-
-			m.Stats().Reset()
-			_, diags := create(t, r, plannedGroupRunner(gid, "new"))
-			wantDeleted := mode == providerdata.UnfinishedDelete
-			for id, want := range map[int64]bool{expired: !wantDeleted, live: true, old: true, plain: true, other: true} {
-				if _, ok := m.Store().Runner(id); ok != want {
-					t.Errorf("runner %d exists = %v, want %v", id, ok, want)
-				}
-			}
-			wantTitle := map[string]string{providerdata.UnfinishedDelete: "Deleted Unfinished Runners", providerdata.UnfinishedReport: "Unfinished Runners Found"}[mode]
-			for _, want := range []string{wantTitle, fmt.Sprintf("runner %d ([terraform-create:", expired), "Runners With an Old Creation Marker", fmt.Sprintf("runner %d", old)} {
-				if !strings.Contains(diags, want) {
-					t.Errorf("diagnostics should contain %q:\n%s", want, diags)
-				}
-			}
-			if !strings.Contains(diags, "Runners With a Recent Creation Marker") || !strings.Contains(diags, fmt.Sprintf("runner %d ([terraform-create:", live)) ||
-				strings.Contains(diags, "Error") {
-				t.Errorf("the live marker is only named, in its own warning, and nothing is an error:\n%s", diags)
-			}
-			if n := m.Stats().Requests("GET /groups/:id/runners"); n != 1 {
-				t.Errorf("the sweep listed the group %d times, want once", n)
-			}
-
-			// A second create in the same scope: no sweep.
-			m.Stats().Reset()
-			if _, diags := create(t, r, plannedGroupRunner(gid, "second")); diags != "" {
-				t.Fatalf("second create: %s", diags)
-			}
-			if n := m.Stats().TotalRequests(); n != 2 {
-				t.Errorf("the second create sent %d requests, want 2: %v", n, m.Stats().RequestsByRoute())
-			}
-		})
-	}
-}
-
-// The marker's expiry is in GitLab's time (its Date header), after the
-// create's time limit and the margin: a sweeper with any clock agrees.
-func TestMarkerExpiryUsesGitLabsClock(t *testing.T) {
+// The marker's t is GitLab's time (its Date header) and its life the
+// create's time limit plus the margin: a judge with any clock agrees.
+func TestMarkerTimeIsGitLabs(t *testing.T) {
 	t.Parallel()
 	m := acctest.StartMock(t, acctest.WithStartTime(time.Date(2031, 5, 1, 12, 0, 0, 0, time.UTC)))
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
-	m.Faults().Add(mockcoordinator.Fault{Route: "PUT /runners/:id", Kind: mockcoordinator.FaultStatus, Status: 403, Times: 1})
-	got, _ := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "x")) // the marker stays: the PUT failed
+	m.Faults().Add(mockcoordinator.Fault{Route: "PUT /runners/:id", Kind: mockcoordinator.FaultStatus, Status: 403, Times: 2})
+	got, _ := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "x")) // the marker stays: the PUTs failed
 	id, _ := strconv.ParseInt(got.ID.ValueString(), 10, 64)
 	rec, ok := m.Store().Runner(id)
 	if !ok {
 		t.Fatal("no runner")
 	}
-	_, expires, ok := findMarker(rec.Description)
-	want := m.Now().Add(createTimeLimit(r.Data.Client) + markerMargin)
-	if !ok || expires.Before(want.Add(-5*time.Second)) || expires.After(want.Add(5*time.Second)) {
-		t.Errorf("marker %q expires %v, want about %v (the mock's clock + %v)", rec.Description, expires, want, createTimeLimit(r.Data.Client)+markerMargin)
+	_, marker, ok := parseMarkedDescription(rec.Description)
+	if !ok || marker.Sent.Before(m.Now().Add(-5*time.Second)) || marker.Sent.After(m.Now().Add(5*time.Second)) ||
+		marker.Life != createTimeLimit(r.Data.Client)+markerMargin {
+		t.Errorf("marker %q: t %v, life %v; want about %v and %v", rec.Description, marker.Sent, marker.Life, m.Now(),
+			createTimeLimit(r.Data.Client)+markerMargin)
 	}
 }

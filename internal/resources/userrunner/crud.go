@@ -58,11 +58,16 @@ func (r *userRunnerResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.AddWarning("Ambiguous Answer From GitLab", malformedAnswerWarning(id, http.MethodGet, details.Malformed))
 	}
 	state.applyDetails(details)
+	if scope, ok := state.knownScope(); ok {
+		_, diags := r.recoverScope(ctx, scope, opPlan, nil)
+		resp.Diagnostics.Append(diags...)
+	}
 	reading, diags := r.checkToken(ctx, id, &state, details)
 	resp.Diagnostics.Append(diags...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(saveReading(ctx, resp.Private, reading)...)
 		resp.Diagnostics.Append(carryMovedMark(ctx, resp.Private)...)
+		resp.Diagnostics.Append(settleRemoval(ctx, resp.Private, details)...)
 	}
 	resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 }
@@ -104,6 +109,10 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	id, ok := stateRunnerID(state, &resp.Diagnostics)
 	if !ok {
 		return
+	}
+	if scope, ok := state.knownScope(); ok {
+		_, diags := r.recoverScope(ctx, scope, opApply, nil)
+		resp.Diagnostics.Append(diags...)
 	}
 	if resp.Private != nil { // the move, if any, is applied now
 		resp.Diagnostics.Append(saveMovedMark(ctx, resp.Private, "")...)
@@ -173,7 +182,8 @@ func (r *userRunnerResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 // Delete removes the runner with one DELETE; a runner already gone counts as
-// deleted.
+// deleted. The runner of a create that saved it tainted is first checked to
+// be still that create's (tainted.go): one GET more, only for those.
 func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	if !r.Data.Ready(&resp.Diagnostics) {
 		return
@@ -189,6 +199,13 @@ func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequ
 		tflog.Warn(ctx, "state holds no valid runner id; nothing to delete", map[string]any{"id": state.ID.ValueString()})
 		return
 	}
+	if scope, ok := state.knownScope(); ok {
+		_, diags := r.recoverScope(ctx, scope, opApply, nil)
+		resp.Diagnostics.Append(diags...)
+	}
+	if !r.mayDelete(ctx, req, resp, id) {
+		return
+	}
 	err = r.Data.Client.DeleteRunner(ctx, id)
 	if err == nil || errors.Is(err, gitlabapi.ErrNotFound) {
 		return
@@ -196,6 +213,30 @@ func (r *userRunnerResource) Delete(ctx context.Context, req resource.DeleteRequ
 	resp.Diagnostics.AddError("Unable to Delete Runner", diagnostics.APIError(
 		fmt.Sprintf("Deleting runner %d in %s (DELETE /runners/%d)", id, state.scope(), id), err, manageErrorHint(id, err),
 		deleteForbiddenNote(err)))
+}
+
+// mayDelete checks a tainted create's runner before Delete deletes it; false
+// when it must not be deleted (or could not be checked: an error says so).
+func (r *userRunnerResource) mayDelete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, id int64) bool {
+	if req.Private == nil {
+		return true
+	}
+	if b, _ := req.Private.GetKey(ctx, privateKeyCreation); len(b) == 0 {
+		return true
+	}
+	details, err := r.Data.Client.GetRunner(ctx, id)
+	if errors.Is(err, gitlabapi.ErrNotFound) {
+		return false // gone: nothing to delete
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Delete Runner", diagnostics.APIError(
+			fmt.Sprintf("Runner %d was saved as tainted by a create that did not finish; checking that it is still that "+
+				"create's before deleting it (GET /runners/%d)", id, id), err, manageErrorHint(id, err)))
+		return false
+	}
+	ours, diags := stillOurs(ctx, req.Private, id, details)
+	resp.Diagnostics.Append(diags...)
+	return ours
 }
 
 func deleteForbiddenNote(err error) string {

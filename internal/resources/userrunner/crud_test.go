@@ -44,7 +44,19 @@ func testResourceAt(t *testing.T, m *acctest.Mock, baseURL, token string) *userR
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &userRunnerResource{Resource: providerdata.Resource{Data: &providerdata.Data{Client: client, Clock: m.Now}}}
+	r := &userRunnerResource{Resource: providerdata.Resource{Data: &providerdata.Data{Client: client, Clock: m.Now}}}
+	useJournalDir(r, t.TempDir())
+	return r
+}
+
+// useJournalDir makes r keep its journal of creates in dir (one directory
+// per test; resources sharing one act as provider processes of one
+// machine). It must come before r's first create.
+func useJournalDir(r *userRunnerResource, dir string) {
+	j := r.journal()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.dir, j.err = dir, nil
 }
 
 // plannedGroupRunner is the plan of a group runner with the given
@@ -112,12 +124,12 @@ func TestUserRunnerCreateRequestsAndCleanDescription(t *testing.T) {
 	r := testResource(t, m, m.Seed.Group.OwnerToken)
 	m.Stats().Reset()
 
-	// The first create in a scope sweeps it once: one list more.
+	// The first create in a scope looks there once for leftovers: one list more.
 	if _, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "first")); diags != "" {
 		t.Fatalf("create: %s", diags)
 	}
 	if n, lists := m.Stats().TotalRequests(), m.Stats().Requests("GET /groups/:id/runners"); n != 3 || lists != 1 {
-		t.Errorf("the first create sent %d requests (%d lists), want 3: the sweep's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
+		t.Errorf("the first create sent %d requests (%d lists), want 3: the scope's list, POST and PUT: %v", n, lists, m.Stats().RequestsByRoute())
 	}
 	m.Stats().Reset()
 	got, diags := create(t, r, plannedGroupRunner(m.Seed.Group.ID, "ci"))

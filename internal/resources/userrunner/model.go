@@ -110,6 +110,22 @@ func (m *userRunnerModel) scope() diagnostics.RunnerScope {
 	}
 }
 
+// knownScope is the scope of a plan or state whose scope attributes are
+// known; false while a plan leaves one unknown (or a state lacks it).
+func (m *userRunnerModel) knownScope() (diagnostics.RunnerScope, bool) {
+	scope := m.scope()
+	if m.RunnerType.IsUnknown() || m.RunnerType.IsNull() || m.GroupID.IsUnknown() || m.ProjectID.IsUnknown() {
+		return scope, false
+	}
+	switch scope.Type {
+	case gitlabapi.RunnerTypeGroup:
+		return scope, scope.GroupID > 0
+	case gitlabapi.RunnerTypeProject:
+		return scope, scope.ProjectID > 0
+	}
+	return scope, scope.Type == gitlabapi.RunnerTypeInstance
+}
+
 // createOptions are the POST /user/runners parameters for the planned
 // runner, with the given (marked) description and the creation settings as
 // of now (the provider's clock).

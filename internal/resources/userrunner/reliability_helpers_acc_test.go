@@ -130,3 +130,17 @@ func checkRunnerCount(m *acctest.Mock, n int) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// scopeListRoutes are the lists the provider sends once per scope and
+// provider process that touches the scope, to find runners left by creates
+// that never finished (recovery.go): not a cost per runner.
+var scopeListRoutes = []string{"GET /groups/:id/runners", "GET /projects/:id/runners", "GET /runners/all"}
+
+// scopeLists is how many of byRoute's requests are scopeListRoutes.
+func scopeLists(byRoute map[string]int) int {
+	n := 0
+	for _, route := range scopeListRoutes {
+		n += byRoute[route]
+	}
+	return n
+}

@@ -58,7 +58,7 @@ func (r *userRunnerResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *userRunnerResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}, rotationDeadlineValidator{}}
+	return []resource.ConfigValidator{runnerScopeValidator{}, untaggedNeedsTagsValidator{}, rotationDeadlineValidator{}, descriptionMarkerValidator{}}
 }
 
 func (r *userRunnerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -186,9 +186,9 @@ const userRunnerDescription = "A GitLab runner created with GitLab's runner crea
 	"when `rotation_triggers` change, when it is about to expire (`rotate_before_expiry`), or when a refresh finds it " +
 	"rotated outside Terraform and `on_stale_token = \"rotate\"` (see `token_current` and `token_check`).\n\n" +
 	"Creation is safe to retry and to interrupt: if GitLab's answer to the create request is lost, the provider finds " +
-	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; runners left by " +
-	"creates that never finished (a killed provider) are deleted by a later apply once their marker has expired (see " +
-	"the provider's `unfinished_runners`).\n\n" +
+	"the runner by a creation marker in its description and adopts it instead of creating a duplicate; a runner left by " +
+	"a create that never finished (a killed provider) is adopted by the next apply that creates one with its " +
+	"description, on evidence only this configuration can produce (see the provider's `unfinished_runners`).\n\n" +
 	"Import with the numeric runner id: `terraform import gitlabrunner_user_runner.example 42`, an `import` block " +
 	"with `id = \"42\"`, or (Terraform and OpenTofu 1.12+) with `identity = { id = \"42\" }`. GitLab never shows an existing token again, so `token` is `null` after an import; change " +
 	"`rotation_triggers` to mint a new one (the runner's hosts then need the new token).\n\n" +

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -96,46 +95,6 @@ func TestRotationNeeded(t *testing.T) {
 		if got != tc.want || !strings.Contains(reason, tc.reason) {
 			t.Errorf("%s: got %v (%q), want %v (%q)", tc.name, got, reason, tc.want, tc.reason)
 		}
-	}
-}
-
-func TestMarkedDescription(t *testing.T) {
-	expires := time.Date(2026, 1, 1, 0, 11, 0, 0, time.UTC)
-	marker, err := newCreationMarker(expires)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(marker, "[terraform-create:1767226260-") || len(marker) != len("[terraform-create:1767226260-]")+16 {
-		t.Fatalf("unexpected marker %q", marker)
-	}
-	other, _ := newCreationMarker(expires)
-	if other == marker {
-		t.Fatalf("two markers are equal: %q", marker)
-	}
-	// The marker is found again in a description, with its expiry.
-	for desc, want := range map[string]time.Time{
-		"web runners " + marker:                        expires,
-		"old [terraform-create:00112233aabbccdd]":      {},
-		"x [terraform-create:17-00112233aabbccdd] y":   time.Unix(17, 0).UTC(),
-		"no marker [terraform-create:zz]":              {},
-		"no marker [terraform-create:0011223344556677": {},
-	} {
-		got, exp, ok := findMarker(desc)
-		wantOK := strings.Contains(desc, "aabbccdd]") || strings.Contains(desc, marker)
-		if ok != wantOK || !exp.Equal(want) || (ok && !strings.Contains(desc, got)) {
-			t.Errorf("findMarker(%q) = %q, %v, %v", desc, got, exp, ok)
-		}
-	}
-	if got := markedDescription("web runners", marker); got != "web runners "+marker {
-		t.Errorf("got %q", got)
-	}
-	if got := markedDescription("", marker); got != marker {
-		t.Errorf("empty description: got %q", got)
-	}
-	long := strings.Repeat("é", runnerattrs.MaxTextLength)
-	got := markedDescription(long, marker)
-	if n := utf8.RuneCountInString(got); n != runnerattrs.MaxTextLength || !strings.HasSuffix(got, " "+marker) {
-		t.Errorf("long description: %d characters, suffix ok=%v", n, strings.HasSuffix(got, marker))
 	}
 }
 

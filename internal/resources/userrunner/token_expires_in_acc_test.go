@@ -72,7 +72,7 @@ func TestAccUserRunner_tokenExpiresIn(t *testing.T) {
 				resource.TestCheckResourceAttrPtr(address, "token", &token),
 				func(*terraform.State) error {
 					byRoute, total := m.OperationRequests()
-					if n := total - byRoute["GET /runners/:id"]; n != 0 {
+					if n := total - byRoute["GET /runners/:id"] - scopeLists(byRoute); n != 0 {
 						return fmt.Errorf("changing token_expires_in sent requests besides refreshes: %v", byRoute)
 					}
 					return nil
@@ -179,7 +179,7 @@ func TestAccUserRunner_tokenRotationDeadline(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				byRoute, total := m.OperationRequests()
-				if n := total - byRoute["GET /runners/:id"]; n != 0 {
+				if n := total - byRoute["GET /runners/:id"] - scopeLists(byRoute); n != 0 {
 					return fmt.Errorf("changing token_rotation_deadline sent requests besides refreshes: %v", byRoute)
 				}
 				return nil

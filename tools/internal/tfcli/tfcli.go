@@ -54,7 +54,8 @@ func Name(bin string) string {
 // run depend on the user's setup (their CLI configuration, a GitLab token, a
 // data dir or workspace, variables, extra CLI arguments), and without the
 // variables starting with one of alsoDrop; plus cliConfig as the CLI
-// configuration, no checkpoint calls, no input, and vars as TF_VAR_s.
+// configuration, no checkpoint calls, no input, vars as TF_VAR_s, and the
+// provider's journal of creates in a directory beside cliConfig.
 func PrivateEnv(cliConfig string, vars map[string]string, alsoDrop ...string) []string {
 	drop := append([]string{"TF_CLI_CONFIG_FILE=", "TF_CLI_ARGS", "TF_DATA_DIR=", "TF_WORKSPACE=", "TF_VAR_",
 		"GITLAB_TOKEN=", "GITLAB_BASE_URL=", "TF_REATTACH_PROVIDERS=", "TF_PLUGIN_CACHE_DIR="}, alsoDrop...)
@@ -73,6 +74,9 @@ next:
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
+		// The provider's journal of creates (userrunner.JournalDirEnv), beside
+		// the CLI configuration: these runs' mock is gone after them.
+		"GITLABRUNNER_CREATE_JOURNAL_DIR="+filepath.Join(filepath.Dir(cliConfig), "journal"),
 	)
 	for k, v := range vars {
 		env = append(env, "TF_VAR_"+k+"="+v)
