@@ -166,12 +166,10 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"total_request_timeout": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("The longest one request may take, every retry and every wait between them "+
-					"included, as a Go duration (default `%s`). When GitLab asks to wait longer than what is left (`Retry-After`), "+
-					"the request fails at once and the error says how long GitLab asked to wait. A GitLab that cannot be reached "+
-					"(no such host, connection refused) fails within seconds, whatever this setting. Creating a runner takes at "+
-					"most three times this long; a runner left by a create older than that (plus a margin) belongs to no running "+
-					"apply (see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
+				MarkdownDescription: fmt.Sprintf("The longest one request may take, every retry and wait included, as a Go "+
+					"duration (default `%s`). A `Retry-After` longer than what is left fails the request at once, naming the "+
+					"wait; a GitLab that cannot be reached fails within seconds. Creating a runner takes at most three times "+
+					"this long (see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"unfinished_runners": schema.StringAttribute{
