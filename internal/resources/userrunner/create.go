@@ -101,6 +101,9 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 	// and a scope it could not list is no news when the create failed too
 	// (a project that does not exist, a token not allowed there).
 	defer func() { resp.Diagnostics.Append(recoveryAfterCreate(recovery, resp.Diagnostics.HasError())...) }()
+	expiry := r.Data.ExpiryChanges()
+	started := expiry.CreateStarted()
+	defer func() { resp.Diagnostics.Append(intervalChangedMeanwhile(ctx, expiry, started, resp)...) }()
 
 	c, err := r.newCreation(ctx, scope, desired)
 	if err != nil {
