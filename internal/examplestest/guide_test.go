@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 const guidePath = "docs/guides/testing-modules-with-the-mock-coordinator.md"
@@ -254,11 +255,8 @@ func (tt testTool) name() string {
 // test` (Terraform or OpenTofu 1.6+); otherwise the test skips and says why.
 func terraformTestBinary(t *testing.T) testTool {
 	t.Helper()
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH is not set: `terraform test` needs a Terraform or OpenTofu 1.6+ binary")
-	}
-	out, err := exec.Command(path, "version").Output()
+	path := acctest.TerraformBinary(t)
+	out, err := tfcli.Command(context.Background(), path, "", os.Environ(), "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", path, err)
 	}

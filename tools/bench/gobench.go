@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // goBenchResult is one line of `go test -bench` output.

@@ -16,7 +16,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // Token lifetimes the demo's mock applies, so token_expires_at is shown set

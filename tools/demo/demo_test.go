@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // The demo prints token prefixes only: never anything of the secret part.
@@ -46,16 +45,7 @@ func TestOrNone(t *testing.T) {
 // directory: build, mock, apply, register, rotate, destroy. What it prints
 // names the CLI it runs on: `tofu apply` on OpenTofu, never `terraform`.
 func TestDemo(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run the demo end to end")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	tf := acctest.TerraformBinary(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

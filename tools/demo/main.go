@@ -25,7 +25,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 func main() {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // terraform runs the Terraform CLI in the demo's working directory with a
