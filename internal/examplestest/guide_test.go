@@ -2,7 +2,8 @@ package examplestest
 
 // TestAccModuleGuide runs the guide "Testing modules with the mock
 // coordinator" as a module author would: its shell blocks, taken from the
-// generated docs/guides page (so the guide and the test cannot drift apart),
+// generated docs/guides page (docs_test.go: so the guide and the test cannot
+// drift apart),
 // run with bash in a copy of examples/modules/runner-fleet, cloning this
 // repository's committed HEAD where the guide clones GitHub. The module's own
 // tests/fleet.tftest.hcl then run with `terraform test` (or `tofu test`) on
@@ -11,7 +12,6 @@ package examplestest
 // Terraform on the PATH and on OpenTofu 1.6.3).
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -39,7 +39,7 @@ func TestAccModuleGuide(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
+	blocks := docBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 
 	if out, _ := exec.Command("git", "-C", root, "status", "--porcelain").Output(); len(out) > 0 {
 		t.Logf("note: the guide runs on a fresh clone of the committed HEAD; uncommitted changes are not part of it:\n%s", out)
@@ -90,6 +90,13 @@ func TestAccModuleGuide(t *testing.T) {
 	// ... and the mock saw what the runs say: two runners created, both
 	// tokens rotated in place by the fleet trigger (no new runner), both
 	// destroyed at the end, and no request for the administrator-only settings.
+	// ... the mock.env it wrote has every variable the guide's sample shows ...
+	env := readFile(t, filepath.Join(module, ".bin", "mock.env"))
+	for _, m := range regexp.MustCompile(`(?m)^export ([A-Z_]+)=`).FindAllStringSubmatch(docBlocks(t, filepath.Join(root, guidePath), "print-env-output")["print-env-output"], -1) {
+		if !regexp.MustCompile(`(?m)^export ` + m[1] + `=`).MatchString(env) {
+			t.Errorf("the guide's sample of --print-env shows %s, which the mock does not print:\n%s", m[1], env)
+		}
+	}
 	log := readFile(t, filepath.Join(module, ".bin", "mock.log"))
 	for _, c := range []struct {
 		line string
@@ -111,7 +118,7 @@ func TestAccModuleGuide(t *testing.T) {
 // of go.mod.
 func TestGuideIsInSync(t *testing.T) {
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
+	blocks := docBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 	ci := map[string]bool{}
 	for _, line := range strings.Split(blocks["ci"], "\n") {
 		ci[strings.TrimPrefix(strings.TrimSpace(line), "- ")] = true
@@ -132,37 +139,6 @@ func TestGuideIsInSync(t *testing.T) {
 	if !strings.Contains(blocks["ci"], "image: golang:"+goMod[1]+"\n") || !strings.Contains(guide, "Go ("+goMod[1]+",") {
 		t.Errorf("the guide should name Go %s (go.mod) in its requirements and CI image", goMod[1])
 	}
-}
-
-// guideBlocks returns the fenced code blocks of the guide that follow a
-// "<!-- guide-test: NAME -->" line, by NAME; each of want must be there.
-func guideBlocks(t *testing.T, path string, want ...string) map[string]string {
-	t.Helper()
-	blocks := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(readFile(t, path)))
-	var name string
-	var body []string
-	inBlock := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "<!-- guide-test: "):
-			name = strings.TrimSuffix(strings.TrimPrefix(line, "<!-- guide-test: "), " -->")
-		case name != "" && !inBlock && strings.HasPrefix(line, "```"):
-			inBlock, body = true, nil
-		case inBlock && line == "```":
-			blocks[name] = strings.Join(body, "\n") + "\n"
-			name, inBlock = "", false
-		case inBlock:
-			body = append(body, line)
-		}
-	}
-	for _, name := range want {
-		if blocks[name] == "" {
-			t.Fatalf("%s has no block marked <!-- guide-test: %s -->", path, name)
-		}
-	}
-	return blocks
 }
 
 // stopGuideMock makes sure the mock the guide started is gone: the guide's

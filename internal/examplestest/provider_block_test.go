@@ -6,7 +6,7 @@ package examplestest
 // Terraform (the provider's "Unknown Provider Setting" error then names that
 // case; Terraform 1.13+ warns and parses TF_VAR_'s value as an expression
 // instead), and OpenTofu 1.6 refuses the reference; a value in the test
-// file's variables block works on Terraform. It runs the provider built from this
+// file's variables block works on Terraform (the guide's block, as written). It runs the provider built from this
 // working tree (a plugin binary, acctest.ProviderPlugin) against an in-process
 // mock.
 
@@ -33,8 +33,8 @@ func TestAccTestFileProviderBlock(t *testing.T) {
 }
 
 resource "gitlabrunner_user_runner" "this" {
-  runner_type = "group_type"
-  group_id    = 1
+  runner_type = "project_type"
+  project_id  = 1
 }
 `}, map[string]string{"GITLAB_BASE_URL": mock.URL(), "TF_VAR_gitlab_token": mock.Seed.Group.OwnerToken})
 	writeFile(t, cli.CLIConfigFile, acctest.DevOverrides(acctest.ProviderPlugin(t)))
@@ -84,15 +84,10 @@ provider "gitlabrunner" {
 
 	// The value in the test file's variables block: works on Terraform; OpenTofu
 	// 1.6 does not read that block for provider blocks (opentofu#2450).
-	out = test(`
-variables {
-  gitlab_token = "` + mock.Seed.Group.OwnerToken + `"
-}
-
-provider "gitlabrunner" {
-  token = var.gitlab_token
-}
-` + run)
+	// The guide's block, as written but for the token (the group's
+	// Maintainer, who may create the project runner).
+	block := pageBlocks(t, guidePath, "test-file-provider-block")["test-file-provider-block"]
+	out = test(asWritten(t, block, `"glpat-…"`, `"`+mock.Seed.Group.MaintainerToken+`"`) + run)
 	switch {
 	case !tool.tofu && !strings.Contains(out, "1 passed, 0 failed"):
 		t.Errorf("terraform: the variables block form should pass:\n%s", out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +66,36 @@ func TestDemo(t *testing.T) {
 		if strings.Contains(out.String(), word) {
 			t.Errorf("the demo on %s says %q:\n%s", tf, word, out.String())
 		}
+	}
+	checkReadmeSample(t, filepath.Join(root, "README.md"), d.cli, out.String())
+}
+
+// checkReadmeSample: every step of what the README shows `make demo` print
+// (its block "demo-output", a "==> " line each) is a step the demo prints,
+// in that order (the CLI's name as the demo runs on).
+func checkReadmeSample(t *testing.T, readme, cli, out string) {
+	t.Helper()
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sample, ok := strings.Cut(string(data), "<!-- doc-test: demo-output -->\n```\n")
+	if !ok {
+		t.Fatal("the README has no block demo-output")
+	}
+	sample, _, _ = strings.Cut(sample, "\n```")
+	rest := out
+	for _, line := range strings.Split(sample, "\n") {
+		step, ok := strings.CutPrefix(line, "==> ")
+		if !ok {
+			continue
+		}
+		step, _, _ = strings.Cut(strings.ReplaceAll(step, "terraform ", cli+" "), " (")
+		i := strings.Index(rest, "==> "+step)
+		if i < 0 {
+			t.Errorf("the README shows the demo's step %q, which the demo does not print (after the steps before it):\n%s", step, out)
+			continue
+		}
+		rest = rest[i:]
 	}
 }
