@@ -57,6 +57,7 @@ var runnersItemAttrTypes = map[string]attr.Type{
 	"name":        types.StringType,
 	"online":      types.BoolType,
 	"created_at":  types.StringType,
+	"created_by":  types.ObjectType{AttrTypes: createdByAttrTypes},
 	"status":      types.StringType,
 
 	"job_execution_status": types.StringType,
@@ -151,6 +152,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"name":        computedString("Name reported by the runner; null when never contacted."),
 					"online":      computedBool("Whether the runner is online."),
 					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
+					"created_by":  createdByAttribute(),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
 
 					"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
@@ -203,6 +205,7 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"name":        types.StringPointerValue(r.Name),
 			"online":      types.BoolValue(r.Online),
 			"created_at":  tfvalue.Time(r.CreatedAt),
+			"created_by":  createdByValue(r.CreatedBy),
 			"status":      types.StringValue(r.Status),
 
 			"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),
