@@ -157,7 +157,7 @@ func checkConsole(t *testing.T, outs map[string]string, name, block string) {
 		shape := regexp.MustCompile(`\d+`).ReplaceAllString(regexp.QuoteMeta(strings.Join(strings.Fields(line), " ")), `\d+`)
 		shape = strings.ReplaceAll(shape, " ", `\s+`)
 		out := outs[fmt.Sprintf("%s-%d", name, cmd)]
-		if !regexp.MustCompile(`(?m)^\s*`+shape+`\s*$`).MatchString(out) {
+		if !regexp.MustCompile(`(?m)^\s*` + shape + `\s*$`).MatchString(out) {
 			t.Errorf("the guide shows %q after `%s`; its output has no such line:\n%s", line, consoleCommands(block)[cmd], out)
 		}
 	}

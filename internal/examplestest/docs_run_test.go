@@ -243,7 +243,7 @@ func sharedInstall(t *testing.T) *docSession {
 	t.Helper()
 	s := newDocSession(t)
 	installedMirror.once.Do(func() {
-		home, err := os.MkdirTemp("", "gitlabrunner-docs-home-")
+		home, err := os.MkdirTemp("", "gitlabrunner-docs-home-") //nolint:usetesting // shared by the tests of this process: TestMain removes it
 		if err != nil {
 			installedMirror.err = err.Error()
 			return
