@@ -103,24 +103,28 @@ validate_dir() {
 	fi
 }
 
-# Documentation snippets: one file at a time, with a required_providers stub
-# when the snippet has none (resource and data source snippets usually don't).
+# has_source <file>...: declares gitlabrunner with its registry source (a
+# copied snippet without it would look for hashicorp/gitlabrunner).
+has_source() {
+	local flat
+	flat="$(cat "$@" | tr -d ' \t\n')"
+	[[ "$flat" == *'required_providers{'* && "$flat" =~ gitlabrunner=\{[^}]*source=\"gitlabrunner/gitlabrunner\" ]]
+}
+
+# Documentation snippets: one file at a time, as a user copies one; each must
+# say where the provider comes from (required_providers).
 while IFS= read -r file; do
 	rel="${file#"$root"/}"
+	if ! has_source "$file"; then
+		n=$((n + 1))
+		echo "FAIL  $rel"
+		echo '      has no required_providers { gitlabrunner = { source = "gitlabrunner/gitlabrunner" } }: a copy would look for hashicorp/gitlabrunner'
+		failed+=("$rel")
+		continue
+	fi
 	dir="$work/snippet-$n"
 	mkdir -p "$dir"
 	cp "$file" "$dir/"
-	if ! grep -q 'required_providers' "$file"; then
-		cat >"$dir/zz_required_providers.tf" <<'EOF'
-terraform {
-  required_providers {
-    gitlabrunner = {
-      source = "gitlabrunner/gitlabrunner"
-    }
-  }
-}
-EOF
-	fi
 	validate_dir "$rel" "$dir"
 done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" "$root/examples/actions" -name '*.tf' | sort)
 
@@ -153,6 +157,12 @@ for cfg in "$root"/examples/*/ "$root"/examples/modules/*/ "$root"/examples/guid
 	mkdir -p "$dir"
 	cp -R "$cfg"/. "$dir/"
 	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl" "$dir"/*.tfstate*
+	if ! has_source "$dir"/*.tf; then
+		n=$((n + 1))
+		echo "FAIL  $rel/: no file declares required_providers { gitlabrunner = { source = \"gitlabrunner/gitlabrunner\" } }"
+		failed+=("$rel/")
+		continue
+	fi
 	validate_dir "$rel/" "$dir"
 done
 
