@@ -61,14 +61,14 @@ n=0
 # version_of <binary>: "1.5.7" of "Terraform v1.5.7" or "OpenTofu v1.6.3".
 version_of() { "$1" version | sed -n '1s/^[A-Za-z]* v\([0-9][0-9.]*\).*/\1/p'; }
 # at_least <version> <minimum>
-at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" == "$2" ]]; }
+at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | sed -n 1p)" == "$2" ]]; }
 tf_version="$(version_of "$tf")"
 
 # binary_for <dir>: the binary to validate dir with, or nothing (skip) when
 # its required_version ">= X.Y" is above both.
 binary_for() {
 	local need
-	need="$(sed -n 's/^[[:space:]]*required_version[[:space:]]*=[[:space:]]*">=[[:space:]]*\([0-9][0-9.]*\)".*/\1/p' "$1"/*.tf | head -1)"
+	need="$(sed -n 's/^[[:space:]]*required_version[[:space:]]*=[[:space:]]*">=[[:space:]]*\([0-9][0-9.]*\)".*/\1/p' "$1"/*.tf | sed -n 1p)"
 	if [[ -z "$need" ]] || at_least "$tf_version" "$need"; then
 		echo "$tf"
 	elif [[ -n "$newer" ]] && at_least "$(version_of "$newer")" "$need"; then
@@ -94,7 +94,7 @@ validate_dir() {
 		if [[ "$bin" == "$tf" ]]; then
 			echo "ok    $label"
 		else
-			echo "ok    $label (with $("$bin" version | head -1))"
+			echo "ok    $label (with $("$bin" version | sed -n 1p))"
 		fi
 	else
 		echo "FAIL  $label"
@@ -172,7 +172,7 @@ if ((${#failed[@]})); then
 	exit 1
 fi
 if ((${#skipped[@]})); then
-	echo "check-examples: $((n - ${#skipped[@]})) of $n examples are fmt clean and valid ($("$tf" version | head -1)); skipped, for want of a newer Terraform: ${skipped[*]}"
+	echo "check-examples: $((n - ${#skipped[@]})) of $n examples are fmt clean and valid ($("$tf" version | sed -n 1p)); skipped, for want of a newer Terraform: ${skipped[*]}"
 	exit 0
 fi
-echo "check-examples: all $n examples are fmt clean and valid ($("$tf" version | head -1))"
+echo "check-examples: all $n examples are fmt clean and valid ($("$tf" version | sed -n 1p))"
