@@ -53,7 +53,7 @@ func TestAccStateEncryption(t *testing.T) {
 	t.Setenv("TF_ACC_TEMP_DIR", work)
 	g := startFleet(t)
 	mock := g.Mock(t, acctest.StoreAccess) // every token the mock handed out, looked for on disk
-	encryption := fastKeyDerivation(t, guideBlocks(t, filepath.Join(repoRoot(t), encryptionGuidePath), "encryption")["encryption"])
+	encryption := fastKeyDerivation(t, docBlocks(t, filepath.Join(repoRoot(t), encryptionGuidePath), "encryption")["encryption"])
 	configDir := func(trigger string) string {
 		dir := writeFleetConfig(t, fleetInputs(g, mock.Seed.Group.ID, mock.Seed.Project.ID)+fmt.Sprintf("\nrotation_triggers = { fleet = %q }\n", trigger))
 		writeFile(t, filepath.Join(dir, "encryption.tf"), encryption)
