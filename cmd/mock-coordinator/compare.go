@@ -79,6 +79,10 @@ func runCompare(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return getenv(k)
 	}
+	if getenv(testgitlab.TokenEnv) == "" { // the URL is the flag's: name only the token
+		_, _ = fmt.Fprintf(stderr, "mock-coordinator compare: set %s (an administrator's token with the api scope)\n", testgitlab.TokenEnv)
+		return compareCannotRun
+	}
 	settings, err := testgitlab.Read(env)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "mock-coordinator compare: %v\n", err)

@@ -212,7 +212,7 @@ func TestCompareCannotRun(t *testing.T) {
 		want string
 	}{
 		{nil, "flag --against URL is required"},
-		{[]string{"--against", "http://127.0.0.1:1"}, "set GITLAB_BASE_URL"},
+		{[]string{"--against", "http://127.0.0.1:1"}, "set GITLAB_TOKEN (an administrator's token with the api scope)"},
 		{[]string{"--against", "http://127.0.0.1:1", "--mock-version", "latest"}, `invalid value "latest" for flag --mock-version`},
 		{[]string{"--against", "http://127.0.0.1:1", "extra"}, `unexpected argument "extra"`},
 	} {
