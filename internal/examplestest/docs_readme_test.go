@@ -58,7 +58,7 @@ func TestAccReadmeMock(t *testing.T) {
 			t.Errorf("the script's output lacks %q:\n%s", want, out)
 		}
 	}
-	if pid := envValue(t, filepath.Join(s.dir, "mock.env"), "MOCK_PID"); processRunning(atoi(t, pid)) {
+	if pid := envValue(t, filepath.Join(s.dir, "mock.env"), "MOCK_PID"); !endsAfterKill(atoi(t, pid)) {
 		t.Errorf("the script's kill left the mock (pid %s) running", pid)
 	}
 
