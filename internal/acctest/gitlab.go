@@ -59,6 +59,10 @@ const (
 	SeededUsers     Capability = "the mock's seeded users, roles and groups (maintainer, developer and read_api tokens, the subgroup, seed files)"
 	MockStateFile   Capability = "the mock's state file"
 	InProcessMock   Capability = "the in-process mock coordinator (acctest.StartMock)"
+	// PagesAsWritten: the docs' tests run a page's configuration as a reader
+	// copies it, and a reader's runners carry no live run's mark (live mode's
+	// front refuses them, and its cleanup could not find them).
+	PagesAsWritten Capability = "a page's snippets run as written (their runners carry no live run's mark)"
 )
 
 // WithSettingsChanges declares that the test changes instance, group or

@@ -135,6 +135,7 @@ func TestAccReadmeSnippets(t *testing.T) {
 	t.Parallel()
 	blocks := pageBlocks(t, "README.md", "overview")
 	s := sharedInstall(t)
+	acctest.SkipLive(t, acctest.PagesAsWritten)
 	mock := acctest.StartMock(t, acctest.WithRealClock())
 	s.setenv("GITLAB_BASE_URL="+mock.URL(), "GITLAB_TOKEN="+mock.Seed.Group.OwnerToken)
 	dir := filepath.Join(s.dir, "overview")
