@@ -61,7 +61,8 @@ const (
 	InProcessMock   Capability = "the in-process mock coordinator (acctest.StartMock)"
 	// PagesAsWritten: the docs' tests run a page's configuration as a reader
 	// copies it, and a reader's runners carry no live run's mark (live mode's
-	// front refuses them, and its cleanup could not find them).
+	// front refuses them, and its cleanup could not find them); an example
+	// that adopts every runner of a group would take others' runners.
 	PagesAsWritten Capability = "a page's snippets run as written (their runners carry no live run's mark)"
 )
 
