@@ -197,10 +197,10 @@ type measurement struct {
 	conns  int64          // connections the mock accepted during the command
 	procs  []procStats    // provider processes seen during the command
 	peakKB int64          // set by merge: the highest VmHWM of all repetitions
-	// leastProviderCPU, set by merge: the least provider CPU time of all
-	// repetitions (the least disturbed by other load).
-	leastProviderCPU time.Duration
-	failure          string
+	// fastestProviderCPU, set by merge: the provider CPU time of the
+	// fastest repetition (whose wall and CPU times are kept).
+	fastestProviderCPU time.Duration
+	failure            string
 }
 
 func (m *measurement) requests() int {
@@ -247,10 +247,10 @@ func (m *measurement) connBound() int {
 }
 
 // providerCPU is the CPU time of the provider processes: after merge, the
-// least of the repetitions'.
+// fastest repetition's.
 func (m *measurement) providerCPU() time.Duration {
-	if m.leastProviderCPU > 0 {
-		return m.leastProviderCPU
+	if m.fastestProviderCPU > 0 {
+		return m.fastestProviderCPU
 	}
 	var t time.Duration
 	for _, p := range m.procs {
@@ -280,17 +280,18 @@ type sizeResult struct {
 }
 
 // merge combines the repetitions of one phase: the fastest run's wall and
-// CPU time and the least provider CPU time of any run (the least disturbed by
-// other load on the machine), and the worst of every other figure (requests,
-// connections, peak memory).
+// CPU times, the provider's included (the least disturbed by other load on
+// the machine), and the worst of every other figure (requests, connections,
+// peak memory).
 func merge(ms []*measurement) *measurement {
 	if len(ms) == 0 {
 		return nil
 	}
 	out := *ms[0]
+	out.fastestProviderCPU = ms[0].providerCPU()
 	for _, m := range ms[1:] {
 		if m.wall < out.wall {
-			out.wall, out.cpu = m.wall, m.cpu
+			out.wall, out.cpu, out.fastestProviderCPU = m.wall, m.cpu, m.providerCPU()
 		}
 		if m.requests() > out.requests() {
 			out.routes = m.routes
@@ -307,11 +308,6 @@ func merge(ms []*measurement) *measurement {
 	for _, m := range ms {
 		if v := m.peakRSSKB(); v > out.peakKB {
 			out.peakKB = v
-		}
-	}
-	for _, m := range ms {
-		if v := m.providerCPU(); v > 0 && (out.leastProviderCPU == 0 || v < out.leastProviderCPU) {
-			out.leastProviderCPU = v
 		}
 	}
 	return &out
@@ -452,7 +448,7 @@ func (b *bench) measure(ctx context.Context, dir, label string, ph phase, n int,
 		env = append(env, "BENCH_PROFILE_DIR="+pdir)
 	}
 	b.owners.take() // connections before this command are not its own
-	s := startSampler(b.provider, b.o.tfPath)
+	s := startSampler(b.provider)
 	start := time.Now()
 	out, cpu, err := tfcli.Run(ctx, b.o.tfPath, dir, env, logPath, 30, ph.args...)
 	wall := time.Since(start)

@@ -165,7 +165,7 @@ func renderReport(res *results) string {
 		fmt.Fprintf(&b, "- every runner with `token_check = %q`\n", o.tokenCheck)
 	}
 	if o.repeat > 1 {
-		fmt.Fprintf(&b, "- Every fleet size ran %d times: wall and CPU times are the fastest run's, the provider's CPU time the least of any run, the other figures the worst run's\n", o.repeat)
+		fmt.Fprintf(&b, "- Every fleet size ran %d times: wall and CPU times (the provider's too) are the fastest run's, the other figures the worst run's\n", o.repeat)
 	}
 	b.WriteString("\n")
 
