@@ -66,6 +66,49 @@ func ReadObject(ctx context.Context, t attr.Type, raw tftypes.Value) (map[string
 	return obj.Attributes(), diags
 }
 
+// ReadAttributes is the named top-level attributes of raw (as ReadObject
+// reads them), converting only those: what GetAttribute of each gives,
+// without a schema walk per attribute. The attributes of a null or unknown
+// object are null, as GetAttribute reads them.
+func ReadAttributes(ctx context.Context, t attr.Type, raw tftypes.Value, names ...string) (map[string]attr.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ot, ok := t.(attr.TypeWithAttributeTypes)
+	if !ok {
+		diags.AddError("Unexpected Schema Type",
+			fmt.Sprintf("A schema's type is %T, not an object type. This is a bug in the provider; please report it.", t))
+		return nil, diags
+	}
+	var values map[string]tftypes.Value
+	if raw.IsKnown() && !raw.IsNull() {
+		if err := raw.As(&values); err != nil {
+			diags.AddError("Value Conversion Error", fmt.Sprintf(
+				"An unexpected error was encountered trying to read the resource's data. This is a bug in the provider; "+
+					"please report it.\n\nError: %s", err))
+			return nil, diags
+		}
+	}
+	out := make(map[string]attr.Value, len(names))
+	for _, name := range names {
+		at, ok := ot.AttributeTypes()[name]
+		if !ok {
+			diags.AddAttributeError(path.Root(name), "Unknown Attribute",
+				fmt.Sprintf("The schema has no attribute %s. This is a bug in the provider; please report it.", name))
+			continue
+		}
+		v, ok := values[name]
+		if !ok {
+			v = tftypes.NewValue(at.TerraformType(ctx), nil)
+		}
+		value, err := at.ValueFromTerraform(ctx, v)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Value Conversion Error", err.Error())
+			continue
+		}
+		out[name] = value
+	}
+	return out, diags
+}
+
 // WriteObject is values as the whole value of type t (a schema's type), for
 // the Raw of a plan or a state: what Set of Object(t, values) writes, without
 // the framework rebuilding the schema's type to check it (t is the schema's).

@@ -98,6 +98,35 @@ func TestReadWriteObject(t *testing.T) {
 		t.Errorf("ReadObject read %d attributes, the framework %d", len(got), len(viaFramework.Attributes()))
 	}
 
+	some, diags := ReadAttributes(ctx, typ, raw, "group_id", "tags", "id")
+	if diags.HasError() || len(some) != 3 {
+		t.Fatalf("ReadAttributes = %v, %v", some, diags)
+	}
+	for name, v := range some {
+		var want attr.Value
+		if diags := (tfsdk.State{Schema: s, Raw: raw}).GetAttribute(ctx, path.Root(name), &want); diags.HasError() {
+			t.Fatal(diags)
+		}
+		if !v.Equal(want) {
+			t.Errorf("%s: ReadAttributes %s, the framework's GetAttribute %s", name, v, want)
+		}
+	}
+	for _, whole := range []tftypes.Value{tftypes.NewValue(tfType, nil), tftypes.NewValue(tfType, tftypes.UnknownValue)} {
+		some, diags := ReadAttributes(ctx, typ, whole, "group_id", "tags")
+		for name, v := range some {
+			var want attr.Value
+			if d := (tfsdk.State{Schema: s, Raw: whole}).GetAttribute(ctx, path.Root(name), &want); d.HasError() {
+				t.Fatal(d)
+			}
+			if diags.HasError() || !v.Equal(want) {
+				t.Errorf("%s of %s: ReadAttributes %s, %v; the framework's GetAttribute %s", name, whole, v, diags, want)
+			}
+		}
+	}
+	if _, diags := ReadAttributes(ctx, typ, raw, "nope"); !diags.HasError() {
+		t.Error("an attribute the schema lacks must be an error")
+	}
+
 	written, diags := WriteObject(ctx, typ, got)
 	if diags.HasError() {
 		t.Fatal(diags)

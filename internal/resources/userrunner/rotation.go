@@ -104,7 +104,8 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 // readRotationView reads the rotationView of a plan's or a state's value.
 func readRotationView(ctx context.Context, d *diag.Diagnostics, raw tftypes.Value) *rotationView {
-	a, diags := tfvalue.ReadObject(ctx, objectType(), raw)
+	a, diags := tfvalue.ReadAttributes(ctx, objectType(), raw, "id", "token", "token_expires_at", "token_current",
+		"rotation_triggers", "rotate_before_expiry", "on_stale_token", "token_check")
 	d.Append(diags...)
 	return &rotationView{
 		ID:                 tfvalue.As[types.String](a, "id", d),
