@@ -61,14 +61,14 @@ n=0
 # version_of <binary>: "1.5.7" of "Terraform v1.5.7" or "OpenTofu v1.6.3".
 version_of() { "$1" version | sed -n '1s/^[A-Za-z]* v\([0-9][0-9.]*\).*/\1/p'; }
 # at_least <version> <minimum>
-at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" == "$2" ]]; }
+at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | sed -n 1p)" == "$2" ]]; }
 tf_version="$(version_of "$tf")"
 
 # binary_for <dir>: the binary to validate dir with, or nothing (skip) when
 # its required_version ">= X.Y" is above both.
 binary_for() {
 	local need
-	need="$(sed -n 's/^[[:space:]]*required_version[[:space:]]*=[[:space:]]*">=[[:space:]]*\([0-9][0-9.]*\)".*/\1/p' "$1"/*.tf | head -1)"
+	need="$(sed -n 's/^[[:space:]]*required_version[[:space:]]*=[[:space:]]*">=[[:space:]]*\([0-9][0-9.]*\)".*/\1/p' "$1"/*.tf | sed -n 1p)"
 	if [[ -z "$need" ]] || at_least "$tf_version" "$need"; then
 		echo "$tf"
 	elif [[ -n "$newer" ]] && at_least "$(version_of "$newer")" "$need"; then
@@ -94,7 +94,7 @@ validate_dir() {
 		if [[ "$bin" == "$tf" ]]; then
 			echo "ok    $label"
 		else
-			echo "ok    $label (with $("$bin" version | head -1))"
+			echo "ok    $label (with $("$bin" version | sed -n 1p))"
 		fi
 	else
 		echo "FAIL  $label"
@@ -103,24 +103,28 @@ validate_dir() {
 	fi
 }
 
-# Documentation snippets: one file at a time, with a required_providers stub
-# when the snippet has none (resource and data source snippets usually don't).
+# has_source <file>...: declares gitlabrunner with its registry source (a
+# copied snippet without it would look for hashicorp/gitlabrunner).
+has_source() {
+	local flat
+	flat="$(cat "$@" | tr -d ' \t\n')"
+	[[ "$flat" == *'required_providers{'* && "$flat" =~ gitlabrunner=\{[^}]*source=\"gitlabrunner/gitlabrunner\" ]]
+}
+
+# Documentation snippets: one file at a time, as a user copies one; each must
+# say where the provider comes from (required_providers).
 while IFS= read -r file; do
 	rel="${file#"$root"/}"
+	if ! has_source "$file"; then
+		n=$((n + 1))
+		echo "FAIL  $rel"
+		echo '      has no required_providers { gitlabrunner = { source = "gitlabrunner/gitlabrunner" } }: a copy would look for hashicorp/gitlabrunner'
+		failed+=("$rel")
+		continue
+	fi
 	dir="$work/snippet-$n"
 	mkdir -p "$dir"
 	cp "$file" "$dir/"
-	if ! grep -q 'required_providers' "$file"; then
-		cat >"$dir/zz_required_providers.tf" <<'EOF'
-terraform {
-  required_providers {
-    gitlabrunner = {
-      source = "gitlabrunner/gitlabrunner"
-    }
-  }
-}
-EOF
-	fi
 	validate_dir "$rel" "$dir"
 done < <(find "$root/examples/provider" "$root/examples/resources" "$root/examples/data-sources" "$root/examples/actions" -name '*.tf' | sort)
 
@@ -153,6 +157,12 @@ for cfg in "$root"/examples/*/ "$root"/examples/modules/*/ "$root"/examples/guid
 	mkdir -p "$dir"
 	cp -R "$cfg"/. "$dir/"
 	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl" "$dir"/*.tfstate*
+	if ! has_source "$dir"/*.tf; then
+		n=$((n + 1))
+		echo "FAIL  $rel/: no file declares required_providers { gitlabrunner = { source = \"gitlabrunner/gitlabrunner\" } }"
+		failed+=("$rel/")
+		continue
+	fi
 	validate_dir "$rel/" "$dir"
 done
 
@@ -162,7 +172,7 @@ if ((${#failed[@]})); then
 	exit 1
 fi
 if ((${#skipped[@]})); then
-	echo "check-examples: $((n - ${#skipped[@]})) of $n examples are fmt clean and valid ($("$tf" version | head -1)); skipped, for want of a newer Terraform: ${skipped[*]}"
+	echo "check-examples: $((n - ${#skipped[@]})) of $n examples are fmt clean and valid ($("$tf" version | sed -n 1p)); skipped, for want of a newer Terraform: ${skipped[*]}"
 	exit 0
 fi
-echo "check-examples: all $n examples are fmt clean and valid ($("$tf" version | head -1))"
+echo "check-examples: all $n examples are fmt clean and valid ($("$tf" version | sed -n 1p))"

@@ -38,7 +38,7 @@ version() {
 
 # at_least A B: version A >= version B.
 at_least() {
-	[ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
+	[ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | sed -n 1p)" = "$2" ]
 }
 
 # on_path NAME: the executables NAME on the PATH, in PATH order, once each.

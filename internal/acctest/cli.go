@@ -13,43 +13,38 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // CLI runs the Terraform (or OpenTofu) binary of TF_ACC_TERRAFORM_PATH (or
 // the terraform on the PATH) in a working directory of its own, for tests of
 // commands terraform-plugin-testing cannot run, such as `terraform query
-// -generate-config-out`. Its environment is this process's without anything
-// that configures Terraform (TF_*, GITLAB_*), plus a private empty CLI
-// configuration and what the test adds; serve the provider with
+// -generate-config-out`, through the one home of running them (internal/tfcli:
+// a process group that ends with the command). Its environment is this
+// process's without anything that configures Terraform (TF_*, GITLAB_*), plus
+// a private CLI configuration (empty unless the test writes one,
+// CLIConfigFile) and what the test adds; serve the provider with
 // providertest.Reattach and add its TF_REATTACH_PROVIDERS.
 type CLI struct {
 	t   testing.TB
 	Bin string
 	// Dir is the working directory (the test's temporary directory).
 	Dir string
-	env []string
+	// CLIConfigFile is the CLI configuration Terraform reads (TF_CLI_CONFIG_FILE).
+	CLIConfigFile string
+	env           []string
 }
 
 // NewCLI prepares a working directory holding files (name -> content) and
 // the environment with env added.
 func NewCLI(t testing.TB, files, env map[string]string) *CLI {
 	t.Helper()
-	PreCheck(t)
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin, _ = exec.LookPath("terraform") // PreCheck made sure it is there
-	}
-	c := &CLI{t: t, Bin: bin, Dir: t.TempDir()}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	if err := os.WriteFile(rc, []byte("# empty: tests use no mirrors or overrides\n"), 0o600); err != nil {
+	c := &CLI{t: t, Bin: TerraformBinary(t), Dir: t.TempDir(), CLIConfigFile: filepath.Join(t.TempDir(), "terraformrc")}
+	if err := os.WriteFile(c.CLIConfigFile, []byte("# empty: tests use no mirrors or overrides\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "GITLAB_") {
-			c.env = append(c.env, kv)
-		}
-	}
-	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	c.env = tfcli.PrivateEnv(c.CLIConfigFile, nil, "TF_", "GITLAB_")
 	for k, v := range env {
 		c.env = append(c.env, k+"="+v)
 	}
@@ -57,6 +52,19 @@ func NewCLI(t testing.TB, files, env map[string]string) *CLI {
 		c.Write(name, content)
 	}
 	return c
+}
+
+// TerraformBinary is the Terraform (or OpenTofu) binary acceptance tests run:
+// TF_ACC_TERRAFORM_PATH, else the terraform on the PATH. It skips the test
+// without TF_ACC, as PreCheck does.
+func TerraformBinary(t testing.TB) string {
+	t.Helper()
+	PreCheck(t)
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin
+	}
+	bin, _ := exec.LookPath("terraform") // PreCheck made sure it is there
+	return bin
 }
 
 // Write writes a file of the working directory.
@@ -94,9 +102,10 @@ func (c *CLI) RunExit(args ...string) (string, int) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.Bin, args...)
-	cmd.Dir, cmd.Env = c.Dir, c.env
+	cmd := tfcli.Command(ctx, c.Bin, "", c.env, args...)
+	cmd.Dir = c.Dir
 	out, err := cmd.CombinedOutput()
+	tfcli.KillGroup(cmd)
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

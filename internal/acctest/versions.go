@@ -75,3 +75,9 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 func isOpenTofu(binary, providerHost string) bool {
 	return strings.HasPrefix(filepath.Base(binary), "tofu") || providerHost == "registry.opentofu.org"
 }
+
+// IsOpenTofu reports whether the acceptance tests run on OpenTofu (by its
+// binary's name or its registry, as Main tells).
+func IsOpenTofu() bool {
+	return isOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH"), os.Getenv("TF_ACC_PROVIDER_HOST"))
+}

@@ -101,6 +101,7 @@ func (a *deleteStaleRunners) Schema(_ context.Context, _ action.SchemaRequest, r
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
+					validators.NoNullElements("each element is a tag"),
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},

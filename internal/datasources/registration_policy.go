@@ -83,25 +83,11 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: settingsattrs.Instance.Policy(name)}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reports whether runner **registration tokens** (the legacy `gitlab-runner register " +
-			"--registration-token` workflow) are still allowed on the GitLab server — for the instance, or for one " +
-			"group or project — and where the server's version sits on GitLab's deprecation timeline. Use it in " +
-			"`check` blocks and `lifecycle.precondition`s to make CI plans warn or fail while registration tokens are on.\n\n" +
-			"Works for users who are not administrators: what the token cannot read is null and a warning names the " +
-			"permission that would fill it (instance settings need an administrator; a group's registration-token state " +
-			"needs its Owner role, a project's the Maintainer role). A group Owner's token reports on its group without " +
-			"the instance settings: set `include_instance_settings = false` to skip them and their warning. " +
-			"`GET /version` works for any authenticated user, so the timeline attributes are always set.\n\n" +
-			"A `group_id` or `project_id` the token cannot see at all is an **error**, not null: GitLab answers 404 both " +
-			"for a group that does not exist and for one the token's user is not a member of, and a mistyped id must not " +
-			"pass a CI check as \"unknown\". The error names both causes and the role that is needed.\n\n" +
-			"The timeline, as it actually went: 15.6 registration tokens deprecated; 15.10 the new creation workflow " +
-			"(runner created in GitLab, `glrt-` authentication token) usable; 15.11 `POST /user/runners`; 16.0 the new " +
-			"workflow official, and `POST /runners` honours the instance setting `allow_runner_registration_token` (in the " +
-			"settings API from about 15.8) and the top-level group's switch; 16.11 both switches in the UI; 17.0 registration tokens disabled (on GitLab.com for every top-level group, on self-managed by " +
-			"the upgrade migration at instance level; administrators and group Owners may re-enable them); 20.0 planned " +
-			"removal (moved from 17.0, then 18.0). The older plan quoted in GitLab's migration guide said: \"disabled in " +
-			"16.6, re-enable on GitLab.com until 16.8 and on self-managed until 17.0, removed in 17.0\" — it did not happen that way.",
+		MarkdownDescription: "Reports whether runner **registration tokens** (`gitlab-runner register " +
+			"--registration-token`) are still allowed for the instance, a group or a project, and where the server's " +
+			"version sits on GitLab's deprecation timeline: for `check` blocks and preconditions in CI plans. What the " +
+			"token cannot read is null, with a warning that names the permission; a group or project it cannot see is " +
+			"an error.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -124,13 +110,9 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 			"include_instance_settings": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Whether to read the instance settings (`GET /application/settings`, administrators " +
-					"only). Defaults to `true`. Set it to `false` when the token is a group Owner's or a project " +
-					"Maintainer's: no request, no \"Instance Runner Settings Not Readable\" warning on every plan, and " +
-					"`registration_tokens_allowed_instance` (unless the version alone decides it), `valid_runner_registrars` " +
-					"and the three `*_runner_token_expiration_interval` attributes are null. `registration_tokens_allowed` " +
-					"for a `group_id` or `project_id` does not need the settings: GitLab's answer for the group or project " +
-					"already includes the instance switch. `false` needs `group_id` or `project_id` (checked at plan " +
-					"time): for the instance, the settings are the report.",
+					"only; default `true`). `false` skips them for a group Owner's or project Maintainer's token: no request, " +
+					"no warning, and the attributes only the settings fill are null. `false` needs `group_id` or " +
+					"`project_id` (checked at plan time).",
 			},
 			"scope_path": schema.StringAttribute{
 				Computed:            true,
@@ -147,25 +129,18 @@ func (d *registrationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				"needs: GitLab 15.11 or later."),
 			"legacy_workflow_phase": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Where the server's version sits on the registration-token timeline (null only when the " +
-					"version string cannot be parsed; a warning says so):\n" +
-					"  - `supported` — before 15.6: registration tokens are the only workflow.\n" +
-					"  - `deprecated` — 15.6 to 16.11.x: deprecated in 15.6, new workflow usable from 15.10 and official in 16.0; " +
-					"registration tokens still work unless turned off (from 16.0 through the settings API, from 16.11 in the UI too).\n" +
-					"  - `disabled_by_default` — 17.0 to 19.x: 17.0 disabled registration tokens (GitLab.com: every top-level " +
-					"group; self-managed: the upgrade migration at instance level); administrators and top-level group Owners may re-enable them.\n" +
-					"  - `removed` — 20.0 and later: registration tokens are removed (the planned removal, moved from 17.0, then 18.0; " +
-					"the older plan quoted in the migration guide said \"disabled in 16.6, removed in 17.0\").",
+				MarkdownDescription: "Where the server's version sits on the registration-token timeline: `supported` " +
+					"(before 15.6), `deprecated` (15.6 to 16.11), `disabled_by_default` (17.0 to 19.x) or `removed` (20.0 " +
+					"and later); null, with a warning, when the version cannot be parsed. The page describes each phase.",
 			},
 			"registration_tokens_allowed_instance": computedBool("Whether the instance allows registration tokens: the " +
 				"application setting `allow_runner_registration_token` (administrators only), which GitLab honours from 16.0 (the " +
 				"setting appeared in the API in about 15.8). Before 16.0 nothing turns registration tokens off and they are always allowed (`true`); from 20.0 they are removed (`false`). " +
 				"Null (with a warning) when the token cannot read the settings."),
-			"registration_tokens_allowed": computedBool("The effective answer for `group_id` or `project_id`: registration tokens " +
-				"are allowed only when the instance allows them **and** the top-level group's switch is on. Read from the " +
-				"group's or project's `runners_token` (null when disallowed), which GitLab shows to group Owners and project " +
-				"Maintainers, together with the instance setting. Without a scope it equals `registration_tokens_allowed_instance`. " +
-				"`false` from 20.0. Null (with a warning) when neither can be read."),
+			"registration_tokens_allowed": computedBool("The effective answer for `group_id` or `project_id`: allowed only " +
+				"when the instance allows them **and** the top-level group's switch is on (read from the `runners_token` " +
+				"GitLab shows group Owners and project Maintainers). Without a scope, `registration_tokens_allowed_instance`. " +
+				"Null, with a warning, when neither can be read."),
 			"valid_runner_registrars": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,

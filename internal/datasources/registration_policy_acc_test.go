@@ -342,6 +342,9 @@ func TestAccRegistrationPolicyDataSource_CIGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The example declares its provider by the registry address, as every
+	// example does; this package's tests serve it under hashicorp/.
+	example = regexp.MustCompile(`(?s)^terraform \{\n  required_providers \{.*?\n\}\n`).ReplaceAll(example, nil)
 	gate := mock.ProviderBlock(seed.AdminToken) + string(example)
 	// The same configuration without the precondition: only the check block.
 	checkOnly := mock.ProviderBlock(seed.AdminToken) + `

@@ -104,6 +104,7 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"status":       computedString("`online`, `offline`, `stale` (created more than 7 days ago and not contacted for 7 days) or `never_contacted`."),
 			"contacted_at": computedString("When the runner last contacted GitLab (RFC 3339 UTC, e.g. `2024-05-01T10:00:00Z`); null when never contacted."),
 			"created_at":   computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
+			"created_by":   createdByAttribute(),
 
 			"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
 
@@ -250,6 +251,7 @@ func runnerDetailsValues(r *gitlabapi.RunnerDetails) map[string]attr.Value {
 		"status":       types.StringValue(r.Status),
 		"contacted_at": tfvalue.Time(r.ContactedAt),
 		"created_at":   tfvalue.Time(r.CreatedAt),
+		"created_by":   createdByValue(r.CreatedBy),
 
 		"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),
 

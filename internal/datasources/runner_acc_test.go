@@ -62,6 +62,10 @@ data "gitlabrunner_runner" "project" {
 `
 	created := acctest.DefaultStartTime.UTC().Format(time.RFC3339)
 	managers := tfjsonpath.New("managers")
+	root, err := admin.GetCurrentUser(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
@@ -102,6 +106,8 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.StringExact(created)),
+					runnerCheck("group", tfjsonpath.New("created_by"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id": knownvalue.Int64Exact(root.ID), "username": knownvalue.StringExact("root")})),
 					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.StringExact("idle")),
 					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
@@ -213,6 +219,17 @@ data "gitlabrunner_runner" "group" {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", managers, knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+				},
+			},
+			{
+				// GitLab before ≈18.0 shows neither when nor by whom a runner
+				// was created: both null.
+				PreConfig: func() { mock.Faults().Clear(); mock.Store().SetVersion("17.11.0-ee") },
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.Null()),
+					runnerCheck("group", tfjsonpath.New("created_by"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
 				},
 			},

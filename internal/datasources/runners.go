@@ -57,6 +57,7 @@ var runnersItemAttrTypes = map[string]attr.Type{
 	"name":        types.StringType,
 	"online":      types.BoolType,
 	"created_at":  types.StringType,
+	"created_by":  types.ObjectType{AttrTypes: createdByAttrTypes},
 	"status":      types.StringType,
 
 	"job_execution_status": types.StringType,
@@ -68,14 +69,10 @@ func (d *runnersDataSource) Metadata(_ context.Context, req datasource.MetadataR
 
 func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the runners of one scope, following GitLab's pagination to the end. Give at most one of " +
-			"`scope`, `group_id` and `project_id`:\n\n" +
-			"| configuration | GitLab endpoint | who may call it |\n|---|---|---|\n" +
-			"| nothing, or `scope = \"owned\"` | `GET /runners` | any user: the runners the user can manage |\n" +
-			"| `scope = \"instance\"` | `GET /runners/all` | administrators only |\n" +
-			"| `group_id = 12` | `GET /groups/12/runners` | the group's Maintainers and Owners, administrators |\n" +
-			"| `project_id = 34` | `GET /projects/34/runners` | project Maintainers and above |\n\n" +
-			"The filters `type`, `status`, `paused`, `tag_list` and `version_prefix` are applied by GitLab.",
+		MarkdownDescription: "Lists the runners of one scope, following GitLab's pagination to the end: the runners the " +
+			"token's user can manage (the default), the instance's (`scope = \"instance\"`), a group's or a project's; " +
+			"give at most one of `scope`, `group_id` and `project_id`. The filters `type`, `status`, `paused`, " +
+			"`tag_list` and `version_prefix` are applied by GitLab.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("Identifier of this listing: the scope, e.g. `owned`, `instance`, `group:12` or `project:34`."),
 			"scope": schema.StringAttribute{
@@ -119,6 +116,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
+					validators.NoNullElements("each element is a tag"),
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},
@@ -154,6 +152,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"name":        computedString("Name reported by the runner; null when never contacted."),
 					"online":      computedBool("Whether the runner is online."),
 					"created_at":  computedString("When the runner was created (RFC 3339 UTC); null when GitLab does not report it (GitLab before about 18.0)."),
+					"created_by":  createdByAttribute(),
 					"status":      computedString("`online`, `offline`, `stale` or `never_contacted`."),
 
 					"job_execution_status": computedString("Whether one of the runner's managers is running a job: " + jobExecutionStatusDescription),
@@ -206,6 +205,7 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"name":        types.StringPointerValue(r.Name),
 			"online":      types.BoolValue(r.Online),
 			"created_at":  tfvalue.Time(r.CreatedAt),
+			"created_by":  createdByValue(r.CreatedBy),
 			"status":      types.StringValue(r.Status),
 
 			"job_execution_status": types.StringPointerValue(r.JobExecutionStatus),

@@ -220,7 +220,9 @@ data "gitlabrunner_runners" "huge" {
 							"name":        knownvalue.Null(), // never contacted
 							"online":      knownvalue.Bool(false),
 							"created_at":  knownvalue.StringExact(acctest.DefaultStartTime.UTC().Format(time.RFC3339)),
-							"status":      knownvalue.StringExact("never_contacted"),
+							"created_by": knownvalue.ObjectExact(map[string]knownvalue.Check{
+								"id": knownvalue.NotNull(), "username": knownvalue.StringExact("root")}),
+							"status": knownvalue.StringExact("never_contacted"),
 
 							"job_execution_status": knownvalue.StringExact("idle"),
 						}),

@@ -2,7 +2,8 @@ package examplestest
 
 // TestAccModuleGuide runs the guide "Testing modules with the mock
 // coordinator" as a module author would: its shell blocks, taken from the
-// generated docs/guides page (so the guide and the test cannot drift apart),
+// generated docs/guides page (docs_test.go: so the guide and the test cannot
+// drift apart),
 // run with bash in a copy of examples/modules/runner-fleet, cloning this
 // repository's committed HEAD where the guide clones GitHub. The module's own
 // tests/fleet.tftest.hcl then run with `terraform test` (or `tofu test`) on
@@ -11,7 +12,6 @@ package examplestest
 // Terraform on the PATH and on OpenTofu 1.6.3).
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 const guidePath = "docs/guides/testing-modules-with-the-mock-coordinator.md"
@@ -38,7 +39,7 @@ func TestAccModuleGuide(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
+	blocks := docBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 
 	if out, _ := exec.Command("git", "-C", root, "status", "--porcelain").Output(); len(out) > 0 {
 		t.Logf("note: the guide runs on a fresh clone of the committed HEAD; uncommitted changes are not part of it:\n%s", out)
@@ -89,6 +90,13 @@ func TestAccModuleGuide(t *testing.T) {
 	// ... and the mock saw what the runs say: two runners created, both
 	// tokens rotated in place by the fleet trigger (no new runner), both
 	// destroyed at the end, and no request for the administrator-only settings.
+	// ... the mock.env it wrote has every variable the guide's sample shows ...
+	env := readFile(t, filepath.Join(module, ".bin", "mock.env"))
+	for _, m := range regexp.MustCompile(`(?m)^export ([A-Z_]+)=`).FindAllStringSubmatch(docBlocks(t, filepath.Join(root, guidePath), "print-env-output")["print-env-output"], -1) {
+		if !regexp.MustCompile(`(?m)^export ` + m[1] + `=`).MatchString(env) {
+			t.Errorf("the guide's sample of --print-env shows %s, which the mock does not print:\n%s", m[1], env)
+		}
+	}
 	log := readFile(t, filepath.Join(module, ".bin", "mock.log"))
 	for _, c := range []struct {
 		line string
@@ -110,7 +118,7 @@ func TestAccModuleGuide(t *testing.T) {
 // of go.mod.
 func TestGuideIsInSync(t *testing.T) {
 	root := repoRoot(t)
-	blocks := guideBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
+	blocks := docBlocks(t, filepath.Join(root, guidePath), "setup", "run", "ci")
 	ci := map[string]bool{}
 	for _, line := range strings.Split(blocks["ci"], "\n") {
 		ci[strings.TrimPrefix(strings.TrimSpace(line), "- ")] = true
@@ -131,37 +139,6 @@ func TestGuideIsInSync(t *testing.T) {
 	if !strings.Contains(blocks["ci"], "image: golang:"+goMod[1]+"\n") || !strings.Contains(guide, "Go ("+goMod[1]+",") {
 		t.Errorf("the guide should name Go %s (go.mod) in its requirements and CI image", goMod[1])
 	}
-}
-
-// guideBlocks returns the fenced code blocks of the guide that follow a
-// "<!-- guide-test: NAME -->" line, by NAME; each of want must be there.
-func guideBlocks(t *testing.T, path string, want ...string) map[string]string {
-	t.Helper()
-	blocks := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(readFile(t, path)))
-	var name string
-	var body []string
-	inBlock := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "<!-- guide-test: "):
-			name = strings.TrimSuffix(strings.TrimPrefix(line, "<!-- guide-test: "), " -->")
-		case name != "" && !inBlock && strings.HasPrefix(line, "```"):
-			inBlock, body = true, nil
-		case inBlock && line == "```":
-			blocks[name] = strings.Join(body, "\n") + "\n"
-			name, inBlock = "", false
-		case inBlock:
-			body = append(body, line)
-		}
-	}
-	for _, name := range want {
-		if blocks[name] == "" {
-			t.Fatalf("%s has no block marked <!-- guide-test: %s -->", path, name)
-		}
-	}
-	return blocks
 }
 
 // stopGuideMock makes sure the mock the guide started is gone: the guide's
@@ -254,11 +231,8 @@ func (tt testTool) name() string {
 // test` (Terraform or OpenTofu 1.6+); otherwise the test skips and says why.
 func terraformTestBinary(t *testing.T) testTool {
 	t.Helper()
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH is not set: `terraform test` needs a Terraform or OpenTofu 1.6+ binary")
-	}
-	out, err := exec.Command(path, "version").Output()
+	path := acctest.TerraformBinary(t)
+	out, err := tfcli.Command(context.Background(), path, "", os.Environ(), "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", path, err)
 	}

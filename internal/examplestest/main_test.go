@@ -40,10 +40,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv(userrunner.JournalDirEnv) == "" {
 		if dir, err := os.MkdirTemp("", "gitlabrunner-journal-"); err == nil {
 			_ = os.Setenv(userrunner.JournalDirEnv, dir)
-			code := m.Run()
-			_ = os.RemoveAll(dir)
-			os.Exit(code)
+			mirrorCleanup = append(mirrorCleanup, dir)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, dir := range mirrorCleanup { // the journal, the docs' shared home (docs_run_test.go)
+		_ = os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }

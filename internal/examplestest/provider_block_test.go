@@ -6,13 +6,12 @@ package examplestest
 // Terraform (the provider's "Unknown Provider Setting" error then names that
 // case; Terraform 1.13+ warns and parses TF_VAR_'s value as an expression
 // instead), and OpenTofu 1.6 refuses the reference; a value in the test
-// file's variables block works on Terraform. It runs the provider built from this
-// working tree against an in-process mock.
+// file's variables block works on Terraform (the guide's block, as written). It runs the provider built from this
+// working tree (a plugin binary, acctest.ProviderPlugin) against an in-process
+// mock.
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,25 +24,7 @@ func TestAccTestFileProviderBlock(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
 	mock := acctest.StartMock(t, acctest.WithRealClock())
-	root := repoRoot(t)
-
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-gitlabrunner"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(bin, "dev.tfrc")
-	writeFile(t, cliConfig, `provider_installation {
-  dev_overrides {
-    "gitlabrunner/gitlabrunner" = "`+bin+`"
-  }
-  direct {}
-}
-`)
-
-	module := t.TempDir()
-	writeFile(t, filepath.Join(module, "main.tf"), `terraform {
+	cli := acctest.NewCLI(t, map[string]string{"main.tf": `terraform {
   required_providers {
     gitlabrunner = {
       source = "gitlabrunner/gitlabrunner"
@@ -52,22 +33,17 @@ func TestAccTestFileProviderBlock(t *testing.T) {
 }
 
 resource "gitlabrunner_user_runner" "this" {
-  runner_type = "group_type"
-  group_id    = 1
+  runner_type = "project_type"
+  project_id  = 1
 }
-`)
+`}, map[string]string{"GITLAB_BASE_URL": mock.URL(), "TF_VAR_gitlab_token": mock.Seed.Group.OwnerToken})
+	writeFile(t, cli.CLIConfigFile, acctest.DevOverrides(acctest.ProviderPlugin(t)))
 	test := func(testFile string) string {
 		t.Helper()
-		_ = os.RemoveAll(filepath.Join(module, "tests"))
-		writeFile(t, filepath.Join(module, "tests", "t.tftest.hcl"), testFile)
-		cmd := exec.Command(tool.path, "test", "-no-color")
-		cmd.Dir = module
-		cmd.Env = append(cleanEnv(), "PATH="+os.Getenv("PATH"), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
-			"GITLAB_BASE_URL="+mock.URL(), "TF_VAR_gitlab_token="+mock.Seed.Group.OwnerToken)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		_ = cmd.Run() // the outcome is in the output
-		return out.String()
+		_ = os.RemoveAll(filepath.Join(cli.Dir, "tests"))
+		writeFile(t, filepath.Join(cli.Dir, "tests", "t.tftest.hcl"), testFile)
+		out, _ := cli.RunExit("test", "-no-color") // the outcome is in the output
+		return out
 	}
 	const run = `
 run "creates" {
@@ -108,15 +84,10 @@ provider "gitlabrunner" {
 
 	// The value in the test file's variables block: works on Terraform; OpenTofu
 	// 1.6 does not read that block for provider blocks (opentofu#2450).
-	out = test(`
-variables {
-  gitlab_token = "` + mock.Seed.Group.OwnerToken + `"
-}
-
-provider "gitlabrunner" {
-  token = var.gitlab_token
-}
-` + run)
+	// The guide's block, as written but for the token (the group's
+	// Maintainer, who may create the project runner).
+	block := pageBlocks(t, guidePath, "test-file-provider-block")["test-file-provider-block"]
+	out = test(asWritten(t, block, `"glpat-…"`, `"`+mock.Seed.Group.MaintainerToken+`"`) + run)
 	switch {
 	case !tool.tofu && !strings.Contains(out, "1 passed, 0 failed"):
 		t.Errorf("terraform: the variables block form should pass:\n%s", out)

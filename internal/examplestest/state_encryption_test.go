@@ -51,7 +51,7 @@ func TestAccStateEncryption(t *testing.T) {
 	work := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", work)
 	mock := startFleetMock(t)
-	encryption := fastKeyDerivation(t, guideBlocks(t, filepath.Join(repoRoot(t), encryptionGuidePath), "encryption")["encryption"])
+	encryption := fastKeyDerivation(t, docBlocks(t, filepath.Join(repoRoot(t), encryptionGuidePath), "encryption")["encryption"])
 	configDir := func(trigger string) string {
 		dir := writeFleetConfig(t, fleetInputs(mock.Seed)+fmt.Sprintf("\nrotation_triggers = { fleet = %q }\n", trigger))
 		writeFile(t, filepath.Join(dir, "encryption.tf"), encryption)

@@ -175,9 +175,6 @@ type verdict struct {
 // decide applies the policy to the outcome of the current attempt: resp or
 // err.
 func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Response, err error) verdict {
-	if ctx.Err() != nil {
-		return verdict{}
-	}
 	n := st.attempt
 	retries := c.retries
 	var wait time.Duration
@@ -209,6 +206,15 @@ func (c *Client) decide(ctx context.Context, st *attemptState, resp *http.Respon
 		return verdict{}
 	}
 	if n > retries {
+		return verdict{}
+	}
+	if ctx.Err() != nil {
+		// The budget ran out while this attempt was answered: say so, as
+		// for a wait that would end after it. Another end of the context
+		// (the caller's) speaks for itself.
+		if !st.deadline.IsZero() && !timeNow().Before(st.deadline) {
+			return verdict{giveUp: fmt.Sprintf("the next retry would start after total_request_timeout (%s)", c.total)}
+		}
 		return verdict{}
 	}
 	if !st.deadline.IsZero() {

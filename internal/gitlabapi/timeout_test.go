@@ -118,8 +118,10 @@ func TestSlowLorisAnswerHitsTimeouts(t *testing.T) {
 	start := time.Now()
 	_, err := c.GetRunner(t.Context(), 1)
 	elapsed := time.Since(start)
-	if err == nil || elapsed > 2*time.Second {
-		t.Fatalf("err %v after %v: want a failure within the 1s budget", err, elapsed)
+	// A timeout, not a speed claim: without the limits the answer trickles
+	// in for as long as the test runs.
+	if err == nil || elapsed > time.Minute {
+		t.Fatalf("err %v after %v: want a failure that the 1s budget ends", err, elapsed)
 	}
 	if !strings.Contains(err.Error(), "total_request_timeout (1s)") && !strings.Contains(err.Error(), "Client.Timeout") {
 		t.Errorf("the error should say which limit ended it: %v", err)

@@ -11,6 +11,7 @@ import (
 // not make Close wait for net/http's 5 s "new connection" grace period, and
 // must not be reported as a shutdown error.
 func TestServerCloseWithIdleNewConnection(t *testing.T) {
+	const netHTTPNewConnGrace = 5 * time.Second // net/http's Server.Shutdown waits this long for a StateNew connection
 	s, err := NewServer(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +36,10 @@ func TestServerCloseWithIdleNewConnection(t *testing.T) {
 	if err != nil {
 		t.Errorf("Close() = %v, want nil: an unused connection is not a shutdown failure", err)
 	}
-	if took > 3*time.Second {
-		t.Errorf("Close() took %s with one unused connection open, want about 1 s at most", took.Round(time.Millisecond))
+	// Not a speed claim: the bound is net/http's own grace period, which a
+	// Close that waited for the connection would reach (closeGrace is 1 s).
+	if took >= netHTTPNewConnGrace {
+		t.Errorf("Close() took %s with one unused connection open: it waited for net/http's %s grace period",
+			took.Round(time.Millisecond), netHTTPNewConnGrace)
 	}
 }

@@ -166,12 +166,10 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"total_request_timeout": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("The longest one request may take, every retry and every wait between them "+
-					"included, as a Go duration (default `%s`). When GitLab asks to wait longer than what is left (`Retry-After`), "+
-					"the request fails at once and the error says how long GitLab asked to wait. A GitLab that cannot be reached "+
-					"(no such host, connection refused) fails within seconds, whatever this setting. Creating a runner takes at "+
-					"most three times this long; a runner left by a create older than that (plus a margin) belongs to no running "+
-					"apply (see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
+				MarkdownDescription: fmt.Sprintf("The longest one request may take, every retry and wait included, as a Go "+
+					"duration (default `%s`). A `Retry-After` longer than what is left fails the request at once, naming the "+
+					"wait; a GitLab that cannot be reached fails within seconds. Creating a runner takes at most three times "+
+					"this long (see `unfinished_runners`).", shortDuration(gitlabapi.DefaultTotalTimeout)),
 				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"unfinished_runners": schema.StringAttribute{
@@ -184,14 +182,10 @@ func (p *gitlabrunnerProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"early_auth_check": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Check the token while the provider is configured, so that `terraform plan` fails on a " +
-					"wrong, expired or revoked token instead of the apply after it (default `true`, as in GitLab's provider; " +
-					"the `" + envEarlyAuthCheck + "` environment variable supplies the default). One request, " +
-					"`GET /personal_access_tokens/self` (GitLab 15.5+; `GET /user` on older GitLab or for a token that is not a " +
-					"personal, group or project access token), each time Terraform configures the provider. A token GitLab " +
-					"refuses is an error on `token`; a token without a scope that can create or manage runners (`api`, " +
-					"`create_runner`, `manage_runner`), such as a `read_api` token, is a warning, because data sources work " +
-					"with it. Set `false` to configure offline (no request until a resource or data source needs GitLab).",
+				MarkdownDescription: "Check the token while the provider is configured, with one request " +
+					"(`GET /personal_access_tokens/self`), so that a wrong, expired or revoked token fails `terraform plan` " +
+					"(default `true`, as in GitLab's provider; the `" + envEarlyAuthCheck + "` environment variable supplies " +
+					"the default). `false` configures offline. The provider page says what is checked.",
 			},
 		},
 	}

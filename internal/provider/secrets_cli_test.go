@@ -8,13 +8,11 @@ package provider_test
 // test configuration itself.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,51 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resources/userrunner"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
-
-var (
-	pluginOnce sync.Once
-	pluginDir  string
-	pluginErr  error
-)
-
-// buildPlugin builds the provider binary once per test process into a
-// directory under the system's temporary directory, the same for every run
-// from this checkout (go build's cache makes rebuilding cheap).
-func buildPlugin(t *testing.T) string {
-	t.Helper()
-	pluginOnce.Do(func() {
-		_, thisFile, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(thisFile), "..", "..")
-		// One directory per checkout, reused (overwritten) by every run.
-		sum := sha256.Sum256([]byte(root))
-		dir := filepath.Join(os.TempDir(), "gitlabrunner-test-plugin-"+hex.EncodeToString(sum[:6]))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			pluginErr = err
-			return
-		}
-		// `go test` puts its own GOROOT/bin first on the test's PATH, so
-		// this is the toolchain running the test.
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			pluginErr = fmt.Errorf("go build of the provider: %w", err)
-			return
-		}
-		cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "terraform-provider-gitlabrunner"), ".")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			pluginErr = fmt.Errorf("go build of the provider: %v\n%s", err, out)
-			return
-		}
-		pluginDir = dir
-	})
-	if pluginErr != nil {
-		t.Fatal(pluginErr)
-	}
-	return pluginDir
-}
 
 // cli runs the Terraform binary of TF_ACC_TERRAFORM_PATH in a working
 // directory with a private CLI configuration and environment, TF_LOG=trace
@@ -84,17 +40,13 @@ type cli struct {
 }
 
 // newCLI prepares a working directory holding files, and an environment
-// with env added (e.g. GITLAB_TOKEN).
+// with env added (e.g. GITLAB_TOKEN): the binary and the plugin build are
+// acctest's, the environment internal/tfcli's (without TF_LOG and TF_ACC,
+// with TF_LOG=trace).
 func newCLI(t *testing.T, files map[string]string, env map[string]string) *cli {
 	t.Helper()
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform binary: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
-	plugins := buildPlugin(t)
+	bin := acctest.TerraformBinary(t)
+	plugins := acctest.ProviderPlugin(t)
 	base := t.TempDir()
 	c := &cli{t: t, bin: bin, dir: filepath.Join(base, "work"), logDir: filepath.Join(base, "logs"), outputs: map[string]string{}}
 	for _, d := range []string{c.dir, c.logDir} {
@@ -103,26 +55,13 @@ func newCLI(t *testing.T, files map[string]string, env map[string]string) *cli {
 		}
 	}
 	rc := filepath.Join(base, "terraformrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"gitlabrunner/gitlabrunner\" = %q\n  }\n  direct {}\n}\n", plugins)), 0o644); err != nil {
+	if err := os.WriteFile(rc, []byte(acctest.DevOverrides(plugins)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for name, content := range files {
 		c.write(name, content)
 	}
-	drop := []string{"TF_CLI_CONFIG_FILE=", "TF_CLI_ARGS", "TF_DATA_DIR=", "TF_WORKSPACE=", "TF_VAR_", "TF_LOG",
-		"GITLAB_", "TF_REATTACH_PROVIDERS=", "TF_PLUGIN_CACHE_DIR=", "TF_ACC"}
-next:
-	for _, kv := range os.Environ() {
-		for _, p := range drop {
-			if strings.HasPrefix(kv, p) {
-				continue next
-			}
-		}
-		c.env = append(c.env, kv)
-	}
-	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=trace",
-		// The journal of creates of this working directory's runs: as on one machine, apart from other tests.
-		userrunner.JournalDirEnv+"="+filepath.Join(base, "journal"))
+	c.env = append(tfcli.PrivateEnv(rc, nil, "TF_LOG", "GITLAB_", "TF_ACC"), "TF_LOG=trace")
 	for k, v := range env {
 		c.env = append(c.env, k+"="+v)
 	}
@@ -172,9 +111,8 @@ func (c *cli) start(args ...string) *running {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	r.cmd = exec.Command(c.bin, append(append([]string{"-chdir=" + c.dir}, args...), "-no-color")...)
-	r.cmd.Env = append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath)
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	r.cmd = tfcli.Command(context.Background(), c.bin, c.dir, append(append([]string{}, c.env...), "TF_LOG_PATH="+logPath),
+		append(args, "-no-color")...)
 	r.cmd.Stdout, r.cmd.Stderr = out, out
 	r.cmd.WaitDelay = 10 * time.Second
 	if err := r.cmd.Start(); err != nil {
@@ -192,7 +130,7 @@ func (c *cli) start(args ...string) *running {
 		close(r.done)
 	}()
 	c.t.Cleanup(func() {
-		_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL) // nothing of it outlives the test
+		tfcli.KillGroup(r.cmd) // nothing of it outlives the test
 		<-r.done
 	})
 	return r

@@ -102,7 +102,8 @@ var table = []Attribute{
 			MarkdownDescription: fmt.Sprintf("The runner's tags; jobs with tags only run on runners that have all of them. "+
 				"Defaults to no tags. At most %d tags, each non-empty, at most %d characters, without commas, NUL characters "+
 				"and leading or trailing spaces (checked at plan time).", validators.MaxTags, validators.MaxTagLength),
-			Validators: []validator.Set{validators.TagCount(), setvalidator.ValueStringsAre(validators.RunnerTag())},
+			Validators: []validator.Set{validators.NoNullElements("each element is a tag"), validators.TagCount(),
+				setvalidator.ValueStringsAre(validators.RunnerTag())},
 		},
 		DataSource: "The runner's tags, in GitLab's order.",
 	},
@@ -161,16 +162,10 @@ var creationTable = []CreationSetting{
 		Name: "token_expires_in",
 		Resource: rschema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Let the runner's first token expire this long after the runner is created: a Go duration " +
-				"such as `72h`, more than 5 minutes and at most 15 days (`360h`), and not beyond the token expiration " +
-				"interval that applies to the runner (GitLab refuses both). Leave a few minutes' margin for clock " +
-				"differences between this host and GitLab. Needs GitLab Enterprise Edition 18.10 or later (documented " +
-				"for Premium and Ultimate): the plan refuses it on other servers, which would ignore it without a word " +
-				"(the check costs one `GET /version`, made only when a runner with it is created). **It applies only " +
-				"when the runner is created**: GitLab does not keep it, so every later rotation (by Terraform, a runner " +
-				"host or an administrator) gives the token the instance's expiration interval again (no expiry when none " +
-				"is set); changing it later only updates the state, and takes effect when the runner is next replaced. " +
-				"An absolute time would go stale in the configuration, hence a duration.",
+			MarkdownDescription: "Let the runner's first token expire this long after the create: a Go duration such " +
+				"as `72h`, more than 5 minutes and at most 15 days (`360h`), within the runner's token expiration " +
+				"interval. GitLab Enterprise Edition 18.10 or later (refused at plan time elsewhere). It applies at the " +
+				"create only: later rotations follow the instance's interval.",
 			Validators: []validator.String{validators.DurationWithin(5*time.Minute, 15*24*time.Hour,
 				"GitLab accepts a token expiry more than 5 minutes and at most 15 days after the create request.")},
 		},

@@ -3,34 +3,59 @@ package validators
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// noNullElementsValidator refuses a set with a null element.
-type noNullElementsValidator struct{ allowed string }
+// NullElements refuses a set or list with a null element (`["group", null]`,
+// `[var.unset]`), which would otherwise pass the plan and fail later, when
+// the provider reads the value, with the framework's "Value Conversion
+// Error". It is both a validator.Set and a validator.List.
+type NullElements struct{ allowed string }
 
-// NoNullElements refuses a null element in a set (`["group", null]`), which
-// would otherwise pass the plan and fail the apply when the provider reads
-// the set. allowed says what an element may be, for the message.
-func NoNullElements(allowed string) validator.Set { return noNullElementsValidator{allowed: allowed} }
+var (
+	_ validator.Set  = NullElements{}
+	_ validator.List = NullElements{}
+)
 
-func (noNullElementsValidator) Description(context.Context) string { return "no null elements" }
+// NoNullElements refuses a null element in a set or list; allowed says what
+// an element may be, for the message.
+func NoNullElements(allowed string) NullElements { return NullElements{allowed: allowed} }
 
-func (v noNullElementsValidator) MarkdownDescription(ctx context.Context) string {
+func (NullElements) Description(context.Context) string { return "no null elements" }
+
+func (v NullElements) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v noNullElementsValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+func (v NullElements) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	for _, e := range req.ConfigValue.Elements() {
+	resp.Diagnostics.Append(v.check(req.Path, "Set", req.ConfigValue.Elements())...)
+}
+
+func (v NullElements) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(v.check(req.Path, "List", req.ConfigValue.Elements())...)
+}
+
+// check refuses the first null of elements; kind is "Set" or "List".
+func (v NullElements) check(p path.Path, kind string, elements []attr.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, e := range elements {
 		if e.IsNull() {
-			resp.Diagnostics.AddAttributeError(req.Path, "Null Element in Set", fmt.Sprintf(
-				"%s holds a null element: %s. Remove the null, or compute the set without it (for example with "+
-					"compact()).", req.Path, v.allowed))
-			return
+			diags.AddAttributeError(p, "Null Element in "+kind, fmt.Sprintf(
+				"%s holds a null element: %s. Remove the null, or compute the %s without it (for example with "+
+					"compact()).", p, v.allowed, strings.ToLower(kind)))
+			break
 		}
 	}
+	return diags
 }

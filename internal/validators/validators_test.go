@@ -277,6 +277,24 @@ func TestNoNullElements(t *testing.T) {
 			t.Errorf("%s: %s", name, text)
 		}
 	}
+	// The same for a list (tag_list = [var.unset] of a filter).
+	for name, list := range map[string]types.List{
+		"null element": types.ListValueMust(types.StringType, []attr.Value{types.StringValue("docker"), types.StringNull()}),
+		"fine":         types.ListValueMust(types.StringType, []attr.Value{types.StringValue("docker")}),
+		"null list":    types.ListNull(types.StringType),
+	} {
+		resp := &validator.ListResponse{}
+		NoNullElements("each is a tag").ValidateList(context.Background(),
+			validator.ListRequest{Path: path.Root("tag_list"), ConfigValue: list}, resp)
+		text := acctest.DiagText(resp.Diagnostics)
+		wantErr := name == "null element"
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("list, %s: error = %v (%s)", name, resp.Diagnostics.HasError(), text)
+		}
+		if wantErr && !strings.Contains(text, "tag_list holds a null element: each is a tag. Remove the null, or compute the list without it") {
+			t.Errorf("list, %s: %s", name, text)
+		}
+	}
 }
 
 func TestRegexp(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // providerBinary is the executable name Terraform looks for in the

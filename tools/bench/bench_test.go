@@ -228,7 +228,8 @@ func judged(t *testing.T, mutate func(p, f map[string]*measurement)) []target {
 	}
 	mutate(p, f)
 	res := &results{o: &options{latency: 20 * time.Millisecond}, sizes: []*sizeResult{{n: 500, provider: p, floor: f}},
-		goBench: []goBenchResult{{name: "BenchmarkListRunnersPage/x", nsPerOp: 600e3}}}
+		goBench: []goBenchResult{{name: "BenchmarkListRunnersPage/x", nsPerOp: 600e3},
+			{name: "BenchmarkStringSetValidate", nsPerOp: 100e6}, {name: "BenchmarkValidateTenThousandTags", nsPerOp: 200e6}}}
 	return evaluateTargets(res)
 }
 
@@ -245,8 +246,8 @@ func findTarget(t *testing.T, ts []target, prefix string) target {
 
 func TestEvaluateTargets(t *testing.T) {
 	all := judged(t, func(p, f map[string]*measurement) {})
-	if len(all) != 13 {
-		t.Errorf("%d targets, want 13: %+v", len(all), all)
+	if len(all) != 15 {
+		t.Errorf("%d targets, want 15: %+v", len(all), all)
 	}
 	for _, tg := range all {
 		if !tg.met || !tg.judged {

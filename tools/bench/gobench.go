@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // goBenchResult is one line of `go test -bench` output.
@@ -23,8 +23,14 @@ type goBenchResult struct {
 	allocsPerOp int64
 }
 
-// runGoBench runs the mock coordinator's Go benchmarks (list page of 100 from
-// 10,000 runners; create) and parses their results.
+// goBenchPackages hold the Go benchmarks `make bench` runs: the mock
+// coordinator's (a list page of 100 from 10,000 runners; a create) and the
+// provider's validation of many tags (tfvalue's set type and the
+// resource's whole configuration). Timings belong here, not in tests.
+var goBenchPackages = []string{"./internal/mockcoordinator/...", "./internal/tfvalue/", "./internal/resources/userrunner/"}
+
+// runGoBench runs the Go benchmarks of goBenchPackages and parses their
+// results.
 func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, err error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -36,7 +42,7 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 		}
 	}()
 	var out strings.Builder
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/mockcoordinator/...")
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem"}, goBenchPackages...)...)
 	cmd.Dir = root
 	cmd.Stdout = io.MultiWriter(&out, logFile)
 	cmd.Stderr = logFile
@@ -48,7 +54,7 @@ func runGoBench(ctx context.Context, root, logPath string) (_ []goBenchResult, e
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench ./internal/mockcoordinator/... failed (%v); the end of %s:\n%s", err, tfcli.Rel(logPath), tfcli.Tail(logPath, 20))
+		return nil, fmt.Errorf("go test -bench %s failed (%v); the end of %s:\n%s", strings.Join(goBenchPackages, " "), err, tfcli.Rel(logPath), tfcli.Tail(logPath, 20))
 	}
 	res := parseGoBench(out.String())
 	if len(res) == 0 {

@@ -49,7 +49,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // parallelism is Terraform's default, passed explicitly to every command.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // Token lifetimes the demo's mock applies, so token_expires_at is shown set
@@ -27,6 +28,8 @@ const (
 
 type demo struct {
 	root, dir, tfPath string
+	out               io.Writer // where the demo reports (stdout)
+	cli               string    // "terraform" or "tofu", as the user types it
 
 	mock   *mockcoordinator.Server
 	client *gitlabapi.Client // the admin's client, for what the demo checks itself
@@ -44,7 +47,7 @@ func (d *demo) run(ctx context.Context) error {
 		}
 	}
 
-	step("Building the provider into .demo/plugins")
+	d.step("Building the provider into .demo/plugins")
 	if err := d.buildProvider(ctx); err != nil {
 		return err
 	}
@@ -54,27 +57,27 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	defer func() {
 		_ = d.mock.Close()
-		fmt.Println("==> Stopped the mock coordinator")
+		d.printf("==> Stopped the mock coordinator\n")
 	}()
 
 	if err := d.prepareTerraform(); err != nil {
 		return err
 	}
 
-	step("terraform apply (examples/demo: an instance, a group and a project runner, and the group's registration-token policy)")
-	fmt.Println("    (no terraform init: the CLI configuration's dev_overrides serve the freshly built provider)")
+	d.step(d.cli + " apply (examples/demo: an instance, a group and a project runner, and the group's registration-token policy)")
+	d.printf("    (no %s init: the CLI configuration's dev_overrides serve the freshly built provider)\n", d.cli)
 	out, err := d.tf.run(ctx, nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if err != nil {
 		return err
 	}
-	fmt.Println("    " + summaryLine(out))
+	d.printf("    %s\n", summaryLine(out))
 
 	outputs, err := d.outputs(ctx)
 	if err != nil {
 		return err
 	}
-	printRunners(outputs)
-	printPolicy(outputs.Policy)
+	d.printRunners(outputs)
+	d.printPolicy(outputs.Policy)
 
 	if err := d.registerHost(ctx, outputs); err != nil {
 		return err
@@ -84,21 +87,31 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	d.printNextSteps()
 
-	step("terraform destroy")
+	d.step(d.cli + " destroy")
 	out, err = d.tf.run(ctx, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
 	if err != nil {
 		return err
 	}
-	fmt.Println("    " + summaryLine(out))
+	d.printf("    %s\n", summaryLine(out))
 	if left := d.mock.Store().RunnerIDs(); len(left) != 0 {
 		return fmt.Errorf("after destroy the mock coordinator still has runners %v", left)
 	}
-	fmt.Println("    the mock coordinator has no runner left")
-	fmt.Printf("    Terraform's full output is in %s\n", tfcli.Rel(d.tf.logDir))
+	d.printf("    the mock coordinator has no runner left\n")
+	d.printf("    %s's full output is in %s\n", d.cliTitle(), tfcli.Rel(d.tf.logDir))
 	return nil
 }
 
-func step(msg string) { fmt.Println("==> " + msg) }
+func (d *demo) step(msg string) { d.printf("==> %s\n", msg) }
+
+func (d *demo) printf(format string, args ...any) { _, _ = fmt.Fprintf(d.out, format, args...) }
+
+// cliTitle is the CLI's name as a product: Terraform or OpenTofu.
+func (d *demo) cliTitle() string {
+	if d.cli == "tofu" {
+		return "OpenTofu"
+	}
+	return "Terraform"
+}
 
 func (d *demo) buildProvider(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, "go", "build", "-o",
@@ -137,10 +150,10 @@ func (d *demo) startMock() error {
 	if ver, err := d.client.GetVersion(context.Background()); err == nil {
 		v = ver.Version
 	}
-	step(fmt.Sprintf("Started the mock coordinator (an in-memory GitLab %s) at %s", v, mock.URL()))
-	fmt.Printf("    seeded: group %s (id %d), project %s (id %d), an administrator's token\n",
+	d.step(fmt.Sprintf("Started the mock coordinator (an in-memory GitLab %s) at %s", v, mock.URL()))
+	d.printf("    seeded: group %s (id %d), project %s (id %d), an administrator's token\n",
 		seed.Group.FullPath, seed.Group.ID, seed.Project.PathWithNamespace, seed.Project.ID)
-	fmt.Printf("    runner tokens expire after %d days (instance runners) and %d days (group and project runners)\n",
+	d.printf("    runner tokens expire after %d days (instance runners) and %d days (group and project runners)\n",
 		instanceTokenLifetime/86400, scopedTokenLifetime/86400)
 	return nil
 }
@@ -185,7 +198,7 @@ provider_installation {
 			"group_id":   strconv.FormatInt(seed.Group.ID, 10),
 			"project_id": strconv.FormatInt(seed.Project.ID, 10),
 		})}
-	fmt.Printf("    Terraform: %s, CLI configuration %s, working directory %s\n", d.tfPath, tfcli.Rel(cliConfig), tfcli.Rel(run))
+	d.printf("    %s: %s, CLI configuration %s, working directory %s\n", d.cliTitle(), d.tfPath, tfcli.Rel(cliConfig), tfcli.Rel(run))
 	return nil
 }
 
@@ -258,7 +271,7 @@ func (d *demo) outputs(ctx context.Context) (*demoOutputs, error) {
 // POST /runners/verify with the token and the host's system_id. The runner
 // then has one manager for that host.
 func (d *demo) registerHost(ctx context.Context, o *demoOutputs) error {
-	step("Registering a host with the group runner's token (what `gitlab-runner register` does: POST /runners/verify)")
+	d.step("Registering a host with the group runner's token (what `gitlab-runner register` does: POST /runners/verify)")
 	systemID := "s_" + randomHex(6)
 	id, err := strconv.ParseInt(o.Runners["group"].ID, 10, 64)
 	if err != nil {
@@ -271,26 +284,26 @@ func (d *demo) registerHost(ctx context.Context, o *demoOutputs) error {
 	if err != nil {
 		return fmt.Errorf("listing the managers of runner %d: %w", id, err)
 	}
-	fmt.Printf("    token accepted; runner %d now has %d manager(s): ", id, len(managers))
+	d.printf("    token accepted; runner %d now has %d manager(s): ", id, len(managers))
 	for i, m := range managers {
 		if i > 0 {
-			fmt.Print(", ")
+			d.printf(", ")
 		}
-		fmt.Print(m.SystemID)
+		d.printf("%s", m.SystemID)
 	}
-	fmt.Println()
+	d.printf("\n")
 	return nil
 }
 
 // rotate changes the group runner's rotation trigger and applies again: the
 // same runner gets a new token, and the old one stops working at once.
 func (d *demo) rotate(ctx context.Context, before *demoOutputs) error {
-	step("Rotating the group runner's token in place (rotation_triggers changed: TF_VAR_group_token_rotation=demo)")
+	d.step("Rotating the group runner's token in place (rotation_triggers changed: TF_VAR_group_token_rotation=demo)")
 	out, err := d.tf.run(ctx, []string{"TF_VAR_group_token_rotation=demo"}, "apply", "-auto-approve", "-input=false", "-no-color")
 	if err != nil {
 		return err
 	}
-	fmt.Println("    " + summaryLine(out))
+	d.printf("    %s\n", summaryLine(out))
 	after, err := d.outputs(ctx)
 	if err != nil {
 		return err
@@ -306,7 +319,7 @@ func (d *demo) rotate(ctx context.Context, before *demoOutputs) error {
 	systemID := "s_" + randomHex(6)
 	oldStatus := verifyStatus(ctx, d.client, oldTok, systemID)
 	newStatus := verifyStatus(ctx, d.client, newTok, systemID)
-	fmt.Printf("    same runner %s, new token %s (expires %s); POST /runners/verify: old token %s, new token %s\n",
+	d.printf("    same runner %s, new token %s (expires %s); POST /runners/verify: old token %s, new token %s\n",
 		after.Runners["group"].ID, tokenPrefix(newTok), orNone(after.Runners["group"].TokenExpiresAt), oldStatus, newStatus)
 	if newStatus != "200" || oldStatus == "200" {
 		return fmt.Errorf("after rotation the old token answered %s and the new one %s (want refused and 200)", oldStatus, newStatus)
@@ -327,10 +340,10 @@ func verifyStatus(ctx context.Context, c *gitlabapi.Client, token, systemID stri
 }
 
 func (d *demo) printNextSteps() {
-	step("What you run next, on each host that runs jobs (from the Terraform directory; here the mock's URL, yours is your GitLab's)")
-	fmt.Printf("    gitlab-runner register --url %s --token \"$(terraform output -raw group_runner_token)\"\n", d.client.WebURL())
-	fmt.Println("    (likewise instance_runner_token and project_runner_token; `register` takes no --tag-list, --locked or")
-	fmt.Println("    --access-level with such a token: those belong to the runner in GitLab, that is, to the resource)")
+	d.step(fmt.Sprintf("What you run next, on each host that runs jobs (from the %s directory; here the mock's URL, yours is your GitLab's)", d.cliTitle()))
+	d.printf("    gitlab-runner register --url %s --token \"$(%s output -raw group_runner_token)\"\n", d.client.WebURL(), d.cli)
+	d.printf("    (likewise instance_runner_token and project_runner_token; `register` takes no --tag-list, --locked or\n")
+	d.printf("    --access-level with such a token: those belong to the runner in GitLab, that is, to the resource)\n")
 }
 
 func randomHex(n int) string {

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // The demo prints token prefixes only: never anything of the secret part.
@@ -41,24 +43,59 @@ func TestOrNone(t *testing.T) {
 }
 
 // TestDemo runs the whole demo (what `make demo` runs) into a temporary
-// directory: build, mock, apply, register, rotate, destroy.
+// directory: build, mock, apply, register, rotate, destroy. What it prints
+// names the CLI it runs on: `tofu apply` on OpenTofu, never `terraform`.
 func TestDemo(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run the demo end to end")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	tf := acctest.TerraformBinary(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &demo{root: root, dir: filepath.Join(t.TempDir(), ".demo"), tfPath: tf}
+	var out strings.Builder
+	d := &demo{root: root, dir: filepath.Join(t.TempDir(), ".demo"), tfPath: tf, out: &out, cli: tfcli.Name(tf)}
 	if err := d.run(context.Background()); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	other := map[string]string{"terraform": "tofu", "tofu": "terraform"}[d.cli]
+	for _, want := range []string{"==> " + d.cli + " apply", "==> " + d.cli + " destroy", "$(" + d.cli + " output -raw group_runner_token)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the demo on %s does not say %q:\n%s", tf, want, out.String())
+		}
+	}
+	for _, word := range []string{other + " apply", other + " destroy", other + " output", other + " init"} {
+		if strings.Contains(out.String(), word) {
+			t.Errorf("the demo on %s says %q:\n%s", tf, word, out.String())
+		}
+	}
+	checkReadmeSample(t, filepath.Join(root, "README.md"), d.cli, out.String())
+}
+
+// checkReadmeSample: every step of what the README shows `make demo` print
+// (its block "demo-output", a "==> " line each) is a step the demo prints,
+// in that order (the CLI's name as the demo runs on).
+func checkReadmeSample(t *testing.T, readme, cli, out string) {
+	t.Helper()
+	data, err := os.ReadFile(readme)
+	if err != nil {
 		t.Fatal(err)
+	}
+	_, sample, ok := strings.Cut(string(data), "<!-- doc-test: demo-output -->\n```\n")
+	if !ok {
+		t.Fatal("the README has no block demo-output")
+	}
+	sample, _, _ = strings.Cut(sample, "\n```")
+	rest := out
+	for _, line := range strings.Split(sample, "\n") {
+		step, ok := strings.CutPrefix(line, "==> ")
+		if !ok {
+			continue
+		}
+		step, _, _ = strings.Cut(strings.ReplaceAll(step, "terraform ", cli+" "), " (")
+		i := strings.Index(rest, "==> "+step)
+		if i < 0 {
+			t.Errorf("the README shows the demo's step %q, which the demo does not print (after the steps before it):\n%s", step, out)
+			continue
+		}
+		rest = rest[i:]
 	}
 }

@@ -25,7 +25,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 func main() {
@@ -62,6 +62,6 @@ func run(ctx context.Context, tfPath string) error {
 		return fmt.Errorf("run the demo from the repository root (examples/demo/main.tf not found in %s)", root)
 	}
 
-	d := &demo{root: root, dir: filepath.Join(root, ".demo"), tfPath: tfPath}
+	d := &demo{root: root, dir: filepath.Join(root, ".demo"), tfPath: tfPath, out: os.Stdout, cli: tfcli.Name(tfPath)}
 	return d.run(ctx)
 }

@@ -9,27 +9,27 @@ import (
 
 // printRunners lists the runners created, one line each. Tokens are shown by
 // their prefix only: glrt-t1_ (instance), glrt-t2_ (group), glrt-t3_ (project).
-func printRunners(o *demoOutputs) {
-	step("Runners created")
-	fmt.Printf("    %-9s %-4s %-14s %-22s %-12s %s\n", "KEY", "ID", "TYPE", "TAGS", "TOKEN", "TOKEN EXPIRES")
+func (d *demo) printRunners(o *demoOutputs) {
+	d.step("Runners created")
+	d.printf("    %-9s %-4s %-14s %-22s %-12s %s\n", "KEY", "ID", "TYPE", "TAGS", "TOKEN", "TOKEN EXPIRES")
 	for _, k := range runnerKeys {
 		r := o.Runners[k]
-		fmt.Printf("    %-9s %-4s %-14s %-22s %-12s %s\n", k, r.ID, r.RunnerType, strings.Join(r.Tags, ","),
+		d.printf("    %-9s %-4s %-14s %-22s %-12s %s\n", k, r.ID, r.RunnerType, strings.Join(r.Tags, ","),
 			tokenPrefix(o.Tokens[k]), orNone(r.TokenExpiresAt))
 	}
-	fmt.Println("    (the tokens themselves are sensitive outputs: `terraform output -raw <key>_runner_token`)")
+	d.printf("    (the tokens themselves are sensitive outputs: `%s output -raw <key>_runner_token`)\n", d.cli)
 }
 
-func printPolicy(p policyOutput) {
-	step(fmt.Sprintf("Registration-token policy of group %s (gitlabrunner_registration_policy)", str(p.Scope)))
+func (d *demo) printPolicy(p policyOutput) {
+	d.step(fmt.Sprintf("Registration-token policy of group %s (gitlabrunner_registration_policy)", str(p.Scope)))
 	allowed := "unknown (the token cannot read it)"
 	if p.RegistrationTokensAllowed != nil {
 		allowed = fmt.Sprint(*p.RegistrationTokensAllowed)
 	}
-	fmt.Printf("    GitLab %s, legacy workflow phase: %s\n", str(p.GitLabVersion), str(p.LegacyWorkflowPhase))
-	fmt.Printf("    registration tokens allowed: %s\n", allowed)
+	d.printf("    GitLab %s, legacy workflow phase: %s\n", str(p.GitLabVersion), str(p.LegacyWorkflowPhase))
+	d.printf("    registration tokens allowed: %s\n", allowed)
 	if p.RecommendedAction != nil && *p.RecommendedAction != "" {
-		fmt.Printf("    recommended action: %s\n", *p.RecommendedAction)
+		d.printf("    recommended action: %s\n", *p.RecommendedAction)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/tools/internal/tfcli"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfcli"
 )
 
 // terraform runs the Terraform CLI in the demo's working directory with a
@@ -26,7 +26,7 @@ type terraform struct {
 // with it (see tfcli.Run).
 func (t *terraform) run(ctx context.Context, extraEnv []string, args ...string) (string, error) {
 	t.runs++
-	logPath := filepath.Join(t.logDir, fmt.Sprintf("%02d-terraform-%s.log", t.runs, args[0]))
+	logPath := filepath.Join(t.logDir, fmt.Sprintf("%02d-%s-%s.log", t.runs, filepath.Base(t.bin), args[0]))
 	env := append(append([]string{}, t.env...), extraEnv...)
 	out, _, err := tfcli.Run(ctx, t.bin, t.dir, env, logPath, 40, args...)
 	return out, err

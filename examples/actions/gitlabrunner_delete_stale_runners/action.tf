@@ -4,6 +4,11 @@
 # action runs; start with dry_run = true.
 terraform {
   required_version = ">= 1.14"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 # Autoscaled runners of group 7 that have not contacted GitLab for 3 days.

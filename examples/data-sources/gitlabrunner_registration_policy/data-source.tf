@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Make CI plans notice, or refuse, registration tokens that are still allowed.
 
 variable "group_id" {

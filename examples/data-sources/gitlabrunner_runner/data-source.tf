@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Every detail of one runner, and the hosts (managers) that registered its token.
 data "gitlabrunner_runner" "build" {
   id = "42"

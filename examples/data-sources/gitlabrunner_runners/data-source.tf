@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Runners the token's user can manage (the default scope, GET /runners).
 data "gitlabrunner_runners" "mine" {}
 

@@ -1,12 +1,14 @@
 variable "base_url" {
   type        = string
-  description = "GitLab's URL, e.g. https://gitlab.example.com."
+  default     = null
+  description = "GitLab's URL, e.g. https://gitlab.example.com; null: the provider reads GITLAB_BASE_URL."
 }
 
 variable "token" {
   type        = string
   sensitive   = true
-  description = "An administrator's token (api scope) to turn registration tokens off instance-wide; the top-level group's Owner is enough with disable_instance_wide = false."
+  default     = null
+  description = "An administrator's token (api scope) to turn registration tokens off instance-wide; the top-level group's Owner is enough with disable_instance_wide = false. null: the provider reads GITLAB_TOKEN."
 }
 
 variable "group_id" {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Terraform 1.5+ / OpenTofu 1.6+: adopt the group's runner settings, then
 # `terraform plan` shows what the configuration would change.
 import {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Needs the Owner role in the group (id 7, a top-level group).
 resource "gitlabrunner_group_runner_settings" "demo" {
   group_id = 7

@@ -3,6 +3,11 @@
 # always "instance").
 terraform {
   required_version = ">= 1.12"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 import {

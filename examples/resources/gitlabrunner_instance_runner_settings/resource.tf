@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Needs an administrator's token. Turn registration tokens off for the whole
 # instance, let group Owners and project Maintainers create runners, and make
 # the tokens of new group and project runners expire after 30 days.

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Terraform 1.5+ / OpenTofu 1.6+: import with a block. Configuring an
 # assignment that already exists needs no import: the apply adopts it.
 import {

@@ -2,6 +2,11 @@
 # runner (what `terraform query -generate-config-out` writes).
 terraform {
   required_version = ">= 1.12"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 import {

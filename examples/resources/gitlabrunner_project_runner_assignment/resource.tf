@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # A project runner created in the app project (id 42) and shared with the
 # web project (id 43). The token's user needs the Maintainer role in both
 # projects (a Maintainer of their group has it), or an administrator.

@@ -1,6 +1,11 @@
 # Terraform 1.12+ / OpenTofu 1.12+: import by identity, the project's id.
 terraform {
   required_version = ">= 1.12"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 import {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # Terraform 1.5+ / OpenTofu 1.6+: import with a block, then `terraform plan`
 # shows what would change. group_id and project_id are read back from GitLab,
 # so importing a group or project runner does not plan a replacement.

@@ -4,6 +4,11 @@
 # one.
 terraform {
   required_version = ">= 1.12"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 import {

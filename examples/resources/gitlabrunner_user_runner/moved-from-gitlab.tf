@@ -8,6 +8,11 @@
 # reset it. The first plan after the move warns about each one.
 terraform {
   required_version = ">= 1.8"
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
 }
 
 moved {

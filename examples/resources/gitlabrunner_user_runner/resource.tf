@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    gitlabrunner = {
+      source = "gitlabrunner/gitlabrunner"
+    }
+  }
+}
+
 # A group runner for the platform team's Kubernetes executor.
 resource "gitlabrunner_user_runner" "platform" {
   runner_type = "group_type"

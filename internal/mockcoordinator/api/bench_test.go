@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
@@ -74,10 +73,10 @@ func BenchmarkCreateRunner(b *testing.B) {
 	}
 }
 
-// TestListPageFastWith10000Runners guards the indexing: a page of 100 from
-// 10,000 runners must stay well under 2 ms (generous bound for a shared,
-// race-instrumented machine: the median of several runs under 20 ms).
-func TestListPageFastWith10000Runners(t *testing.T) {
+// TestListPagesWith10000Runners: the last page of 10,000 runners is full
+// and has no next page, and above 10,000 GitLab's headers change. How fast a
+// page is served is BenchmarkListRunnersPage's (`make bench`), not a test's.
+func TestListPagesWith10000Runners(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
@@ -86,17 +85,6 @@ func TestListPageFastWith10000Runners(t *testing.T) {
 	rec := e.call("GET", "/runners/all?per_page=100&page=100", e.seed.AdminToken, nil)
 	if rec.Header().Get("X-Total") != "10000" || rec.Header().Get("X-Next-Page") != "" || len(decodeList(t, rec)) != 100 {
 		t.Fatalf("last page: %v", rec.Header())
-	}
-	best := time.Hour
-	for i := 0; i < 5; i++ {
-		start := time.Now()
-		e.call("GET", "/runners/all?per_page=100&page=42&tag_list=docker", e.seed.AdminToken, nil)
-		if d := time.Since(start); d < best {
-			best = d
-		}
-	}
-	if best > 20*time.Millisecond {
-		t.Fatalf("list page took %v", best)
 	}
 	// above 10,000 GitLab omits x-total, x-total-pages and rel="last"
 	fillRunners(e, 1)

@@ -59,7 +59,7 @@ func (e *testEnv) call(method, path, token string, body any, headers ...string) 
 		rd = bytes.NewReader(raw)
 		ct = "application/json"
 	}
-	if !strings.HasPrefix(path, "/api/v4") {
+	if !strings.HasPrefix(path, "/api/v4") && !strings.HasPrefix(path, mockAdminPrefix) {
 		path = "/api/v4" + path
 	}
 	req := httptest.NewRequest(method, path, rd)

@@ -82,6 +82,8 @@ var rootRoutes = buildRoutes([]struct {
 	handle handlerFunc
 }{
 	{"POST " + graphQLPath, (*reqCtx).graphQL},
+	// Not GitLab's: what GitLab lets only its UI change (mock_admin.go).
+	{"PUT " + mockAdminPrefix + "/groups/:id/settings", (*reqCtx).putMockGroupSettings},
 })
 
 func buildRoutes(defs []struct {
@@ -191,7 +193,7 @@ func NewHandler(st *store.Store) http.Handler {
 		if ok {
 			rt, params = match(r.Method, path)
 		} else {
-			rt = matchRoot(r.Method, path)
+			rt, params = matchIn(rootRoutes, r.Method, path)
 		}
 		if rt == nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})

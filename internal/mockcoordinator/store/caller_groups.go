@@ -1,5 +1,7 @@
 package store
 
+import "fmt"
+
 // Group settings a group's Owner changes through PUT /groups/:id. Of the
 // runner settings GitLab offers there exactly one, shared_runners_setting
 // (lib/api/helpers/groups_helpers.rb); the registration-token switch is
@@ -115,5 +117,36 @@ func (c *Caller) UpdateGroupCiCdSettings(ref NamespaceID, ch GroupCiCdChanges) (
 	if ch.AllowStaleRunnerPruning.Set {
 		g.AllowStaleRunnerPruning = ch.AllowStaleRunnerPruning.Value
 	}
+	return st.groupDetailsLocked(g, true), nil
+}
+
+// SetGroupRegistrationToggle is what the toggle "Allow members of projects and
+// groups to create runners with runner registration tokens" of a top-level
+// group's Settings > CI/CD > Runners page does (GitLab 16.11+). GitLab keeps
+// this switch out of every API on purpose, so this is not GitLab's API: the
+// mock serves it as PUT /-/mock/groups/:id/settings, for scripts and guides
+// that need the state a person reaches in the UI. As the page, it is for the
+// group's Owners and administrators, and only top-level groups have it;
+// before 16.11 there is no such page (NotFound).
+func (c *Caller) SetGroupRegistrationToggle(ref NamespaceID, allowed bool) (GroupDetails, error) {
+	st := c.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.version.AtLeast(16, 11) {
+		return GroupDetails{}, notFound("the registration-token toggle of a group's settings page (GitLab 16.11 or later; this mock emulates " +
+			st.version.String() + ")")
+	}
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return GroupDetails{}, err
+	}
+	if !c.user.Admin && role < Owner {
+		return GroupDetails{}, forbidden("")
+	}
+	if g.ParentID != 0 {
+		return GroupDetails{}, badRequest(fmt.Sprintf("group %s is a subgroup: only top-level groups have the registration-token "+
+			"toggle, and their subgroups and projects follow it", st.groupFullPath(g)))
+	}
+	g.AllowRegistration, g.AllowRegistrationSet = allowed, true
 	return st.groupDetailsLocked(g, true), nil
 }

@@ -94,6 +94,7 @@ func (r *settingsResource) apply(ctx context.Context, cfg tfsdk.Config, pl tfsdk
 				"GitLab names the setting it refused in its message; the plan's values are unchanged in the state."))
 			return
 		}
+		diags.Append(runnersCreatedBefore(r.Data.ExpiryChanges(), changes, nulls)...)
 	}
 	got := fromAPI(current)
 	if names := settingsattrs.Instance.NotApplied(config.Settings, plan.Settings, got.Settings); len(names) > 0 {

@@ -15,11 +15,13 @@ import (
 )
 
 // ModifyPlan finds GitLab's refusals before the apply: planning a new
-// assignment reads the runner once (GET /runners/:id) and refuses group and
-// instance runners, locked runners and the runner's owner project; an
-// assignment that exists already is announced (the apply adopts it). A
-// runner or project not known yet (created in the same apply) is checked by
-// the apply. A runner the token may not read is left to the apply too, whose
+// assignment reads the project once (GET /projects/:id) when its id is known,
+// so that a project that does not exist fails the plan even when the runner
+// is created in the same apply; and the runner once (GET /runners/:id) when
+// its id is known, refusing group and instance runners, locked runners and
+// the runner's owner project. An assignment that exists already is announced
+// (the apply adopts it). A runner not known yet (created in the same apply) is
+// checked by the apply, as is a runner the token may not read, whose
 // diagnostic explains the permissions.
 func (r *assignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
@@ -27,12 +29,35 @@ func (r *assignmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	var plan assignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.RunnerID.IsUnknown() || plan.RunnerID.IsNull() {
+	if resp.Diagnostics.HasError() || r.Data == nil || r.Data.Client == nil {
+		return // not configured yet (validation): the apply checks
+	}
+	if !plan.ProjectID.IsUnknown() && !plan.ProjectID.IsNull() && !r.planProject(ctx, plan.ProjectID.ValueInt64(), resp) {
 		return
 	}
-	if r.Data == nil || r.Data.Client == nil {
-		return // not configured yet (validation); the apply checks
+	if !plan.RunnerID.IsUnknown() && !plan.RunnerID.IsNull() {
+		r.planRunner(ctx, plan, resp)
 	}
+}
+
+// planProject reads the target project; false when the plan must stop.
+func (r *assignmentResource) planProject(ctx context.Context, projectID int64, resp *resource.ModifyPlanResponse) bool {
+	_, err := r.Data.Client.GetProject(ctx, projectID)
+	attempted := fmt.Sprintf("Reading project %d (GET /projects/%d) to plan an assignment to it", projectID, projectID)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, gitlabapi.ErrNotFound):
+		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Project Not Found", diagnostics.APIError(attempted, err,
+			diagnostics.NotVisible("Project", projectID, "project_id")))
+	default:
+		resp.Diagnostics.AddError("Unable to Read Project", diagnostics.APIError(attempted, err))
+	}
+	return false
+}
+
+// planRunner reads the runner and refuses what GitLab would refuse.
+func (r *assignmentResource) planRunner(ctx context.Context, plan assignmentModel, resp *resource.ModifyPlanResponse) {
 	runnerID := plan.RunnerID.ValueInt64()
 	details, err := r.Data.Client.GetRunner(ctx, runnerID)
 	switch {

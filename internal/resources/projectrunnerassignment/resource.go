@@ -86,28 +86,10 @@ func (r *assignmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 }
 
 const description = "Assigns an existing **project runner** to one more project, as GitLab's " +
-	"\"Enable for this project\" does (`POST /projects/:id/runners`), and unassigns it on destroy " +
-	"(`DELETE /projects/:id/runners/:runner_id`). One resource per (project, runner) pair; the runner's `projects` " +
-	"(data source `gitlabrunner_runner`) lists its owner project and every assignment.\n\n" +
-	"**Permissions**: the Maintainer role on the target project and on a project the runner belongs to, or an " +
-	"administrator's token (`api` scope). Non-administrators are also refused when the instance setting " +
-	"`valid_runner_registrars` does not list `project`.\n\n" +
-	"**Refused at plan time** (the plan reads the runner with one `GET /runners/:id`): group runners and instance " +
-	"runners (they already serve every project of their group or of the instance), locked runners (unlock them with " +
-	"`locked = false` on their `gitlabrunner_user_runner`; GitLab lets only administrators assign a locked runner, and " +
-	"this resource respects the lock for everyone), and the runner's owner project (which it always serves). A runner " +
-	"that does not exist fails the plan too. Other refusals (permissions) fail the apply with GitLab's answer and what " +
-	"to do.\n\n" +
-	"**Already assigned**: when the runner is already assigned to the project (by hand, or by another configuration), " +
-	"the plan warns and the apply adopts the assignment instead of failing: from then on Terraform manages it, and " +
-	"destroy unassigns it.\n\n" +
-	"**Destroy** unassigns the runner. GitLab refuses to unassign a runner from its owner project (\"Delete the runner " +
-	"instead\"); that can only happen when the owner project changed outside Terraform, and destroy then succeeds " +
-	"with a warning that says the runner stays assigned there.\n\n" +
-	"**Drift**: an assignment removed by hand leaves the state at the next refresh and the next apply assigns the " +
-	"runner again; a runner deleted by hand makes the assignment leave the state too (recreate the runner first).\n\n" +
-	"Import with `<project_id>:<runner_id>`: `terraform import gitlabrunner_project_runner_assignment.example 12:42`, " +
-	"or (Terraform and OpenTofu 1.12+) an `import` block with `identity = { project_id = 12, runner_id = 42 }`."
+	"\"Enable for this project\" does (`POST /projects/:id/runners`), and unassigns it on destroy. One resource " +
+	"per (project, runner) pair. Needs the Maintainer role on both projects, or an administrator. What GitLab " +
+	"would refuse (a group, instance or locked runner, its owner project, a project or runner that does not " +
+	"exist) fails the plan; an assignment that exists already is adopted."
 
 func formatID(projectID, runnerID int64) string {
 	return strconv.FormatInt(projectID, 10) + ":" + strconv.FormatInt(runnerID, 10)

@@ -97,8 +97,14 @@ func (r *userRunnerResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	scope := plan.scope()
 	desired := plan.Runner.Text(runnerattrs.Description)
-	claimed, diags := r.recoverScope(ctx, scope, opApply, &desired)
-	resp.Diagnostics.Append(diags...)
+	claimed, recovery := r.recoverScope(ctx, scope, opApply, &desired)
+	// The create's own outcome first: what the recovery says comes after it,
+	// and a scope it could not list is no news when the create failed too
+	// (a project that does not exist, a token not allowed there).
+	defer func() { resp.Diagnostics.Append(recoveryAfterCreate(recovery, resp.Diagnostics.HasError())...) }()
+	expiry := r.Data.ExpiryChanges()
+	started := expiry.CreateStarted()
+	defer func() { resp.Diagnostics.Append(intervalChangedMeanwhile(ctx, expiry, started, resp)...) }()
 
 	c, err := r.newCreation(ctx, scope, desired)
 	if err != nil {

@@ -101,6 +101,7 @@ func (l *userRunnerList) ListResourceConfigSchema(_ context.Context, _ list.List
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
 				Validators: []validator.List{
+					validators.NoNullElements("each element is a tag"),
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
 				},

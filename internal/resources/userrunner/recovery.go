@@ -201,6 +201,27 @@ func (r *userRunnerResource) recoverScope(ctx context.Context, scope diagnostics
 	return claimed, diags
 }
 
+// scopeNotListed is the summary of the warning that a scope could not be
+// listed for the recovery.
+const scopeNotListed = "Could Not Look for Unfinished Runners"
+
+// recoveryAfterCreate is what a create reports of the recovery of its scope,
+// after its own outcome: all of it, but when the create failed, not that the
+// scope could not be listed (the create's error says why, first).
+func recoveryAfterCreate(recovery diag.Diagnostics, createFailed bool) diag.Diagnostics {
+	if !createFailed {
+		return recovery
+	}
+	var out diag.Diagnostics
+	for _, d := range recovery {
+		if d.Severity() == diag.SeverityWarning && d.Summary() == scopeNotListed {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 // scopeScan is what the recovery of one scope found and did.
 type scopeScan struct {
 	scope   diagnostics.RunnerScope
@@ -236,7 +257,7 @@ func (r *userRunnerResource) scanScope(ctx context.Context, scope diagnostics.Ru
 		tflog.Warn(ctx, "could not list the scope to look for unfinished runners", map[string]any{
 			"scope": scope.String(), "error": gitlabapi.RedactSecrets(err.Error())})
 		if op == opApply && diagnostics.Status(err) != 0 {
-			diags.AddWarning("Could Not Look for Unfinished Runners", fmt.Sprintf(
+			diags.AddWarning(scopeNotListed, fmt.Sprintf(
 				"The provider lists the runners of %s once, to find the ones left by creates that never finished. The list "+
 					"failed: %s. The operation goes on; such runners are looked for again by the next plan or apply.",
 				scope, gitlabapi.RedactSecrets(err.Error())))

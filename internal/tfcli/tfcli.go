@@ -1,6 +1,8 @@
-// Package tfcli runs the Terraform CLI for the repository's tools (bench and
-// demo): with a private environment, in its own process group, its output
-// logged to a file.
+// Package tfcli is the one home for running a Terraform or OpenTofu command,
+// for the repository's tools (bench and demo) and its tests (acctest.CLI):
+// with a private environment (PrivateEnv), in its own process group that
+// ends with the command (Command, KillGroup), and, for the tools, its output
+// logged to a file (Run).
 package tfcli
 
 import (
@@ -32,6 +34,22 @@ func Binary(path, usage string) (string, error) {
 		return "", fmt.Errorf("no Terraform binary at %s: run `make tools` first", path)
 	}
 	return path, nil
+}
+
+// Name is how a user runs bin: "tofu" when `bin version` says OpenTofu (or,
+// should it fail, when the file is named tofu…), else "terraform".
+func Name(bin string) string {
+	out, err := exec.Command(bin, "version").Output()
+	if err == nil {
+		if strings.HasPrefix(string(out), "OpenTofu") {
+			return "tofu"
+		}
+		return "terraform"
+	}
+	if strings.HasPrefix(filepath.Base(bin), "tofu") {
+		return "tofu"
+	}
+	return "terraform"
 }
 
 // PrivateEnv is the caller's environment without anything that would make a
@@ -85,25 +103,17 @@ func Run(ctx context.Context, bin, dir string, env []string, logPath string, tai
 			err = fmt.Errorf("%s: %w", Rel(logPath), cerr)
 		}
 	}()
-	if _, err := fmt.Fprintf(logFile, "$ terraform %s\n\n", strings.Join(args, " ")); err != nil {
+	if _, err := fmt.Fprintf(logFile, "$ %s %s\n\n", filepath.Base(bin), strings.Join(args, " ")); err != nil {
 		return "", 0, err
 	}
 
 	var stdout bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = env
+	cmd := Command(ctx, bin, dir, env, args...)
 	cmd.Stdout = io.MultiWriter(&stdout, logFile)
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
-	cmd.WaitDelay = 15 * time.Second
 
 	err = cmd.Run()
-	if cmd.Process != nil {
-		// Nothing of this run may outlive it (a provider plugin left behind
-		// would keep the port of a dead mock busy in a user's process list).
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
+	KillGroup(cmd)
 	if cmd.ProcessState != nil {
 		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
@@ -112,6 +122,32 @@ func Run(ctx context.Context, bin, dir string, env []string, logPath string, tai
 		return stdout.String(), cpu, fmt.Errorf("terraform %s failed (%v); the end of %s:\n%s", args[0], err, Rel(logPath), Tail(logPath, tailLines))
 	}
 	return stdout.String(), cpu, nil
+}
+
+// Command is `bin -chdir=dir <args>` with env, in a process group of its
+// own, as a terminal runs it: when ctx ends, the whole group (Terraform and
+// its provider plugins) gets SIGINT, as Ctrl-C sends it, and SIGKILL if it is
+// still there 15 seconds later. dir "" runs in the current directory without
+// -chdir.
+func Command(ctx context.Context, bin, dir string, env []string, args ...string) *exec.Cmd {
+	if dir != "" {
+		args = append([]string{"-chdir=" + dir}, args...)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = 15 * time.Second
+	return cmd
+}
+
+// KillGroup kills what is left of a Command's process group once it has
+// ended: nothing of a run may outlive it (a provider plugin left behind
+// would keep the port of a dead mock busy in a user's process list).
+func KillGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 }
 
 // Tail returns the last n lines of a file, indented.
