@@ -9,7 +9,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -38,6 +41,15 @@ func (r *userRunnerResource) IdentitySchema(_ context.Context, _ resource.Identi
 	}
 }
 
+// identityType is the type of the identity schema, built once: setIdentity
+// writes the identity without the framework's Set, which reads the model's
+// struct tags by reflection on every call (every Read of every runner).
+var identityType = sync.OnceValue(func() attr.Type {
+	resp := &resource.IdentitySchemaResponse{}
+	(&userRunnerResource{}).IdentitySchema(context.Background(), resource.IdentitySchemaRequest{}, resp)
+	return resp.IdentitySchema.Type()
+})
+
 // setIdentity records the runner id as the resource's identity. identity is
 // nil when Terraform does not know identities (before 1.12); then there is
 // nothing to record.
@@ -45,7 +57,11 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types
 	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{ID: id})
+	raw, diags := tfvalue.WriteObject(ctx, identityType(), map[string]attr.Value{"id": id})
+	if !diags.HasError() {
+		identity.Raw = raw
+	}
+	return diags
 }
 
 // importID is the runner id an import names: the import id (`terraform
