@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*groupSettingsResource)(nil)
@@ -24,15 +27,15 @@ type identityModel struct {
 	GroupID types.Int64 `tfsdk:"group_id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"group_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the group.",
+	},
+})
+
 func (r *groupSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"group_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the group.",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records the group_id of state (a plan or a state written by
@@ -47,20 +50,19 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, state tf
 	if diags.HasError() || groupID.IsNull() || groupID.IsUnknown() {
 		return diags
 	}
-	return identity.Set(ctx, identityModel{GroupID: groupID})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"group_id": groupID})
 }
 
 // importGroupID is the group an import names: the import id or the
 // identity's group_id; ok is false after an error.
 func importGroupID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (int64, bool) {
 	given := req.ID
-	if given == "" && req.Identity != nil {
-		var ident identityModel
-		diags.Append(req.Identity.Get(ctx, &ident)...)
-		if diags.HasError() {
-			return 0, false
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, diags) {
 		given = strconv.FormatInt(ident.GroupID.ValueInt64(), 10)
+	}
+	if diags.HasError() {
+		return 0, false
 	}
 	id, err := strconv.ParseInt(given, 10, 64)
 	if err != nil || id < 1 {

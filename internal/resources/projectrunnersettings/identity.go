@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*projectSettingsResource)(nil)
@@ -24,15 +27,15 @@ type identityModel struct {
 	ProjectID types.Int64 `tfsdk:"project_id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"project_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the project.",
+	},
+})
+
 func (r *projectSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"project_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the project.",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records the project_id of state (a plan or a state written by
@@ -47,20 +50,19 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, state tf
 	if diags.HasError() || projectID.IsNull() || projectID.IsUnknown() {
 		return diags
 	}
-	return identity.Set(ctx, identityModel{ProjectID: projectID})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"project_id": projectID})
 }
 
 // importProjectID is the project an import names: the import id or the
 // identity's project_id; ok is false after an error.
 func importProjectID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (int64, bool) {
 	given := req.ID
-	if given == "" && req.Identity != nil {
-		var ident identityModel
-		diags.Append(req.Identity.Get(ctx, &ident)...)
-		if diags.HasError() {
-			return 0, false
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, diags) {
 		given = strconv.FormatInt(ident.ProjectID.ValueInt64(), 10)
+	}
+	if diags.HasError() {
+		return 0, false
 	}
 	id, err := strconv.ParseInt(given, 10, 64)
 	if err != nil || id < 1 {
