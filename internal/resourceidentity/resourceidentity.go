@@ -7,12 +7,17 @@ package resourceidentity
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
@@ -21,12 +26,13 @@ import (
 type Identity struct {
 	schema identityschema.Schema
 	typ    attr.Type
+	names  []string // the attributes, sorted
 }
 
 // New is the identity of the given attributes.
 func New(attributes map[string]identityschema.Attribute) *Identity {
 	schema := identityschema.Schema{Attributes: attributes}
-	return &Identity{schema: schema, typ: schema.Type()}
+	return &Identity{schema: schema, typ: schema.Type(), names: slices.Sorted(maps.Keys(attributes))}
 }
 
 // Schema is what the resource's IdentitySchema answers.
@@ -61,4 +67,47 @@ func ReadImported(ctx context.Context, req resource.ImportStateRequest, target a
 	got := req.Identity.Get(ctx, target)
 	diags.Append(got...)
 	return !got.HasError()
+}
+
+// SetFromState records the identity's attributes as state (a plan or a
+// state written by Create, Update or Read) holds them, for a resource whose
+// state has them under the same names; nothing when either is missing
+// (Terraform before 1.12, or a failed create) or one is null or unknown.
+func (i *Identity) SetFromState(ctx context.Context, identity *tfsdk.ResourceIdentity, state tfsdk.State) diag.Diagnostics {
+	if identity == nil || state.Raw.IsNull() {
+		return nil
+	}
+	values, diags := tfvalue.ReadAttributes(ctx, state.Schema.Type(), state.Raw, i.names...)
+	if diags.HasError() {
+		return diags
+	}
+	for _, v := range values {
+		if v.IsNull() || v.IsUnknown() {
+			return diags
+		}
+	}
+	return append(diags, i.Set(ctx, identity, values)...)
+}
+
+// ImportedID is the positive numeric id an import names, for an identity of
+// one Int64 attribute: the import id, or the identity's. invalid is the
+// error's text for what was given when it is no such id; ok is false after
+// an error.
+func (i *Identity) ImportedID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics,
+	invalid func(given string) string) (id int64, ok bool) {
+	given := req.ID
+	if req.ID == "" && req.Identity != nil {
+		var v types.Int64
+		diags.Append(req.Identity.GetAttribute(ctx, path.Root(i.names[0]), &v)...)
+		if diags.HasError() {
+			return 0, false
+		}
+		given = strconv.FormatInt(v.ValueInt64(), 10)
+	}
+	id, err := strconv.ParseInt(given, 10, 64)
+	if err != nil || id < 1 {
+		diags.AddError("Invalid Import ID", invalid(given))
+		return 0, false
+	}
+	return id, true
 }
