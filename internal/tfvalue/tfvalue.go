@@ -7,12 +7,14 @@ package tfvalue
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -41,6 +43,17 @@ func Object(t attr.Type, values map[string]attr.Value) (types.Object, diag.Diagn
 		return types.ObjectNull(nil), diags
 	}
 	return types.ObjectValue(ot.AttributeTypes(), values)
+}
+
+// SchemaType is the Terraform type of r's schema (what Object, ReadObject
+// and WriteObject take), built on the first call and kept: the framework's
+// Get and Set of a whole plan or state rebuild it on every call.
+func SchemaType(r resource.Resource) func() attr.Type {
+	return sync.OnceValue(func() attr.Type {
+		resp := &resource.SchemaResponse{}
+		r.Schema(context.Background(), resource.SchemaRequest{}, resp)
+		return resp.Schema.Type()
+	})
 }
 
 // ReadObject is the attributes of raw, the whole value of a plan, a state or

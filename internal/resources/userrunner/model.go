@@ -7,12 +7,10 @@ import (
 	"context"
 	"maps"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -45,11 +43,7 @@ type userRunnerModel struct {
 // objectType is the Terraform type of the resource's schema: what get reads
 // and set writes, built once (the framework's Get and Set of a whole plan or
 // state rebuild it on every call, for every runner).
-var objectType = sync.OnceValue(func() attr.Type {
-	resp := &resource.SchemaResponse{}
-	(&userRunnerResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type()
-})
+var objectType = tfvalue.SchemaType(&userRunnerResource{})
 
 // get reads a plan or a state (anything with Get) into the model.
 func (m *userRunnerModel) get(ctx context.Context, from interface {
