@@ -3,6 +3,7 @@
 #
 # Usage: tools/bench.sh <absolute path to terraform> [flags of tools/bench]
 #   flags: -n 10,100,500  -latency 20ms  -tls  -repeat 2  -out BENCHMARKS-run.md  -gobench=false  -profile
+# Zero latency (the provider's own cost per runner): make bench BENCH_ARGS="-n 100 -latency 0 -repeat 2 -gobench=false"
 # With make, pass flags through BENCH_ARGS: make bench BENCH_ARGS="-tls -n 500"
 #
 # The work is done by a Go program: it builds the provider, runs the mock

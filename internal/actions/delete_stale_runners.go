@@ -16,8 +16,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -76,7 +74,7 @@ func (a *deleteStaleRunners) Schema(_ context.Context, _ action.SchemaRequest, r
 				Optional: true,
 				MarkdownDescription: "`owned` (the default: the runners the token's user can manage) or `instance` (every " +
 					"runner; needs an administrator token). Conflicts with `group_id` and `project_id`.",
-				Validators: []validator.String{stringvalidator.OneOf(runnerselect.ScopeOwned, runnerselect.ScopeInstance)},
+				Validators: runnerselect.ScopeValidators(),
 			},
 			"group_id": schema.Int64Attribute{
 				CustomType:          tfvalue.Int64Type{},
@@ -93,18 +91,13 @@ func (a *deleteStaleRunners) Schema(_ context.Context, _ action.SchemaRequest, r
 			"type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners of this type: `instance_type`, `group_type` or `project_type`. Not with `group_id` or `project_id`, which imply it.",
-				Validators: []validator.String{stringvalidator.OneOf(
-					gitlabapi.RunnerTypeInstance, gitlabapi.RunnerTypeGroup, gitlabapi.RunnerTypeProject)},
+				Validators:          runnerselect.TypeValidators(),
 			},
 			"tag_list": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
-				Validators: []validator.List{
-					validators.NoNullElements("each element is a tag"),
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
-				},
+				Validators:          runnerselect.TagListValidators(),
 			},
 			"description_matches": schema.StringAttribute{
 				Optional:            true,
@@ -168,10 +161,8 @@ func (a *deleteStaleRunners) Invoke(ctx context.Context, req action.InvokeReques
 			resp.SendProgress(action.InvokeProgressEvent{Message: msg})
 		}
 	}
-	runners, err := a.Data.Client.ListRunners(ctx, s.sel.Options())
-	if err != nil {
-		summary, advice := s.sel.ListFailure(diagnostics.Status(err))
-		resp.Diagnostics.AddError(summary, diagnostics.APIError(s.sel.Attempted(), err, advice))
+	runners, ok := s.sel.List(ctx, a.Data.Client, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	s.now = func() (time.Time, bool, string) {

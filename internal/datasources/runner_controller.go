@@ -88,18 +88,10 @@ func (d *runnerControllerDataSource) Read(ctx context.Context, req datasource.Re
 			fmt.Sprintf("There is no runner controller %d: check id (the data source gitlabrunner_runner_controllers lists them).", id)))
 		return
 	}
-	model.Description = types.StringValue(stringOrEmpty(ctl.Description))
+	model.Description = types.StringValue(runnercontrollers.Description(ctl.Description))
 	model.State = types.StringValue(ctl.State)
 	model.CreatedAt = tfvalue.Time(ctl.CreatedAt)
 	model.UpdatedAt = tfvalue.Time(ctl.UpdatedAt)
 	model.Connected = types.BoolPointerValue(ctl.Connected)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// stringOrEmpty reads GitLab's null text as "".
-func stringOrEmpty(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -97,7 +97,7 @@ func (d *runnerControllersDataSource) Read(ctx context.Context, req datasource.R
 		}
 		item, diags := types.ObjectValue(runnerControllerItemTypes, map[string]attr.Value{
 			"id":          types.Int64Value(c.ID),
-			"description": types.StringValue(stringOrEmpty(c.Description)),
+			"description": types.StringValue(runnercontrollers.Description(c.Description)),
 			"state":       types.StringValue(c.State),
 			"created_at":  tfvalue.Time(c.CreatedAt),
 			"updated_at":  tfvalue.Time(c.UpdatedAt),

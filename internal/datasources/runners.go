@@ -6,8 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -15,12 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerselect"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 var (
@@ -82,7 +77,7 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"`instance` (`GET /runners/all`, every runner of the instance; needs an administrator token). " +
 					"Conflicts with `group_id` and `project_id`. After reading it reports the scope actually listed: " +
 					"`owned`, `instance`, `group` or `project`.",
-				Validators: []validator.String{stringvalidator.OneOf(runnerselect.ScopeOwned, runnerselect.ScopeInstance)},
+				Validators: runnerselect.ScopeValidators(),
 			},
 			"group_id": schema.Int64Attribute{
 				CustomType:          tfvalue.Int64Type{},
@@ -99,13 +94,12 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners of this type: `instance_type`, `group_type` or `project_type`.",
-				Validators: []validator.String{stringvalidator.OneOf(
-					gitlabapi.RunnerTypeInstance, gitlabapi.RunnerTypeGroup, gitlabapi.RunnerTypeProject)},
+				Validators:          runnerselect.TypeValidators(),
 			},
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners with this status: `online`, `offline`, `stale` or `never_contacted`.",
-				Validators:          []validator.String{stringvalidator.OneOf("online", "offline", "stale", "never_contacted")},
+				Validators:          runnerselect.StatusValidators(),
 			},
 			"paused": schema.BoolAttribute{
 				Optional:            true,
@@ -115,16 +109,12 @@ func (d *runnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
-				Validators: []validator.List{
-					validators.NoNullElements("each element is a tag"),
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
-				},
+				Validators:          runnerselect.TagListValidators(),
 			},
 			"version_prefix": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners whose gitlab-runner version starts with this prefix, e.g. `17.` or `17.4`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), validators.NoNUL()},
+				Validators:          runnerselect.VersionPrefixValidators(),
 			},
 			"ids": schema.ListAttribute{
 				Computed:            true,
@@ -182,10 +172,8 @@ func (d *runnersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	model.Scope = types.StringValue(sel.Kind())
 	model.ID = types.StringValue(sel.ID())
 
-	runners, err := d.Data.Client.ListRunners(ctx, sel.Options())
-	if err != nil {
-		summary, advice := sel.ListFailure(diagnostics.Status(err))
-		resp.Diagnostics.AddError(summary, diagnostics.APIError(sel.Attempted(), err, advice))
+	runners, ok := sel.List(ctx, d.Data.Client, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 

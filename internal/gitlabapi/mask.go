@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 const maskText = "***"
@@ -230,7 +231,35 @@ func (m *masker) headersForLog(h http.Header) map[string]string {
 // learnSecrets records the values of the secret-named members of a JSON
 // answer (see secretKey).
 func learnSecrets(body []byte) {
+	if !mayNameSecret(body) {
+		return
+	}
 	rewriteJSON(body, func(v string) { seenSecrets.add(minLearnedSecret, v) })
+}
+
+// secretKeyEnds are the ends of the names secretKey matches, with the quote
+// that closes a JSON key after them.
+var secretKeyEnds = [][]byte{[]byte(`token"`), []byte(`password"`), []byte(`secret"`)}
+
+// mayNameSecret is false only when body cannot hold a member secretKey
+// names, so that most answers (a runner's details) are not walked token by
+// token: when body is plain ASCII without escapes, a key is spelled in it as
+// it reads and folds as ASCII does, and a secret's key ends in one of
+// secretKeyEnds, in some case. Anything else (an escape, a byte beyond
+// ASCII, such an end anywhere, also inside a value) may.
+func mayNameSecret(body []byte) bool {
+	for _, c := range body {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return true
+		}
+	}
+	lower := bytes.ToLower(body)
+	for _, end := range secretKeyEnds {
+		if bytes.Contains(lower, end) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretKey reports a JSON member name that holds a secret: token,

@@ -20,6 +20,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // MalformedField is a field of an answer that the client ignored because
@@ -54,9 +55,41 @@ type jsonMember struct {
 	value json.RawMessage
 }
 
-// readObject reads the members of a JSON object, duplicates included; ok is
-// false when body is not one complete JSON object.
+// readObject reads the members of a JSON object, duplicates included, as
+// encoding/json's Decoder reads them token by token (readObjectByTokens:
+// keys unescaped, values raw); ok is false when body is not one complete
+// JSON object. A valid document (json.Valid, GitLab's answers) is only
+// scanned for where members start and end, which costs a fraction of the
+// Decoder's tokens; anything else is read token by token, as before.
 func readObject(body []byte) (members []jsonMember, ok bool) {
+	if !json.Valid(body) {
+		return readObjectByTokens(body)
+	}
+	i := skipSpace(body, 0)
+	if body[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	for body[i] != '}' {
+		end := skipString(body, i)
+		key, ok := jsonKey(body[i:end])
+		if !ok {
+			return nil, false
+		}
+		i = skipSpace(body, skipSpace(body, end)+1) // past the colon
+		end = skipValue(body, i)
+		members = append(members, jsonMember{key, json.RawMessage(body[i:end])})
+		if i = skipSpace(body, end); body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
+	}
+	return members, true
+}
+
+// readObjectByTokens is readObject with encoding/json's Decoder, for a
+// document that is not valid JSON: what the Decoder reads before it fails
+// (or what follows the object) decides, as it always did.
+func readObjectByTokens(body []byte) (members []jsonMember, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, false
@@ -80,6 +113,94 @@ func readObject(body []byte) (members []jsonMember, ok bool) {
 		return nil, false // something follows the object
 	}
 	return members, true
+}
+
+// readArray reads the elements of a JSON array (raw); ok is false when raw is
+// not one.
+func readArray(raw []byte) (items []json.RawMessage, ok bool) {
+	if !json.Valid(raw) {
+		return nil, false
+	}
+	i := skipSpace(raw, 0)
+	if raw[i] != '[' {
+		return nil, false
+	}
+	for i = skipSpace(raw, i+1); raw[i] != ']'; {
+		end := skipValue(raw, i)
+		items = append(items, json.RawMessage(raw[i:end]))
+		if i = skipSpace(raw, end); raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return items, true
+}
+
+// jsonKey is the string a JSON string token (quoted) stands for: as it is
+// when it holds neither an escape nor a byte beyond ASCII, else as
+// encoding/json decodes it (invalid UTF-8 becomes U+FFFD).
+func jsonKey(quoted []byte) (string, bool) {
+	plain := true
+	for _, c := range quoted[1 : len(quoted)-1] {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(quoted[1 : len(quoted)-1]), true
+	}
+	var key string
+	return key, json.Unmarshal(quoted, &key) == nil
+}
+
+// The scanners below find the end of what starts at i in valid JSON (checked
+// by json.Valid before): they never see a malformed document.
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] ('"').
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	for i < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[i])) { // a number, true, false or null
+		i++
+	}
+	return i
 }
 
 // sanitizeObject returns body without its ambiguous top-level fields (for
@@ -147,8 +268,8 @@ func checkValue(raw json.RawMessage, t reflect.Type, at string) []string {
 	}
 	switch t.Kind() {
 	case reflect.Slice, reflect.Array:
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
+		items, ok := readArray(raw)
+		if !ok {
 			return nil // not a list: json.Unmarshal reports it
 		}
 		var out []string

@@ -1,6 +1,8 @@
 package gitlabapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -110,4 +112,45 @@ func TestRunnerTokenExpiryStrict(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReadObject: readObject and readArray read every document as
+// encoding/json's Decoder does, token by token (readObjectByTokens, what
+// readObject did for every answer before it scanned valid ones): the same
+// members (keys unescaped, values raw, in order, duplicates included), the
+// same elements, the same refusals.
+func FuzzReadObject(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":7,"runner_type":"group_type","groups":[{"id":5,"name":"g"}],"tag_list":["a","b"],"x":null}`,
+		` { "a" : 1 , "a" : [ 1 , {"b":"}"} ] } `, `{"\u0054oken":"x","to` + "\u212a" + `en":"y","k\"q":"\\"}`,
+		`{}`, `[]`, `[1, {"a":2}, "s"]`, `{"a":1}{}`, `{"a":1,}`, `{"a":"\xff"}`, `{"a":1e5,"b":-0.5,"c":true}`, `"s"`, ``,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		got, gotOK := readObject([]byte(doc))
+		want, wantOK := readObjectByTokens([]byte(doc))
+		if gotOK != wantOK || len(got) != len(want) {
+			t.Fatalf("readObject(%q) = %v, %v; encoding/json: %v, %v", doc, got, gotOK, want, wantOK)
+		}
+		for i := range got {
+			if got[i].key != want[i].key || !bytes.Equal(got[i].value, want[i].value) {
+				t.Fatalf("readObject(%q) member %d = %q: %s; encoding/json: %q: %s", doc, i, got[i].key, got[i].value, want[i].key, want[i].value)
+			}
+		}
+		items, itemsOK := readArray([]byte(doc))
+		var wantItems []json.RawMessage
+		wantItemsOK := json.Unmarshal([]byte(doc), &wantItems) == nil && wantItems != nil
+		if strings.TrimSpace(doc) == "[]" {
+			wantItemsOK = true
+		}
+		if itemsOK != wantItemsOK || len(items) != len(wantItems) {
+			t.Fatalf("readArray(%q) = %q, %v; encoding/json: %q, %v", doc, items, itemsOK, wantItems, wantItemsOK)
+		}
+		for i := range items {
+			if !bytes.Equal(items[i], wantItems[i]) {
+				t.Fatalf("readArray(%q) item %d = %s; encoding/json: %s", doc, i, items[i], wantItems[i])
+			}
+		}
+	})
 }

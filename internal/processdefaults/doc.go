@@ -21,5 +21,5 @@ import (
 // main.
 func Apply() {
 	quietLogsUnlessRequested(os.Getenv, os.Setenv)
-	tuneGC(os.Getenv, debug.SetMemoryLimit)
+	tuneGC(os.Getenv, debug.SetMemoryLimit, debug.SetGCPercent)
 }

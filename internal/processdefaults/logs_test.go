@@ -40,6 +40,7 @@ func TestApplySetsTheProcessEnvironment(t *testing.T) {
 	}
 	old := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(old)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 
 	Apply()
 	for _, k := range quietLogEnv {
@@ -49,5 +50,8 @@ func TestApplySetsTheProcessEnvironment(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
 		t.Errorf("memory limit %d after Apply, want %d", got, defaultMemoryLimit)
+	}
+	if got := debug.SetGCPercent(100); got != defaultGCPercent {
+		t.Errorf("GC percent %d after Apply, want %d", got, defaultGCPercent)
 	}
 }

@@ -2,6 +2,7 @@ package runnercontrollers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,4 +47,15 @@ func Failure(ctx context.Context, data *providerdata.Data, need Need, summary, a
 func GoneEvidence(ctx context.Context, client *gitlabapi.Client) (gone bool, problem *Problem) {
 	p := CheckNow(ctx, client, Controllers)
 	return p == nil, p
+}
+
+// DeletedAlready reports whether err, GitLab's answer to deleting a
+// controller or what hangs from it, means that it is gone already: a 404
+// that GoneEvidence confirms. Any other answer is the delete's error.
+func DeletedAlready(ctx context.Context, client *gitlabapi.Client, err error) bool {
+	if !errors.Is(err, gitlabapi.ErrNotFound) {
+		return false
+	}
+	gone, _ := GoneEvidence(ctx, client)
+	return gone
 }

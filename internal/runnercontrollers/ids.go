@@ -6,6 +6,16 @@ import (
 	"strings"
 )
 
+// Description is a controller's (or a token's) description as the
+// resources and data sources show it: GitLab's null (never set) reads as "",
+// the attribute's default.
+func Description(d *string) string {
+	if d == nil {
+		return ""
+	}
+	return *d
+}
+
 // ParseID reads an id of GitLab's (a controller's, a token's, a runner's) as
 // Terraform holds it: a positive decimal string, spaces around allowed.
 func ParseID(s string) (int64, error) {

@@ -3,10 +3,15 @@ package runnerselect
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 // Config is a selection as a configuration holds it: the attributes scope,
@@ -40,4 +45,38 @@ func (c Config) Selection(ctx context.Context) (Selection, diag.Diagnostics) {
 		diags = c.TagList.ElementsAs(ctx, &sel.Tags, false)
 	}
 	return sel, diags
+}
+
+// The validators of the selection's attributes, the same in every schema
+// that selects runners (the data source, the list resource, the action);
+// each schema keeps its own attribute types and descriptions.
+
+// ScopeValidators: scope is owned or instance.
+func ScopeValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(ScopeOwned, ScopeInstance)}
+}
+
+// TypeValidators: type is one of GitLab's runner types.
+func TypeValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(gitlabapi.RunnerTypeInstance, gitlabapi.RunnerTypeGroup, gitlabapi.RunnerTypeProject)}
+}
+
+// StatusValidators: status is one GitLab's list filters by.
+func StatusValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf("online", "offline", "stale", "never_contacted")}
+}
+
+// TagListValidators: tag_list holds at least one tag, none null, empty or
+// with a NUL.
+func TagListValidators() []validator.List {
+	return []validator.List{
+		validators.NoNullElements("each element is a tag"),
+		listvalidator.SizeAtLeast(1),
+		listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
+	}
+}
+
+// VersionPrefixValidators: version_prefix is not empty and has no NUL.
+func VersionPrefixValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1), validators.NoNUL()}
 }

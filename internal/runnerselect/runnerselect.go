@@ -8,8 +8,11 @@
 package runnerselect
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -109,6 +112,19 @@ func (s Selection) Options() gitlabapi.ListRunnersOptions {
 		opts.Scope = gitlabapi.RunnerScopeOwned
 	}
 	return opts
+}
+
+// List lists the selection's runners (every page). A failure is explained
+// in diags (what was attempted, GitLab's answer, the advice by scope), and
+// ok is false.
+func (s Selection) List(ctx context.Context, client *gitlabapi.Client, diags *diag.Diagnostics) (runners []gitlabapi.Runner, ok bool) {
+	runners, err := client.ListRunners(ctx, s.Options())
+	if err != nil {
+		summary, advice := s.ListFailure(diagnostics.Status(err))
+		diags.AddError(summary, diagnostics.APIError(s.Attempted(), err, advice))
+		return nil, false
+	}
+	return runners, true
 }
 
 // Attempted says what a failed listing tried, for diagnostics.APIError.

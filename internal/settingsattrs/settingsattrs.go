@@ -26,6 +26,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // Setting is a row of a table: one setting of a scope whose API type is A.
@@ -86,9 +89,9 @@ func (t Table[A]) FromAPI(a *A, has func(name string) bool) Values {
 	return out
 }
 
-// From picks the settings out of all the attributes of an object (a plan,
+// from picks the settings out of all the attributes of an object (a plan,
 // a state or a configuration read as types.Object).
-func (t Table[A]) From(attributes map[string]attr.Value) Values {
+func (t Table[A]) from(attributes map[string]attr.Value) Values {
 	out := make(Values, len(t))
 	for _, row := range t {
 		out[row.Name] = attributes[row.Name]
@@ -192,8 +195,34 @@ func (t Table[A]) Names() []string {
 	return out
 }
 
-// Merge is the attributes of an object: the resource's own and the settings.
-func Merge(own map[string]attr.Value, settings Values) map[string]attr.Value {
+// Read reads a settings resource's plan, state or configuration (anything
+// with Get): all its attributes, and its settings among them.
+func (t Table[A]) Read(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}) (map[string]attr.Value, Values, diag.Diagnostics) {
+	var obj types.Object
+	diags := from.Get(ctx, &obj)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	a := obj.Attributes()
+	return a, t.from(a), diags
+}
+
+// Write writes a settings resource's own attributes and its settings to a
+// plan or a state (anything with Set) whose schema's type is schemaType.
+func Write(ctx context.Context, to interface {
+	Set(context.Context, any) diag.Diagnostics
+}, schemaType attr.Type, own map[string]attr.Value, settings Values) diag.Diagnostics {
+	obj, diags := tfvalue.Object(schemaType, merge(own, settings))
+	if diags.HasError() {
+		return diags
+	}
+	return to.Set(ctx, obj)
+}
+
+// merge is the attributes of an object: the resource's own and the settings.
+func merge(own map[string]attr.Value, settings Values) map[string]attr.Value {
 	out := maps.Clone(own)
 	maps.Copy(out, settings)
 	return out

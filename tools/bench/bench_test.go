@@ -144,6 +144,52 @@ func TestMergeKeepsFastestWallAndWorstFigures(t *testing.T) {
 	}
 }
 
+// TestMergeKeepsTheFastestRunsProviderCPU: the provider's CPU time is the
+// fastest repetition's, as its wall and CPU times are, whichever repetition
+// the connections come from.
+func TestMergeKeepsTheFastestRunsProviderCPU(t *testing.T) {
+	a := &measurement{wall: 2 * time.Second, conns: 10, procs: []procStats{{pid: 1, cpu: 300 * time.Millisecond, conns: 10}, {pid: 2, cpu: 400 * time.Millisecond}}}
+	b := &measurement{wall: 3 * time.Second, conns: 11, procs: []procStats{{pid: 3, cpu: 600 * time.Millisecond, conns: 11}}}
+	for _, order := range [][]*measurement{{a, b}, {b, a}} {
+		m := merge(order)
+		if got := m.providerCPU(); got != 700*time.Millisecond {
+			t.Errorf("provider CPU %v, want the fastest run's, 700ms", got)
+		}
+		if got := cpuPerRunnerMS(m, 100); got != 7 {
+			t.Errorf("provider CPU per runner %v ms, want 7", got)
+		}
+	}
+}
+
+// TestFastTargets: a zero-latency run at N=100 judges the wall time over
+// terraform_data per phase (create and destroy 1.8×, refresh 2.0×); a run
+// with latency does not.
+func TestFastTargets(t *testing.T) {
+	p, f := map[string]*measurement{}, map[string]*measurement{}
+	for _, ph := range phases() {
+		p[ph.name] = &measurement{wall: 1790 * time.Millisecond, procs: []procStats{{pid: 1, cpu: time.Second}}}
+		f[ph.name] = &measurement{wall: time.Second}
+	}
+	p["refresh"].wall = 2010 * time.Millisecond
+	res := &results{o: &options{}, sizes: []*sizeResult{{n: 100, provider: p, floor: f}}}
+	ts := fastTargets(res)
+	if len(ts) != 3 {
+		t.Fatalf("%d targets, want 3 (create, refresh, destroy): %+v", len(ts), ts)
+	}
+	for _, c := range []struct {
+		prefix string
+		met    bool
+	}{{"zero latency: wall time, create", true}, {"zero latency: wall time, refresh", false}, {"zero latency: wall time, destroy", true}} {
+		if tg := findTarget(t, ts, c.prefix); tg.met != c.met || !tg.judged || !strings.Contains(tg.measured, "10.0 ms per runner") {
+			t.Errorf("%+v: want met=%v, judged, 10.0 ms per runner", tg, c.met)
+		}
+	}
+	res.o.latency = 20 * time.Millisecond
+	if ts := fastTargets(res); len(ts) != 0 {
+		t.Errorf("targets with latency: %+v", ts)
+	}
+}
+
 // TestMergeKeepsConnectionsWithTheirProcesses: the mock's connection count
 // and the processes they were attributed to come from one repetition, or
 // connections look unattributed that were not.
@@ -263,5 +309,34 @@ func TestEvaluateTargetsWithTokenCheck(t *testing.T) {
 		if !destroy.met {
 			t.Errorf("token check %q: the GraphQL reads of destroy's refresh must not count: %+v", check, destroy)
 		}
+	}
+}
+
+// TestSamplerFindsTheProcessByExecutable: the test binary plays the
+// provider; the sampler finds it by its executable, keyed by pid and start
+// time, with its CPU time.
+func TestSamplerFindsTheProcessByExecutable(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("needs Linux /proc")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); time.Since(start) < 30*time.Millisecond; { // some CPU time to see
+	}
+	s := &sampler{exe: exe, procs: map[procKey]*procState{}}
+	s.sample()
+	_, started, ok := readStat(os.Getpid())
+	if !ok || started == 0 {
+		t.Fatalf("readStat of this process: start %d, ok %v", started, ok)
+	}
+	p := s.procs[procKey{os.Getpid(), started}]
+	if len(s.procs) != 1 || p == nil || p.cpu <= 0 || p.hwmKB <= 0 {
+		t.Fatalf("sampled %+v, want this process with its CPU time and peak RSS", s.procs)
+	}
+	other := &sampler{exe: exe + "-other", procs: map[procKey]*procState{}}
+	if other.sample(); len(other.procs) != 0 {
+		t.Fatalf("sampled a process that is not the provider: %+v", other.procs)
 	}
 }

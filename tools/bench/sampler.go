@@ -4,7 +4,10 @@ package main
 // provider processes Terraform starts (their executable is the benchmarked
 // binary), and for each records VmHWM, the kernel's RSS high-water mark
 // (exact up to the last sample before the process exits, since it only
-// grows), and its CPU time. Which process opened which connection to the
+// grows), and its CPU time (up to the last sample: a process's last 20 ms
+// may be missed). Until 2026-12-06 a pid once seen to be another program was
+// never looked at again, and a provider process that got a reused pid was
+// missed with all its CPU time. Which process opened which connection to the
 // mock is found exactly, at accept time, by connOwners.
 
 import (
@@ -29,13 +32,20 @@ type procStats struct {
 }
 
 type sampler struct {
-	exe, tfExe string
+	exe string
 
 	done chan struct{}
 	wg   sync.WaitGroup
 
-	procs   map[int]*procState
-	notProv map[int]bool
+	procs map[procKey]*procState
+}
+
+// procKey names a process for good: the machine may reuse a pid within one
+// command (pid_max can be as low as 32768, and teammates' test runs start
+// thousands of processes), so a process is its pid and its start time.
+type procKey struct {
+	pid   int
+	start uint64 // clock ticks after boot (/proc/PID/stat field 22)
 }
 
 type procState struct {
@@ -43,9 +53,8 @@ type procState struct {
 	cpu   time.Duration
 }
 
-func startSampler(providerExe, tfExe string) *sampler {
-	s := &sampler{exe: providerExe, tfExe: tfExe, done: make(chan struct{}),
-		procs: map[int]*procState{}, notProv: map[int]bool{}}
+func startSampler(providerExe string) *sampler {
+	s := &sampler{exe: providerExe, done: make(chan struct{}), procs: map[procKey]*procState{}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -68,48 +77,44 @@ func (s *sampler) stop() []procStats {
 	close(s.done)
 	s.wg.Wait()
 	out := make([]procStats, 0, len(s.procs))
-	for pid, p := range s.procs {
-		out = append(out, procStats{pid: pid, hwmKB: p.hwmKB, cpu: p.cpu})
+	for k, p := range s.procs {
+		out = append(out, procStats{pid: k.pid, hwmKB: p.hwmKB, cpu: p.cpu})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
 	return out
 }
 
+// sample looks at every process: the executable of each tells a provider
+// process (every time: a pid seen before may be another process now).
 func (s *sampler) sample() {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return
 	}
-	var live []int
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil || s.notProv[pid] {
+		if err != nil {
 			continue
 		}
-		if _, ok := s.procs[pid]; !ok {
-			exe, err := os.Readlink("/proc/" + e.Name() + "/exe")
-			if err != nil {
-				continue // gone, or not ours: look again next time
-			}
-			if exe != s.exe {
-				// Between fork and exec a plugin still shows Terraform's
-				// executable: look at it again later.
-				if exe != s.tfExe {
-					s.notProv[pid] = true
-				}
-				continue
-			}
-			s.procs[pid] = &procState{}
+		// Between fork and exec a plugin still shows Terraform's
+		// executable: it is looked at again at the next sample.
+		if exe, err := os.Readlink("/proc/" + e.Name() + "/exe"); err != nil || exe != s.exe {
+			continue
 		}
-		live = append(live, pid)
-	}
-
-	for _, pid := range live {
-		p := s.procs[pid]
+		cpu, start, ok := readStat(pid)
+		if !ok {
+			continue // gone
+		}
+		key := procKey{pid, start}
+		p := s.procs[key]
+		if p == nil {
+			p = &procState{}
+			s.procs[key] = p
+		}
 		if hwm := readHWM(pid); hwm > p.hwmKB {
 			p.hwmKB = hwm
 		}
-		if cpu := readCPU(pid); cpu > p.cpu {
+		if cpu > p.cpu {
 			p.cpu = cpu
 		}
 	}
@@ -136,25 +141,30 @@ func readHWM(pid int) int64 {
 // clockTick is USER_HZ, the unit of /proc/PID/stat times (100 on Linux).
 const clockTick = 10 * time.Millisecond
 
-// readCPU returns the user + system CPU time of a process (0 if unknown).
-func readCPU(pid int) time.Duration {
+// readStat returns the user + system CPU time of a process and its start
+// time (clock ticks after boot); ok is false when it cannot be read.
+func readStat(pid int) (cpu time.Duration, start uint64, ok bool) {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0
+		return 0, 0, false
 	}
 	// The command name (field 2) may contain spaces: count from its ')'.
 	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return 0, 0, false
 	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
+	f := strings.Fields(s[i+1:]) // f[0] is field 3
+	if len(f) < 20 {
+		return 0, 0, false
 	}
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * clockTick
+	start, err = strconv.ParseUint(f[19], 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	return time.Duration(utime+stime) * clockTick, start, true
 }
 
 // socketInode returns the inode of the socket in a /proc/net/tcp table

@@ -94,6 +94,21 @@ func (c *reqCtx) runQuery(op *gqlOperation, caller *store.Caller, args map[strin
 	c.json(http.StatusOK, jsonDocument(w.b))
 }
 
+// writeSelection writes the object of a selection: each selected field's
+// key, then its value, which value writes (typename answers __typename).
+func writeSelection(w *jsonWriter, fields []gqlField, typename string, value func(sub gqlField)) {
+	w.beginObject()
+	for _, sub := range fields {
+		w.key(sub.key())
+		if sub.name == "__typename" {
+			w.string(typename)
+			continue
+		}
+		value(sub)
+	}
+	w.endObject()
+}
+
 // graphQLCaller authenticates as GitLab's GraphqlController does. A nil
 // caller is an anonymous request.
 func (c *reqCtx) graphQLCaller() (*store.Caller, bool) {

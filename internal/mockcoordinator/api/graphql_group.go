@@ -90,12 +90,8 @@ func (c *reqCtx) writeGraphQLGroup(w *jsonWriter, f gqlField, caller *store.Call
 		w.null()
 		return
 	}
-	w.beginObject()
-	for _, sub := range f.fields {
-		w.key(sub.key())
+	writeSelection(w, f.fields, "Group", func(sub gqlField) {
 		switch sub.name {
-		case "__typename":
-			w.string("Group")
 		case "id":
 			w.string("gid://gitlab/Group/" + strconv.FormatInt(g.ID, 10))
 		case "fullPath":
@@ -103,8 +99,7 @@ func (c *reqCtx) writeGraphQLGroup(w *jsonWriter, f gqlField, caller *store.Call
 		case "allowStaleRunnerPruning":
 			w.boolean(g.AllowStaleRunnerPruning)
 		}
-	}
-	w.endObject()
+	})
 }
 
 // namespaceSettingsSelection checks the payload fields selected.
@@ -314,31 +309,20 @@ func (c *reqCtx) writeNamespaceSettingsUpdate(w *jsonWriter, f gqlField, caller 
 		w.null()
 		return refused
 	}
-	w.beginObject()
-	for _, sub := range f.fields {
-		w.key(sub.key())
+	writeSelection(w, f.fields, "NamespaceCiCdSettingsUpdatePayload", func(sub gqlField) {
 		switch sub.name {
-		case "__typename":
-			w.string("NamespaceCiCdSettingsUpdatePayload")
 		case "errors":
 			w.strings([]string{})
 		case "clientMutationId":
 			id, _ := input["clientMutationId"].(string)
 			w.stringOrNull(id)
 		case "ciCdSettings":
-			w.beginObject()
-			for _, s := range sub.fields {
-				w.key(s.key())
-				switch s.name {
-				case "__typename":
-					w.string("NamespaceCiCdSetting")
-				case "allowStaleRunnerPruning":
+			writeSelection(w, sub.fields, "NamespaceCiCdSetting", func(s gqlField) {
+				if s.name == "allowStaleRunnerPruning" {
 					w.boolean(g.AllowStaleRunnerPruning)
 				}
-			}
-			w.endObject()
+			})
 		}
-	}
-	w.endObject()
+	})
 	return nil
 }

@@ -31,12 +31,8 @@ func (c *reqCtx) writeGraphQLRunner(w *jsonWriter, f gqlField, caller *store.Cal
 		w.null()
 		return
 	}
-	w.beginObject()
-	for _, sub := range f.fields {
-		w.key(sub.key())
+	writeSelection(w, f.fields, "CiRunner", func(sub gqlField) {
 		switch sub.name {
-		case "__typename":
-			w.string("CiRunner")
 		case "id":
 			w.string("gid://gitlab/Ci::Runner/" + strconv.FormatInt(d.ID, 10))
 		case "tokenExpiresAt":
@@ -46,8 +42,7 @@ func (c *reqCtx) writeGraphQLRunner(w *jsonWriter, f gqlField, caller *store.Cal
 				w.string(d.TokenExpiresAt.UTC().Format(time.RFC3339))
 			}
 		}
-	}
-	w.endObject()
+	})
 }
 
 func (v *graphQLValidator) runnerSelection(f gqlField, path []string) {

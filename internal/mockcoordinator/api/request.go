@@ -48,6 +48,26 @@ func (c *reqCtx) json(status int, v any) { writeJSON(c.w, status, v) }
 // noContent answers 204 with an empty body (DELETE, no job).
 func (c *reqCtx) noContent() { c.w.WriteHeader(http.StatusNoContent) }
 
+// reply ends a handler with a store operation's outcome: its failure as
+// GitLab answers it, else status and v (what the handler rendered of the
+// answer; not written after a failure).
+func (c *reqCtx) reply(status int, v any, err error) {
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.json(status, v)
+}
+
+// replyNoContent is reply for an operation GitLab answers with 204.
+func (c *reqCtx) replyNoContent(err error) {
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.noContent()
+}
+
 // grapeError is a parameter-validation failure: 400 {"error":"a, b"}.
 func (c *reqCtx) grapeError(msgs []string) {
 	c.json(http.StatusBadRequest, map[string]string{"error": strings.Join(msgs, ", ")})

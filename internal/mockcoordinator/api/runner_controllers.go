@@ -119,21 +119,28 @@ func (c *reqCtx) listRunnerControllers() {
 	if _, ok := c.controllerRoute(false, false); !ok {
 		return
 	}
+	replyPage(c, c.caller.RunnerControllers, func(ctl store.RunnerController) controllerJSON { return renderController(ctl, false) })
+}
+
+// replyPage answers a GET of a list with offset pagination (controllers,
+// tokens): the page the parameters ask for, each item rendered, with
+// GitLab's pagination headers.
+func replyPage[T, J any](c *reqCtx, list func() ([]T, error), render func(T) J) {
 	v := &validator{p: c.p}
 	page, perPage := pageParams(v)
 	if len(v.errs) > 0 {
 		c.grapeError(v.errs)
 		return
 	}
-	all, err := c.caller.RunnerControllers()
+	all, err := list()
 	if err != nil {
 		c.fail(err)
 		return
 	}
 	items := pageOf(all, page, perPage)
-	out := make([]controllerJSON, len(items))
-	for i, ctl := range items {
-		out[i] = renderController(ctl, false)
+	out := make([]J, len(items))
+	for i, item := range items {
+		out[i] = render(item)
 	}
 	c.setPageHeaders(len(all), page, perPage, true)
 	c.json(http.StatusOK, out)
@@ -155,16 +162,13 @@ func (c *reqCtx) getRunnerController() {
 		return
 	}
 	ctl, err := c.caller.RunnerController(ids[0])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusOK, renderController(ctl, true))
+	c.reply(http.StatusOK, renderController(ctl, true), err)
 }
 
 // controllerChanges reads description and state; POST's state defaults to
-// disabled in the store.
-func (c *reqCtx) controllerChanges(v *validator) store.RunnerControllerChanges {
+// disabled in the store. false when it has answered Grape's 400 already.
+func (c *reqCtx) controllerChanges() (store.RunnerControllerChanges, bool) {
+	v := &validator{p: c.p}
 	var ch store.RunnerControllerChanges
 	if raw, given := c.p.m["description"]; given {
 		if raw == nil {
@@ -178,7 +182,11 @@ func (c *reqCtx) controllerChanges(v *validator) store.RunnerControllerChanges {
 			ch.State = store.Optional[string]{Set: true, Value: s}
 		}
 	}
-	return ch
+	if len(v.errs) > 0 {
+		c.grapeError(v.errs)
+		return ch, false
+	}
+	return ch, true
 }
 
 // createRunnerController is POST /runner_controllers.
@@ -186,18 +194,12 @@ func (c *reqCtx) createRunnerController() {
 	if _, ok := c.controllerRoute(true, false); !ok {
 		return
 	}
-	v := &validator{p: c.p}
-	ch := c.controllerChanges(v)
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
+	ch, ok := c.controllerChanges()
+	if !ok {
 		return
 	}
 	ctl, err := c.caller.CreateRunnerController(ch)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusCreated, renderController(ctl, false))
+	c.reply(http.StatusCreated, renderController(ctl, false), err)
 }
 
 // updateRunnerController is PUT /runner_controllers/:id (nothing is required).
@@ -206,18 +208,12 @@ func (c *reqCtx) updateRunnerController() {
 	if !ok {
 		return
 	}
-	v := &validator{p: c.p}
-	ch := c.controllerChanges(v)
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
+	ch, ok := c.controllerChanges()
+	if !ok {
 		return
 	}
 	ctl, err := c.caller.UpdateRunnerController(ids[0], ch)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusOK, renderController(ctl, false))
+	c.reply(http.StatusOK, renderController(ctl, false), err)
 }
 
 // deleteRunnerController is DELETE /runner_controllers/:id, with
@@ -231,11 +227,7 @@ func (c *reqCtx) deleteRunnerController() {
 	if t, err := http.ParseTime(c.r.Header.Get("If-Unmodified-Since")); err == nil {
 		since = &t
 	}
-	if err := c.caller.DeleteRunnerController(ids[0], since); err != nil {
-		c.fail(err)
-		return
-	}
-	c.noContent()
+	c.replyNoContent(c.caller.DeleteRunnerController(ids[0], since))
 }
 
 // ---- scopes ----
@@ -272,11 +264,7 @@ func (c *reqCtx) addInstanceScope() {
 		return
 	}
 	s, err := c.caller.AddRunnerControllerInstanceScope(ids[0])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusCreated, renderScoping(s, false))
+	c.reply(http.StatusCreated, renderScoping(s, false), err)
 }
 
 // removeInstanceScope is DELETE /runner_controllers/:id/scopes/instance.
@@ -285,11 +273,7 @@ func (c *reqCtx) removeInstanceScope() {
 	if !ok {
 		return
 	}
-	if err := c.caller.RemoveRunnerControllerInstanceScope(ids[0]); err != nil {
-		c.fail(err)
-		return
-	}
-	c.noContent()
+	c.replyNoContent(c.caller.RemoveRunnerControllerInstanceScope(ids[0]))
 }
 
 // addRunnerScope is POST /runner_controllers/:id/scopes/runners/:runner_id (18.10).
@@ -299,11 +283,7 @@ func (c *reqCtx) addRunnerScope() {
 		return
 	}
 	s, err := c.caller.AddRunnerControllerRunnerScope(ids[0], ids[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusCreated, renderScoping(s, true))
+	c.reply(http.StatusCreated, renderScoping(s, true), err)
 }
 
 // removeRunnerScope is DELETE /runner_controllers/:id/scopes/runners/:runner_id (18.10).
@@ -312,11 +292,7 @@ func (c *reqCtx) removeRunnerScope() {
 	if !ok {
 		return
 	}
-	if err := c.caller.RemoveRunnerControllerRunnerScope(ids[0], ids[1]); err != nil {
-		c.fail(err)
-		return
-	}
-	c.noContent()
+	c.replyNoContent(c.caller.RemoveRunnerControllerRunnerScope(ids[0], ids[1]))
 }
 
 // ---- tokens ----
@@ -328,24 +304,8 @@ func (c *reqCtx) listControllerTokens() {
 	if !ok {
 		return
 	}
-	v := &validator{p: c.p}
-	page, perPage := pageParams(v)
-	if len(v.errs) > 0 {
-		c.grapeError(v.errs)
-		return
-	}
-	all, err := c.caller.RunnerControllerTokens(ids[0])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	items := pageOf(all, page, perPage)
-	out := make([]controllerTokenJSON, len(items))
-	for i, t := range items {
-		out[i] = renderControllerToken(t)
-	}
-	c.setPageHeaders(len(all), page, perPage, true)
-	c.json(http.StatusOK, out)
+	replyPage(c, func() ([]store.RunnerControllerToken, error) { return c.caller.RunnerControllerTokens(ids[0]) },
+		renderControllerToken)
 }
 
 // getControllerToken is GET /runner_controllers/:runner_controller_id/tokens/:id.
@@ -355,11 +315,7 @@ func (c *reqCtx) getControllerToken() {
 		return
 	}
 	t, err := c.caller.RunnerControllerToken(ids[0], ids[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusOK, renderControllerToken(t))
+	c.reply(http.StatusOK, renderControllerToken(t), err)
 }
 
 // createControllerToken is POST /runner_controllers/:runner_controller_id/tokens.
@@ -380,11 +336,7 @@ func (c *reqCtx) createControllerToken() {
 		return
 	}
 	t, err := c.caller.CreateRunnerControllerToken(ids[0], description)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusCreated, renderControllerToken(t))
+	c.reply(http.StatusCreated, renderControllerToken(t), err)
 }
 
 // revokeControllerToken is DELETE /runner_controllers/:runner_controller_id/tokens/:id.
@@ -393,11 +345,7 @@ func (c *reqCtx) revokeControllerToken() {
 	if !ok {
 		return
 	}
-	if err := c.caller.RevokeRunnerControllerToken(ids[0], ids[1]); err != nil {
-		c.fail(err)
-		return
-	}
-	c.noContent()
+	c.replyNoContent(c.caller.RevokeRunnerControllerToken(ids[0], ids[1]))
 }
 
 // rotateControllerToken is POST
@@ -409,9 +357,5 @@ func (c *reqCtx) rotateControllerToken() {
 		return
 	}
 	t, err := c.caller.RotateRunnerControllerToken(ids[0], ids[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.json(http.StatusOK, renderControllerToken(t))
+	c.reply(http.StatusOK, renderControllerToken(t), err)
 }

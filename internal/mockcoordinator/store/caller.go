@@ -241,6 +241,20 @@ func (c *Caller) visibleGroupLocked(ref NamespaceID) (*groupRecord, Role, error)
 	return g, role, nil
 }
 
+// ownedGroupLocked resolves a group for a change by its Owners and
+// administrators: NotFound for those who may not see it, Forbidden for its
+// other members.
+func (c *Caller) ownedGroupLocked(ref NamespaceID) (*groupRecord, error) {
+	g, role, err := c.visibleGroupLocked(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !c.user.Admin && role < Owner {
+		return nil, forbidden("")
+	}
+	return g, nil
+}
+
 // groupDetailsLocked is g as GET /groups/:id shows it; owner: the caller is
 // an Owner or an administrator.
 func (st *Store) groupDetailsLocked(g *groupRecord, owner bool) GroupDetails {

@@ -22,12 +22,12 @@ import (
 
 func (r *groupSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, nil, &resp.State, &resp.Diagnostics)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, resp.State)...)
 }
 
 func (r *groupSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &req.State, &resp.State, &resp.Diagnostics)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, resp.State)...)
 }
 
 // readGroup reads the group and its runner settings (REST and GraphQL),
@@ -127,7 +127,7 @@ func (r *groupSettingsResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, req.State)...) // also when the group is gone
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, req.State)...) // also when the group is gone
 	groupID := state.GroupID.ValueInt64()
 	group, err := r.Data.Client.GetGroupRunnerSettings(ctx, groupID)
 	var apiErr *gitlabapi.Error

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -28,23 +26,17 @@ type groupSettingsModel struct {
 }
 
 // objectType is the Terraform type of the resource's schema.
-var objectType = sync.OnceValue(func() attr.Type {
-	resp := &resource.SchemaResponse{}
-	(&groupSettingsResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type()
-})
+var objectType = tfvalue.SchemaType(&groupSettingsResource{})
 
 // get reads a plan, a state or a configuration (anything with Get).
 func get(ctx context.Context, from interface {
 	Get(context.Context, any) diag.Diagnostics
 }) (groupSettingsModel, diag.Diagnostics) {
-	var obj types.Object
-	diags := from.Get(ctx, &obj)
+	a, settings, diags := settingsattrs.Group.Read(ctx, from)
 	if diags.HasError() {
 		return groupSettingsModel{}, diags
 	}
-	a := obj.Attributes()
-	m := groupSettingsModel{Settings: settingsattrs.Group.From(a)}
+	m := groupSettingsModel{Settings: settings}
 	m.ID = tfvalue.As[types.String](a, "id", &diags)
 	m.GroupID = tfvalue.As[types.Int64](a, "group_id", &diags)
 	m.FullPath = tfvalue.As[types.String](a, "full_path", &diags)
@@ -57,17 +49,13 @@ func get(ctx context.Context, from interface {
 func (m groupSettingsModel) set(ctx context.Context, to interface {
 	Set(context.Context, any) diag.Diagnostics
 }) diag.Diagnostics {
-	obj, diags := tfvalue.Object(objectType(), settingsattrs.Merge(map[string]attr.Value{
+	return settingsattrs.Write(ctx, to, objectType(), map[string]attr.Value{
 		"id":                              m.ID,
 		"group_id":                        m.GroupID,
 		"full_path":                       m.FullPath,
 		"allow_runner_registration_token": m.AllowRunnerRegistrationToken,
 		"registration_tokens_allowed":     m.RegistrationTokensAllowed,
-	}, m.Settings))
-	if diags.HasError() {
-		return diags
-	}
-	return to.Set(ctx, obj)
+	}, m.Settings)
 }
 
 // applyGroup sets what GitLab shows of the group. registration_tokens_allowed

@@ -12,11 +12,14 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*settingsResource)(nil)
@@ -25,34 +28,28 @@ type identityModel struct {
 	ID types.String `tfsdk:"id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"id": identityschema.StringAttribute{
+		OptionalForImport: true,
+		Description:       "Always `instance`: one set of settings per GitLab instance. May be left out of an import's identity.",
+	},
+})
+
 func (r *settingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{
-				OptionalForImport: true,
-				Description:       "Always `instance`: one set of settings per GitLab instance. May be left out of an import's identity.",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records the one identity.
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, identityModel{ID: types.StringValue(resourceID)})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"id": types.StringValue(resourceID)})
 }
 
 // checkImportIdentity refuses an import identity whose id is not
 // "instance"; the import id itself may be anything, as before.
 func checkImportIdentity(ctx context.Context, req resource.ImportStateRequest) diag.Diagnostics {
-	if req.ID != "" || req.Identity == nil {
-		return nil
-	}
+	var diags diag.Diagnostics
 	var ident identityModel
-	diags := req.Identity.Get(ctx, &ident)
-	if !diags.HasError() && !ident.ID.IsNull() && ident.ID.ValueString() != resourceID {
+	if resourceidentity.ReadImported(ctx, req, &ident, &diags) && !ident.ID.IsNull() && ident.ID.ValueString() != resourceID {
 		diags.AddError("Invalid Import Identity", fmt.Sprintf("The identity's id is %q; the instance's runner settings have "+
 			"the id %q (or leave it out: `import { identity = {} }`).", ident.ID.ValueString(), resourceID))
 	}

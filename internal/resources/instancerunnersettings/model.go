@@ -2,11 +2,9 @@ package instancerunnersettings
 
 import (
 	"context"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -22,34 +20,24 @@ type settingsModel struct {
 }
 
 // objectType is the Terraform type of the resource's schema.
-var objectType = sync.OnceValue(func() attr.Type {
-	resp := &resource.SchemaResponse{}
-	(&settingsResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type()
-})
+var objectType = tfvalue.SchemaType(&settingsResource{})
 
 // get reads a plan, a state or a configuration (anything with Get).
 func get(ctx context.Context, from interface {
 	Get(context.Context, any) diag.Diagnostics
 }) (settingsModel, diag.Diagnostics) {
-	var obj types.Object
-	diags := from.Get(ctx, &obj)
+	a, settings, diags := settingsattrs.Instance.Read(ctx, from)
 	if diags.HasError() {
 		return settingsModel{}, diags
 	}
-	a := obj.Attributes()
-	return settingsModel{ID: tfvalue.As[types.String](a, "id", &diags), Settings: settingsattrs.Instance.From(a)}, diags
+	return settingsModel{ID: tfvalue.As[types.String](a, "id", &diags), Settings: settings}, diags
 }
 
 // set writes the model to a plan or a state (anything with Set).
 func (m settingsModel) set(ctx context.Context, to interface {
 	Set(context.Context, any) diag.Diagnostics
 }) diag.Diagnostics {
-	obj, diags := tfvalue.Object(objectType(), settingsattrs.Merge(map[string]attr.Value{"id": m.ID}, m.Settings))
-	if diags.HasError() {
-		return diags
-	}
-	return to.Set(ctx, obj)
+	return settingsattrs.Write(ctx, to, objectType(), map[string]attr.Value{"id": m.ID}, m.Settings)
 }
 
 // fromAPI is the state for GitLab's settings: a setting the server does not

@@ -10,12 +10,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*assignmentResource)(nil)
@@ -26,39 +29,32 @@ type identityModel struct {
 	RunnerID  types.Int64 `tfsdk:"runner_id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"project_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the project the runner is assigned to.",
+	},
+	"runner_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the project runner.",
+	},
+})
+
 func (r *assignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"project_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the project the runner is assigned to.",
-			},
-			"runner_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the project runner.",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records the pair as the resource's identity; identity is nil
 // when Terraform does not know identities (before 1.12).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m assignmentModel) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, identityModel{ProjectID: m.ProjectID, RunnerID: m.RunnerID})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"project_id": m.ProjectID, "runner_id": m.RunnerID})
 }
 
 // importPair is the pair an import names: "<project_id>:<runner_id>" as the
 // import id, or the identity's project_id and runner_id.
 func importPair(ctx context.Context, req resource.ImportStateRequest) (projectID, runnerID int64, diags diag.Diagnostics) {
-	if req.ID == "" && req.Identity != nil {
-		var ident identityModel
-		diags.Append(req.Identity.Get(ctx, &ident)...)
-		if diags.HasError() {
-			return 0, 0, diags
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, &diags) {
 		projectID, runnerID = ident.ProjectID.ValueInt64(), ident.RunnerID.ValueInt64()
 		if projectID < 1 || runnerID < 1 {
 			diags.AddError("Invalid Import Identity", fmt.Sprintf("The identity's project_id (%d) and runner_id (%d) must "+
@@ -66,6 +62,9 @@ func importPair(ctx context.Context, req resource.ImportStateRequest) (projectID
 				projectID, runnerID))
 		}
 		return projectID, runnerID, diags
+	}
+	if diags.HasError() {
+		return 0, 0, diags
 	}
 	projectID, runnerID, err := parseID(req.ID)
 	if err != nil {

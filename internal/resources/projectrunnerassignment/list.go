@@ -77,10 +77,8 @@ func (l *assignmentList) List(ctx context.Context, req list.ListRequest, stream 
 		return
 	}
 	sel := runnerselect.Selection{ProjectID: cfg.ProjectID.ValueInt64(), Type: gitlabapi.RunnerTypeProject}
-	runners, err := l.Data.Client.ListRunners(ctx, sel.Options())
-	if err != nil {
-		summary, advice := sel.ListFailure(diagnostics.Status(err))
-		diags.AddError(summary, diagnostics.APIError(sel.Attempted(), err, advice))
+	runners, ok := sel.List(ctx, l.Data.Client, &diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

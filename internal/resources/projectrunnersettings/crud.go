@@ -19,12 +19,12 @@ import (
 
 func (r *projectSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, resp.State)...)
 }
 
 func (r *projectSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, resp.State)...)
 }
 
 // readProject is GET /projects/:id, explained when it fails.
@@ -98,7 +98,7 @@ func (r *projectSettingsResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, req.State)...) // also when the project is gone
+	resp.Diagnostics.Append(resourceIdentity.SetFromState(ctx, resp.Identity, req.State)...) // also when the project is gone
 	projectID := state.ProjectID.ValueInt64()
 	p, err := r.Data.Client.GetProject(ctx, projectID)
 	var apiErr *gitlabapi.Error

@@ -3,11 +3,9 @@ package projectrunnersettings
 import (
 	"context"
 	"strconv"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -25,23 +23,17 @@ type projectSettingsModel struct {
 }
 
 // objectType is the Terraform type of the resource's schema.
-var objectType = sync.OnceValue(func() attr.Type {
-	resp := &resource.SchemaResponse{}
-	(&projectSettingsResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type()
-})
+var objectType = tfvalue.SchemaType(&projectSettingsResource{})
 
 // get reads a plan, a state or a configuration (anything with Get).
 func get(ctx context.Context, from interface {
 	Get(context.Context, any) diag.Diagnostics
 }) (projectSettingsModel, diag.Diagnostics) {
-	var obj types.Object
-	diags := from.Get(ctx, &obj)
+	a, settings, diags := settingsattrs.Project.Read(ctx, from)
 	if diags.HasError() {
 		return projectSettingsModel{}, diags
 	}
-	a := obj.Attributes()
-	m := projectSettingsModel{Settings: settingsattrs.Project.From(a)}
+	m := projectSettingsModel{Settings: settings}
 	m.ID = tfvalue.As[types.String](a, "id", &diags)
 	m.ProjectID = tfvalue.As[types.Int64](a, "project_id", &diags)
 	m.PathWithNamespace = tfvalue.As[types.String](a, "path_with_namespace", &diags)
@@ -52,15 +44,11 @@ func get(ctx context.Context, from interface {
 func (m projectSettingsModel) set(ctx context.Context, to interface {
 	Set(context.Context, any) diag.Diagnostics
 }) diag.Diagnostics {
-	obj, diags := tfvalue.Object(objectType(), settingsattrs.Merge(map[string]attr.Value{
+	return settingsattrs.Write(ctx, to, objectType(), map[string]attr.Value{
 		"id":                  m.ID,
 		"project_id":          m.ProjectID,
 		"path_with_namespace": m.PathWithNamespace,
-	}, m.Settings))
-	if diags.HasError() {
-		return diags
-	}
-	return to.Set(ctx, obj)
+	}, m.Settings)
 }
 
 // fromAPI is the state for GitLab's answer about the project: a setting it

@@ -130,12 +130,7 @@ func (r *controllerResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	err := r.Data.Client.DeleteRunnerController(ctx, id)
-	if errors.Is(err, gitlabapi.ErrNotFound) {
-		if gone, _ := runnercontrollers.GoneEvidence(ctx, r.Data.Client); gone {
-			return
-		}
-	}
-	if err != nil {
+	if err != nil && !runnercontrollers.DeletedAlready(ctx, r.Data.Client, err) {
 		resp.Diagnostics.AddError(runnercontrollers.Failure(ctx, r.Data, runnercontrollers.Controllers,
 			"Unable to Delete Runner Controller", fmt.Sprintf("Deleting runner controller %d (DELETE /runner_controllers/%d)", id, id), err))
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnercontrollers"
 )
 
@@ -25,12 +27,12 @@ type identityModel struct {
 	ID types.Int64 `tfsdk:"id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"id": identityschema.Int64Attribute{RequiredForImport: true, Description: "The numeric id of the runner controller."},
+})
+
 func (r *controllerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.Int64Attribute{RequiredForImport: true, Description: "The numeric id of the runner controller."},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records m's controller id as the identity; nothing when
@@ -43,20 +45,19 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m contro
 	if err != nil {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{ID: types.Int64Value(id)})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"id": types.Int64Value(id)})
 }
 
 // ImportState accepts the numeric controller id or the identity; Read fills
 // in the rest.
 func (r *controllerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	given := req.ID
-	if given == "" && req.Identity != nil {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, &resp.Diagnostics) {
 		given = strconv.FormatInt(ident.ID.ValueInt64(), 10)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	id, err := runnercontrollers.ParseID(given)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnercontrollers"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
@@ -51,16 +52,11 @@ type controllerModel struct {
 	CreatedAt   types.String `tfsdk:"created_at"`
 }
 
-// fromAPI is the model of a controller as GitLab shows it; GitLab's null
-// description (never set) reads as "", the attribute's default.
+// fromAPI is the model of a controller as GitLab shows it.
 func fromAPI(c *gitlabapi.RunnerController) controllerModel {
-	description := ""
-	if c.Description != nil {
-		description = *c.Description
-	}
 	return controllerModel{
 		ID:          types.StringValue(strconv.FormatInt(c.ID, 10)),
-		Description: types.StringValue(description),
+		Description: types.StringValue(runnercontrollers.Description(c.Description)),
 		State:       types.StringValue(c.State),
 		CreatedAt:   tfvalue.Time(c.CreatedAt),
 	}

@@ -162,12 +162,7 @@ func (r *scopeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	} else {
 		err = r.Data.Client.RemoveRunnerControllerRunnerScope(ctx, controllerID, runnerID)
 	}
-	if errors.Is(err, gitlabapi.ErrNotFound) {
-		if gone, _ := runnercontrollers.GoneEvidence(ctx, r.Data.Client); gone {
-			return
-		}
-	}
-	if err != nil {
+	if err != nil && !runnercontrollers.DeletedAlready(ctx, r.Data.Client, err) {
 		resp.Diagnostics.AddError(runnercontrollers.Failure(ctx, r.Data, runnercontrollers.Controllers, "Unable to Remove Runner Controller Scope",
 			fmt.Sprintf("Removing %s from runner controller %d (DELETE %s)", what(runnerID), controllerID, scopePath(controllerID, runnerID)), err))
 	}

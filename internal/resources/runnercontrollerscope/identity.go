@@ -10,12 +10,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*scopeResource)(nil)
@@ -25,28 +28,28 @@ type identityModel struct {
 	RunnerID           types.Int64 `tfsdk:"runner_id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"runner_controller_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the runner controller.",
+	},
+	"runner_id": identityschema.Int64Attribute{
+		OptionalForImport: true,
+		Description:       "The numeric id of the instance runner of a runner scope; null for the instance scope.",
+	},
+})
+
 func (r *scopeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"runner_controller_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the runner controller.",
-			},
-			"runner_id": identityschema.Int64Attribute{
-				OptionalForImport: true,
-				Description:       "The numeric id of the instance runner of a runner scope; null for the instance scope.",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records m's controller and runner as the identity; nothing
 // when Terraform does not know identities (before 1.12).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m scopeModel) diag.Diagnostics {
-	if identity == nil || m.RunnerControllerID.IsNull() || m.RunnerControllerID.IsUnknown() {
+	if m.RunnerControllerID.IsNull() || m.RunnerControllerID.IsUnknown() {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{RunnerControllerID: m.RunnerControllerID, RunnerID: m.RunnerID})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"runner_controller_id": m.RunnerControllerID, "runner_id": m.RunnerID})
 }
 
 // ImportState accepts "<controller_id>/instance",
@@ -54,12 +57,12 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m scopeM
 // the scope exists.
 func (r *scopeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var controllerID, runnerID int64
-	if req.ID == "" && req.Identity != nil {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	var ident identityModel
+	byIdentity := resourceidentity.ReadImported(ctx, req, &ident, &resp.Diagnostics)
+	switch {
+	case resp.Diagnostics.HasError():
+		return
+	case byIdentity:
 		controllerID, runnerID = ident.RunnerControllerID.ValueInt64(), ident.RunnerID.ValueInt64()
 		if controllerID < 1 || runnerID < 0 || (!ident.RunnerID.IsNull() && runnerID == 0) {
 			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf("The identity's runner_controller_id (%d) must "+
@@ -67,7 +70,7 @@ func (r *scopeResource) ImportState(ctx context.Context, req resource.ImportStat
 				"`import { identity = { runner_controller_id = 3, runner_id = 42 } }`.", controllerID, runnerID))
 			return
 		}
-	} else {
+	default:
 		var err error
 		if controllerID, runnerID, err = parseID(req.ID); err != nil {
 			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import id %q is not valid: %s. Use "+

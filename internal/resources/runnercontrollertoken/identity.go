@@ -11,12 +11,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 )
 
 var _ resource.ResourceWithIdentity = (*tokenResource)(nil)
@@ -26,19 +29,19 @@ type identityModel struct {
 	TokenID            types.Int64 `tfsdk:"token_id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"runner_controller_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the runner controller.",
+	},
+	"token_id": identityschema.Int64Attribute{
+		RequiredForImport: true,
+		Description:       "The id of the token as created or imported; rotations keep the identity (the attribute token_id follows).",
+	},
+})
+
 func (r *tokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"runner_controller_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the runner controller.",
-			},
-			"token_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "The id of the token as created or imported; rotations keep the identity (the attribute token_id follows).",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
 // setIdentity records m's id (the controller and the token as created or
@@ -52,20 +55,20 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m tokenM
 	if err != nil {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{RunnerControllerID: types.Int64Value(controllerID), TokenID: types.Int64Value(tokenID)})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{
+		"runner_controller_id": types.Int64Value(controllerID), "token_id": types.Int64Value(tokenID)})
 }
 
 // ImportState accepts "<runner_controller_id>/<token_id>" or the identity;
 // the token's value stays null (GitLab never shows it again).
 func (r *tokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	given := req.ID
-	if given == "" && req.Identity != nil {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, &resp.Diagnostics) {
 		given = formatID(ident.RunnerControllerID.ValueInt64(), ident.TokenID.ValueInt64())
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	controllerID, tokenID, err := parseID(given)
 	if err != nil {

@@ -66,11 +66,7 @@ type tokenModel struct {
 
 // refresh takes what GitLab shows of the current token (not its value).
 func (m *tokenModel) refresh(t *gitlabapi.RunnerControllerToken) {
-	description := ""
-	if t.Description != nil {
-		description = *t.Description
-	}
-	m.Description = types.StringValue(description)
+	m.Description = types.StringValue(runnercontrollers.Description(t.Description))
 	m.TokenID = types.Int64Value(t.ID)
 	m.CreatedAt = tfvalue.Time(t.CreatedAt)
 }

@@ -35,12 +35,11 @@ func (runnerScopeValidator) ValidateResource(ctx context.Context, req resource.V
 	// The whole configuration as one object: reading group_id alone would
 	// repeat the error of a number that is not a 64-bit integer, which the
 	// attribute's own validation reports.
-	var config types.Object
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	a, diags := tfvalue.ReadObject(ctx, objectType(), req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a := config.Attributes()
 	runnerType := tfvalue.As[types.String](a, "runner_type", &resp.Diagnostics)
 	groupID := tfvalue.As[tfvalue.Int64Value](a, "group_id", &resp.Diagnostics)
 	projectID := tfvalue.As[tfvalue.Int64Value](a, "project_id", &resp.Diagnostics)

@@ -52,8 +52,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -61,6 +61,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 const (
@@ -172,16 +173,17 @@ func (c *creation) create(ctx context.Context, plan *userRunnerModel, resp *reso
 func (c *creation) save(ctx context.Context, plan *userRunnerModel, id int64, token *gitlabapi.RunnerToken, resp *resource.CreateResponse) {
 	c.saved = id
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("runner_type"), plan.RunnerType)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), plan.GroupID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), plan.ProjectID)...)
+	values := map[string]attr.Value{"id": plan.ID, "runner_type": plan.RunnerType, "group_id": plan.GroupID, "project_id": plan.ProjectID}
 	if token != nil {
 		plan.applyToken(token)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token"), plan.Token)...)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_expires_at"), plan.TokenExpiresAt)...)
+		values["token"], values["token_expires_at"] = plan.Token, plan.TokenExpiresAt
 		resp.Diagnostics.Append(tokenShapeWarning(id, token.Token)...)
+	}
+	saved, diags := tfvalue.SetAttributes(ctx, objectType(), resp.State.Raw, values)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.State.Raw = saved
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerattrs"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
 )
 
 // checkCreationSettings refuses, at plan time, creation settings the server
@@ -24,12 +24,12 @@ import (
 // other resources) it checks nothing: Terraform plans the create again with
 // a configured provider during the apply, and the check runs then.
 func (r *userRunnerResource) checkCreationSettings(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
-	var obj types.Object
-	diags.Append(plan.Get(ctx, &obj)...)
+	planned, d := tfvalue.ReadObject(ctx, objectType(), plan.Raw)
+	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
-	needs := runnerattrs.From(obj.Attributes()).CreationRequirements()
+	needs := runnerattrs.From(planned).CreationRequirements()
 	if len(needs) == 0 || r.Data == nil || r.Data.Client == nil {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/resourceidentity"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
@@ -27,25 +29,26 @@ type identityModel struct {
 	ID types.String `tfsdk:"id"`
 }
 
+var resourceIdentity = resourceidentity.New(map[string]identityschema.Attribute{
+	"id": identityschema.StringAttribute{
+		RequiredForImport: true,
+		Description:       "The numeric id of the runner in GitLab, as a string (the resource's `id`).",
+	},
+})
+
 func (r *userRunnerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The numeric id of the runner in GitLab, as a string (the resource's `id`).",
-			},
-		},
-	}
+	resp.IdentitySchema = resourceIdentity.Schema()
 }
 
-// setIdentity records the runner id as the resource's identity. identity is
+// setIdentity records the runner id as the resource's identity (written
+// without reflection: this runs on every Read of every runner). identity is
 // nil when Terraform does not know identities (before 1.12); then there is
 // nothing to record.
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if identity == nil || id.IsNull() || id.IsUnknown() {
+	if id.IsNull() || id.IsUnknown() {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{ID: id})
+	return resourceIdentity.Set(ctx, identity, map[string]attr.Value{"id": id})
 }
 
 // importID is the runner id an import names: the import id (`terraform
@@ -54,13 +57,12 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types
 func importID(ctx context.Context, req resource.ImportStateRequest) (int64, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	given, what := req.ID, "import id"
-	if given == "" && req.Identity != nil {
-		var ident identityModel
-		diags.Append(req.Identity.Get(ctx, &ident)...)
-		if diags.HasError() {
-			return 0, diags
-		}
+	var ident identityModel
+	if resourceidentity.ReadImported(ctx, req, &ident, &diags) {
 		given, what = ident.ID.ValueString(), "identity's id"
+	}
+	if diags.HasError() {
+		return 0, diags
 	}
 	id, err := validators.ParseRunnerID(given)
 	if err != nil {

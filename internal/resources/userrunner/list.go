@@ -18,8 +18,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listresourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -33,7 +31,6 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providerdata"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/runnerselect"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/validators"
 )
 
 var (
@@ -65,7 +62,7 @@ func (l *userRunnerList) ListResourceConfigSchema(_ context.Context, _ list.List
 				MarkdownDescription: "`owned` (the default; `GET /runners`: the runners the token's user can manage) or " +
 					"`instance` (`GET /runners/all`: every runner; needs an administrator token). Conflicts with " +
 					"`group_id` and `project_id`.",
-				Validators: []validator.String{stringvalidator.OneOf(runnerselect.ScopeOwned, runnerselect.ScopeInstance)},
+				Validators: runnerselect.ScopeValidators(),
 			},
 			"group_id": listschema.Int64Attribute{
 				CustomType: tfvalue.Int64Type{},
@@ -84,13 +81,12 @@ func (l *userRunnerList) ListResourceConfigSchema(_ context.Context, _ list.List
 			"type": listschema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners of this type: `instance_type`, `group_type` or `project_type`. Not with `group_id` or `project_id`, which imply it.",
-				Validators: []validator.String{stringvalidator.OneOf(
-					gitlabapi.RunnerTypeInstance, gitlabapi.RunnerTypeGroup, gitlabapi.RunnerTypeProject)},
+				Validators:          runnerselect.TypeValidators(),
 			},
 			"status": listschema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners with this status: `online`, `offline`, `stale` or `never_contacted`.",
-				Validators:          []validator.String{stringvalidator.OneOf("online", "offline", "stale", "never_contacted")},
+				Validators:          runnerselect.StatusValidators(),
 			},
 			"paused": listschema.BoolAttribute{
 				Optional:            true,
@@ -100,16 +96,12 @@ func (l *userRunnerList) ListResourceConfigSchema(_ context.Context, _ list.List
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only runners that have all of these tags.",
-				Validators: []validator.List{
-					validators.NoNullElements("each element is a tag"),
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoNUL()),
-				},
+				Validators:          runnerselect.TagListValidators(),
 			},
 			"version_prefix": listschema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only runners whose gitlab-runner version starts with this prefix, e.g. `17.` or `17.4`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), validators.NoNUL()},
+				Validators:          runnerselect.VersionPrefixValidators(),
 			},
 		},
 	}
@@ -142,10 +134,8 @@ func (l *userRunnerList) List(ctx context.Context, req list.ListRequest, stream 
 		return
 	}
 	sel = sel.OwnOnly()
-	runners, err := l.Data.Client.ListRunners(ctx, sel.Options())
-	if err != nil {
-		summary, advice := sel.ListFailure(diagnostics.Status(err))
-		diags.AddError(summary, diagnostics.APIError(sel.Attempted(), err, advice))
+	runners, ok := sel.List(ctx, l.Data.Client, &diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -7,13 +7,13 @@ import (
 	"context"
 	"maps"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/diagnostics"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
@@ -41,23 +41,29 @@ type userRunnerModel struct {
 }
 
 // objectType is the Terraform type of the resource's schema: what get reads
-// and set writes.
-var objectType = sync.OnceValue(func() attr.Type {
-	resp := &resource.SchemaResponse{}
-	(&userRunnerResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	return resp.Schema.Type()
-})
+// and set writes, built once (the framework's Get and Set of a whole plan or
+// state rebuild it on every call, for every runner).
+var objectType = tfvalue.SchemaType(&userRunnerResource{})
 
 // get reads a plan or a state (anything with Get) into the model.
 func (m *userRunnerModel) get(ctx context.Context, from interface {
 	Get(context.Context, any) diag.Diagnostics
 }) diag.Diagnostics {
-	var obj types.Object
-	diags := from.Get(ctx, &obj)
+	var a map[string]attr.Value
+	var diags diag.Diagnostics
+	switch from := from.(type) {
+	case tfsdk.Plan: // the framework's own, with the resource's schema
+		a, diags = tfvalue.ReadObject(ctx, objectType(), from.Raw)
+	case tfsdk.State:
+		a, diags = tfvalue.ReadObject(ctx, objectType(), from.Raw)
+	default:
+		var obj types.Object
+		diags = from.Get(ctx, &obj)
+		a = obj.Attributes()
+	}
 	if diags.HasError() {
 		return diags
 	}
-	a := obj.Attributes()
 	*m = userRunnerModel{Runner: runnerattrs.From(a)}
 	m.ID = tfvalue.As[types.String](a, "id", &diags)
 	m.RunnerType = tfvalue.As[types.String](a, "runner_type", &diags)
@@ -94,11 +100,26 @@ func (m *userRunnerModel) set(ctx context.Context, to interface {
 		"token_current":        m.TokenCurrent,
 	}
 	maps.Copy(values, m.Runner)
-	obj, diags := tfvalue.Object(objectType(), values)
-	if diags.HasError() {
-		return diags
+	var raw *tftypes.Value
+	switch to := to.(type) { // the framework's own, with the resource's schema
+	case *tfsdk.State:
+		raw = &to.Raw
+	case *tfsdk.Plan:
+		raw = &to.Raw
+	case *tfsdk.Resource:
+		raw = &to.Raw
+	default:
+		obj, diags := tfvalue.Object(objectType(), values)
+		if diags.HasError() {
+			return diags
+		}
+		return to.Set(ctx, obj)
 	}
-	return to.Set(ctx, obj)
+	v, diags := tfvalue.WriteObject(ctx, objectType(), values)
+	if !diags.HasError() {
+		*raw = v
+	}
+	return diags
 }
 
 // scope returns where the planned runner lives.

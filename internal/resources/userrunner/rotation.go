@@ -16,9 +16,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/tfvalue"
@@ -26,9 +26,10 @@ import (
 
 // rotationView holds the attributes ModifyPlan looks at, of the plan or of
 // the state. ModifyPlan runs for every resource in every plan, so it reads
-// these one by one instead of the whole model (which the framework fills by
-// reflection, field by field).
+// only these, from the plan's and the state's values (readRotationView): the
+// framework's GetAttribute walks the schema for each.
 type rotationView struct {
+	ID                 types.String
 	Token              types.String
 	TokenExpiresAt     types.String
 	TokenCurrent       types.Bool
@@ -51,31 +52,16 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Private != nil && firstPlanAfterMove(ctx, req.Private) {
 		warnMovedResets(ctx, req, resp)
 	}
-	var plan, state rotationView
 	d := &resp.Diagnostics
-	getAttr(ctx, d, req.Plan, "rotation_triggers", &plan.RotationTriggers)
-	getAttr(ctx, d, req.Plan, "rotate_before_expiry", &plan.RotateBeforeExpiry)
-	getAttr(ctx, d, req.Plan, "token", &plan.Token)
-	getAttr(ctx, d, req.Plan, "token_expires_at", &plan.TokenExpiresAt)
-	getAttr(ctx, d, req.Plan, "token_current", &plan.TokenCurrent)
-	getAttr(ctx, d, req.Plan, "on_stale_token", &plan.OnStaleToken)
-	getAttr(ctx, d, req.Plan, "token_check", &plan.TokenCheck)
-	getAttr(ctx, d, req.State, "token_check", &state.TokenCheck)
-	getAttr(ctx, d, req.State, "rotation_triggers", &state.RotationTriggers)
-	getAttr(ctx, d, req.State, "token", &state.Token)
-	getAttr(ctx, d, req.State, "token_expires_at", &state.TokenExpiresAt)
-	getAttr(ctx, d, req.State, "token_current", &state.TokenCurrent)
+	plan, state := readRotationView(ctx, d, req.Plan.Raw), readRotationView(ctx, d, req.State.Raw)
 	if d.HasError() {
 		return
 	}
 
 	now := r.Data.Now()
-	rotate, reason := rotationNeeded(&state, &plan, now)
+	rotate, reason := rotationNeeded(state, plan, now)
 
-	var id types.String
-	if rotate || isFalse(state.TokenCurrent) {
-		getAttr(ctx, d, req.State, "id", &id)
-	}
+	id := state.ID
 	if isFalse(state.TokenCurrent) {
 		gitlab := loadReading(ctx, req.Private)
 		// The refresh judged it; the clock tells expired from rotated.
@@ -94,41 +80,46 @@ func (r *userRunnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 		tflog.Info(ctx, "the plan rotates the runner's token", map[string]any{"runner_id": id.ValueString(), "reason": reason})
 		token, expiresAt, current = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
 	}
-	// Each SetAttribute rebuilds the whole planned object: only when needed.
+	// Writing rebuilds the whole planned object: only when needed, in one
+	// write.
+	changed := map[string]attr.Value{}
 	if !plan.Token.Equal(token) {
-		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token"), token)...)
+		changed["token"] = token
 	}
 	if !plan.TokenExpiresAt.Equal(expiresAt) {
-		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), expiresAt)...)
+		changed["token_expires_at"] = expiresAt
 	}
 	if !plan.TokenCurrent.Equal(current) {
-		d.Append(resp.Plan.SetAttribute(ctx, path.Root("token_current"), current)...)
+		changed["token_current"] = current
+	}
+	if len(changed) == 0 {
+		return
+	}
+	planned, diags := tfvalue.SetAttributes(ctx, objectType(), resp.Plan.Raw, changed)
+	d.Append(diags...)
+	if !diags.HasError() {
+		resp.Plan.Raw = planned
+	}
+}
+
+// readRotationView reads the rotationView of a plan's or a state's value.
+func readRotationView(ctx context.Context, d *diag.Diagnostics, raw tftypes.Value) *rotationView {
+	a, diags := tfvalue.ReadAttributes(ctx, objectType(), raw, "id", "token", "token_expires_at", "token_current",
+		"rotation_triggers", "rotate_before_expiry", "on_stale_token", "token_check")
+	d.Append(diags...)
+	return &rotationView{
+		ID:                 tfvalue.As[types.String](a, "id", d),
+		Token:              tfvalue.As[types.String](a, "token", d),
+		TokenExpiresAt:     tfvalue.As[types.String](a, "token_expires_at", d),
+		TokenCurrent:       tfvalue.As[types.Bool](a, "token_current", d),
+		RotationTriggers:   tfvalue.As[types.Map](a, "rotation_triggers", d),
+		RotateBeforeExpiry: tfvalue.As[types.String](a, "rotate_before_expiry", d),
+		OnStaleToken:       tfvalue.As[types.String](a, "on_stale_token", d),
+		TokenCheck:         tfvalue.As[types.String](a, "token_check", d),
 	}
 }
 
 func isFalse(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && !b.ValueBool() }
-
-// attrGetter is tfsdk.Plan or tfsdk.State.
-type attrGetter interface {
-	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
-}
-
-// getAttr reads one top-level attribute into a types.String or types.Map.
-// The *attr.Value target is the framework's fast path (no reflection).
-func getAttr[T attr.Value](ctx context.Context, d *diag.Diagnostics, from attrGetter, name string, target *T) {
-	var v attr.Value
-	d.Append(from.GetAttribute(ctx, path.Root(name), &v)...)
-	if d.HasError() {
-		return
-	}
-	t, ok := v.(T)
-	if !ok {
-		d.AddAttributeError(path.Root(name), "Unexpected Attribute Type",
-			fmt.Sprintf("The attribute %s is a %T, expected %T. This is a bug in the provider.", name, v, *target))
-		return
-	}
-	*target = t
-}
 
 // rotationNeeded is ModifyPlan's decision, with the reason for the log.
 func rotationNeeded(state, plan *rotationView, now time.Time) (bool, string) {

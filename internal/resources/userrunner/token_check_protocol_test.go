@@ -24,13 +24,13 @@ const resourceType = "gitlabrunner_user_runner"
 // protocolRunner drives one gitlabrunner_user_runner through the provider
 // server the way Terraform does.
 type protocolRunner struct {
-	t      *testing.T
+	t      testing.TB
 	srv    tfprotov6.ProviderServer
 	typ    tftypes.Object
 	config tftypes.Value
 }
 
-func newProtocolRunner(t *testing.T, m *acctest.Mock, token string, set map[string]tftypes.Value) *protocolRunner {
+func newProtocolRunner(t testing.TB, m *acctest.Mock, token string, set map[string]tftypes.Value) *protocolRunner {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := providertest.Factories(m.Now)["gitlabrunner"]()
@@ -107,7 +107,7 @@ func (p *protocolRunner) value(dv *tfprotov6.DynamicValue) tftypes.Value {
 }
 
 // attr is one attribute of an object value.
-func attr(t *testing.T, obj tftypes.Value, name string) tftypes.Value {
+func attr(t testing.TB, obj tftypes.Value, name string) tftypes.Value {
 	t.Helper()
 	var m map[string]tftypes.Value
 	if err := obj.As(&m); err != nil {
@@ -128,7 +128,7 @@ func objectOf(typ tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 	return tftypes.NewValue(typ, vals)
 }
 
-func dynamic(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+func dynamic(t testing.TB, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
 	dv, err := tfprotov6.NewDynamicValue(typ, v)
 	if err != nil {

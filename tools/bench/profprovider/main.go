@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"time"
 
@@ -63,15 +64,17 @@ func main() {
 // watchPeak samples the heap every 50 ms and, whenever the heap in use grows
 // by a tenth over the last peak, writes the heap profile to heap-peak-<pid>.prof
 // (objects live at the last GC, with their allocation sites) and the figures
-// (heap in use, goroutines) to peak-<pid>.txt: what the high-water mark of RSS
-// is made of.
+// (heap in use, the most a GC found live, goroutines) to peak-<pid>.txt: what
+// the high-water mark of RSS is made of, and how much of it a memory limit
+// must leave to the live heap.
 func watchPeak(name func(string) string) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		var peak uint64
+		var peak, livePeak uint64
 		maxG := 0
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		var ms runtime.MemStats
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
@@ -82,6 +85,10 @@ func watchPeak(name func(string) string) (stop func()) {
 			case <-t.C:
 			}
 			runtime.ReadMemStats(&ms)
+			metrics.Read(live)
+			if v := live[0].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > livePeak {
+				livePeak = v.Uint64()
+			}
 			g := runtime.NumGoroutine()
 			if g > maxG {
 				maxG = g
@@ -94,8 +101,8 @@ func watchPeak(name func(string) string) (stop func()) {
 				}
 			}
 			_ = os.WriteFile(name("peak")[:len(name("peak"))-len(".prof")]+".txt", []byte(fmt.Sprintf(
-				"heap in use peak %d KiB, heap sys %d KiB, stacks %d KiB, runtime sys %d KiB, goroutines max %d, GC cycles %d\n",
-				peak/1024, ms.HeapSys/1024, ms.StackSys/1024, ms.Sys/1024, maxG, ms.NumGC)), 0o644)
+				"heap in use peak %d KiB, live heap peak (marked by a GC) %d KiB, heap sys %d KiB, stacks %d KiB, runtime sys %d KiB, goroutines max %d, GC cycles %d\n",
+				peak/1024, livePeak/1024, ms.HeapSys/1024, ms.StackSys/1024, ms.Sys/1024, maxG, ms.NumGC)), 0o644)
 		}
 	}()
 	return func() { close(done); <-finished }
