@@ -36,6 +36,7 @@ const usageHeader = `mock-coordinator: an in-memory GitLab (runner API under /ap
 It is a test server: it listens on loopback only and prints its tokens.
 
 Usage: mock-coordinator [flags]
+       mock-coordinator compare --against URL   compare the mock with a GitLab (see compare --help)
 
 Flags:
 `

@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,18 +16,22 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
-// Agreement of Terraform's state with the mock coordinator, the invariant of
-// the reliability tests: whatever failed on the way, after the apply
+// Agreement of Terraform's state with GitLab, the invariant of the
+// reliability tests: whatever failed on the way, after the apply
 //
-//   - every runner in the mock is known to the state (no orphan), except the
-//     ones the test created outside Terraform;
-//   - every runner in the state exists in the mock, exactly once (no lost
+//   - every runner of the test in GitLab (every runner of the mock; in live
+//     mode those carrying the test's prefix) is known to the state (no
+//     orphan), except the ones the test created outside Terraform;
+//   - every runner in the state exists in GitLab, exactly once (no lost
 //     runner, no duplicate), and is not tainted;
-//   - the attributes in state are the mock's (runner_type, group_id,
-//     project_id and every row of the mock's runner attribute table) — a
-//     leftover creation marker in a description shows up here;
-//   - every token in state is the runner's current token in the mock and
-//     POST /runners/verify accepts it.
+//   - the attributes in state are GitLab's (runner_type, group_id,
+//     project_id and every row of the runner attribute table) — a leftover
+//     creation marker in a description shows up here;
+//   - every token in state is accepted by POST /runners/verify, which names
+//     the runner it belongs to: the one in state.
+//
+// GitLab is asked through its REST API (GET /runners/:id, the runner list,
+// verify), so the check holds against any GitLab.
 
 // StateRunner is one runner resource instance as the state records it.
 type StateRunner struct {
@@ -40,7 +45,7 @@ type StateRunner struct {
 // AgreementReport counts what an agreement check looked at.
 type AgreementReport struct {
 	StateRunners   int // runner instances in state
-	MockRunners    int // runners in the mock (outside ones included)
+	MockRunners    int // the test's runners in GitLab (outside ones included)
 	TokensVerified int // tokens accepted by POST /runners/verify
 	TokensAbsent   int // runners in state without a token (imported, not rotated)
 }
@@ -72,22 +77,34 @@ func RunnersInState(s *terraform.State, resourceType string) []StateRunner {
 // CheckAgreement is a TestCheckFunc asserting the agreement above for the
 // instances of resourceType in the state. outside lists runners the test
 // created without Terraform. Failures list every disagreement (up to 20).
-func (m *Mock) CheckAgreement(t testing.TB, resourceType string, outside ...int64) func(*terraform.State) error {
+func (g *GitLab) CheckAgreement(t testing.TB, resourceType string, outside ...int64) func(*terraform.State) error {
 	return func(s *terraform.State) error {
-		_, err := m.Agreement(t, RunnersInState(s, resourceType), outside...)
+		_, err := g.Agreement(t, RunnersInState(s, resourceType), outside...)
 		return err
 	}
 }
 
-// Agreement checks runners (as the state records them) against the mock and
-// returns what it counted, and an error naming every disagreement.
+// CheckAgreement is GitLab.CheckAgreement against this mock.
+func (m *Mock) CheckAgreement(t testing.TB, resourceType string, outside ...int64) func(*terraform.State) error {
+	return m.gitlab().CheckAgreement(t, resourceType, outside...)
+}
+
+// Agreement is GitLab.Agreement against this mock.
 func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) (AgreementReport, error) {
+	t.Helper()
+	return m.gitlab().Agreement(t, runners, outside...)
+}
+
+// Agreement checks runners (as the state records them) against GitLab and
+// returns what it counted, and an error naming every disagreement.
+func (g *GitLab) Agreement(t testing.TB, runners []StateRunner, outside ...int64) (AgreementReport, error) {
 	t.Helper()
 	var (
 		rep      AgreementReport
 		problems []string
 	)
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	ctx := context.Background()
 
 	known := map[int64]string{} // id -> address
 	for _, r := range runners {
@@ -105,12 +122,15 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 		if r.Tainted {
 			add("%s (runner %d) is tainted", r.Address, id)
 		}
-		rec, ok := m.Store().Runner(id)
-		if !ok {
-			add("%s: runner %d is in state but not in the mock coordinator", r.Address, id)
+		run, found, err := g.rest.runner(ctx, id)
+		if err != nil {
+			return rep, err
+		}
+		if !found {
+			add("%s: runner %d is in state but not in GitLab", r.Address, id)
 			continue
 		}
-		for _, p := range compareRunner(r.Attributes, rec) {
+		for _, p := range compareRunner(r.Attributes, run) {
 			add("%s (runner %d): %s", r.Address, id, p)
 		}
 		token := r.Attributes["token"]
@@ -118,12 +138,16 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 			rep.TokensAbsent++
 			continue
 		}
-		if token != rec.Token {
-			add("%s (runner %d): the token in state is not the runner's current token", r.Address, id)
-			continue
+		status, owner, err := g.rest.verify(ctx, token, AgreementSystemID)
+		if err != nil {
+			return rep, err
 		}
-		if st := m.VerifyStatus(t, token, AgreementSystemID); st != 200 {
-			add("%s (runner %d): POST /runners/verify answered %d to the token in state, want 200", r.Address, id, st)
+		switch {
+		case status != 200:
+			add("%s (runner %d): POST /runners/verify answered %d to the token in state, want 200", r.Address, id, status)
+			continue
+		case owner != id:
+			add("%s (runner %d): the token in state belongs to runner %d", r.Address, id, owner)
 			continue
 		}
 		rep.TokensVerified++
@@ -133,13 +157,16 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 	for _, id := range outside {
 		skip[id] = true
 	}
-	for _, id := range m.Store().RunnerIDs() {
+	theirs, err := g.runnersErr()
+	if err != nil {
+		return rep, err
+	}
+	for _, run := range theirs {
 		rep.MockRunners++
-		if _, ok := known[id]; ok || skip[id] {
+		if _, ok := known[run.ID]; ok || skip[run.ID] {
 			continue
 		}
-		rec, _ := m.Store().Runner(id)
-		add("runner %d (%q) exists in the mock coordinator but not in state: an orphan", id, rec.Description)
+		add("runner %d (%q) exists in GitLab but not in state: an orphan", run.ID, run.Description)
 	}
 
 	if len(problems) > 0 {
@@ -147,35 +174,36 @@ func (m *Mock) Agreement(t testing.TB, runners []StateRunner, outside ...int64) 
 		if n > 20 {
 			problems = append(problems[:20], fmt.Sprintf("... and %d more", n-20))
 		}
-		return rep, fmt.Errorf("state and mock coordinator disagree (%d problems):\n  %s", n, strings.Join(problems, "\n  "))
+		return rep, fmt.Errorf("state and GitLab disagree (%d problems):\n  %s", n, strings.Join(problems, "\n  "))
 	}
 	return rep, nil
 }
 
-// compareRunner lists the attributes where the state differs from the mock:
-// the runner's scope and every attribute of the mock's runner attribute
+// compareRunner lists the attributes where the state differs from GitLab's
+// answer: the runner's scope and every attribute of the runner attribute
 // table (Terraform's attributes carry GitLab's names). Attributes missing
-// from the state map are not compared.
-func compareRunner(attrs map[string]string, rec store.RunnerRecord) []string {
+// from the state map, or from GitLab's answer (an older GitLab), are not
+// compared.
+func compareRunner(attrs map[string]string, run Runner) []string {
 	var out []string
 	cmp := func(name, want string) {
 		got, ok := attrs[name]
 		if ok && got != want {
-			out = append(out, fmt.Sprintf("%s = %q in state, %q in the mock", name, got, want))
+			out = append(out, fmt.Sprintf("%s = %q in state, %q in GitLab", name, got, want))
 		}
 	}
-	cmp("runner_type", rec.RunnerType)
-	if rec.RunnerType == store.RunnerTypeGroup {
-		cmp("group_id", strconv.FormatInt(rec.GroupID, 10))
+	cmp("runner_type", run.RunnerType)
+	if run.RunnerType == store.RunnerTypeGroup && len(run.GroupIDs) > 0 {
+		cmp("group_id", strconv.FormatInt(run.GroupIDs[0], 10))
 	}
-	if rec.RunnerType == store.RunnerTypeProject && len(rec.ProjectIDs) > 0 {
+	if run.RunnerType == store.RunnerTypeProject && len(run.ProjectIDs) > 0 {
 		if v, ok := attrs["project_id"]; ok && v != "" {
 			found := false
-			for _, p := range rec.ProjectIDs {
+			for _, p := range run.ProjectIDs {
 				found = found || strconv.FormatInt(p, 10) == v
 			}
 			if !found {
-				out = append(out, fmt.Sprintf("project_id = %s in state, the mock's runner belongs to %v", v, rec.ProjectIDs))
+				out = append(out, fmt.Sprintf("project_id = %s in state, GitLab's runner belongs to %v", v, run.ProjectIDs))
 			}
 		}
 	}
@@ -183,17 +211,20 @@ func compareRunner(attrs map[string]string, rec store.RunnerRecord) []string {
 		if attr.Negated {
 			continue // a deprecated alias of another row (active = !paused)
 		}
-		name, a := attr.Name, &rec.RunnerAttributes
+		name := attr.Name
+		if _, shown := run.Fields[name]; !shown {
+			continue
+		}
 		switch attr.Kind {
 		case store.StringKind:
-			cmp(name, attr.StringValue(a))
+			cmp(name, run.String(name))
 		case store.BoolKind:
-			cmp(name, strconv.FormatBool(attr.BoolValue(a)))
+			cmp(name, strconv.FormatBool(run.Bool(name)))
 		case store.IntegerKind:
-			if v := attr.IntegerValue(a); v != nil {
+			if v := run.Int(name); v != nil {
 				cmp(name, strconv.FormatInt(*v, 10))
 			} else if got := attrs[name]; got != "" {
-				out = append(out, fmt.Sprintf("%s = %s in state, unset in the mock", name, got))
+				out = append(out, fmt.Sprintf("%s = %s in state, unset in GitLab", name, got))
 			}
 		case store.StringListKind:
 			// A set in state: flatmap "name.#" and "name.<key>" entries.
@@ -207,11 +238,11 @@ func compareRunner(attrs map[string]string, rec store.RunnerRecord) []string {
 					got = append(got, s)
 				}
 			}
-			want := append([]string{}, attr.StringListValue(a)...)
+			want := append([]string{}, run.Strings(name)...)
 			sort.Strings(got)
 			sort.Strings(want)
 			if n != strconv.Itoa(len(want)) || strings.Join(got, ",") != strings.Join(want, ",") {
-				out = append(out, fmt.Sprintf("%s = %v in state, %v in the mock", name, got, want))
+				out = append(out, fmt.Sprintf("%s = %v in state, %v in GitLab", name, got, want))
 			}
 		default:
 			out = append(out, fmt.Sprintf("%s: the agreement check cannot compare attributes of kind %d", name, attr.Kind))

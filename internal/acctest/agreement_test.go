@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,15 +66,15 @@ func TestAgreement(t *testing.T) {
 		want    string
 	}{
 		{"orphan", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest")}), nil,
-			"runner " + strconv.FormatInt(id2, 10) + ` ("acctest") exists in the mock coordinator but not in state`},
+			"runner " + strconv.FormatInt(id2, 10) + ` ("acctest") exists in GitLab but not in state`},
 		{"lost", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest"), "b": instance(id2, tok2, "acctest"), "c": instance(9999, "", "x")}), nil,
-			"runner 9999 is in state but not in the mock"},
+			"runner 9999 is in state but not in GitLab"},
 		{"duplicate", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest"), "b": instance(id1, tok1, "acctest")}), []int64{id2},
 			"both hold runner"},
 		{"stale token", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok2, "acctest")}), []int64{id2},
-			"not the runner's current token"},
+			"the token in state belongs to runner " + strconv.FormatInt(id2, 10)},
 		{"marker left", stateWith(map[string]*terraform.InstanceState{"a": instance(id1, tok1, "acctest [terraform-create:0011223344556677]")}), []int64{id2},
-			`description = "acctest [terraform-create:0011223344556677]" in state, "acctest" in the mock`},
+			`description = "acctest [terraform-create:0011223344556677]" in state, "acctest" in GitLab`},
 	}
 	for _, tc := range cases {
 		err := check(tc.state, tc.outside...)
@@ -96,7 +97,7 @@ func TestAgreement(t *testing.T) {
 	if err := m.Store().UpdateRunner(id1, func(r *store.RunnerRecord) { r.Token = "glrt-rotated-out-of-band-000" }); err != nil {
 		t.Fatal(err)
 	}
-	if err := check(good); err == nil || !strings.Contains(err.Error(), "not the runner's current token") {
+	if err := check(good); err == nil || !strings.Contains(err.Error(), "POST /runners/verify answered 403 to the token in state") {
 		t.Errorf("rotated out of band: %v", err)
 	}
 }
@@ -137,7 +138,7 @@ func TestCompareRunnerEveryAttribute(t *testing.T) {
 			t.Fatalf("row %q: kind %d", attr.Name, attr.Kind)
 		}
 	}
-	if p := compareRunner(state, rec); len(p) != 0 {
+	if p := compareRunner(state, runnerOf(rec)); len(p) != 0 {
 		t.Fatalf("state built from the record disagrees: %v", p)
 	}
 	for _, attr := range rows {
@@ -156,14 +157,42 @@ func TestCompareRunnerEveryAttribute(t *testing.T) {
 		default:
 			changed[attr.Name] = state[attr.Name] + "-other"
 		}
-		p := compareRunner(changed, rec)
+		p := compareRunner(changed, runnerOf(rec))
 		if len(p) != 1 || !strings.HasPrefix(p[0], attr.Name+" = ") {
 			t.Errorf("%s changed in state: problems %v, want one naming %s", attr.Name, p, attr.Name)
 		}
 	}
 	// An unset timeout in the mock against a value in state.
 	rec.MaximumTimeout = nil
-	if p := compareRunner(state, rec); len(p) != 1 || !strings.Contains(p[0], "maximum_timeout = 900 in state, unset in the mock") {
+	if p := compareRunner(state, runnerOf(rec)); len(p) != 1 || !strings.Contains(p[0], "maximum_timeout = 900 in state, unset in GitLab") {
 		t.Errorf("unset maximum_timeout: %v", p)
 	}
+}
+
+// runnerOf is the REST answer for rec, built from the attribute table as the
+// mock renders it.
+func runnerOf(rec store.RunnerRecord) Runner {
+	fields := map[string]any{"id": json.Number(strconv.FormatInt(rec.ID, 10)), "runner_type": rec.RunnerType}
+	a := &rec.RunnerAttributes
+	for _, attr := range store.RunnerAttributeTable() {
+		switch attr.Kind {
+		case store.StringKind:
+			fields[attr.Name] = attr.StringValue(a)
+		case store.BoolKind:
+			fields[attr.Name] = attr.BoolValue(a)
+		case store.IntegerKind:
+			if v := attr.IntegerValue(a); v != nil {
+				fields[attr.Name] = json.Number(strconv.FormatInt(*v, 10))
+			} else {
+				fields[attr.Name] = nil
+			}
+		case store.StringListKind:
+			var l []any
+			for _, s := range attr.StringListValue(a) {
+				l = append(l, s)
+			}
+			fields[attr.Name] = l
+		}
+	}
+	return runnerFromJSON(fields)
 }

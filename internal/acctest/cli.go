@@ -175,3 +175,12 @@ func (c *CLI) AdoptGenerated(want int) {
 		c.t.Fatalf("the plan after the imports is not empty (exit status %d):\n%s", code, out)
 	}
 }
+
+// NeedsCLI skips the test when the CLI of TF_ACC_TERRAFORM_PATH (or the
+// terraform on the PATH) lacks f, as CLI.SkipWithout does: for a test to say
+// so first, before a live run skips it for needing the mock (the report of
+// `make testacc-live` tells the CLI's skips from live mode's).
+func NeedsCLI(t testing.TB, f Feature) {
+	t.Helper()
+	NewCLI(t, nil, nil).SkipWithout(f)
+}

@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -18,7 +19,19 @@ import (
 // journal of creates of the providers the tests run (userrunner.JournalDirEnv)
 // goes to a directory of this test process, removed at its end, not to the
 // user's cache.
+//
+// In live mode (live.go) it reads the live settings first and takes
+// GITLAB_BASE_URL and GITLAB_TOKEN out of the environment, so that the
+// provider under test sees only what each configuration says; after the
+// tests it sweeps what this run's tests left (their cleanups should have).
 func Main(m *testing.M) {
+	if s, err := live(); err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		os.Exit(2)
+	} else if s != nil {
+		_ = os.Unsetenv(BaseURLEnv)
+		_ = os.Unsetenv(TokenEnv)
+	}
 	if isOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH"), "") && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
@@ -34,11 +47,14 @@ func Main(m *testing.M) {
 		if dir, err := os.MkdirTemp("", "gitlabrunner-journal-"); err == nil {
 			_ = os.Setenv(journalDirEnv, dir)
 			code := m.Run()
+			sweepRun()
 			_ = os.RemoveAll(dir)
 			os.Exit(code)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	sweepRun()
+	os.Exit(code)
 }
 
 // journalDirEnv is userrunner.JournalDirEnv (acctest cannot import the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,10 @@ type Mock struct {
 	SeedSpec *store.SeedSpec
 
 	tls bool
+	t   testing.TB
+
+	viewOnce sync.Once
+	view     *GitLab // the checks' view of this mock (gitlab.go)
 }
 
 // MockOption changes how StartMock builds the server.
@@ -44,39 +49,79 @@ type mockConfig struct {
 	realClock bool
 	start     time.Time
 	logTo     io.Writer
+	// needs are the options' capabilities only the mock has: in live mode
+	// NewGitLab skips the test, naming them.
+	needs    []Capability
+	settings bool   // WithSettingsChanges
+	atLeast  string // RequireVersion
 }
 
+func newMockConfig(opts []MockOption) *mockConfig {
+	cfg := &mockConfig{start: DefaultStartTime, logTo: io.Discard}
+	for _, o := range opts {
+		o(cfg)
+	}
+	return cfg
+}
+
+func (c *mockConfig) need(capability Capability) { c.needs = append(c.needs, capability) }
+
 // WithVersion makes the mock report GitLab version v (e.g. "16.11.0-ee").
-func WithVersion(v string) MockOption { return func(c *mockConfig) { c.opts.Version = v } }
+func WithVersion(v string) MockOption {
+	return func(c *mockConfig) { c.opts.Version = v; c.need(EmulatedVersion) }
+}
+
+// WithMockVersion makes the mock report GitLab version v, without skipping
+// in live mode, where GitLab is the version it is: for a test that runs on
+// any GitLab new enough (with NeedsVersion, NeedsRunnerControllers) but
+// wants one version against the mock. After RequireVersion it keeps
+// RequireVersion's minimum for live mode and changes the mock's version.
+func WithMockVersion(v string) MockOption {
+	return func(c *mockConfig) { c.opts.Version = v }
+}
+
+// RequireVersion is for a test of what GitLab has from version v on (and,
+// when v ends in -ee, only in Enterprise Edition): the mock emulates v; in
+// live mode the test runs when GitLab's version is v or later (the same
+// edition), and skips otherwise, naming both versions.
+func RequireVersion(v string) MockOption {
+	return func(c *mockConfig) { c.opts.Version, c.atLeast = v, v }
+}
 
 // WithTLS serves HTTPS with a CA generated for the test; ProviderBlock adds
-// cacert_file.
+// cacert_file. In live mode the test's front serves it before GitLab.
 func WithTLS() MockOption { return func(c *mockConfig) { c.opts.TLS = true } }
 
 // WithClientCerts serves HTTPS and asks for client certificates (see
-// ProviderBlockWithClientCert).
+// ProviderBlockWithClientCert); in live mode, the test's front does.
 func WithClientCerts(mode mockcoordinator.ClientCertMode) MockOption {
 	return func(c *mockConfig) { c.opts.TLS, c.opts.ClientCerts = true, mode }
 }
 
-// WithRealClock uses wall-clock time instead of a fake clock.
+// WithRealClock uses wall-clock time instead of a fake clock (live mode
+// always does).
 func WithRealClock() MockOption { return func(c *mockConfig) { c.realClock = true } }
 
 // WithStartTime starts the fake clock at t instead of DefaultStartTime.
-func WithStartTime(t time.Time) MockOption { return func(c *mockConfig) { c.start = t } }
+func WithStartTime(t time.Time) MockOption {
+	return func(c *mockConfig) { c.start = t; c.need(MockClock) }
+}
 
-// WithLatency delays every request by d (like hosted GitLab's ~20ms).
+// WithLatency delays every request by d (like hosted GitLab's ~20ms); in
+// live mode the test's front adds it.
 func WithLatency(d time.Duration) MockOption { return func(c *mockConfig) { c.opts.Latency = d } }
 
 // WithStateFile persists the mock's state in path (restored if it exists).
-func WithStateFile(path string) MockOption { return func(c *mockConfig) { c.opts.StateFile = path } }
+func WithStateFile(path string) MockOption {
+	return func(c *mockConfig) { c.opts.StateFile = path; c.need(MockStateFile) }
+}
 
 // WithSeed starts the mock with the organisation spec describes instead of
 // the standard fixture (the same description `mock-coordinator --seed FILE`
 // reads); Mock.SeedSpec then holds it with the ids and tokens the mock gave,
 // and Mock.Seed is empty.
 func WithSeed(spec store.SeedSpec) MockOption {
-	return func(c *mockConfig) { c.opts.Seed = &spec }
+	return func(c *mockConfig) { c.opts.Seed = &spec; c.need(SeededUsers) }
 }
 
 // WithSeedFile is WithSeed with a JSON or YAML seed file; a bad file fails
@@ -100,14 +145,20 @@ func WithRequestLog(w io.Writer) MockOption { return func(c *mockConfig) { c.log
 
 // StartMock starts an in-process mock coordinator on 127.0.0.1 with a free
 // port and a fake clock at DefaultStartTime (unless WithRealClock). The test's
-// cleanup closes it.
+// cleanup closes it. In live mode it skips the test: a test that can run
+// against any GitLab uses NewGitLab instead.
 func StartMock(t testing.TB, opts ...MockOption) *Mock {
 	t.Helper()
-	cfg := &mockConfig{start: DefaultStartTime, logTo: io.Discard}
-	for _, o := range opts {
-		o(cfg)
+	cfg := newMockConfig(opts)
+	if settings, err := live(); settings != nil || err != nil {
+		skipLive(t, "needs "+joinCapabilities(append([]Capability{InProcessMock}, cfg.needs...)))
 	}
-	m := &Mock{tls: cfg.opts.TLS}
+	return startMock(t, cfg)
+}
+
+func startMock(t testing.TB, cfg *mockConfig) *Mock {
+	t.Helper()
+	m := &Mock{tls: cfg.opts.TLS, t: t}
 	if !cfg.realClock {
 		m.Clock = store.NewFakeClock(cfg.start)
 		cfg.opts.Clock = m.Clock
@@ -162,14 +213,24 @@ func (m *Mock) ProviderBlockWithClientCert(t testing.TB, token string) string {
 }
 
 func (m *Mock) providerBlock(token, cert, key string) string {
+	ca := ""
+	if m.tls {
+		ca = m.CAFile()
+	}
+	return providerBlock(m.URL(), token, ca, cert, key)
+}
+
+// providerBlock is a provider block for baseURL: base_url, token, retries =
+// 2 and the TLS files that are set.
+func providerBlock(baseURL, token, ca, cert, key string) string {
 	var b strings.Builder
 	b.WriteString("provider \"gitlabrunner\" {\n")
 	attr := func(name, value string) { b.WriteString("  " + name + " = " + hclString(value) + "\n") }
-	attr("base_url", m.URL())
+	attr("base_url", baseURL)
 	attr("token", token)
 	b.WriteString("  retries  = 2\n")
-	if m.tls {
-		attr("cacert_file", m.CAFile())
+	if ca != "" {
+		attr("cacert_file", ca)
 	}
 	if cert != "" {
 		attr("client_cert", cert)
@@ -192,12 +253,5 @@ var TokenCheckRoutes = []string{"GET /personal_access_tokens/self", "GET /user"}
 // OperationRequests is the mock's request count per route without the
 // provider's token checks (TokenCheckRoutes), and their total.
 func (m *Mock) OperationRequests() (byRoute map[string]int, total int) {
-	byRoute = m.Stats().RequestsByRoute()
-	for _, route := range TokenCheckRoutes {
-		delete(byRoute, route)
-	}
-	for _, n := range byRoute {
-		total += n
-	}
-	return byRoute, total
+	return m.gitlab().OperationRequests()
 }

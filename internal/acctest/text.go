@@ -1,12 +1,10 @@
 package acctest
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // Words turns a phrase into a regexp for ExpectError that tolerates
@@ -43,15 +41,4 @@ func DiagText(diags diag.Diagnostics) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// CheckNoRunnersLeft is a CheckDestroy that wants the mock empty: stricter
-// than CheckDestroy, it also catches runners the state never knew (orphans).
-func (m *Mock) CheckNoRunnersLeft() func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if ids := m.Store().RunnerIDs(); len(ids) != 0 {
-			return fmt.Errorf("runners left in the mock coordinator after destroy: %v", ids)
-		}
-		return nil
-	}
 }

@@ -66,6 +66,9 @@ func (f *fleet) left(descriptions ...string) []string {
 func TestAccDeleteStaleRunners(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
+	acctest.NeedsCLI(t, acctest.Actions)
+	// Runners days old: the mock's clock moves on, and sets contact times.
+	acctest.SkipLive(t, acctest.MockClock, acctest.StoreAccess)
 	m := acctest.StartMock(t)
 	cli := acctest.NewCLI(t, nil, map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: m.Now})})
 	cli.SkipWithout(acctest.Actions)

@@ -1,13 +1,14 @@
 package datasources_test
 
 import (
-	"context"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
 
 // Note for the acceptance tests: provider aliases with different tokens or
@@ -17,43 +18,60 @@ import (
 
 func itoa(n int64) string { return fmt.Sprint(n) }
 
-// testClient is a client for the mock authenticated as token, for setting up
-// fixtures through GitLab's own API.
-func testClient(t testing.TB, m *acctest.Mock, token string) *gitlabapi.Client {
-	t.Helper()
-	c, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// createRunner creates a runner through POST /user/runners and returns its
-// id and authentication token.
-func createRunner(t testing.TB, c *gitlabapi.Client, opts gitlabapi.CreateUserRunnerOptions) (int64, string) {
-	t.Helper()
-	rt, err := c.CreateUserRunner(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("creating a %s runner: %v", opts.RunnerType, err)
-	}
-	return rt.ID, rt.Token
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// startMock is acctest.StartMock plus a 2 s pause before the mock closes.
+// newGitLab is acctest.NewGitLab plus, against the mock, a 2 s pause before
+// it closes.
 //
 // Workaround: Go's transport sometimes dials a spare connection while
 // Terraform reads several data sources at once and then never uses it. The
 // server sees it in StateNew, and http.Server.Shutdown counts such a
 // connection as idle only once it is 5–6 s old, while the mock's Close gives
 // Shutdown 5 s and reports "shutdown: context deadline exceeded", failing the
-// test. The pause (a cleanup registered after StartMock's, so it runs first)
+// test. The pause (a cleanup registered after the mock's, so it runs first)
 // lets the connection age. Remove it once Server.Close force-closes after a
 // short graceful shutdown.
-func startMock(t *testing.T, opts ...acctest.MockOption) *acctest.Mock {
+func newGitLab(t *testing.T, opts ...acctest.MockOption) *acctest.GitLab {
 	t.Helper()
-	m := acctest.StartMock(t, opts...)
-	t.Cleanup(func() { time.Sleep(2 * time.Second) })
-	return m
+	g := acctest.NewGitLab(t, opts...)
+	if !g.Live() {
+		t.Cleanup(func() { time.Sleep(2 * time.Second) })
+	}
+	return g
+}
+
+// startMockFor is newGitLab for the tests that only run against the mock,
+// saying what they need of it.
+func startMockFor(t *testing.T, needs acctest.Capability, opts ...acctest.MockOption) *acctest.Mock {
+	t.Helper()
+	acctest.SkipLive(t, needs)
+	return newGitLab(t, opts...).Mock(t, needs)
+}
+
+// unknownRunner is an id no runner has on a test GitLab.
+const unknownRunner = 2147483647
+
+// createdAt is the check of a creation time: the mock's start time against
+// the mock (its clock stands still), any time in live mode; null from a
+// GitLab before 18.0, which shows no creation time.
+func createdAt(t *testing.T, g *acctest.GitLab, at time.Time) knownvalue.Check {
+	t.Helper()
+	if !g.Live() {
+		return knownvalue.StringExact(at.UTC().Format(time.RFC3339))
+	}
+	if !g.Version(t).ShowsRunnerCreatedAt() {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))
+}
+
+// createdBy is the check of the creator of a runner that token created: its
+// user (root, against the mock's administrator); null from a GitLab before
+// 18.0, which shows no creator.
+func createdBy(t *testing.T, g *acctest.GitLab, token string) knownvalue.Check {
+	t.Helper()
+	if !g.Version(t).ShowsRunnerCreator() {
+		return knownvalue.Null()
+	}
+	u := g.CurrentUser(t, token)
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id": knownvalue.Int64Exact(u.ID), "username": knownvalue.StringExact(u.Username)})
 }

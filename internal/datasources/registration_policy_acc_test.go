@@ -104,7 +104,8 @@ func TestAccRegistrationPolicyDataSource_Switches(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := startMock(t, acctest.WithVersion("18.6.0-ee"))
+	// The group's registration-token switch, which GitLab's API cannot change.
+	mock := startMockFor(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	cfg := mock.ProviderBlock(seed.AdminToken) + `
 data "gitlabrunner_registration_policy" "instance" {}
@@ -193,7 +194,8 @@ func TestAccRegistrationPolicyDataSource_NonAdmin(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := startMock(t, acctest.WithVersion("18.6.0-ee"))
+	// The seed's users of each role, and the group's switch (no API).
+	mock := startMockFor(t, acctest.SeededUsers, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	setGroupSwitch := func(on bool) func() {
@@ -331,7 +333,8 @@ func TestAccRegistrationPolicyDataSource_CIGate(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := acctest.StartMock(t, acctest.WithVersion("18.6.0-ee"))
+	// The group's registration-token switch, which GitLab's API cannot change.
+	mock := startMockFor(t, acctest.StoreAccess, acctest.WithVersion("18.6.0-ee"))
 	seed := mock.Seed
 	mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
 	if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, true); err != nil {

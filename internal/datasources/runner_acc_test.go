@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
@@ -28,31 +27,18 @@ func TestAccRunnerDataSource(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := startMock(t)
-	seed := mock.Seed
-	admin := testClient(t, mock, seed.AdminToken)
-	groupRunner, token := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeGroup,
-		GroupID:    ptr(seed.Group.ID),
-		RunnerAttributes: gitlabapi.RunnerAttributes{
-			Description:     ptr("build fleet"),
-			MaintenanceNote: ptr("owned by the platform team"),
-			Locked:          ptr(true),
-			RunUntagged:     ptr(false),
-			TagList:         ptr([]string{"docker", "linux"}),
-			AccessLevel:     ptr(gitlabapi.AccessLevelRefProtected),
-			MaximumTimeout:  ptr(int64(3600)),
-		},
+	g := newGitLab(t)
+	admin, group, project := g.AdminToken(t), g.GroupID(t), g.ProjectID(t, 0)
+	fleet := g.Name("build fleet")
+	groupRunner, token := g.CreateRunner(t, admin, map[string]any{
+		"runner_type": "group_type", "group_id": group, "description": fleet,
+		"maintenance_note": "owned by the platform team", "locked": true, "run_untagged": false,
+		"tag_list": []string{"docker", "linux"}, "access_level": "ref_protected", "maximum_timeout": 3600,
 	})
-	projectRunner, _ := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeProject,
-		ProjectID:  ptr(seed.Project.ID),
-		RunnerAttributes: gitlabapi.RunnerAttributes{
-			Paused: ptr(true),
-		},
-	})
+	projectRunner, _ := g.CreateRunner(t, admin, map[string]any{"runner_type": "project_type", "project_id": project, "paused": true})
+	projectPath := g.ProjectPath(t, project)
 
-	cfg := mock.ProviderBlock(seed.AdminToken) + `
+	cfg := g.ProviderBlock(admin) + `
 data "gitlabrunner_runner" "group" {
   id = ` + itoa(groupRunner) + ` # a number works as well as a string
 }
@@ -60,26 +46,23 @@ data "gitlabrunner_runner" "project" {
   id = "` + itoa(projectRunner) + `"
 }
 `
-	created := acctest.DefaultStartTime.UTC().Format(time.RFC3339)
+	created := createdAt(t, g, acctest.DefaultStartTime)
 	managers := tfjsonpath.New("managers")
-	root, err := admin.GetCurrentUser(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	unknown := itoa(unknownRunner)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runner" "missing" {
-  id = "999999"
+  id = "` + unknown + `"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Reading runner 999999 \(GET /runners/999999\)\s+failed.*GitLab\s+answered\s+404\s+Not\s+Found.*Check\s+the\s+id\s+999999`),
+				ExpectError: regexp.MustCompile(`(?s)Runner Not Found.*Reading runner ` + unknown + ` \(GET /runners/` + unknown + `\)\s+failed.*GitLab\s+answered\s+404\s+Not\s+Found.*Check\s+the\s+id\s+` + unknown),
 			},
 			{
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runner" "malformed" {
   id = "runner-12"
 }
@@ -90,7 +73,7 @@ data "gitlabrunner_runner" "malformed" {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", tfjsonpath.New("id"), knownvalue.StringExact(itoa(groupRunner))),
-					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
 					runnerCheck("group", tfjsonpath.New("maintenance_note"), knownvalue.StringExact("owned by the platform team")),
 					runnerCheck("group", tfjsonpath.New("runner_type"), knownvalue.StringExact("group_type")),
 					runnerCheck("group", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
@@ -105,13 +88,12 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("never_contacted")),
 					runnerCheck("group", tfjsonpath.New("online"), knownvalue.Bool(false)),
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.Null()),
-					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.StringExact(created)),
-					runnerCheck("group", tfjsonpath.New("created_by"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id": knownvalue.Int64Exact(root.ID), "username": knownvalue.StringExact("root")})),
+					runnerCheck("group", tfjsonpath.New("created_at"), created),
+					runnerCheck("group", tfjsonpath.New("created_by"), createdBy(t, g, admin)),
 					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.StringExact("idle")),
 					runnerCheck("group", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"id":   knownvalue.Int64Exact(seed.Group.ID),
+							"id":   knownvalue.Int64Exact(group),
 							"name": knownvalue.NotNull(),
 						}),
 					})),
@@ -132,8 +114,8 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("project", tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
 					runnerCheck("project", tfjsonpath.New("projects"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"id":                  knownvalue.Int64Exact(seed.Project.ID),
-							"path_with_namespace": knownvalue.StringExact(seed.Project.PathWithNamespace),
+							"id":                  knownvalue.Int64Exact(project),
+							"path_with_namespace": knownvalue.StringExact(projectPath),
 						}),
 					})),
 					runnerCheck("project", tfjsonpath.New("groups"), knownvalue.ListSizeExact(0)),
@@ -143,10 +125,10 @@ data "gitlabrunner_runner" "malformed" {
 				// Two hosts run `gitlab-runner register --token …`: two managers.
 				PreConfig: func() {
 					for _, systemID := range []string{"s_0123456789ab", "r_Zy9Xw8Vu7Ts6"} {
-						if status := mock.VerifyStatus(t, token, systemID); status != http.StatusOK {
+						if status := g.VerifyStatus(t, token, systemID); status != http.StatusOK {
 							t.Fatalf("verify %s: status %d", systemID, status)
 						}
-						mock.Clock.Advance(time.Minute)
+						g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(time.Minute) })()
 					}
 				},
 				Config: cfg,
@@ -158,14 +140,14 @@ data "gitlabrunner_runner" "malformed" {
 							"platform":     knownvalue.StringExact("linux"),
 							"architecture": knownvalue.StringExact("amd64"),
 							"status":       knownvalue.StringExact("online"),
-							"created_at":   knownvalue.StringExact(created),
-							"contacted_at": knownvalue.StringExact(created),
+							"created_at":   created,
+							"contacted_at": created,
 
 							"job_execution_status": knownvalue.StringExact("idle"),
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"system_id":    knownvalue.StringExact("r_Zy9Xw8Vu7Ts6"),
-							"contacted_at": knownvalue.StringExact(acctest.DefaultStartTime.Add(time.Minute).UTC().Format(time.RFC3339)),
+							"contacted_at": createdAt(t, g, acctest.DefaultStartTime.Add(time.Minute)),
 						}),
 					})),
 					runnerCheck("group", tfjsonpath.New("status"), knownvalue.StringExact("online")),
@@ -174,13 +156,14 @@ data "gitlabrunner_runner" "malformed" {
 					runnerCheck("group", tfjsonpath.New("contacted_at"), knownvalue.NotNull()),
 					// The address is the managers' (GitLab 17.0+ answers null for the runner).
 					runnerCheck("group", tfjsonpath.New("ip_address"), knownvalue.Null()),
-					runnerCheck("group", managers.AtSliceIndex(0).AtMapKey("ip_address"), knownvalue.StringExact("127.0.0.1")),
+					runnerCheck("group", managers.AtSliceIndex(0).AtMapKey("ip_address"), managerAddress(g)),
 					runnerCheck("project", managers, knownvalue.ListSizeExact(0)),
 				},
 			},
 			{
 				// GitLab before ≈18.5 does not report job_execution_status: null.
-				PreConfig: func() { mock.Store().SetVersion("18.4.0-ee") },
+				SkipFunc:  g.StepNeeds(t, acctest.EmulatedVersion),
+				PreConfig: g.OnMock(func(m *acctest.Mock) { m.Store().SetVersion("18.4.0-ee") }),
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", tfjsonpath.New("job_execution_status"), knownvalue.Null()),
@@ -191,20 +174,21 @@ data "gitlabrunner_runner" "malformed" {
 				// A group Maintainer may read the group runner but not change it:
 				// GitLab (18.0+) hides the maintenance note from them, and the
 				// data source reports that null as it is.
-				Config: mock.ProviderBlock(seed.Group.MaintainerToken) + `
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				Config: g.ProviderBlock(g.Seed().Group.MaintainerToken) + `
 data "gitlabrunner_runner" "group" {
   id = ` + itoa(groupRunner) + `
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", tfjsonpath.New("maintenance_note"), knownvalue.Null()),
-					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
 				},
 			},
 			{
 				// The managers endpoint failing for real is an error ...
 				PreConfig: func() {
-					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
+					g.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 500})
 				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`(?s)Unable to Read Runner Managers.*Reading the managers of runner \d+ \(GET /runners/\d+/managers\)\s+failed.*500`),
@@ -213,26 +197,39 @@ data "gitlabrunner_runner" "group" {
 				// ... but a 404 from it (a server without the managers API) only
 				// leaves managers null, with a warning; the rest is read.
 				PreConfig: func() {
-					mock.Faults().Clear()
-					mock.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 404})
+					g.Faults().Clear()
+					g.Faults().Add(mockcoordinator.Fault{Route: "GET /runners/:id/managers", Kind: mockcoordinator.FaultStatus, Status: 404})
 				},
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", managers, knownvalue.Null()),
-					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
 				},
 			},
 			{
 				// GitLab before ≈18.0 shows neither when nor by whom a runner
 				// was created: both null.
-				PreConfig: func() { mock.Faults().Clear(); mock.Store().SetVersion("17.11.0-ee") },
-				Config:    cfg,
+				SkipFunc: g.StepNeeds(t, acctest.EmulatedVersion),
+				PreConfig: g.OnMock(func(m *acctest.Mock) {
+					g.Faults().Clear()
+					m.Store().SetVersion("17.11.0-ee")
+				}),
+				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnerCheck("group", tfjsonpath.New("created_at"), knownvalue.Null()),
 					runnerCheck("group", tfjsonpath.New("created_by"), knownvalue.Null()),
-					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact("build fleet")),
+					runnerCheck("group", tfjsonpath.New("description"), knownvalue.StringExact(fleet)),
 				},
 			},
 		},
 	})
+}
+
+// managerAddress is the check of the address a manager's verify came from:
+// the loopback against the in-process mock, any address in live mode.
+func managerAddress(g *acctest.GitLab) knownvalue.Check {
+	if g.Live() {
+		return knownvalue.NotNull()
+	}
+	return knownvalue.StringExact("127.0.0.1")
 }

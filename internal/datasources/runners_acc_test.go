@@ -15,13 +15,47 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
 // idSet is a knownvalue check: a list of strings holding exactly these ids,
 // in any order (the order is GitLab's business, the content is ours).
 type idSet []int64
+
+// ofOurs is the check of a listing in which, in live mode, runners of other
+// tests and users may appear: it wants exactly want among the test's own
+// runners (ours) and ignores the others. Against the mock, every runner is
+// the test's: the listing must be exactly want.
+func ofOurs(g *acctest.GitLab, ours []int64, want idSet) knownvalue.Check {
+	if !g.Live() {
+		return want
+	}
+	return ownSubset{ours: ours, want: want}
+}
+
+type ownSubset struct {
+	ours []int64
+	want idSet
+}
+
+func (c ownSubset) CheckValue(v any) error {
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("expected a list, got %T", v)
+	}
+	var kept []any
+	for _, e := range list {
+		for _, id := range c.ours {
+			if e == itoa(id) {
+				kept = append(kept, e)
+				break
+			}
+		}
+	}
+	return c.want.CheckValue(kept)
+}
+
+func (c ownSubset) String() string { return "among the test's runners: " + c.want.String() }
 
 func (want idSet) CheckValue(v any) error {
 	list, ok := v.([]any)
@@ -53,7 +87,7 @@ func (want idSet) CheckValue(v any) error {
 
 func (want idSet) String() string { return fmt.Sprintf("ids %v (any order)", []int64(want)) }
 
-func runnersIDs(name string, want idSet) statecheck.StateCheck {
+func runnersIDs(name string, want knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue("data.gitlabrunner_runners."+name, tfjsonpath.New("ids"), want)
 }
 
@@ -63,34 +97,43 @@ func TestAccRunnersDataSource(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 
-	mock := startMock(t)
-	seed := mock.Seed
-	admin := testClient(t, mock, seed.AdminToken)
+	g := newGitLab(t)
+	admin, group, project := g.AdminToken(t), g.GroupID(t), g.ProjectID(t, 0)
+	// g2 is in the mock's subgroup; live mode has one group, which g2 shares.
+	subgroup := g.Seed().Subgroup.ID
+	if g.Live() {
+		subgroup = group
+	}
 
 	// 255 plain instance runners: three pages of 100 for GET /runners/all.
 	const plain = 255
 	var instanceIDs []int64
 	for i := 0; i < plain; i++ {
-		id, _ := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{
-			RunnerType: gitlabapi.RunnerTypeInstance, RunnerAttributes: gitlabapi.RunnerAttributes{Description: ptr(fmt.Sprintf("fleet-%03d", i))}})
+		id, _ := g.CreateRunner(t, admin, map[string]any{"runner_type": "instance_type", "description": g.Name(fmt.Sprintf("fleet-%03d", i))})
 		instanceIDs = append(instanceIDs, id)
 	}
 	// A few distinguishable ones.
-	g1, g1Token := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeGroup,
-		GroupID: ptr(seed.Group.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: ptr([]string{"docker", "linux"}), Description: ptr("g1")}})
-	g2, _ := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeGroup,
-		GroupID: ptr(seed.Subgroup.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: ptr([]string{"docker"}), Paused: ptr(true), Description: ptr("g2")}})
-	p1, _ := createRunner(t, admin, gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeProject,
-		ProjectID: ptr(seed.Project.ID), RunnerAttributes: gitlabapi.RunnerAttributes{TagList: ptr([]string{"linux"}), Description: ptr("p1")}})
-	if status := mock.VerifyStatus(t, g1Token, "s_00000000000a"); status != http.StatusOK {
+	g1, g1Token := g.CreateRunner(t, admin, map[string]any{"runner_type": "group_type", "group_id": group,
+		"tag_list": []string{"docker", "linux"}, "description": g.Name("g1")})
+	g2, _ := g.CreateRunner(t, admin, map[string]any{"runner_type": "group_type", "group_id": subgroup,
+		"tag_list": []string{"docker"}, "paused": true, "description": g.Name("g2")})
+	p1, _ := g.CreateRunner(t, admin, map[string]any{"runner_type": "project_type", "project_id": project,
+		"tag_list": []string{"linux"}, "description": g.Name("p1")})
+	if status := g.VerifyStatus(t, g1Token, "s_00000000000a"); status != http.StatusOK {
 		t.Fatalf("verify g1: status %d", status)
 	}
 	all := append(append([]int64{}, instanceIDs...), g1, g2, p1)
+	ours := func(want ...int64) knownvalue.Check { return ofOurs(g, all, want) }
+	// The top-level group's own: g1, and in live mode g2.
+	topGroup := idSet{g1}
+	if g.Live() {
+		topGroup = idSet{g1, g2}
+	}
 
 	ds := func(name, body string) string {
 		return fmt.Sprintf("data \"gitlabrunner_runners\" %q {\n%s\n}\n", name, body)
 	}
-	cfg := mock.ProviderBlock(seed.AdminToken) +
+	cfg := g.ProviderBlock(admin) +
 		ds("instance", `scope = "instance"`) +
 		ds("group_type", `
   scope = "instance"
@@ -120,24 +163,24 @@ func TestAccRunnersDataSource(t *testing.T) {
   version_prefix = "17."`) +
 		ds("top_group", fmt.Sprintf(`
   group_id = %d
-  type     = "group_type"`, seed.Group.ID)) +
+  type     = "group_type"`, group)) +
 		ds("subgroup", fmt.Sprintf(`
   group_id = %d
-  type     = "group_type"`, seed.Subgroup.ID)) +
-		ds("project_all", fmt.Sprintf(`project_id = %d`, seed.Project.ID)) +
+  type     = "group_type"`, subgroup)) +
+		ds("project_all", fmt.Sprintf(`project_id = %d`, project)) +
 		ds("project_own", fmt.Sprintf(`
   project_id = %d
-  type       = "project_type"`, seed.Project.ID))
+  type       = "project_type"`, project))
 
 	runnersCheck := func(name, attr string, want knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("data.gitlabrunner_runners."+name, tfjsonpath.New(attr), want)
 	}
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(mock.Clock.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
-				Config: mock.ProviderBlock(seed.NonAdminToken) + `
+				Config: g.ProviderBlock(g.NonAdminToken(t)) + `
 data "gitlabrunner_runners" "everything" {
   scope = "instance"
 }
@@ -146,23 +189,24 @@ data "gitlabrunner_runners" "everything" {
 			},
 			{
 				// A group Developer may not list the group's runners.
-				Config: mock.ProviderBlock(seed.Group.DeveloperToken) + fmt.Sprintf(`
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				Config: g.ProviderBlock(g.Seed().Group.DeveloperToken) + fmt.Sprintf(`
 data "gitlabrunner_runners" "group" {
   group_id = %d
 }
-`, seed.Group.ID),
+`, group),
 				ExpectError: regexp.MustCompile(`(?s)Unable to List Group Runners.*GET /groups/\d+/runners.*403 Forbidden.*at\s+least\s+the\s+Maintainer\s+role`),
 			},
 			{
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runners" "missing_project" {
-  project_id = 987654
+  project_id = ` + itoa(unknownRunner) + `
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Project Not Found.*project_id\s+=\s+987654`),
+				ExpectError: regexp.MustCompile(`(?s)Project Not Found.*project_id\s+=\s+` + itoa(unknownRunner)),
 			},
 			{
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runners" "ambiguous" {
   scope    = "owned"
   group_id = 1
@@ -171,7 +215,7 @@ data "gitlabrunner_runners" "ambiguous" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*scope.*group_id|group_id.*scope`),
 			},
 			{
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runners" "bad_filter" {
   status = "busy"
 }
@@ -180,7 +224,7 @@ data "gitlabrunner_runners" "bad_filter" {
 			},
 			{
 				// GitLab answers 400 to a NUL in a query string.
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runners" "nul" {
   version_prefix = "17\u0000"
 }
@@ -189,7 +233,7 @@ data "gitlabrunner_runners" "nul" {
 			},
 			{
 				// The framework alone: "Configuration Read Error ... %!s(*big.Float=1e+20)".
-				Config: mock.ProviderBlock(seed.AdminToken) + `
+				Config: g.ProviderBlock(admin) + `
 data "gitlabrunner_runners" "huge" {
   group_id = 99999999999999999999
 }
@@ -199,19 +243,27 @@ data "gitlabrunner_runners" "huge" {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					runnersIDs("instance", all),
-					runnersCheck("instance", "runners", knownvalue.ListSizeExact(len(all))),
+					runnersIDs("instance", ours(all...)),
 					runnersCheck("instance", "id", knownvalue.StringExact("instance")),
-					runnersIDs("group_type", idSet{g1, g2}),
-					runnersIDs("online", idSet{g1}),
-					runnersIDs("paused", idSet{g2}),
-					runnersIDs("docker", idSet{g1, g2}),
-					runnersIDs("docker_linux", idSet{g1}),
-					runnersIDs("never_contacted_unpaused_linux", idSet{p1}),
+					runnersIDs("group_type", ours(g1, g2)),
+					runnersIDs("online", ours(g1)),
+					runnersIDs("paused", ours(g2)),
+					runnersIDs("docker", ours(g1, g2)),
+					runnersIDs("docker_linux", ours(g1)),
+					runnersIDs("never_contacted_unpaused_linux", ours(p1)),
+				},
+			},
+			{
+				// The details of a listed runner; against the mock nothing else
+				// is listed.
+				SkipFunc: g.StepNeeds(t, acctest.InProcessMock),
+				Config:   cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					runnersCheck("instance", "runners", knownvalue.ListSizeExact(len(all))),
 					runnersCheck("never_contacted_unpaused_linux", "runners", knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":          knownvalue.StringExact(itoa(p1)),
-							"description": knownvalue.StringExact("p1"),
+							"description": knownvalue.StringExact(g.Name("p1")),
 							"ip_address":  knownvalue.Null(), // always null from GitLab 17.0
 							"active":      knownvalue.Bool(true),
 							"paused":      knownvalue.Bool(false),
@@ -227,15 +279,20 @@ data "gitlabrunner_runners" "huge" {
 							"job_execution_status": knownvalue.StringExact("idle"),
 						}),
 					})),
+				},
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
 					// Only g1 has contacted GitLab (gitlab-runner 18.6.0).
-					runnersIDs("version_18_6", idSet{g1}),
-					runnersIDs("version_17", idSet{}),
-					runnersIDs("top_group", idSet{g1}),
+					runnersIDs("version_18_6", ours(g1)),
+					runnersIDs("version_17", ours()),
+					runnersIDs("top_group", ofOurs(g, all, topGroup)),
 					runnersCheck("top_group", "scope", knownvalue.StringExact("group")),
-					runnersCheck("top_group", "id", knownvalue.StringExact("group:"+itoa(seed.Group.ID))),
-					runnersIDs("subgroup", idSet{g1, g2}),
-					runnersIDs("project_all", all),
-					runnersIDs("project_own", idSet{p1}),
+					runnersCheck("top_group", "id", knownvalue.StringExact("group:"+itoa(group))),
+					runnersIDs("subgroup", ours(g1, g2)),
+					runnersIDs("project_all", ours(all...)),
+					runnersIDs("project_own", ours(p1)),
 					runnersCheck("project_own", "scope", knownvalue.StringExact("project")),
 				},
 			},
@@ -243,7 +300,8 @@ data "gitlabrunner_runners" "huge" {
 				// The default scope: the runners the token's user can manage. The
 				// group Owner manages both group runners and (as Owner of the
 				// project's group) the project runner, but no instance runner.
-				Config: mock.ProviderBlock(seed.Group.OwnerToken) + ds("owned", ""),
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				Config:   g.ProviderBlock(g.Seed().Group.OwnerToken) + ds("owned", ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					runnersIDs("owned", idSet{g1, g2, p1}),
 					runnersCheck("owned", "scope", knownvalue.StringExact("owned")),

@@ -31,6 +31,7 @@ import (
 // provider runs in this process.
 func TestAccAdoptRunnersExample(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.SkipLive(t, acctest.PagesAsWritten)
 	mock := acctest.StartMock(t)
 	seed := mock.Seed
 	t.Setenv("GITLAB_BASE_URL", mock.URL())

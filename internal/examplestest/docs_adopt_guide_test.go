@@ -29,6 +29,7 @@ func TestAccAdoptGuide(t *testing.T) {
 	b := pageBlocks(t, page, "main", "query", "run-query", "generate", "generated", "apply", "rotate", "assignments", "import-identity")
 	acctest.NewCLI(t, nil, nil).SkipWithout(acctest.Query)
 	s := sharedInstall(t)
+	acctest.SkipLive(t, acctest.PagesAsWritten, acctest.MockClock)
 	mock := acctest.StartMock(t)
 	ids := adoptGuideFleet(t, mock)
 	s.setenv("GITLAB_BASE_URL="+mock.URL(), "GITLAB_TOKEN="+mock.Seed.Group.OwnerToken)

@@ -2,6 +2,7 @@ package examplestest
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // version, and `terraform init` (or `tofu init`, on registry.opentofu.org)
 // then installs it beside another provider (a stand-in for Vault's, in the
 // same mirror: no registry is reachable here); the configuration applies
-// against the mock, plans nothing more and is destroyed. The pages'
+// against the GitLab under test, plans nothing more and is destroyed. The pages'
 // provider_installation recipe, as written but for the home directory, does
 // the same with a CLI configuration that has such a block. It runs on every
 // CLI: installing providers is the CLI's work.
@@ -27,21 +28,24 @@ func TestAccLocalMirror(t *testing.T) {
 			t.Errorf("the README's and the provider page's %s blocks differ:\n%s\n%s", name, readme[name], page[name])
 		}
 	}
-	mock := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
 	s := cloneSession(t) // make install is no Terraform command: every CLI
 	s.run(shellStep{name: "install", script: readme["install"]})
 	s.addToMirror("internal/providertest/vaultprovider/cmd/terraform-provider-vault", "hashicorp/vault", "4.0.0")
 
-	env := map[string]string{"HOME": s.home, "GITLAB_BASE_URL": mock.URL(), "GITLAB_TOKEN": mock.Seed.Group.OwnerToken}
+	env := map[string]string{"HOME": s.home, "GITLAB_BASE_URL": g.URL(), "GITLAB_TOKEN": g.OwnerToken(t)}
 	// No provider_installation block: the implied local mirror.
-	implied := acctest.NewCLI(t, map[string]string{"main.tf": twoProviders(mock.Seed.Group.ID)}, env)
+	implied := acctest.NewCLI(t, map[string]string{"main.tf": twoProviders(g.GroupID(t), g.Name("build"))}, env)
 	initApplyDestroy(t, implied, "gitlabrunner/gitlabrunner v0.1.0", "hashicorp/vault v4.0.0")
 
 	// The recipe: gitlabrunner from the mirror, the rest from the registry
 	// (direct), which this test cannot reach: a configuration of gitlabrunner alone.
-	recipe := acctest.NewCLI(t, map[string]string{"main.tf": oneRunner(mock.Seed.Group.ID)}, env)
+	recipe := acctest.NewCLI(t, map[string]string{"main.tf": oneRunner(g.GroupID(t), g.Name("build"))}, env)
 	writeFile(t, recipe.CLIConfigFile, asWritten(t, readme["install-recipe"], "/home/you", s.home))
 	initApplyDestroy(t, recipe, "gitlabrunner/gitlabrunner v0.1.0")
+	if ids := g.RunnerIDs(t); len(ids) != 0 {
+		t.Errorf("the destroys left runners %v", ids)
+	}
 }
 
 // initApplyDestroy inits the configuration (the installs said as want:
@@ -68,7 +72,7 @@ func initApplyDestroy(t *testing.T, cli *acctest.CLI, want ...string) {
 
 // oneRunner is a configuration of one group runner, its provider from the
 // registry address (and so from the mirror), configured by the environment.
-func oneRunner(groupID int64) string {
+func oneRunner(groupID int64, description string) string {
 	return `terraform {
   required_providers {
     gitlabrunner = {
@@ -80,13 +84,14 @@ func oneRunner(groupID int64) string {
 resource "gitlabrunner_user_runner" "build" {
   runner_type = "group_type"
   group_id    = ` + itoa(groupID) + `
+  description = ` + strconv.Quote(description) + `
 }
 `
 }
 
 // twoProviders is oneRunner with its token handed to Vault (the stand-in).
-func twoProviders(groupID int64) string {
-	return strings.Replace(oneRunner(groupID), `    gitlabrunner = {`, `    vault = {
+func twoProviders(groupID int64, description string) string {
+	return strings.Replace(oneRunner(groupID, description), `    gitlabrunner = {`, `    vault = {
       source = "hashicorp/vault"
     }
     gitlabrunner = {`, 1) + `

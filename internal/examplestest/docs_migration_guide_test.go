@@ -45,7 +45,7 @@ func TestAccMigrationGuideOnMock(t *testing.T) {
 	if !strings.Contains(outs["mock-instance"], "Destroy complete!") {
 		t.Errorf("the instance path or the destroy failed:\n%s", outs["mock-instance"])
 	}
-	if pid := envValue(t, filepath.Join(s.dir, ".bin", "mock.env"), "MOCK_PID"); processRunning(atoi(t, pid)) {
+	if pid := envValue(t, filepath.Join(s.dir, ".bin", "mock.env"), "MOCK_PID"); !endsAfterKill(atoi(t, pid)) {
 		t.Errorf("the guide's kill left the mock (pid %s) running", pid)
 	}
 }

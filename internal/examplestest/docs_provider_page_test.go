@@ -28,6 +28,7 @@ func TestAccProviderPageSnippets(t *testing.T) {
 	page := "docs/index.md"
 	blocks := pageBlocks(t, page, "example", "curl-recipe", "resource", "register", "policy-check", "import")
 	s := sharedInstall(t)
+	acctest.SkipLive(t, acctest.PagesAsWritten)
 	mock := acctest.StartMock(t, acctest.WithRealClock())
 	group := itoa(mock.Seed.Group.ID)
 	s.setenv("GITLAB_BASE_URL="+mock.URL(), "GITLAB_TOKEN="+mock.Seed.Group.OwnerToken,
@@ -183,6 +184,7 @@ func TestAccProviderPageMoved(t *testing.T) {
 	acctest.NewCLI(t, nil, nil).SkipWithout(acctest.MovedAcrossTypes)
 	s := sharedInstall(t)
 	s.addToMirror("internal/providertest/gitlabprovider/cmd/terraform-provider-gitlab", "gitlabhq/gitlab", "19.0.0")
+	acctest.SkipLive(t, acctest.PagesAsWritten)
 	mock := acctest.StartMock(t, acctest.WithRealClock())
 	group := itoa(mock.Seed.Group.ID)
 	s.setenv("GITLAB_BASE_URL="+mock.URL(), "GITLAB_TOKEN="+mock.Seed.Group.OwnerToken)

@@ -25,6 +25,7 @@ func TestAccRotationGuide(t *testing.T) {
 	b := pageBlocks(t, "docs/guides/runner-token-rotation.md", "check", "token-secrets", "vault")
 	s := sharedInstall(t)
 	s.addToMirror("internal/providertest/vaultprovider/cmd/terraform-provider-vault", "hashicorp/vault", "4.0.0")
+	acctest.SkipLive(t, acctest.PagesAsWritten)
 	mock := acctest.StartMock(t, acctest.WithRealClock())
 	group := itoa(mock.Seed.Group.ID)
 	vaultLog := filepath.Join(t.TempDir(), "vault-writes.log")

@@ -49,6 +49,7 @@ var docSnippetTests = map[string]map[string]string{
 		"mock-script":       "TestAccReadmeMock",
 		"mock-toggle":       "TestAccReadmeMock",
 		"go-test":           "TestAccReadmeGoTest",
+		"compare":           "TestAccCompareSnippets",
 	},
 	"docs/index.md": {
 		"example":        "TestAccProviderPageSnippets reads examples/provider/provider.tf",
@@ -100,6 +101,13 @@ var docSnippetTests = map[string]map[string]string{
 		"seed":                     "TestDocSeedsApply",
 		"ci":                       "TestGuideIsInSync",
 		"release-install":          "not run: it installs a released version, and the guide says it fails until there is one",
+	},
+	"docs/guides/testing-against-a-real-gitlab.md": {
+		"live-run":       "not run: it needs a GitLab; tools/livemock's TestLiveRunAgainstMockProcess runs make testacc-live with these variables against a mock-coordinator process",
+		"live-report":    "not run: the end of a live run's output, pasted from make testacc-live-mock; tools/acctest-report's tests pin its lines",
+		"sweep":          "make",
+		"compare":        "TestAccCompareSnippets",
+		"compare-report": "TestAccCompareSnippets",
 	},
 	"docs/guides/tokens-encrypted-at-rest.md": {
 		"encryption": "TestAccStateEncryption",

@@ -33,11 +33,12 @@ type secretMap map[string]secretEntry
 // entry's token is the runner's working token.
 func TestAccRunnerFleetTokenSecrets(t *testing.T) {
 	acctest.PreCheck(t)
-	mock := startFleetMock(t)
-	seed := mock.Seed
+	g := startFleet(t)
+	group, project := g.GroupID(t), g.ProjectID(t, 0)
 	inputs := func(k8sTag, k8sTrigger string) string {
 		return fmt.Sprintf(`token_check    = "graphql"
 on_stale_token = "rotate"
+description_prefix = %q
 
 runners = {
   k8s = {
@@ -52,9 +53,9 @@ runners = {
     tags        = ["release"]
   }
 }
-`, seed.Group.ID, k8sTag, k8sTrigger, seed.Project.ID)
+`, g.Name(""), group, k8sTag, k8sTrigger, project)
 	}
-	vars := config.Variables{"base_url": config.StringVariable(mock.URL()), "token": config.StringVariable(seed.Group.OwnerToken)}
+	vars := config.Variables{"base_url": config.StringVariable(g.URL()), "token": config.StringVariable(g.OwnerToken(t))}
 	step := func(dir string, checks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{
 			ConfigDirectory:   config.StaticDirectory(dir),
@@ -66,11 +67,11 @@ runners = {
 	first := writeFleetConfig(t, inputs("linux", "1"))
 	retagged := writeFleetConfig(t, inputs("amd64", "1"))
 	rotated := writeFleetConfig(t, inputs("amd64", "2"))
-	emptyDir := writeFleetConfig(t, "runners = {}\n")
+	emptyDir := writeFleetConfig(t, fmt.Sprintf("description_prefix = %q\nrunners = {}\n", g.Name("")))
 
 	var created, afterRetag, afterRotation, afterRecovery secretMap
 	steps := []resource.TestStep{
-		step(first, secretsCheck(&created, func(s secretMap) error { return s.match(mock) })),
+		step(first, secretsCheck(&created, func(s secretMap) error { return s.match(t, g) })),
 		// 2. A tag changes, no token does: the map is exactly as it was.
 		step(retagged, secretsCheck(&afterRetag, func(s secretMap) error {
 			if !reflect.DeepEqual(s, created) {
@@ -80,18 +81,20 @@ runners = {
 		})),
 		// 3. The k8s runner's own trigger: only its entry changes.
 		step(rotated, secretsCheck(&afterRotation, func(s secretMap) error {
-			return onlyChanged(afterRetag, s, "k8s", mock)
+			return onlyChanged(t, afterRetag, s, "k8s", g)
 		})),
 		// 4. The release runner's host rotates its token behind Terraform's
 		// back; the refresh notices, and on_stale_token = "rotate" recovers it:
 		// only the release entry changes, to a working token.
 		func() resource.TestStep {
 			s := step(rotated, secretsCheck(&afterRecovery, func(s secretMap) error {
-				return onlyChanged(afterRotation, s, "release", mock)
+				return onlyChanged(t, afterRotation, s, "release", g)
 			}))
 			s.PreConfig = func() {
-				mock.Clock.Advance(24 * time.Hour)
-				if status, _ := mock.RotateAsRunner(t, afterRotation["release"].Token); status != 201 {
+				// A day passes on the mock's clock (in live mode, the seconds
+				// since the last step do): the new token expires later.
+				g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(24 * time.Hour) })()
+				if status, _ := g.RotateAsRunner(t, afterRotation["release"].Token); status != 201 {
 					t.Fatalf("the release runner's self-rotation answered %d", status)
 				}
 			}
@@ -100,7 +103,7 @@ runners = {
 		// 5. Empty the fleet (no for_each instance left for the final destroy).
 		{ConfigDirectory: config.StaticDirectory(emptyDir), ConfigVariables: vars},
 	}
-	testFleet(t, mock, steps)
+	testFleet(t, g, steps)
 }
 
 // secretsCheck reads the token_secrets output into *into and runs check.
@@ -133,9 +136,9 @@ func (c secretsStateCheck) CheckState(_ context.Context, req statecheck.CheckSta
 	resp.Error = c(secrets)
 }
 
-// match checks every entry against the mock: the runner's current token,
-// and the version derived from it.
-func (s secretMap) match(mock *acctest.Mock) error {
+// match checks every entry against GitLab: the runner's current token (its
+// runner's, says verify), and the version derived from it.
+func (s secretMap) match(t *testing.T, g *acctest.GitLab) error {
 	if len(s) != 2 {
 		return fmt.Errorf("token_secrets has %d entries, want 2", len(s))
 	}
@@ -144,8 +147,7 @@ func (s secretMap) match(mock *acctest.Mock) error {
 		if _, err := fmt.Sscan(e.RunnerID, &id); err != nil {
 			return fmt.Errorf("token_secrets[%q].runner_id = %q", k, e.RunnerID)
 		}
-		rec, ok := mock.Runner(id)
-		if !ok || rec.Token != e.Token {
+		if status, owner := g.VerifiedRunner(t, e.Token, "s_secrets00001"); status != 200 || owner != id {
 			return fmt.Errorf("token_secrets[%q].token is not runner %d's current token", k, id) // never print tokens
 		}
 		sum := sha256.Sum256([]byte(e.Token))
@@ -161,8 +163,8 @@ func (s secretMap) match(mock *acctest.Mock) error {
 
 // onlyChanged checks that exactly the entry of key changed (same runner, new
 // token and version) and that every entry matches the mock.
-func onlyChanged(before, after secretMap, key string, mock *acctest.Mock) error {
-	if err := after.match(mock); err != nil {
+func onlyChanged(t *testing.T, before, after secretMap, key string, g *acctest.GitLab) error {
+	if err := after.match(t, g); err != nil {
 		return err
 	}
 	for k, e := range after {

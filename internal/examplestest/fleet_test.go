@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -41,17 +40,18 @@ const fleetTokenLifetime = 30 * 24 * time.Hour
 // only warns, and destroy removes every runner.
 func TestAccRunnerFleetModule(t *testing.T) {
 	acctest.PreCheck(t)
-	mock := startFleetMock(t)
-	seed := mock.Seed
+	g := startFleet(t)
+	group, project, owner := g.GroupID(t), g.ProjectID(t, 0), g.OwnerToken(t)
+	groupPath := g.GroupPath(t, group)
 
-	dir := writeFleetConfig(t, fleetInputs(seed))
+	dir := writeFleetConfig(t, fleetInputs(g, group, project))
 	emptyDir := writeFleetConfig(t, "runners = {}\n")
 	// The group's Owner, not an administrator: what a team's pipeline would use.
 	// The Owner role on demo covers the project in demo/platform too.
 	vars := func(fleetRotation string) config.Variables {
 		return config.Variables{
-			"base_url": config.StringVariable(mock.URL()),
-			"token":    config.StringVariable(seed.Group.OwnerToken),
+			"base_url": config.StringVariable(g.URL()),
+			"token":    config.StringVariable(owner),
 			"rotation_triggers": config.MapVariable(map[string]config.Variable{
 				"fleet": config.StringVariable(fleetRotation),
 			}),
@@ -59,57 +59,59 @@ func TestAccRunnerFleetModule(t *testing.T) {
 	}
 
 	var first, second fleetOutputs // tokens seen after steps 1 and 2
+	var from time.Time             // when the step's tokens were minted, at the earliest
 	steps := []resource.TestStep{
 		{
 			// 1. Create: two runners with their settings; every token registers.
+			PreConfig:       func() { from = g.Now() },
 			ConfigDirectory: config.StaticDirectory(dir),
 			ConfigVariables: vars("2026-01"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				checkOutputs(func(o fleetOutputs) error {
-					if err := o.matchMock(mock); err != nil {
+					if err := o.matchGitLab(t, g); err != nil {
 						return err
 					}
-					if err := expectRunner(mock, o, "k8s", func(r store.RunnerRecord) error {
+					if err := expectRunner(g, o, "k8s", func(r acctest.Runner) error {
 						return all(
 							eq("runner_type", r.RunnerType, "group_type"),
-							eq("group_id", r.GroupID, seed.Group.ID),
-							eq("description", r.Description, "ci-k8s"),
-							eq("tags", sorted(r.TagList), []string{"k8s", "linux"}),
-							eq("run_untagged", r.RunUntagged, false),
-							eq("maximum_timeout", deref(r.MaximumTimeout), int64(3600)),
-							eq("token prefix", prefix(r.Token), "glrt-t2_"),
+							eq("group_id", firstOr(r.GroupIDs), group),
+							eq("description", r.Description, g.Name("ci-k8s")),
+							eq("tags", sorted(r.Strings("tag_list")), []string{"k8s", "linux"}),
+							eq("run_untagged", r.Bool("run_untagged"), false),
+							eq("maximum_timeout", deref(r.Int("maximum_timeout")), int64(3600)),
+							eq("token prefix", prefix(o.Tokens["k8s"]), "glrt-t2_"),
 						)
 					}); err != nil {
 						return err
 					}
-					if err := expectRunner(mock, o, "release", func(r store.RunnerRecord) error {
+					if err := expectRunner(g, o, "release", func(r acctest.Runner) error {
 						return all(
 							eq("runner_type", r.RunnerType, "project_type"),
-							eq("owner project", firstOr(r.ProjectIDs), seed.Project.ID),
-							eq("description", r.Description, "release jobs"),
-							eq("tags", sorted(r.TagList), []string{"release"}),
-							eq("access_level", r.AccessLevel, "ref_protected"),
-							eq("locked", r.Locked, true),
-							eq("maintenance_note", r.MaintenanceNote, "owned by the release team"),
-							eq("token prefix", prefix(r.Token), "glrt-t3_"),
+							eq("owner project", firstOr(r.ProjectIDs), project),
+							eq("description", r.Description, g.Name("release jobs")),
+							eq("tags", sorted(r.Strings("tag_list")), []string{"release"}),
+							eq("access_level", r.String("access_level"), "ref_protected"),
+							eq("locked", r.Bool("locked"), true),
+							eq("maintenance_note", r.String("maintenance_note"), "owned by the release team"),
+							eq("token prefix", prefix(o.Tokens["release"]), "glrt-t3_"),
 						)
 					}); err != nil {
 						return err
 					}
-					wantExpiry := mock.Now().Add(fleetTokenLifetime)
 					for k, exp := range o.TokenExpiresAt {
-						if err := sameTime("token_expires_at["+k+"]", exp, wantExpiry); err != nil {
+						if err := expiresAfterLifetime("token_expires_at["+k+"]", exp, from, g.Now()); err != nil {
 							return err
 						}
 					}
-					if err := o.tokensRegister(t, mock, 200); err != nil {
+					if err := o.tokensRegister(t, g, 200); err != nil {
 						return err
 					}
-					if got := fmt.Sprint(o.Policy["registration_tokens_allowed"]); got != "false" {
+					// The mock's GitLab 18.6 default (a live GitLab's is its own).
+					if got := fmt.Sprint(o.Policy["registration_tokens_allowed"]); !g.Live() && got != "false" {
 						return fmt.Errorf("registration_policy.registration_tokens_allowed = %s, want false (GitLab 18.6 default)", got)
 					}
-					if got := fmt.Sprint(o.Policy["scope"]); got != seed.Group.FullPath {
-						return fmt.Errorf("registration_policy.scope = %s, want the k8s runner's group %s", got, seed.Group.FullPath)
+					if got := fmt.Sprint(o.Policy["scope"]); got != groupPath {
+						return fmt.Errorf("registration_policy.scope = %s, want the k8s runner's group %s", got, groupPath)
 					}
 					first = o
 					return nil
@@ -129,13 +131,13 @@ func TestAccRunnerFleetModule(t *testing.T) {
 					if err := o.rotatedFrom(first); err != nil {
 						return err
 					}
-					if err := o.matchMock(mock); err != nil {
+					if err := o.matchGitLab(t, g); err != nil {
 						return err
 					}
-					if err := first.tokensRegister(t, mock, 403); err != nil {
+					if err := first.tokensRegister(t, g, 403); err != nil {
 						return fmt.Errorf("old tokens after rotation: %w", err)
 					}
-					if err := o.tokensRegister(t, mock, 200); err != nil {
+					if err := o.tokensRegister(t, g, 200); err != nil {
 						return err
 					}
 					second = o
@@ -152,7 +154,8 @@ func TestAccRunnerFleetModule(t *testing.T) {
 		{
 			// 4. 24 days later the tokens expire within rotate_before_expiry
 			// (168h): the next apply rotates them without any config change.
-			PreConfig:       func() { mock.Clock.Advance(24 * 24 * time.Hour) },
+			SkipFunc:        g.StepNeeds(t, acctest.MockClock),
+			PreConfig:       g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(24 * 24 * time.Hour); from = m.Now() }),
 			ConfigDirectory: config.StaticDirectory(dir),
 			ConfigVariables: vars("2026-02"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -163,16 +166,15 @@ func TestAccRunnerFleetModule(t *testing.T) {
 					if err := o.rotatedFrom(second); err != nil {
 						return err
 					}
-					if err := o.matchMock(mock); err != nil {
+					if err := o.matchGitLab(t, g); err != nil {
 						return err
 					}
-					wantExpiry := mock.Now().Add(fleetTokenLifetime)
 					for k, exp := range o.TokenExpiresAt {
-						if err := sameTime("token_expires_at["+k+"] after expiry rotation", exp, wantExpiry); err != nil {
+						if err := expiresAfterLifetime("token_expires_at["+k+"] after expiry rotation", exp, from, g.Now()); err != nil {
 							return err
 						}
 					}
-					return o.tokensRegister(t, mock, 200)
+					return o.tokensRegister(t, g, 200)
 				}),
 			},
 		},
@@ -180,19 +182,21 @@ func TestAccRunnerFleetModule(t *testing.T) {
 			// 5. With registration tokens switched back on for the group, the
 			// module's check block only warns: the apply succeeds, and the
 			// policy output says they are allowed.
-			PreConfig: func() {
-				if err := mock.Store().SetGroupAllowRegistrationTokens(seed.Group.ID, true); err != nil {
-					t.Fatalf("enabling registration tokens for group %d: %v", seed.Group.ID, err)
+			// The group's switch has no API.
+			SkipFunc: g.StepNeeds(t, acctest.StoreAccess),
+			PreConfig: g.OnMock(func(m *acctest.Mock) {
+				if err := m.Store().SetGroupAllowRegistrationTokens(group, true); err != nil {
+					t.Fatalf("enabling registration tokens for group %d: %v", group, err)
 				}
-				mock.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
-			},
+				m.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
+			}),
 			ConfigDirectory: config.StaticDirectory(dir),
 			ConfigVariables: vars("2026-02"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValueAtPath("registration_policy",
 					tfjsonpath.New("registration_tokens_allowed"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownOutputValueAtPath("registration_policy",
-					tfjsonpath.New("scope"), knownvalue.StringExact(seed.Group.FullPath)),
+					tfjsonpath.New("scope"), knownvalue.StringExact(groupPath)),
 			},
 		},
 		{
@@ -204,46 +208,43 @@ func TestAccRunnerFleetModule(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("ids", knownvalue.MapExact(map[string]knownvalue.Check{})),
 				checkMock(func() error {
-					if ids := mock.Store().RunnerIDs(); len(ids) != 0 {
-						return fmt.Errorf("after emptying the fleet the mock still has runners %v", ids)
+					if ids, err := g.RunnerIDsErr(); err != nil || len(ids) != 0 {
+						return fmt.Errorf("after emptying the fleet GitLab still has runners %v of the test (%v)", ids, err)
 					}
 					return nil
 				}),
 			},
 		},
 	}
-	testFleet(t, mock, steps)
+	testFleet(t, g, steps)
 }
 
-// startFleetMock is a mock whose group and project runner tokens expire
-// after fleetTokenLifetime, so that rotations move token_expires_at.
-func startFleetMock(t *testing.T) *acctest.Mock {
-	mock := acctest.StartMock(t)
+// startFleet is a GitLab whose group and project runner tokens expire after
+// fleetTokenLifetime, so that rotations move token_expires_at (instance
+// settings: in live mode the test runs alone and puts them back).
+func startFleet(t *testing.T) *acctest.GitLab {
+	acctest.Sequential(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	lifetime := int64(fleetTokenLifetime / time.Second)
-	mock.Store().UpdateSettings(func(s *store.Settings) {
-		s.GroupRunnerTokenExpirationInterval = &lifetime
-		s.ProjectRunnerTokenExpirationInterval = &lifetime
+	g.UpdateInstanceSettings(t, map[string]any{
+		"group_runner_token_expiration_interval":   lifetime,
+		"project_runner_token_expiration_interval": lifetime,
 	})
-	return mock
+	return g
 }
 
-// testFleet runs the steps with the provider on the mock's clock, and checks
-// that destroy leaves no runner.
-func testFleet(t *testing.T, mock *acctest.Mock, steps []resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+// testFleet runs the steps with the provider on the GitLab's clock, and
+// checks that destroy leaves no runner of the test.
+func testFleet(t *testing.T, g *acctest.GitLab, steps []resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	for i := range steps {
 		steps[i].ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", mock.Now)()),
+			"gitlabrunner": providerserver.NewProtocol6WithError(provider.NewWithClock("test", g.Now)()),
 		}
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: versionChecks,
 		Steps:                  steps,
-		CheckDestroy: func(*terraform.State) error {
-			if ids := mock.Store().RunnerIDs(); len(ids) != 0 {
-				return fmt.Errorf("after destroy the mock coordinator still has runners %v", ids)
-			}
-			return nil
-		},
+		CheckDestroy:           g.CheckNoRunnersLeft(),
 	})
 }
 
@@ -297,8 +298,8 @@ provider "gitlabrunner" {
 }
 
 // fleetInputs are the module inputs of the test, as a user's tfvars file.
-func fleetInputs(seed store.Seed) string {
-	return fmt.Sprintf(`description_prefix   = "ci-"
+func fleetInputs(g *acctest.GitLab, group, project int64) string {
+	return fmt.Sprintf(`description_prefix   = %q
 rotate_before_expiry = "168h"
 
 runners = {
@@ -312,14 +313,14 @@ runners = {
   release = {
     runner_type      = "project_type"
     project_id       = %d
-    description      = "release jobs"
+    description      = %q
     tags             = ["release"]
     access_level     = "ref_protected"
     locked           = true
     maintenance_note = "owned by the release team"
   }
 }
-`, seed.Group.ID, seed.Project.ID)
+`, g.Name("ci-"), group, project, g.Name("release jobs"))
 }
 
 // moduleDir is the absolute path of examples/modules/runner-fleet.
@@ -398,39 +399,46 @@ func (c outputsCheck) CheckState(_ context.Context, req statecheck.CheckStateReq
 	resp.Error = c(o)
 }
 
-// matchMock checks the outputs against the mock: one runner per key, ids and
-// tokens equal to the mock's, and the runners output consistent with ids.
-func (o fleetOutputs) matchMock(mock *acctest.Mock) error {
+// matchGitLab checks the outputs against GitLab: one runner per key and no
+// other runner of the test, each as matchRunners says.
+func (o fleetOutputs) matchGitLab(t *testing.T, g *acctest.GitLab) error {
 	keys := sortedKeys(o.IDs)
 	if !slices.Equal(keys, []string{"k8s", "release"}) {
 		return fmt.Errorf("ids has keys %v, want [k8s release]", keys)
 	}
-	if n := len(mock.Store().RunnerIDs()); n != len(keys) {
-		return fmt.Errorf("the mock has %d runners, want %d", n, len(keys))
-	}
-	return o.matchRunners(mock)
+	return o.matchGitLabWith(t, g, 0)
 }
 
-// matchRunners checks each runner of the outputs against the mock: ids and
-// tokens equal to the mock's, and the runners output consistent with ids.
-func (o fleetOutputs) matchRunners(mock *acctest.Mock) error {
+// matchGitLabWith is matchGitLab with others more runners of the test in
+// GitLab than the module's.
+func (o fleetOutputs) matchGitLabWith(t *testing.T, g *acctest.GitLab, others int) error {
+	if ids, err := g.RunnerIDsErr(); err != nil || len(ids) != len(o.IDs)+others {
+		return fmt.Errorf("GitLab has %d runners of the test (%v), want %d", len(ids), err, len(o.IDs)+others)
+	}
+	return o.matchRunners(t, g)
+}
+
+// matchRunners checks each runner of the outputs against GitLab: the ids
+// are runners of it, every token is accepted by verify as its runner's, and
+// the runners output is consistent with ids.
+func (o fleetOutputs) matchRunners(t *testing.T, g *acctest.GitLab) error {
 	for _, k := range sortedKeys(o.IDs) {
 		id, err := strconv.ParseInt(o.IDs[k], 10, 64)
 		if err != nil {
 			return fmt.Errorf("ids[%q] = %q is not a runner id", k, o.IDs[k])
 		}
-		r, ok := mock.Runner(id)
-		if !ok {
-			return fmt.Errorf("runner %d (%s) is not in the mock", id, k)
+		r, err := g.RunnerErr(id)
+		if err != nil {
+			return fmt.Errorf("runner %d (%s): %w", id, k, err)
 		}
-		if o.Tokens[k] == "" || o.Tokens[k] != r.Token {
-			return fmt.Errorf("tokens[%q] is not the mock's current token of runner %d", k, id) // never print tokens
+		if status, owner := g.VerifiedRunner(t, o.Tokens[k], "s_"+fmt.Sprintf("%012x", len(k))); o.Tokens[k] == "" || status != 200 || owner != id {
+			return fmt.Errorf("tokens[%q] is not GitLab's current token of runner %d (verify: %d, runner %d)", k, id, status, owner) // never print tokens
 		}
 		if got := fmt.Sprint(o.Runners[k]["id"]); got != o.IDs[k] {
 			return fmt.Errorf("runners[%q].id = %s, ids[%q] = %s", k, got, k, o.IDs[k])
 		}
 		if got := fmt.Sprint(o.Runners[k]["runner_type"]); got != r.RunnerType {
-			return fmt.Errorf("runners[%q].runner_type = %s, the mock says %s", k, got, r.RunnerType)
+			return fmt.Errorf("runners[%q].runner_type = %s, GitLab says %s", k, got, r.RunnerType)
 		}
 	}
 	return nil
@@ -451,20 +459,20 @@ func (o fleetOutputs) rotatedFrom(before fleetOutputs) error {
 
 // tokensRegister sends what `gitlab-runner register --token` sends for every
 // token and expects the given status (200 valid, 403 refused).
-func (o fleetOutputs) tokensRegister(t *testing.T, mock *acctest.Mock, want int) error {
+func (o fleetOutputs) tokensRegister(t *testing.T, g *acctest.GitLab, want int) error {
 	for _, k := range sortedKeys(o.Tokens) {
-		if got := mock.VerifyStatus(t, o.Tokens[k], "s_"+fmt.Sprintf("%012x", len(k))); got != want {
+		if got := g.VerifyStatus(t, o.Tokens[k], "s_"+fmt.Sprintf("%012x", len(k))); got != want {
 			return fmt.Errorf("POST /runners/verify with tokens[%q] answered %d, want %d", k, got, want)
 		}
 	}
 	return nil
 }
 
-func expectRunner(mock *acctest.Mock, o fleetOutputs, key string, check func(store.RunnerRecord) error) error {
+func expectRunner(g *acctest.GitLab, o fleetOutputs, key string, check func(acctest.Runner) error) error {
 	id, _ := strconv.ParseInt(o.IDs[key], 10, 64)
-	r, ok := mock.Runner(id)
-	if !ok {
-		return fmt.Errorf("runner %q (id %s) not in the mock", key, o.IDs[key])
+	r, err := g.RunnerErr(id)
+	if err != nil {
+		return fmt.Errorf("runner %q (id %s): %w", key, o.IDs[key], err)
 	}
 	if err := check(r); err != nil {
 		return fmt.Errorf("runner %q (id %d): %w", key, id, err)
@@ -488,13 +496,16 @@ func eq[T any](what string, got, want T) error {
 	return nil
 }
 
-func sameTime(what, got string, want time.Time) error {
+// expiresAfterLifetime wants a token minted between from and to to expire
+// fleetTokenLifetime later (the same instant on the mock's clock).
+func expiresAfterLifetime(what, got string, from, to time.Time) error {
 	ts, err := time.Parse(time.RFC3339, got)
 	if err != nil {
 		return fmt.Errorf("%s = %q is not RFC 3339: %v", what, got, err)
 	}
-	if d := ts.Sub(want); d > time.Second || d < -time.Second {
-		return fmt.Errorf("%s = %s, want %s", what, got, want.Format(time.RFC3339))
+	earliest, latest := from.Add(fleetTokenLifetime-time.Second), to.Add(fleetTokenLifetime+time.Second)
+	if ts.Before(earliest) || ts.After(latest) {
+		return fmt.Errorf("%s = %s, want between %s and %s", what, got, earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
 	}
 	return nil
 }

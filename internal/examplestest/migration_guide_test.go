@@ -29,6 +29,7 @@ import (
 // flipped, the plan is empty and only the group refuses registration tokens).
 func TestAccMigrationGuide(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.SkipLive(t, acctest.PagesAsWritten, acctest.StoreAccess)
 	mock := acctest.StartMock(t)
 	seed := mock.Seed
 	legacyWorld := func() {

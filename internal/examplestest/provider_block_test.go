@@ -7,23 +7,27 @@ package examplestest
 // case; Terraform 1.13+ warns and parses TF_VAR_'s value as an expression
 // instead), and OpenTofu 1.6 refuses the reference; a value in the test
 // file's variables block works on Terraform (the guide's block, as written). It runs the provider built from this
-// working tree (a plugin binary, acctest.ProviderPlugin) against an in-process
-// mock.
+// working tree (a plugin binary, acctest.ProviderPlugin) against the GitLab
+// under test.
 
 import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 func TestAccTestFileProviderBlock(t *testing.T) {
 	acctest.PreCheck(t)
 	tool := terraformTestBinary(t)
-	mock := acctest.StartMock(t, acctest.WithRealClock())
+	g := acctest.NewGitLab(t, acctest.WithRealClock())
+	// The group's Maintainer may create the project runner (GITLAB_TOKEN in live mode).
+	maintainer := g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })
 	cli := acctest.NewCLI(t, map[string]string{"main.tf": `terraform {
   required_providers {
     gitlabrunner = {
@@ -34,9 +38,10 @@ func TestAccTestFileProviderBlock(t *testing.T) {
 
 resource "gitlabrunner_user_runner" "this" {
   runner_type = "project_type"
-  project_id  = 1
+  project_id  = ` + strconv.FormatInt(g.ProjectID(t, 0), 10) + `
+  description = "` + g.Name("") + `"
 }
-`}, map[string]string{"GITLAB_BASE_URL": mock.URL(), "TF_VAR_gitlab_token": mock.Seed.Group.OwnerToken})
+`}, map[string]string{"GITLAB_BASE_URL": g.URL(), "TF_VAR_gitlab_token": maintainer})
 	writeFile(t, cli.CLIConfigFile, acctest.DevOverrides(acctest.ProviderPlugin(t)))
 	test := func(testFile string) string {
 		t.Helper()
@@ -87,7 +92,7 @@ provider "gitlabrunner" {
 	// The guide's block, as written but for the token (the group's
 	// Maintainer, who may create the project runner).
 	block := pageBlocks(t, guidePath, "test-file-provider-block")["test-file-provider-block"]
-	out = test(asWritten(t, block, `"glpat-…"`, `"`+mock.Seed.Group.MaintainerToken+`"`) + run)
+	out = test(asWritten(t, block, `"glpat-…"`, `"`+maintainer+`"`) + run)
 	switch {
 	case !tool.tofu && !strings.Contains(out, "1 passed, 0 failed"):
 		t.Errorf("terraform: the variables block form should pass:\n%s", out)
@@ -95,7 +100,7 @@ provider "gitlabrunner" {
 		t.Errorf("tofu %s reads the test file's variables block for provider blocks now: update the guide's paragraph "+
 			"\"A provider block in the test file\":\n%s", tool.version, out)
 	}
-	if n := len(mock.Store().RunnerIDs()); n != 0 {
+	if n := len(g.RunnerIDs(t)); n != 0 {
 		t.Errorf("%d runners left behind", n)
 	}
 }

@@ -45,21 +45,23 @@ const encryptedRunner = `resource "gitlabrunner_user_runner" "single" {
 
 func TestAccStateEncryption(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.NeedsCLI(t, acctest.StateEncryption)
 	// terraform-plugin-testing's working directories go under the test's own
 	// directory, so that the test can read what OpenTofu writes there (and
 	// t.Setenv keeps this test off t.Parallel).
 	work := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", work)
-	mock := startFleetMock(t)
+	g := startFleet(t)
+	mock := g.Mock(t, acctest.StoreAccess) // every token the mock handed out, looked for on disk
 	encryption := fastKeyDerivation(t, docBlocks(t, filepath.Join(repoRoot(t), encryptionGuidePath), "encryption")["encryption"])
 	configDir := func(trigger string) string {
-		dir := writeFleetConfig(t, fleetInputs(mock.Seed)+fmt.Sprintf("\nrotation_triggers = { fleet = %q }\n", trigger))
+		dir := writeFleetConfig(t, fleetInputs(g, mock.Seed.Group.ID, mock.Seed.Project.ID)+fmt.Sprintf("\nrotation_triggers = { fleet = %q }\n", trigger))
 		writeFile(t, filepath.Join(dir, "encryption.tf"), encryption)
 		writeFile(t, filepath.Join(dir, "single.tf"), fmt.Sprintf(encryptedRunner, mock.Seed.Group.ID))
 		return dir
 	}
 	vars := config.Variables{
-		"base_url":         config.StringVariable(mock.URL()),
+		"base_url":         config.StringVariable(g.URL()),
 		"token":            config.StringVariable(mock.Seed.Group.OwnerToken),
 		"state_passphrase": config.StringVariable("correct horse battery staple, encrypted"),
 	}
@@ -85,7 +87,7 @@ func TestAccStateEncryption(t *testing.T) {
 		applied(unchanged,
 			checkOutputs(func(o fleetOutputs) error {
 				first = o
-				return all(o.matchMockWith(mock, 1), o.tokensRegister(t, mock, 200))
+				return all(o.matchGitLabWith(t, g, 1), o.tokensRegister(t, g, 200))
 			}),
 			single.check(t, mock),
 		),
@@ -121,8 +123,8 @@ func TestAccStateEncryption(t *testing.T) {
 			step := applied(configDir("2"),
 				checkOutputs(func(o fleetOutputs) error {
 					rotated = o
-					return all(o.matchMockWith(mock, 1), o.rotatedFrom(first), o.tokensRegister(t, mock, 200),
-						first.tokensRegister(t, mock, 403))
+					return all(o.matchGitLabWith(t, g, 1), o.rotatedFrom(first), o.tokensRegister(t, g, 200),
+						first.tokensRegister(t, g, 403))
 				}),
 				singleRotated.check(t, mock),
 				checkMock(func() error {
@@ -145,7 +147,7 @@ func TestAccStateEncryption(t *testing.T) {
 			return nil
 		})),
 	}
-	testFleet(t, mock, steps, acctest.SkipWithout(acctest.StateEncryption))
+	testFleet(t, g, steps, acctest.SkipWithout(acctest.StateEncryption))
 	// The backup now holds the last state with tokens: encrypted too.
 	must(t, noTokenOnDisk())
 	if len(rotated.Tokens) == 0 || tokens.files == 0 {
@@ -171,15 +173,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// matchMockWith is matchMock with one more runner in the mock than the
-// module's (gitlabrunner_user_runner.single).
-func (o fleetOutputs) matchMockWith(mock *acctest.Mock, others int) error {
-	if n := len(mock.Store().RunnerIDs()); n != len(o.IDs)+others {
-		return fmt.Errorf("the mock has %d runners, want %d", n, len(o.IDs)+others)
-	}
-	return o.matchRunners(mock)
 }
 
 // singleRunner is gitlabrunner_user_runner.single as the state has it.

@@ -109,7 +109,9 @@ type faultState struct {
 	fired int
 }
 
-func newFaults() *Faults {
+// NewFaults returns an empty fault set. A Server has its own (Server.Faults);
+// a proxy in front of another server uses one with Faults.Serve.
+func NewFaults() *Faults {
 	return &Faults{rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x6d6f636b))}
 }
 

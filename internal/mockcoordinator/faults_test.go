@@ -233,7 +233,7 @@ func TestFaultRouteMatchingAnyVersusNamed(t *testing.T) {
 }
 
 func TestFaultsPickOrderLatencyThenTerminal(t *testing.T) {
-	f := newFaults()
+	f := NewFaults()
 	f.Add(Fault{Route: "*", Kind: FaultLatency, Latency: time.Millisecond})
 	f.Add(Fault{Route: "GET /version", Kind: FaultStatus, Status: 500, Times: 1})
 	f.Add(Fault{Route: "GET /version", Kind: FaultDrop})

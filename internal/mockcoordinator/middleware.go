@@ -33,7 +33,7 @@ func (s *Server) handler() http.Handler {
 		if drop {
 			status = 0
 		}
-		s.stats.record(LogEntry{
+		s.stats.Record(LogEntry{
 			Time:       start,
 			Method:     r.Method,
 			Path:       r.URL.Path, // never the query: it may carry private_token
@@ -49,45 +49,57 @@ func (s *Server) handler() http.Handler {
 	})
 }
 
-// serveWithFaults answers the request, possibly through an injected fault.
-// It returns the name of the fault that decided the answer ("" if none) and
-// whether the caller must drop the connection instead of answering.
+// serveWithFaults answers the request, possibly through an injected fault
+// (Faults.Serve), after the server's global latency. It returns the name of
+// the fault that decided the answer ("" if none) and whether the caller must
+// drop the connection instead of answering.
 func (s *Server) serveWithFaults(w *srvStatusRecorder, r *http.Request, route string, apiHandler http.Handler) (string, bool) {
 	if !srvSleep(r.Context(), s.opts.Latency) {
 		return "", false
 	}
-	delays, f := s.faults.pick(route)
+	return s.faults.Serve(w, r, route, func(w http.ResponseWriter) { s.apply(w, r, apiHandler) })
+}
+
+// Serve answers a request of route through the faults that fire for it:
+// every firing latency delays it, then the first other fault that fires
+// decides the answer. apply does the real work and writes the real answer
+// to the writer it is given (for an apply-then-* fault, one the client never
+// sees). It returns the name of the fault that decided the answer ("" if
+// none) and whether the caller must drop the connection instead of
+// answering (dropConnection in this package; a proxy hijacks its own).
+func (f *Faults) Serve(w http.ResponseWriter, r *http.Request, route string, apply func(http.ResponseWriter)) (string, bool) {
+	delays, fault := f.pick(route)
 	for _, d := range delays {
 		if !srvSleep(r.Context(), d) {
 			return FaultLatency.String(), false
 		}
 	}
-	if f == nil {
-		s.apply(w, r, apiHandler)
+	if fault == nil {
+		apply(w)
 		if len(delays) > 0 {
 			return FaultLatency.String(), false
 		}
 		return "", false
 	}
-	switch f.Kind {
+	switch fault.Kind {
 	case FaultStatus:
-		writeFaultError(w, f.effectiveStatus())
-		return "status-" + strconv.Itoa(f.effectiveStatus()), false
+		writeFaultError(w, fault.effectiveStatus())
+		return "status-" + strconv.Itoa(fault.effectiveStatus()), false
 	case FaultRateLimit:
-		writeFaultRateLimited(w, f.effectiveStatus(), f.RetryAfter)
+		writeFaultRateLimited(w, fault.effectiveStatus(), fault.RetryAfter)
 		return FaultRateLimit.String(), false
 	case FaultDrop:
 		return FaultDrop.String(), true
 	case FaultApplyThenStatus:
-		s.apply(newSrvDiscardWriter(), r, apiHandler)
-		writeFaultError(w, f.effectiveStatus())
-		return "apply-then-" + strconv.Itoa(f.effectiveStatus()), false
+		apply(newSrvDiscardWriter())
+		writeFaultError(w, fault.effectiveStatus())
+		return "apply-then-" + strconv.Itoa(fault.effectiveStatus()), false
 	case FaultApplyThenDrop:
-		s.apply(newSrvDiscardWriter(), r, apiHandler)
+		apply(newSrvDiscardWriter())
 		return FaultApplyThenDrop.String(), true
 	}
 	// Unknown kind: behave as if there was no fault.
-	s.apply(w, r, apiHandler)
+	apply(w)
 	return "", false
 }
 

@@ -65,7 +65,7 @@ type Server struct {
 	mu         sync.Mutex
 	httpSrv    *http.Server
 	url        string
-	ca         *mockCA
+	ca         *CA
 	caFile     string
 	certDir    string
 	ownCertDir bool // created by Start, removed by Close
@@ -109,8 +109,8 @@ func NewServer(opts Options) (*Server, error) {
 		opts:   opts,
 		store:  st,
 		seed:   st.Seed(),
-		faults: newFaults(),
-		stats:  newStats(opts.LogWriter),
+		faults: NewFaults(),
+		stats:  NewStats(opts.LogWriter),
 	}
 	if opts.StateFile != "" && !restored {
 		// Write the fresh seed at once: a bad path fails here rather than at
@@ -182,7 +182,7 @@ func (s *Server) Start(addr string) error {
 
 // setupTLS generates the CA and writes it to the certificate directory.
 func (s *Server) setupTLS() (*tls.Config, error) {
-	ca, err := newMockCA()
+	ca, err := NewCA()
 	if err != nil {
 		return nil, fmt.Errorf("mock coordinator: generate CA: %w", err)
 	}
@@ -199,7 +199,7 @@ func (s *Server) setupTLS() (*tls.Config, error) {
 	if err := os.WriteFile(caFile, ca.certPEM, 0o644); err != nil {
 		return nil, fmt.Errorf("mock coordinator: write CA file: %w", err)
 	}
-	cfg, err := ca.serverTLSConfig(s.opts.ClientCerts)
+	cfg, err := ca.ServerTLSConfig(s.opts.ClientCerts)
 	if err != nil {
 		return nil, fmt.Errorf("mock coordinator: server certificate: %w", err)
 	}

@@ -55,7 +55,10 @@ type Stats struct {
 	out     io.Writer // optional live log
 }
 
-func newStats(out io.Writer) *Stats {
+// NewStats returns empty statistics; out, when set, receives one line per
+// request. A Server has its own (Server.Stats); a proxy in front of another
+// server records its requests in one with Record.
+func NewStats(out io.Writer) *Stats {
 	return &Stats{byRoute: map[string]int{}, out: out}
 }
 
@@ -120,7 +123,8 @@ func (s *Stats) printf(format string, args ...any) {
 
 func (s *Stats) connAccepted() { s.conns.Add(1) }
 
-func (s *Stats) record(e LogEntry) {
+// Record counts one handled request and adds it to the log.
+func (s *Stats) Record(e LogEntry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.byRoute[e.Route]++

@@ -40,17 +40,18 @@ const (
 	ClientKeyFileName  = "client-key.pem"
 )
 
-// mockCA is the self-signed CA generated at start; it signs the server
-// certificate and client certificates.
-type mockCA struct {
+// CA is the self-signed CA a TLS server generates at start; it signs the
+// server certificate and client certificates. The acceptance tests' front
+// (internal/acctest) serves TLS with one too.
+type CA struct {
 	cert    *x509.Certificate
 	key     *ecdsa.PrivateKey
 	certPEM []byte
 }
 
-// Certificates use the wall clock, not the store's (possibly fake) clock:
-// TLS clients check validity against real time.
-func newMockCA() (*mockCA, error) {
+// NewCA generates a CA. Certificates use the wall clock, not the store's
+// (possibly fake) clock: TLS clients check validity against real time.
+func NewCA() (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func newMockCA() (*mockCA, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &mockCA{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+	return &CA{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
 }
 
 func randomSerial() *big.Int {
@@ -85,7 +86,7 @@ func randomSerial() *big.Int {
 }
 
 // issue signs a leaf certificate for the given usage.
-func (ca *mockCA) issue(cn string, usage x509.ExtKeyUsage, dnsNames []string, ips []net.IP) (certPEM, keyPEM []byte, err error) {
+func (ca *CA) issue(cn string, usage x509.ExtKeyUsage, dnsNames []string, ips []net.IP) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err
@@ -113,9 +114,19 @@ func (ca *mockCA) issue(cn string, usage x509.ExtKeyUsage, dnsNames []string, ip
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), nil
 }
 
-// serverTLSConfig builds the listener's TLS config: a server certificate for
+// PEM is the CA's certificate, PEM-encoded (what a cacert_file holds).
+func (ca *CA) PEM() []byte { return ca.certPEM }
+
+// Pool is a certificate pool holding the CA, for clients that trust it.
+func (ca *CA) Pool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(ca.cert)
+	return pool
+}
+
+// ServerTLSConfig builds a listener's TLS config: a server certificate for
 // 127.0.0.1, ::1 and localhost, and the client-certificate policy.
-func (ca *mockCA) serverTLSConfig(mode ClientCertMode) (*tls.Config, error) {
+func (ca *CA) ServerTLSConfig(mode ClientCertMode) (*tls.Config, error) {
 	certPEM, keyPEM, err := ca.issue("localhost", x509.ExtKeyUsageServerAuth,
 		[]string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback})
 	if err != nil {
@@ -149,7 +160,14 @@ func (s *Server) IssueClientCert(dir string) (certFile, keyFile string, err erro
 	if s.ca == nil {
 		return "", "", errors.New("IssueClientCert: the server was not started with TLS")
 	}
-	certPEM, keyPEM, err := s.ca.issue(ClientCertCommonName, x509.ExtKeyUsageClientAuth, nil, nil)
+	return s.ca.IssueClientCert(dir)
+}
+
+// IssueClientCert writes a client certificate and key signed by the CA into
+// dir (client.pem, client-key.pem; the key with mode 0600) and returns their
+// paths; their subject is ClientCertCommonName.
+func (ca *CA) IssueClientCert(dir string) (certFile, keyFile string, err error) {
+	certPEM, keyPEM, err := ca.issue(ClientCertCommonName, x509.ExtKeyUsageClientAuth, nil, nil)
 	if err != nil {
 		return "", "", fmt.Errorf("IssueClientCert: %w", err)
 	}

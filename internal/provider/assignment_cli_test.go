@@ -30,7 +30,7 @@ const assignmentType = "gitlabrunner_project_runner_assignment"
 // assignmentFleet is n project runners of the seed's first project, made
 // outside Terraform, which a configuration assigns to the second project.
 type assignmentFleet struct {
-	m       *acctest.Mock
+	g       *acctest.GitLab
 	proxy   *acctest.Proxy
 	c       *cli
 	runners []int64
@@ -41,21 +41,14 @@ type assignmentFleet struct {
 // writes the configuration; extra goes into the provider block.
 func newAssignmentFleet(t *testing.T, n int, extra string) *assignmentFleet {
 	t.Helper()
-	m := acctest.StartMock(t)
-	f := &assignmentFleet{m: m, proxy: acctest.StartProxy(t, m.URL()), target: m.Seed.Projects[1].ID}
-	owner := m.Seed.Projects[0].ID
-	admin, err := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := acctest.NewGitLab(t)
+	f := &assignmentFleet{g: g, proxy: acctest.StartProxy(t, g.URL()), target: g.ProjectID(t, 1)}
+	owner := g.ProjectID(t, 0)
 	ids := make([]string, n)
 	for i := range n {
-		tok, err := admin.CreateRunner(store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &owner})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.runners = append(f.runners, tok.RunnerID)
-		ids[i] = strconv.FormatInt(tok.RunnerID, 10)
+		id, _ := g.CreateRunner(t, "", map[string]any{"runner_type": "project_type", "project_id": owner})
+		f.runners = append(f.runners, id)
+		ids[i] = strconv.FormatInt(id, 10)
 	}
 	f.c = newCLI(t, map[string]string{"main.tf": fmt.Sprintf(`terraform {
   required_providers {
@@ -74,16 +67,17 @@ resource "gitlabrunner_project_runner_assignment" "web" {
   project_id = %d
   runner_id  = each.value
 }
-`, f.proxy.URL, m.Seed.Group.MaintainerToken, extra, `"`+strings.Join(ids, `", "`)+`"`, f.target)}, nil)
+`, f.proxy.URL, g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken }), extra, `"`+strings.Join(ids, `", "`)+`"`, f.target)}, nil)
 	return f
 }
 
-// inMock lists the assignments GitLab has: "<project>:<runner>" for every
-// runner of the fleet that the mock's record shows in the target project.
-func (f *assignmentFleet) inMock() []string {
+// inGitLab lists the assignments GitLab has: "<project>:<runner>" for every
+// runner of the fleet whose projects (GET /runners/:id) hold the target.
+func (f *assignmentFleet) inGitLab(t *testing.T) []string {
+	t.Helper()
 	var out []string
 	for _, id := range f.runners {
-		if rec, ok := f.m.Store().Runner(id); ok && slices.Contains(rec.ProjectIDs, f.target) {
+		if r, ok := f.g.Runner(t, id); ok && slices.Contains(r.ProjectIDs, f.target) {
 			out = append(out, fmt.Sprintf("%d:%d", f.target, id))
 		}
 	}
@@ -113,7 +107,7 @@ func (f *assignmentFleet) missingFromState(t *testing.T) []string {
 	t.Helper()
 	state, _ := f.inState(t)
 	var out []string
-	for _, a := range f.inMock() {
+	for _, a := range f.inGitLab(t) {
 		if !slices.Contains(state, a) {
 			out = append(out, a)
 		}
@@ -128,14 +122,14 @@ func (f *assignmentFleet) converge(t *testing.T) {
 	t.Helper()
 	f.c.run(false, "apply", "-auto-approve")
 	state, tainted := f.inState(t)
-	mock := f.inMock()
+	mock := f.inGitLab(t)
 	slices.Sort(mock)
 	if !slices.Equal(state, mock) || len(mock) != len(f.runners) || tainted != 0 {
 		t.Errorf("after one more apply: state %v (%d tainted), mock %v; want all %d, equal, none tainted",
 			state, tainted, mock, len(f.runners))
 	}
 	f.c.run(false, "destroy", "-auto-approve")
-	if left := f.inMock(); len(left) != 0 {
+	if left := f.inGitLab(t); len(left) != 0 {
 		t.Errorf("after destroy GitLab still has the assignments %v", left)
 	}
 }
@@ -161,7 +155,7 @@ func TestAccAssignment_ctrlC(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the interrupted apply succeeded: the interrupt proves nothing\n%s", tailLines(out, 30))
 	}
-	if got := len(f.inMock()); got != n {
+	if got := len(f.inGitLab(t)); got != n {
 		t.Fatalf("GitLab has %d assignments, want %d (applied before the interrupt)", got, n)
 	}
 	if missing := f.missingFromState(t); len(missing) != 0 {
@@ -195,7 +189,7 @@ func TestAccAssignment_faultStorm(t *testing.T) {
 		{Route: route, Kind: mockcoordinator.FaultStatus, Status: 503, Probability: 0.2},
 		{Route: route, Kind: mockcoordinator.FaultDrop, Probability: 0.2},
 	} {
-		f.m.Faults().Add(fault)
+		f.g.Faults().Add(fault)
 	}
 	out, err := f.c.start("apply", "-auto-approve").wait(5 * time.Minute)
 	// Terraform folds warnings of one summary into one; errors it lists.
@@ -203,13 +197,13 @@ func TestAccAssignment_faultStorm(t *testing.T) {
 	confirmed := strings.Contains(out, "Warning: Runner Assignment Confirmed After a Lost Answer")
 	state, tainted := f.inState(t)
 	t.Logf("fault storm: apply error %v; %d faults injected; %d assignments in GitLab, %d in state (%d tainted); "+
-		"%d unconfirmed after the retries, some confirmed by reading back: %v", err, f.m.Faults().Injected(),
-		len(f.inMock()), len(state), tainted, unconfirmed, confirmed)
+		"%d unconfirmed after the retries, some confirmed by reading back: %v", err, f.g.Faults().Injected(),
+		len(f.inGitLab(t)), len(state), tainted, unconfirmed, confirmed)
 	if missing := f.missingFromState(t); len(missing) != 0 {
 		t.Errorf("after the storm, GitLab has %d assignments the state does not: %v (destroy would leave them)\n%s",
 			len(missing), missing, tailLines(out, 60))
 	}
 
-	f.m.Faults().Clear()
+	f.g.Faults().Clear()
 	f.converge(t)
 }

@@ -7,10 +7,18 @@ package provider_test
 //	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/provider -run TestAccProviderConfig -v
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -24,15 +32,12 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Setenv("GITLAB_TOKEN", "")
 	t.Setenv("GITLAB_BASE_URL", "")
-	m := acctest.StartMock(t, acctest.WithTLS())
+	g := acctest.NewGitLab(t)
 	dir := t.TempDir()
 	notPEM := writeFile(t, dir, "not-a-cert.pem", "this is not PEM\n")
-	cert, key, err := m.IssueClientCert(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, key := selfSignedPair(t, dir)
 	missing := filepath.Join(dir, "missing.pem")
-	url, token := m.URL(), m.Seed.Group.OwnerToken
+	url, token := g.URL(), g.OwnerToken(t)
 
 	// Each case is the body of the provider block; a data source makes
 	// Terraform configure the provider during plan.
@@ -93,12 +98,36 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			config := "provider \"gitlabrunner\" {\n" + tc.body + "\n}\ndata \"gitlabrunner_runners\" \"owned\" {}\n"
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: providertest.Factories(m.Now),
+				ProtoV6ProviderFactories: providertest.Factories(g.Now),
 				Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: tc.want}},
 			})
 		})
 	}
-	if n := m.Stats().TotalRequests(); n != 0 {
-		t.Errorf("invalid provider configurations sent %d requests to GitLab: %v", n, m.Stats().RequestsByRoute())
+	if n := g.Stats().TotalRequests(); n != 0 {
+		t.Errorf("invalid provider configurations sent %d requests to GitLab: %v", n, g.Stats().RequestsByRoute())
 	}
+}
+
+// selfSignedPair writes a certificate and its key (PEM) into dir: a valid
+// pair, for the cases that need one the provider must not even try.
+func selfSignedPair(t *testing.T, dir string) (cert, key string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "acctest client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert = writeFile(t, dir, "client.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	key = writeFile(t, dir, "client-key.pem", string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})))
+	return cert, key
 }

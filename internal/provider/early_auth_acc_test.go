@@ -23,7 +23,7 @@ const routeOwnToken = "GET /personal_access_tokens/self"
 
 // groupRunnerConfig is a provider block and one group runner: planning it
 // needs no request but the provider's configuration.
-func groupRunnerConfig(m *acctest.Mock, providerExtra, token string) string {
+func groupRunnerConfig(t *testing.T, g *acctest.GitLab, providerExtra, token string) string {
 	return fmt.Sprintf(`provider "gitlabrunner" {
   base_url = %q
   token    = %q
@@ -33,8 +33,9 @@ func groupRunnerConfig(m *acctest.Mock, providerExtra, token string) string {
 resource "gitlabrunner_user_runner" "ci" {
   runner_type = "group_type"
   group_id    = %d
+  description = %q
 }
-`, m.URL(), token, providerExtra, m.Seed.Group.ID)
+`, g.URL(), token, providerExtra, g.GroupID(t), g.Name(""))
 }
 
 // onToken matches a provider error attached to the token attribute:
@@ -46,39 +47,47 @@ func onToken(phrase string) *regexp.Regexp {
 func TestAccEarlyAuthCheck_refusedToken(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	st := m.Store()
-	user := st.CreateUser("ci-bot", false)
-	expired, revoked := st.CreatePersonalAccessToken(user), st.CreatePersonalAccessToken(user)
-	if err := st.SetPersonalAccessTokenExpiry(expired, m.Now()); err != nil { // expired since 00:00 today
-		t.Fatal(err)
-	}
-	if err := st.RevokePersonalAccessToken(revoked); err != nil {
-		t.Fatal(err)
+	g := acctest.NewGitLab(t)
+	// An expired and a revoked token: made in the mock's store (live mode
+	// has no user to make them for).
+	var expired, revoked string
+	if !g.Live() {
+		st := g.Mock(t).Store()
+		user := st.CreateUser("ci-bot", false)
+		expired, revoked = st.CreatePersonalAccessToken(user), st.CreatePersonalAccessToken(user)
+		if err := st.SetPersonalAccessTokenExpiry(expired, g.Now()); err != nil { // expired since 00:00 today
+			t.Fatal(err)
+		}
+		if err := st.RevokePersonalAccessToken(revoked); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, tc := range []struct {
 		name, token string
+		needs       acctest.Capability // "": runs in live mode too
 		want        *regexp.Regexp
 	}{
-		{"wrong", "glpat-wrong-token-0000000000", onToken("GitLab Rejected the Token")},
-		{"wrong, what GitLab answered", "glpat-wrong-token-0000000000", acctest.Words("401 Unauthorized (GET /personal_access_tokens/self)")},
-		{"expired", expired, onToken("GitLab Token Expired")},
-		{"expired, what GitLab answered", expired, acctest.Words("Token is expired. You can either do re-authorization or token refresh.")},
-		{"revoked", revoked, onToken("GitLab Token Revoked")},
-		{"revoked, what to do", revoked, acctest.Words("Create a new one with the `api` scope")},
+		{"wrong", "glpat-wrong-token-0000000000", "", onToken("GitLab Rejected the Token")},
+		{"wrong, what GitLab answered", "glpat-wrong-token-0000000000", "", acctest.Words("401 Unauthorized (GET /personal_access_tokens/self)")},
+		{"expired", expired, acctest.StoreAccess, onToken("GitLab Token Expired")},
+		{"expired, what GitLab answered", expired, acctest.StoreAccess, acctest.Words("Token is expired. You can either do re-authorization or token refresh.")},
+		{"revoked", revoked, acctest.StoreAccess, onToken("GitLab Token Revoked")},
+		{"revoked, what to do", revoked, acctest.StoreAccess, acctest.Words("Create a new one with the `api` scope")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.needs != "" {
+				g.SkipLive(t, tc.needs)
+			}
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: providertest.Factories(m.Now),
-				Steps:                    []resource.TestStep{{Config: groupRunnerConfig(m, "", tc.token), PlanOnly: true, ExpectError: tc.want}},
+				ProtoV6ProviderFactories: providertest.Factories(g.Now),
+				Steps:                    []resource.TestStep{{Config: groupRunnerConfig(t, g, "", tc.token), PlanOnly: true, ExpectError: tc.want}},
 			})
 		})
 	}
-	// Only the check reached GitLab: nothing was created.
-	routes := m.Stats().RequestsByRoute()
-	if routes[routeOwnToken] == 0 || len(routes) != 1 || len(st.RunnerIDs()) != 0 {
-		t.Errorf("requests %v, runners %v: want only the token check", routes, st.RunnerIDs())
+	routes := g.Stats().RequestsByRoute()
+	if runners := g.RunnerIDs(t); routes[routeOwnToken] == 0 || len(routes) != 1 || len(runners) != 0 {
+		t.Errorf("requests %v, runners %v: want only the token check", routes, runners)
 	}
 }
 
@@ -88,7 +97,8 @@ func TestAccEarlyAuthCheck_refusedToken(t *testing.T) {
 func TestAccEarlyAuthCheck_readAPIToken(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
+	m := g.Mock(t, acctest.SeededUsers) // a token with read_api only
 	diags := configureProvider(t, map[string]any{"base_url": m.URL(), "token": m.Seed.ReadAPIToken})
 	var texts []string
 	for _, d := range diags {
@@ -114,7 +124,7 @@ func TestAccEarlyAuthCheck_readAPIToken(t *testing.T) {
 				Check:  resource.TestCheckResourceAttrSet("data.gitlabrunner_runners.all", "ids.#"),
 			},
 			{
-				Config:             groupRunnerConfig(m, "", m.Seed.ReadAPIToken),
+				Config:             groupRunnerConfig(t, g, "", m.Seed.ReadAPIToken),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
@@ -128,44 +138,44 @@ func TestAccEarlyAuthCheck_readAPIToken(t *testing.T) {
 func TestAccEarlyAuthCheck_off(t *testing.T) {
 	acctest.PreCheck(t)
 	const wrong = "glpat-wrong-token-0000000000"
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
 	plan := func(t *testing.T, config string, expectError *regexp.Regexp) {
 		t.Helper()
-		m.Stats().Reset()
+		g.Stats().Reset()
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: providertest.Factories(m.Now),
+			ProtoV6ProviderFactories: providertest.Factories(g.Now),
 			Steps: []resource.TestStep{{
 				Config: config, PlanOnly: true, ExpectNonEmptyPlan: expectError == nil, ExpectError: expectError,
 			}},
 		})
 	}
 	t.Run("attribute", func(t *testing.T) {
-		plan(t, groupRunnerConfig(m, "  early_auth_check = false\n", wrong), nil)
-		if n := m.Stats().TotalRequests(); n != 0 {
-			t.Errorf("early_auth_check = false sent %d requests: %v", n, m.Stats().RequestsByRoute())
+		plan(t, groupRunnerConfig(t, g, "  early_auth_check = false\n", wrong), nil)
+		if n := g.Stats().TotalRequests(); n != 0 {
+			t.Errorf("early_auth_check = false sent %d requests: %v", n, g.Stats().RequestsByRoute())
 		}
 	})
 	t.Run("environment", func(t *testing.T) {
 		t.Setenv("GITLAB_EARLY_AUTH_CHECK", "false") // the provider is served in this process
-		plan(t, groupRunnerConfig(m, "", wrong), nil)
-		if n := m.Stats().TotalRequests(); n != 0 {
-			t.Errorf("GITLAB_EARLY_AUTH_CHECK=false sent %d requests: %v", n, m.Stats().RequestsByRoute())
+		plan(t, groupRunnerConfig(t, g, "", wrong), nil)
+		if n := g.Stats().TotalRequests(); n != 0 {
+			t.Errorf("GITLAB_EARLY_AUTH_CHECK=false sent %d requests: %v", n, g.Stats().RequestsByRoute())
 		}
 	})
 	t.Run("attribute wins over the environment", func(t *testing.T) {
 		t.Setenv("GITLAB_EARLY_AUTH_CHECK", "false")
-		plan(t, groupRunnerConfig(m, "  early_auth_check = true\n", wrong), onToken("GitLab Rejected the Token"))
+		plan(t, groupRunnerConfig(t, g, "  early_auth_check = true\n", wrong), onToken("GitLab Rejected the Token"))
 	})
 	t.Run("default", func(t *testing.T) {
-		plan(t, groupRunnerConfig(m, "", wrong), onToken("GitLab Rejected the Token"))
-		if n, self := m.Stats().TotalRequests(), m.Stats().Requests(routeOwnToken); n == 0 || n != self {
-			t.Errorf("%d requests, %d of them the token check: %v", n, self, m.Stats().RequestsByRoute())
+		plan(t, groupRunnerConfig(t, g, "", wrong), onToken("GitLab Rejected the Token"))
+		if n, self := g.Stats().TotalRequests(), g.Stats().Requests(routeOwnToken); n == 0 || n != self {
+			t.Errorf("%d requests, %d of them the token check: %v", n, self, g.Stats().RequestsByRoute())
 		}
 	})
 	t.Run("invalid environment", func(t *testing.T) {
 		t.Setenv("GITLAB_EARLY_AUTH_CHECK", "maybe")
-		plan(t, groupRunnerConfig(m, "", m.Seed.Group.OwnerToken), acctest.Words(`GITLAB_EARLY_AUTH_CHECK is "maybe", which is not a boolean`))
+		plan(t, groupRunnerConfig(t, g, "", g.OwnerToken(t)), acctest.Words(`GITLAB_EARLY_AUTH_CHECK is "maybe", which is not a boolean`))
 	})
 }
 
@@ -174,16 +184,16 @@ func TestAccEarlyAuthCheck_off(t *testing.T) {
 func TestAccEarlyAuthCheck_olderGitLab(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithVersion("15.4.0"))
+	g := acctest.NewGitLab(t, acctest.WithVersion("15.4.0"))
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
-			{Config: groupRunnerConfig(m, "", "glpat-wrong-token-0000000000"), PlanOnly: true, ExpectError: onToken("GitLab Rejected the Token")},
-			{Config: groupRunnerConfig(m, "", m.Seed.Group.OwnerToken), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: groupRunnerConfig(t, g, "", "glpat-wrong-token-0000000000"), PlanOnly: true, ExpectError: onToken("GitLab Rejected the Token")},
+			{Config: groupRunnerConfig(t, g, "", g.OwnerToken(t)), PlanOnly: true, ExpectNonEmptyPlan: true},
 		},
 	})
-	if m.Stats().Requests("GET /user") == 0 {
-		t.Errorf("GET /user was never asked: %v", m.Stats().RequestsByRoute())
+	if g.Stats().Requests("GET /user") == 0 {
+		t.Errorf("GET /user was never asked: %v", g.Stats().RequestsByRoute())
 	}
 }

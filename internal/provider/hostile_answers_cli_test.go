@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // hostileCase rewrites the answers about one runner: details (GET
@@ -93,7 +92,7 @@ var hostileCases = []hostileCase{
 // hostileRunners is len(hostileCases) group runners whose tokens expire
 // (so that a rotation would show), checked through GraphQL, rotated by the
 // plan when found stale.
-func hostileRunners(baseURL, token string, groupID int64) string {
+func hostileRunners(baseURL, token string, groupID int64, prefix string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     gitlabrunner = { source = "gitlabrunner/gitlabrunner" }
@@ -109,7 +108,7 @@ resource "gitlabrunner_user_runner" "fleet" {
   count          = %d
   runner_type    = "group_type"
   group_id       = %d
-  description    = "hostile ${count.index}"
+  description    = "%shostile ${count.index}"
   token_check    = "graphql"
   on_stale_token = "rotate"
 }
@@ -118,7 +117,7 @@ resource "gitlabrunner_user_runner" "fleet" {
 data "gitlabrunner_runner" "last" {
   id = gitlabrunner_user_runner.fleet[%d].id
 }
-`, baseURL, token, len(hostileCases), groupID, len(hostileCases)-1)
+`, baseURL, token, len(hostileCases), groupID, prefix, len(hostileCases)-1)
 }
 
 // planEvents reads `plan -json`: the planned action of each resource
@@ -161,11 +160,10 @@ func planEvents(t *testing.T, out string) (actions map[string]string, warnings [
 // the apply rotates no token, and every token in state still works.
 func TestAccHostileAnswers(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithRealClock())
-	lifetime := int64(30 * 24 * time.Hour / time.Second)
-	m.Store().UpdateSettings(func(s *store.Settings) { s.GroupRunnerTokenExpirationInterval = &lifetime })
-	proxy := acctest.StartProxy(t, m.URL())
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithRealClock(), acctest.WithSettingsChanges())
+	g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": int64(30 * 24 * time.Hour / time.Second)})
+	proxy := acctest.StartProxy(t, g.URL())
 	var hostile atomic.Bool
 	byRunner := map[string]hostileCase{} // runner id -> its case, filled before hostile is set
 	proxy.Rewrite = func(r *http.Request, status int, body []byte) (int, []byte) {
@@ -174,7 +172,7 @@ func TestAccHostileAnswers(t *testing.T) {
 		}
 		return status, []byte(rewriteAnswer(r, string(body), byRunner))
 	}
-	c := newCLI(t, map[string]string{"main.tf": hostileRunners(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID)}, nil)
+	c := newCLI(t, map[string]string{"main.tf": hostileRunners(proxy.URL, g.OwnerToken(t), g.GroupID(t), g.Name(""))}, nil)
 	c.run(false, "apply", "-auto-approve")
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil || len(runners) != len(hostileCases) {
@@ -215,11 +213,11 @@ func TestAccHostileAnswers(t *testing.T) {
 	}
 
 	c.run(false, "apply", "-auto-approve")
-	if n := m.Stats().Requests("POST /runners/:id/reset_authentication_token"); n != 0 {
+	if n := g.Stats().Requests("POST /runners/:id/reset_authentication_token"); n != 0 {
 		t.Errorf("the apply rotated %d tokens", n)
 	}
 	hostile.Store(false)
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil || rep.TokensVerified != len(hostileCases) {
 		t.Errorf("after the apply: %+v, %v; want every runner as it was and every token verified", rep, err)
 	}

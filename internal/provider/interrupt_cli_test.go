@@ -20,11 +20,10 @@ import (
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // fleetCLIConfig is n group runners behind baseURL.
-func fleetCLIConfig(baseURL, token string, groupID int64, n int) string {
+func fleetCLIConfig(baseURL, token string, groupID int64, n int, prefix string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     gitlabrunner = { source = "gitlabrunner/gitlabrunner" }
@@ -40,28 +39,28 @@ resource "gitlabrunner_user_runner" "fleet" {
   count       = %d
   runner_type = "group_type"
   group_id    = %d
-  description = format("fleet r%%03d", count.index)
+  description = format("%sfleet r%%03d", count.index)
   tag_list    = ["fleet", format("r%%03d", count.index)]
 }
-`, baseURL, token, n, groupID)
+`, baseURL, token, n, groupID, prefix)
 }
 
 // agreeWithStateFile compares the state file with the mock: orphans, lost
 // runners, tainted ones, attributes and tokens (acctest.Mock.Agreement).
-func agreeWithStateFile(t *testing.T, m *acctest.Mock, c *cli, outside ...int64) (acctest.AgreementReport, error) {
+func agreeWithStateFile(t *testing.T, g *acctest.GitLab, c *cli, outside ...int64) (acctest.AgreementReport, error) {
 	t.Helper()
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m.Agreement(t, runners, outside...)
+	return g.Agreement(t, runners, outside...)
 }
 
 // fleetApply is a `terraform apply` of n group runners in progress, through
 // a proxy to a mock whose creates take postLatency (the rest 20 ms): most
 // creates are in their POST at any moment.
 type fleetApply struct {
-	m     *acctest.Mock
+	g     *acctest.GitLab
 	proxy *acctest.Proxy
 	c     *cli
 	run   *running
@@ -69,11 +68,11 @@ type fleetApply struct {
 
 func startFleetApply(t *testing.T, n int, postLatency time.Duration) *fleetApply {
 	t.Helper()
-	m := acctest.StartMock(t, acctest.WithLatency(20*time.Millisecond))
-	m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: postLatency})
-	proxy := acctest.StartProxy(t, m.URL())
-	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
-	return &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
+	g := acctest.NewGitLab(t, acctest.WithLatency(20*time.Millisecond))
+	g.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultLatency, Latency: postLatency})
+	proxy := acctest.StartProxy(t, g.URL())
+	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, g.OwnerToken(t), g.GroupID(t), n, g.Name(""))}, nil)
+	return &fleetApply{g: g, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
 }
 
 // inFlight is how many creates the interrupt tests wait to see in flight
@@ -92,12 +91,21 @@ func (f *fleetApply) waitUntil(t *testing.T, what string, cond func() bool) {
 			out, _ := f.run.wait(time.Second)
 			t.Fatalf("no %s within a minute:\n%s", what, tailLines(out, 30))
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pollInterval(f.g))
 	}
 }
 
+// pollInterval is how often a test looks: often against the in-process
+// mock, less in live mode, where each look is a request to GitLab.
+func pollInterval(g *acctest.GitLab) time.Duration {
+	if g.Live() {
+		return 100 * time.Millisecond
+	}
+	return 5 * time.Millisecond
+}
+
 // orphansOf lists the mock's runners the state file does not hold.
-func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
+func orphansOf(t *testing.T, g *acctest.GitLab, c *cli) []acctest.Runner {
 	t.Helper()
 	runners, err := acctest.RunnersInStateFile(filepath.Join(c.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
 	if err != nil {
@@ -107,8 +115,8 @@ func orphansOf(t *testing.T, m *acctest.Mock, c *cli) []store.RunnerRecord {
 	for _, r := range runners {
 		known[r.ID] = true
 	}
-	var out []store.RunnerRecord
-	for _, r := range m.Runners() {
+	var out []acctest.Runner
+	for _, r := range g.Runners(t) {
 		if !known[fmt.Sprint(r.ID)] {
 			out = append(out, r)
 		}
@@ -125,14 +133,14 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 	t.Parallel()
 	const n = 100
 	f := startFleetApply(t, n, 800*time.Millisecond)
-	m, proxy, c, run := f.m, f.proxy, f.c, f.run
+	g, proxy, c, run := f.g, f.proxy, f.c, f.run
 	// About 1 s into the creates (a first batch has finished), GitLab's
 	// answers to creates stop reaching the provider: GitLab creates the
 	// runners, the provider waits. Terraform then tells the provider to stop
 	// whenever it gets to it — on a loaded machine that took longer than a
 	// create (Terraform 1.11.4 in CI), and a create answered meanwhile was
 	// not caught half-way.
-	f.waitUntil(t, "create", func() bool { return m.Stats().Requests("POST /user/runners") > 0 })
+	f.waitUntil(t, "create", func() bool { return g.Stats().Requests("POST /user/runners") > 0 })
 	time.Sleep(time.Second)
 	proxy.HoldAnswers(http.MethodPost, "/api/v4/user/runners")
 	f.waitUntil(t, "creates in flight", func() bool { return proxy.AnswersHeld() >= inFlight })
@@ -145,9 +153,9 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 		t.Fatalf("the interrupted apply succeeded: the interrupt came too late to prove anything\n%s", tailLines(out, 30))
 	}
 	interrupted := strings.Count(out, "Error: Runner Creation Interrupted")
-	orphaned := orphansOf(t, m, c)
+	orphaned := orphansOf(t, g, c)
 	t.Logf("Ctrl-C: %d of %d runners created, %d creates interrupted, %d runners not in state after the interrupted apply",
-		len(m.Runners()), n, interrupted, len(orphaned))
+		len(g.Runners(t)), n, interrupted, len(orphaned))
 	if interrupted < caught {
 		t.Errorf("%d creates reported as interrupted, but GitLab had created %d runners whose answers the provider never got\n%s",
 			interrupted, caught, tailLines(out, 40))
@@ -159,14 +167,14 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 	}
 	if len(orphaned) != 0 {
 		for _, r := range orphaned {
-			t.Errorf("runner %d (%q) exists in the mock but not in the state of the interrupted apply", r.ID, r.Description)
+			t.Errorf("runner %d (%q) exists in GitLab but not in the state of the interrupted apply", r.ID, r.Description)
 		}
 	}
 
 	// The next apply converges.
 	proxy.Release()
 	c.run(false, "apply", "-auto-approve")
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil {
 		t.Fatalf("after the next apply: %v", err)
 	}
@@ -189,10 +197,10 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	t.Parallel()
 	const n = 30
 	f := startFleetApply(t, n, 300*time.Millisecond)
-	m, proxy, c, run := f.m, f.proxy, f.c, f.run
+	g, proxy, c, run := f.g, f.proxy, f.c, f.run
 	// An 11th runner means a create of the first batch has finished: the
 	// state will hold runners of the group, which the refresh below reads.
-	f.waitUntil(t, "11th runner", func() bool { return len(m.Runners()) > parallelism })
+	f.waitUntil(t, "11th runner", func() bool { return len(g.Runners(t)) > parallelism })
 	// From now on the PUTs that finish creates wait at the proxy: their
 	// runners exist with their marker when the provider dies (and those
 	// POSTs still in flight are applied, their answers never read).
@@ -214,37 +222,37 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 	// GitLab applies the held PUTs late: those runners lose their marker.
 	proxy.Release()
 	f.waitUntil(t, "the held PUTs applied", func() bool { return proxy.RequestsHeld() == 0 && proxy.Forwarding() == 0 })
-	orphaned := orphansOf(t, m, c)
-	t.Logf("SIGKILL of %d provider process(es): %d runners in the mock, %d not in state", len(pids), len(m.Runners()), len(orphaned))
+	orphaned := orphansOf(t, g, c)
+	t.Logf("SIGKILL of %d provider process(es): %d runners in the mock, %d not in state", len(pids), len(g.Runners(t)), len(orphaned))
 	if len(orphaned) == 0 {
 		t.Fatalf("the kill left no half-way create: the test proves nothing")
 	}
 
 	// An apply that creates nothing finds them, names them, and keeps them.
 	refresh := c.run(false, "apply", "-refresh-only", "-auto-approve")
-	if got := len(orphansOf(t, m, c)); got != len(orphaned) || !strings.Contains(refresh, "Unfinished Runners Found") {
+	if got := len(orphansOf(t, g, c)); got != len(orphaned) || !strings.Contains(refresh, "Unfinished Runners Found") {
 		t.Errorf("an apply that creates nothing must name the %d runners left behind and keep them; %d now:\n%s",
 			len(orphaned), got, tailLines(refresh, 40))
 	}
 
 	// One more apply adopts them all: no POST for them, one token reset each.
-	m.Stats().Reset()
-	before := len(m.Runners())
+	g.Stats().Reset()
+	before := len(g.Runners(t))
 	next := c.run(false, "apply", "-auto-approve")
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil {
 		t.Fatalf("after the next apply: %v\n%s", err, tailLines(next, 60))
 	}
 	if rep.StateRunners != n || rep.MockRunners != n || rep.TokensVerified != n {
 		t.Errorf("after the next apply: %+v, want %d runners in state and in the mock, every token verified", rep, n)
 	}
-	resets, posts := m.Stats().Requests("POST /runners/:id/reset_authentication_token"), m.Stats().Requests("POST /user/runners")
+	resets, posts := g.Stats().Requests("POST /runners/:id/reset_authentication_token"), g.Stats().Requests("POST /user/runners")
 	if resets != len(orphaned) || posts != n-before {
 		t.Errorf("%d token resets and %d creates, want one reset per runner left behind (%d) and a create for each runner "+
 			"that never existed (%d)", resets, posts, len(orphaned), n-before)
 	}
 	for _, want := range []string{"Adopted a Runner Left by an Unfinished Create", "token was rotated", "original token was lost"} {
-		if !strings.Contains(next, want) {
+		if !acctest.Words(want).MatchString(next) { // Terraform wraps the text
 			t.Errorf("the apply should say %q:\n%s", want, tailLines(next, 40))
 		}
 	}
@@ -263,11 +271,11 @@ func TestAccInterrupt_lateCreatesAfterCtrlC(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
 	const n = 20
-	m := acctest.StartMock(t)
-	proxy := acctest.StartProxy(t, m.URL())
+	g := acctest.NewGitLab(t)
+	proxy := acctest.StartProxy(t, g.URL())
 	proxy.HoldRequests(http.MethodPost, "/api/v4/user/runners")
-	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
-	f := &fleetApply{m: m, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
+	c := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(proxy.URL, g.OwnerToken(t), g.GroupID(t), n, g.Name(""))}, nil)
+	f := &fleetApply{g: g, proxy: proxy, c: c, run: c.start("apply", "-auto-approve")}
 	f.waitUntil(t, "a batch of creates waiting at the proxy", func() bool { return proxy.RequestsHeld() >= parallelism })
 	if err := f.run.interrupt(); err != nil {
 		t.Fatal(err)
@@ -277,27 +285,27 @@ func TestAccInterrupt_lateCreatesAfterCtrlC(t *testing.T) {
 		t.Fatalf("the interrupted apply should fail, saying so (err %v):\n%s", err, tailLines(out, 30))
 	}
 	late := proxy.RequestsHeld()
-	if len(m.Runners()) != 0 {
-		t.Fatalf("GitLab created runners before the proxy passed the creates on: %d", len(m.Runners()))
+	if len(g.Runners(t)) != 0 {
+		t.Fatalf("GitLab created runners before the proxy passed the creates on: %d", len(g.Runners(t)))
 	}
 	proxy.Release()
-	f.waitUntil(t, "the late creates applied", func() bool { return len(m.Runners()) == late })
+	f.waitUntil(t, "the late creates applied", func() bool { return len(g.Runners(t)) == late })
 	t.Logf("Ctrl-C: %d creates applied by GitLab after the interrupted apply ended", late)
 
-	m.Stats().Reset()
+	g.Stats().Reset()
 	next := c.run(false, "apply", "-auto-approve")
-	rep, err := agreeWithStateFile(t, m, c)
+	rep, err := agreeWithStateFile(t, g, c)
 	if err != nil {
 		t.Fatalf("after the next apply: %v\n%s", err, tailLines(next, 60))
 	}
 	if rep.StateRunners != n || rep.MockRunners != n || rep.TokensVerified != n {
 		t.Errorf("after the next apply: %+v, want %d runners in state and in the mock, every token verified", rep, n)
 	}
-	resets, posts := m.Stats().Requests("POST /runners/:id/reset_authentication_token"), m.Stats().Requests("POST /user/runners")
+	resets, posts := g.Stats().Requests("POST /runners/:id/reset_authentication_token"), g.Stats().Requests("POST /user/runners")
 	if resets != late || posts != n-late {
 		t.Errorf("%d token resets and %d creates, want %d adoptions and %d creates", resets, posts, late, n-late)
 	}
-	if !strings.Contains(next, "Adopted a Runner Left by an Unfinished Create") || !strings.Contains(next, "original token was lost") {
+	if !acctest.Words("Adopted a Runner Left by an Unfinished Create").MatchString(next) || !acctest.Words("original token was lost").MatchString(next) {
 		t.Errorf("the apply should name the adopted runners:\n%s", tailLines(next, 40))
 	}
 	t.Logf("after the next apply: %d runners in state, %d in the mock, %d adopted, 0 orphans", rep.StateRunners, rep.MockRunners, resets)
@@ -313,15 +321,15 @@ func TestAccInterrupt_redatedAnswersDoNotExpireAnotherApply(t *testing.T) {
 	acctest.CLIIndependent(t, "the provider's judgement of another apply's runners; both applies succeed, nothing is interrupted")
 	t.Parallel()
 	const n = 10
-	m := acctest.StartMock(t, acctest.WithRealClock())
-	slow := acctest.StartProxy(t, m.URL())
+	g := acctest.NewGitLab(t, acctest.WithRealClock())
+	slow := acctest.StartProxy(t, g.URL())
 	slow.HoldRequests(http.MethodPut, "/api/v4/runners/")
-	finishing := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(slow.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID, n)}, nil)
+	finishing := newCLI(t, map[string]string{"main.tf": fleetCLIConfig(slow.URL, g.OwnerToken(t), g.GroupID(t), n, g.Name(""))}, nil)
 	run := finishing.start("apply", "-auto-approve")
-	f := &fleetApply{m: m, proxy: slow, c: finishing, run: run}
+	f := &fleetApply{g: g, proxy: slow, c: finishing, run: run}
 	f.waitUntil(t, "every create between its POST and its PUT", func() bool { return slow.RequestsHeld() == n })
 
-	redating := acctest.StartProxy(t, m.URL())
+	redating := acctest.StartProxy(t, g.URL())
 	redating.Redate = 15 * time.Minute
 	other := newCLI(t, map[string]string{"main.tf": fmt.Sprintf(`terraform {
   required_providers {
@@ -338,11 +346,11 @@ provider "gitlabrunner" {
 resource "gitlabrunner_user_runner" "other" {
   runner_type = "group_type"
   group_id    = %d
-  description = "other apply"
+  description = %q
 }
-`, redating.URL, m.Seed.Group.OwnerToken, m.Seed.Group.ID)}, nil)
+`, redating.URL, g.OwnerToken(t), g.GroupID(t), g.Name("other apply"))}, nil)
 	out := other.run(false, "apply", "-auto-approve")
-	if got := len(m.Runners()); got != n+1 {
+	if got := len(g.Runners(t)); got != n+1 {
 		t.Fatalf("the re-dated apply left %d runners, want the other apply's %d and its own:\n%s", got, n, tailLines(out, 40))
 	}
 	if !strings.Contains(out, "Runners Whose Create May Still Be Running") {
@@ -354,7 +362,7 @@ resource "gitlabrunner_user_runner" "other" {
 		t.Fatalf("the other apply failed: %v\n%s", err, tailLines(out, 40))
 	}
 	theirs, _ := acctest.RunnersInStateFile(filepath.Join(other.dir, "terraform.tfstate"), "gitlabrunner_user_runner")
-	if _, err := agreeWithStateFile(t, m, finishing, stateIDs(t, theirs)...); err != nil {
+	if _, err := agreeWithStateFile(t, g, finishing, stateIDs(t, theirs)...); err != nil {
 		t.Errorf("the finished apply: %v", err)
 	}
 }

@@ -24,8 +24,8 @@ import (
 func TestAccSecrets_hostileAnswers(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithRealClock())
-	proxy := acctest.StartProxy(t, m.URL())
+	g := acctest.NewGitLab(t, acctest.WithRealClock())
+	proxy := acctest.StartProxy(t, g.URL())
 
 	var (
 		mu      sync.Mutex
@@ -71,16 +71,16 @@ variable "generation" { default = "1" }
 resource "gitlabrunner_user_runner" "hostile" {
   runner_type       = "group_type"
   group_id          = %d
-  description       = "hostile"
+  description       = %q
   rotation_triggers = { generation = var.generation }
 }
 output "token" {
   value     = gitlabrunner_user_runner.hostile.token
   sensitive = true
 }
-`, m.Seed.Group.ID)
+`, g.GroupID(t), g.Name("hostile"))
 	c := newCLI(t, map[string]string{"main.tf": config},
-		map[string]string{"GITLAB_BASE_URL": proxy.URL, "GITLAB_TOKEN": m.Seed.Group.OwnerToken})
+		map[string]string{"GITLAB_BASE_URL": proxy.URL, "GITLAB_TOKEN": g.OwnerToken(t)})
 
 	created := c.run(false, "apply", "-auto-approve")
 	rotated := c.run(false, "apply", "-auto-approve", "-var", "generation=2")
@@ -97,7 +97,7 @@ output "token" {
 	}
 
 	mu.Lock()
-	secrets := map[string]string{"group owner token": m.Seed.Group.OwnerToken}
+	secrets := map[string]string{"group owner token": g.OwnerToken(t)}
 	for i, tok := range minted {
 		secrets[fmt.Sprintf("hostile token #%d", i+1)] = tok
 	}

@@ -8,9 +8,7 @@ package provider_test
 //	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/provider -run TestAccSecrets -v
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +18,6 @@ import (
 	"testing"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // tokenShapes match any GitLab secret, known to the test or not.
@@ -45,7 +42,7 @@ variable "generation" { default = "1" }
 resource "gitlabrunner_user_runner" "group" {
   runner_type       = "group_type"
   group_id          = %[1]d
-  description       = "${var.description} group"
+  description       = "%[3]s${var.description} group"
   tag_list          = ["secrets"]
   rotation_triggers = { generation = var.generation }
 }
@@ -53,13 +50,13 @@ resource "gitlabrunner_user_runner" "group" {
 resource "gitlabrunner_user_runner" "project" {
   runner_type       = "project_type"
   project_id        = %[2]d
-  description       = "${var.description} project"
+  description       = "%[3]s${var.description} project"
   rotation_triggers = { generation = var.generation }
 }
 
 resource "gitlabrunner_user_runner" "instance" {
   runner_type = "instance_type"
-  description = "${var.description} instance"
+  description = "%[3]s${var.description} instance"
 }
 
 data "gitlabrunner_registration_policy" "instance" {}
@@ -85,7 +82,7 @@ output "runner_ids" { value = data.gitlabrunner_runners.instance.ids }
 
 const importedConfig = `resource "gitlabrunner_user_runner" "imported" {
   runner_type       = "instance_type"
-  description       = "made by hand"
+  description       = %q
   rotation_triggers = { generation = var.generation }
 }
 `
@@ -95,43 +92,28 @@ const importedConfig = `resource "gitlabrunner_user_runner" "imported" {
 // show, output, a create refused with 403, destroy. Then scan.
 func TestAccSecrets_noSecretInLogsOrOutput(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithRealClock())
-	s := m.Seed
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithRealClock(), acctest.WithSettingsChanges())
+	admin, group, project := g.AdminToken(t), g.GroupID(t), g.ProjectID(t, 0)
 	// Registration tokens allowed: GET /groups/:id and /projects/:id then
-	// return them (runners_token), and the provider logs those bodies.
-	m.Store().UpdateSettings(func(st *store.Settings) { st.AllowRunnerRegistrationToken = true })
-	if err := m.Store().SetGroupAllowRegistrationTokens(s.Group.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	secrets := map[string]string{
-		"admin token": s.AdminToken, "read_api token": s.ReadAPIToken, "non-admin token": s.NonAdminToken,
-		"group owner token": s.Group.OwnerToken, "group maintainer token": s.Group.MaintainerToken,
-		"group developer token": s.Group.DeveloperToken, "project maintainer token": s.Project.MaintainerToken,
-		"project developer token":     s.Project.DeveloperToken,
-		"instance registration token": s.InstanceRegistrationToken, "group registration token": s.Group.RegistrationToken,
-		"subgroup registration token": s.Subgroup.RegistrationToken, "project registration token": s.Project.RegistrationToken,
-	}
-	// Every runner token the mock ever handed out, collected after each step.
-	collect := func() {
-		seen := map[string]bool{}
-		for _, v := range secrets {
-			seen[v] = true
+	// return them (runners_token), and the provider logs those bodies. (The
+	// group's switch has no API: in live mode it is as the group has it.)
+	g.UpdateInstanceSettings(t, map[string]any{"allow_runner_registration_token": true})
+	secrets, collect, registrationTokens := secretsOf(t, g)
+	if !g.Live() {
+		if err := g.Mock(t).Store().SetGroupAllowRegistrationTokens(group, true); err != nil {
+			t.Fatal(err)
 		}
-		for _, r := range m.Runners() {
-			if !seen[r.Token] {
-				secrets[fmt.Sprintf("token #%d of runner %d", len(secrets)+1, r.ID)] = r.Token
-			}
-		}
+		registrationTokens = true
 	}
 
-	c := newCLI(t, map[string]string{"main.tf": fmt.Sprintf(secretsConfig, s.Group.ID, s.Project.ID)},
-		map[string]string{"GITLAB_BASE_URL": m.URL(), "GITLAB_TOKEN": s.AdminToken})
+	c := newCLI(t, map[string]string{"main.tf": fmt.Sprintf(secretsConfig, group, project, g.Name(""))},
+		map[string]string{"GITLAB_BASE_URL": g.URL(), "GITLAB_TOKEN": admin})
 
 	c.run(false, "apply", "-auto-approve")
-	collect()
-	if n := len(m.Runners()); n != 3 {
-		t.Fatalf("after the first apply the mock holds %d runners, want 3", n)
+	collect(c.dir)
+	if n := len(g.RunnerIDs(t)); n != 3 {
+		t.Fatalf("after the first apply GitLab holds %d runners of the test, want 3", n)
 	}
 
 	plan := c.run(false, "plan", "-var", "description=changed")
@@ -145,15 +127,15 @@ func TestAccSecrets_noSecretInLogsOrOutput(t *testing.T) {
 		t.Errorf("the rotation plan should show the token as (sensitive value):\n%s", tailLines(rotate, 40))
 	}
 	c.run(false, "apply", "-auto-approve", "-var", "description=changed", "-var", "generation=2")
-	collect()
+	collect(c.dir)
 
 	// Import a runner made by hand, then obtain a token for it.
-	id, handToken := createRunnerByHand(t, m)
+	id, handToken := g.CreateRunner(t, admin, map[string]any{"runner_type": "instance_type", "description": g.Name("made by hand")})
 	secrets["hand-made runner token"] = handToken
-	c.write("imported.tf", importedConfig)
+	c.write("imported.tf", fmt.Sprintf(importedConfig, g.Name("made by hand")))
 	c.run(false, "import", "-var", "description=changed", "-var", "generation=2", "gitlabrunner_user_runner.imported", strconv.FormatInt(id, 10))
 	c.run(false, "apply", "-auto-approve", "-var", "description=changed", "-var", "generation=3")
-	collect()
+	collect(c.dir)
 
 	show := c.run(false, "show")
 	if !strings.Contains(show, "(sensitive value)") {
@@ -163,7 +145,12 @@ func TestAccSecrets_noSecretInLogsOrOutput(t *testing.T) {
 	c.run(false, "output")
 	c.run(false, "plan", "-var", "description=changed", "-var", "generation=3", "-refresh-only")
 
-	// A create refused with 403, as a developer of the group.
+	// A create refused with 403, as a developer of the group (in live mode
+	// as the user of GITLABRUNNER_TEST_NON_ADMIN_TOKEN, no member of it).
+	refused := g.NonAdminToken(t)
+	if !g.Live() {
+		refused = g.Seed().Group.DeveloperToken
+	}
 	forbidden := newCLI(t, map[string]string{"main.tf": fmt.Sprintf(`terraform {
   required_providers {
     gitlabrunner = { source = "gitlabrunner/gitlabrunner" }
@@ -173,8 +160,9 @@ provider "gitlabrunner" {}
 resource "gitlabrunner_user_runner" "denied" {
   runner_type = "group_type"
   group_id    = %d
+  description = %q
 }
-`, s.Group.ID)}, map[string]string{"GITLAB_BASE_URL": m.URL(), "GITLAB_TOKEN": s.Group.DeveloperToken})
+`, group, g.Name("denied"))}, map[string]string{"GITLAB_BASE_URL": g.URL(), "GITLAB_TOKEN": refused})
 	denied := forbidden.run(true, "apply", "-auto-approve")
 	if !strings.Contains(denied, "403") {
 		t.Errorf("the refused create should report GitLab's 403:\n%s", tailLines(denied, 30))
@@ -192,8 +180,8 @@ resource "gitlabrunner_user_runner" "denied" {
 	}
 
 	c.run(false, "destroy", "-auto-approve", "-var", "description=changed", "-var", "generation=3")
-	if n := len(m.Runners()); n != 0 {
-		t.Errorf("after destroy the mock holds %d runners", n)
+	if n := len(g.RunnerIDs(t)); n != 0 {
+		t.Errorf("after destroy GitLab holds %d runners of the test", n)
 	}
 
 	// The logs must be real trace logs of API traffic, with headers masked.
@@ -204,11 +192,14 @@ resource "gitlabrunner_user_runner" "denied" {
 		}
 	}
 	// Masked, not missing (quotes may be escaped in the log).
-	for what, re := range map[string]*regexp.Regexp{
-		"the PRIVATE-TOKEN header":                   regexp.MustCompile(`Private-Token\W{0,4}\*\*\*`),
-		"the token member of POST /user/runners":     regexp.MustCompile(`\W"?token\\?"\s*:\s*\\?"\*\*\*`),
-		"the runners_token (registration) of groups": regexp.MustCompile(`runners_token\\?"\s*:\s*\\?"\*\*\*`),
-	} {
+	masked := map[string]*regexp.Regexp{
+		"the PRIVATE-TOKEN header":               regexp.MustCompile(`Private-Token\W{0,4}\*\*\*`),
+		"the token member of POST /user/runners": regexp.MustCompile(`\W"?token\\?"\s*:\s*\\?"\*\*\*`),
+	}
+	if registrationTokens {
+		masked["the runners_token (registration) of groups"] = regexp.MustCompile(`runners_token\\?"\s*:\s*\\?"\*\*\*`)
+	}
+	for what, re := range masked {
 		if !re.MatchString(everything) {
 			t.Errorf("%s does not appear masked (***) in the trace logs", what)
 		}
@@ -235,26 +226,59 @@ resource "gitlabrunner_user_runner" "denied" {
 		len(c.outputs)+len(forbidden.outputs), len(everything), len(secrets), len(tokenShapes), len(leaks))
 }
 
-// createRunnerByHand creates an instance runner outside Terraform.
-func createRunnerByHand(t *testing.T, m *acctest.Mock) (int64, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, m.APIURL()+"/user/runners", strings.NewReader(`{"runner_type":"instance_type","description":"made by hand"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("PRIVATE-TOKEN", m.Seed.AdminToken)
-	resp, err := m.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
+// secretsOf are the secrets a scan looks for, and the function that adds
+// every runner token GitLab handed out so far; registrationTokens says
+// whether GitLab shows the group's registration token (runners_token).
+// Against the mock: every token of its seed (users of every role,
+// registration tokens) and of its store. In live mode: the tokens of the
+// environment, the group's and project's registration tokens where GitLab
+// shows them, and the runner tokens in the state.
+func secretsOf(t *testing.T, g *acctest.GitLab) (secrets map[string]string, collect func(stateDir string), registrationTokens bool) {
+	if !g.Live() {
+		m := g.Mock(t)
+		s := m.Seed
+		secrets = map[string]string{
+			"admin token": s.AdminToken, "read_api token": s.ReadAPIToken, "non-admin token": s.NonAdminToken,
+			"group owner token": s.Group.OwnerToken, "group maintainer token": s.Group.MaintainerToken,
+			"group developer token": s.Group.DeveloperToken, "project maintainer token": s.Project.MaintainerToken,
+			"project developer token":     s.Project.DeveloperToken,
+			"instance registration token": s.InstanceRegistrationToken, "group registration token": s.Group.RegistrationToken,
+			"subgroup registration token": s.Subgroup.RegistrationToken, "project registration token": s.Project.RegistrationToken,
+		}
+		return secrets, func(string) {
+			for _, r := range m.Runners() {
+				addSecret(secrets, fmt.Sprintf("token of runner %d", r.ID), r.Token)
+			}
+		}, true
 	}
-	defer resp.Body.Close()
-	var out struct {
-		ID    int64  `json:"id"`
-		Token string `json:"token"`
+	secrets = map[string]string{"GITLAB_TOKEN": g.AdminToken(t), "the non-administrator's token": g.NonAdminToken(t)}
+	for what, path := range map[string]string{"group registration token": fmt.Sprintf("/groups/%d", g.GroupID(t)),
+		"project registration token": fmt.Sprintf("/projects/%d", g.ProjectID(t, 0))} {
+		if tok := g.RegistrationToken(t, path); tok != "" {
+			secrets[what] = tok
+			registrationTokens = registrationTokens || strings.HasPrefix(path, "/groups/")
+		}
 	}
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("POST /user/runners: %d", resp.StatusCode)
+	return secrets, func(stateDir string) {
+		runners, err := acctest.RunnersInStateFile(filepath.Join(stateDir, "terraform.tfstate"), "gitlabrunner_user_runner")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runners {
+			addSecret(secrets, "token of runner "+r.ID, r.Attributes["token"])
+		}
+	}, registrationTokens
+}
+
+// addSecret adds a token under a new name unless it is known already.
+func addSecret(secrets map[string]string, what, token string) {
+	if token == "" {
+		return
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
+	for _, v := range secrets {
+		if v == token {
+			return
+		}
 	}
-	return out.ID, out.Token
+	secrets[fmt.Sprintf("%s (#%d)", what, len(secrets)+1)] = token
 }

@@ -1,7 +1,8 @@
 package provider_test
 
-// TLS through the provider against the mock coordinator's HTTPS mode: a
-// private CA (cacert_file), insecure, client certificates, and the clear
+// TLS through the provider against an HTTPS server with a private CA (the
+// mock coordinator's HTTPS mode, or in live mode the test's front): the CA
+// in cacert_file, insecure, client certificates, and the clear
 // errors of a wrong CA or a missing client certificate.
 
 import (
@@ -9,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,114 +24,109 @@ import (
 )
 
 // tlsRunnerConfig is one group runner and a read of it through a data source.
-func tlsRunnerConfig(m *acctest.Mock, provider string) string {
+func tlsRunnerConfig(t *testing.T, g *acctest.GitLab, provider string) string {
 	return provider + fmt.Sprintf(`
 resource "gitlabrunner_user_runner" "test" {
   runner_type = "group_type"
   group_id    = %d
-  description = "over tls"
+  description = %q
   tag_list    = ["tls"]
 }
 data "gitlabrunner_runner" "test" { id = gitlabrunner_user_runner.test.id }
-`, m.Seed.Group.ID)
+`, g.GroupID(t), g.Name("over tls"))
 }
 
 const runnerAddress = "gitlabrunner_user_runner.test"
 
-// tlsCase is the TestCase of a TLS test against m: the provider on m's
-// clock, and nothing left in the mock after destroy.
-func tlsCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+// tlsCase is the TestCase of a TLS test against g: the provider on g's
+// clock, and nothing of the test left in GitLab after destroy. Against the
+// mock, the mock serves HTTPS; in live mode the test's front does, before
+// GitLab.
+func tlsCase(t *testing.T, g *acctest.GitLab, steps ...resource.TestStep) resource.TestCase {
 	return resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: providertest.Factories(m.Clock.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps:                    steps,
 	}
 }
 
-func checkReadBack() resource.TestCheckFunc {
+func checkReadBack(g *acctest.GitLab) resource.TestCheckFunc {
 	return resource.ComposeTestCheckFunc(
-		resource.TestCheckResourceAttr("data.gitlabrunner_runner.test", "description", "over tls"),
+		resource.TestCheckResourceAttr("data.gitlabrunner_runner.test", "description", g.Name("over tls")),
 		resource.TestCheckResourceAttrPair("data.gitlabrunner_runner.test", "id", runnerAddress, "id"),
 	)
 }
 
 // TestAccTLS_cacertFile: create, read, import-free refresh and destroy over
-// HTTPS with the mock's CA in cacert_file.
+// HTTPS with the server's CA in cacert_file.
 func TestAccTLS_cacertFile(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithTLS())
-	if !strings.HasPrefix(m.URL(), "https://") {
-		t.Fatalf("mock URL %s is not https", m.URL())
+	g := acctest.NewGitLab(t, acctest.WithTLS())
+	if !strings.HasPrefix(g.URL(), "https://") {
+		t.Fatalf("URL %s is not https", g.URL())
 	}
-	resource.Test(t, tlsCase(t, m, resource.TestStep{
-		Config: tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
-		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, "gitlabrunner_user_runner")),
+	resource.Test(t, tlsCase(t, g, resource.TestStep{
+		Config: tlsRunnerConfig(t, g, g.ProviderBlock(g.OwnerToken(t))),
+		Check:  resource.ComposeTestCheckFunc(checkReadBack(g), g.CheckAgreement(t, "gitlabrunner_user_runner")),
 	}))
 }
 
 // TestAccTLS_insecure: insecure = true without a CA file works (for tests).
 func TestAccTLS_insecure(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithTLS())
-	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  insecure = true\n}\n", m.URL(), m.Seed.Group.OwnerToken)
-	resource.Test(t, tlsCase(t, m, resource.TestStep{
-		Config: tlsRunnerConfig(m, provider),
-		Check:  resource.ComposeTestCheckFunc(checkReadBack(), m.CheckAgreement(t, "gitlabrunner_user_runner")),
+	g := acctest.NewGitLab(t, acctest.WithTLS())
+	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  insecure = true\n}\n", g.URL(), g.OwnerToken(t))
+	resource.Test(t, tlsCase(t, g, resource.TestStep{
+		Config: tlsRunnerConfig(t, g, provider),
+		Check:  resource.ComposeTestCheckFunc(checkReadBack(g), g.CheckAgreement(t, "gitlabrunner_user_runner")),
 	}))
 }
 
-// TestAccTLS_clientCertificate: the mock requires a client certificate
+// TestAccTLS_clientCertificate: the server requires a client certificate
 // signed by its CA; with client_cert/client_key everything works and every
 // request carries the certificate; without them the error says so.
 func TestAccTLS_clientCertificate(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithClientCerts(mockcoordinator.ClientCertsRequired))
-	withCert := m.ProviderBlockWithClientCert(t, m.Seed.Group.OwnerToken)
-	resource.Test(t, tlsCase(t, m,
+	g := acctest.NewGitLab(t, acctest.WithClientCerts(mockcoordinator.ClientCertsRequired))
+	owner := g.OwnerToken(t)
+	withCert := g.ProviderBlockWithClientCert(t, owner)
+	resource.Test(t, tlsCase(t, g,
 		// Without a certificate, the token check fails the plan ...
 		resource.TestStep{
-			Config:      tlsRunnerConfig(m, m.ProviderBlock(m.Seed.Group.OwnerToken)),
+			Config:      tlsRunnerConfig(t, g, g.ProviderBlock(owner)),
 			ExpectError: regexp.MustCompile(`(?s)Unable to Check the GitLab Token.*tls:\s+certificate\s+required`),
 		},
 		// ... and without the check, the create fails: a refused handshake
 		// is a plain failure, not "may have been applied".
 		resource.TestStep{
-			Config: tlsRunnerConfig(m, strings.Replace(m.ProviderBlock(m.Seed.Group.OwnerToken),
+			Config: tlsRunnerConfig(t, g, strings.Replace(g.ProviderBlock(owner),
 				"provider \"gitlabrunner\" {\n", "provider \"gitlabrunner\" {\n  early_auth_check = false\n", 1)),
 			ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*tls:\s+certificate\s+required`),
 		},
 		resource.TestStep{
-			PreConfig: func() { m.Stats().Reset() },
-			Config:    tlsRunnerConfig(m, withCert),
+			PreConfig: func() { g.Stats().Reset() },
+			Config:    tlsRunnerConfig(t, g, withCert),
 			Check: resource.ComposeTestCheckFunc(
-				checkReadBack(),
+				checkReadBack(g),
 				func(s *terraform.State) error {
-					if ids := m.Store().RunnerIDs(); len(ids) != 1 {
-						return fmt.Errorf("the mock holds runners %v, want exactly one", ids)
+					if ids, err := g.RunnerIDsErr(); err != nil || len(ids) != 1 {
+						return fmt.Errorf("GitLab holds runners %v of the test (%v), want exactly one", ids, err)
 					}
-					log := m.Stats().Log()
+					log := g.Stats().Log()
 					if len(log) == 0 {
-						return fmt.Errorf("no request reached the mock")
+						return fmt.Errorf("no request reached the server")
 					}
 					for _, e := range log {
 						if e.ClientCert != mockcoordinator.ClientCertCommonName {
 							return fmt.Errorf("%s %s came without the client certificate", e.Method, e.Path)
 						}
 					}
-					// The token in state is the runner's (verify needs a
-					// client certificate here, so compare with the store).
-					rs := s.RootModule().Resources[runnerAddress]
-					id, err := strconv.ParseInt(rs.Primary.ID, 10, 64)
-					if err != nil {
-						return err
-					}
-					rec, _ := m.Store().Runner(id)
-					if rs.Primary.Attributes["token"] != rec.Token {
-						return fmt.Errorf("the token in state is not runner %d's", id)
-					}
 					return nil
 				},
+				// The token in state is the runner's (the checks' own
+				// requests need no client certificate).
+				g.CheckAgreement(t, "gitlabrunner_user_runner"),
 			),
 		},
 	))
@@ -141,38 +136,42 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 // fails with an error that says so, and nothing is created.
 func TestAccTLS_wrongCA(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithTLS())
-	other := acctest.StartMock(t, acctest.WithTLS())
+	g := acctest.NewGitLab(t, acctest.WithTLS())
+	other, err := mockcoordinator.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherCA := writeFile(t, t.TempDir(), "other-ca.pem", string(other.PEM()))
 	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  cacert_file = %q\n}\n",
-		m.URL(), m.Seed.Group.OwnerToken, other.CAFile())
-	resource.Test(t, tlsCase(t, m, resource.TestStep{
-		Config:      tlsRunnerConfig(m, provider),
+		g.URL(), g.OwnerToken(t), otherCA)
+	resource.Test(t, tlsCase(t, g, resource.TestStep{
+		Config:      tlsRunnerConfig(t, g, provider),
 		ExpectError: acctest.Words("certificate signed by unknown authority"),
 	}))
-	if n := len(m.Store().RunnerIDs()); n != 0 {
+	if n := len(g.RunnerIDs(t)); n != 0 {
 		t.Errorf("%d runners were created through an untrusted connection", n)
 	}
 }
 
-// TestAccTLS_httpsToPlainHTTP: an https:// base_url pointed at the mock's
+// TestAccTLS_httpsToPlainHTTP: an https:// base_url pointed at the server's
 // plain-HTTP port fails at once, with retries = 10, naming the scheme; the
 // failure is no "may have been applied" (no request reached GitLab).
 func TestAccTLS_httpsToPlainHTTP(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
 	provider := fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token = %q\n  retries = 10\n}\n",
-		strings.Replace(m.URL(), "http://", "https://", 1), m.Seed.Group.OwnerToken)
-	resource.Test(t, tlsCase(t, m, resource.TestStep{
-		Config:      tlsRunnerConfig(m, provider),
+		strings.Replace(g.URL(), "http://", "https://", 1), g.OwnerToken(t))
+	resource.Test(t, tlsCase(t, g, resource.TestStep{
+		Config:      tlsRunnerConfig(t, g, provider),
 		ExpectError: acctest.Words("answered in plain HTTP, not TLS"),
 	}, resource.TestStep{
 		// Without the provider's token check, the create fails the same way.
-		Config: tlsRunnerConfig(m, strings.Replace(provider, "provider \"gitlabrunner\" {\n",
+		Config: tlsRunnerConfig(t, g, strings.Replace(provider, "provider \"gitlabrunner\" {\n",
 			"provider \"gitlabrunner\" {\n  early_auth_check = false\n", 1)),
 		ExpectError: regexp.MustCompile(`(?s)Unable to Create Runner.*base_url says https://.*Use an http:// base_url`),
 	}))
-	if n := len(m.Stats().Log()); n != 0 {
-		t.Errorf("%d requests reached the mock", n)
+	if n := len(g.Stats().Log()); n != 0 {
+		t.Errorf("%d requests reached the server", n)
 	}
 }
 

@@ -27,7 +27,9 @@ import (
 func TestAccRunnerPolicyAgreement(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
+	// The seed's registration tokens, and the group's switch, which GitLab's API cannot change.
+	m := g.Mock(t, acctest.SeededUsers, acctest.StoreAccess)
 	switches(t, m, true, true)() // registration tokens on, as a re-enabled 17.x instance
 	s := m.Seed
 	cfg := func(allow bool) string {

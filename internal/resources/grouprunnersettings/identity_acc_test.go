@@ -20,14 +20,14 @@ import (
 func TestAccGroupRunnerSettings_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	group := m.Seed.Group.ID
-	cfg := groupConfig(m, m.Seed.Group.OwnerToken, group, "")
+	g := acctest.NewGitLab(t)
+	group := g.GroupID(t)
+	cfg := groupConfig(g, g.OwnerToken(t), group, "")
 	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { group_id = %d }\n}\n", address, group)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg + importBlock,

@@ -28,8 +28,8 @@ const address = "gitlabrunner_group_runner_settings.this"
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func groupConfig(m *acctest.Mock, token string, groupID int64, body string) string {
-	return m.ProviderBlock(token) + "\nresource \"gitlabrunner_group_runner_settings\" \"this\" {\n  group_id = " + itoa(groupID) + "\n" + body + "\n}\n"
+func groupConfig(g *acctest.GitLab, token string, groupID int64, body string) string {
+	return g.ProviderBlock(token) + "\nresource \"gitlabrunner_group_runner_settings\" \"this\" {\n  group_id = " + itoa(groupID) + "\n" + body + "\n}\n"
 }
 
 // switches sets the instance setting and the top-level group's switch in
@@ -72,8 +72,9 @@ func expectShared(m *acctest.Mock, groupID int64, want string) resource.TestChec
 func TestAccGroupRunnerSettings(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	switches(t, m, true, true)() // a 17.x instance where both were turned back on
+	g := acctest.NewGitLab(t)
+	m := g.Mock(t, acctest.StoreAccess) // the group's registration-token switch, which GitLab's API cannot change
+	switches(t, m, true, true)()        // a 17.x instance where both were turned back on
 	s := m.Seed
 	owner := s.Group.OwnerToken
 	allow := func(v bool) string {
@@ -84,7 +85,7 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 		CheckDestroy:             expectShared(m, s.Group.ID, "disabled_and_overridable"), // left as it is
 		Steps: []resource.TestStep{
 			{
-				Config: groupConfig(m, owner, s.Group.ID, allow(true)),
+				Config: groupConfig(g, owner, s.Group.ID, allow(true)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("full_path"), knownvalue.StringExact("demo")),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("registration_tokens_allowed"), knownvalue.Bool(true)),
@@ -94,20 +95,20 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 			},
 			{
 				// Wanting the switch off: GitLab has no API for it; the apply says what to do.
-				Config: groupConfig(m, owner, s.Group.ID, allow(false)),
+				Config: groupConfig(g, owner, s.Group.ID, allow(false)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				},
 				ExpectError: acctest.Words(`GitLab offers no API for a group's registration-token switch`),
 			},
 			{
-				Config:      groupConfig(m, owner, s.Group.ID, allow(false)),
+				Config:      groupConfig(g, owner, s.Group.ID, allow(false)),
 				ExpectError: acctest.Words(`Settings > CI/CD > Runners, toggle "Allow members of projects and groups to create runners with runner registration tokens"`),
 			},
 			{
 				// The Owner flips it in the UI: the plan is empty, registration answers 410.
 				PreConfig: switches(t, m, true, false),
-				Config:    groupConfig(m, owner, s.Group.ID, allow(false)),
+				Config:    groupConfig(g, owner, s.Group.ID, allow(false)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -120,17 +121,17 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 				// Wanting it on while the instance has it off: the owner cannot read
 				// the instance settings, the diagnostic names both switches.
 				PreConfig:   switches(t, m, false, true),
-				Config:      groupConfig(m, owner, s.Group.ID, allow(true)),
+				Config:      groupConfig(g, owner, s.Group.ID, allow(true)),
 				ExpectError: acctest.Words("Either the instance setting allow_runner_registration_token is off"),
 			},
 			{
 				// An administrator is told it is the instance setting.
-				Config:      groupConfig(m, s.AdminToken, s.Group.ID, allow(true)),
+				Config:      groupConfig(g, s.AdminToken, s.Group.ID, allow(true)),
 				ExpectError: acctest.Words("The instance setting allow_runner_registration_token is off, which turns registration tokens off in every group"),
 			},
 			{
 				PreConfig:        switches(t, m, true, true),
-				Config:           groupConfig(m, owner, s.Group.ID, allow(true)),
+				Config:           groupConfig(g, owner, s.Group.ID, allow(true)),
 				Check:            expectRegister(t, m, http.StatusCreated),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
@@ -143,7 +144,7 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: groupConfig(m, owner, s.Group.ID, allow(true)),
+				Config: groupConfig(g, owner, s.Group.ID, allow(true)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				},
@@ -165,7 +166,8 @@ func TestAccGroupRunnerSettings(t *testing.T) {
 func TestAccGroupRunnerSettings_Refusals(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
+	m := g.Mock(t, acctest.SeededUsers) // a subgroup, a group Maintainer
 	s := m.Seed
 	c, _ := m.Store().Authenticate(s.AdminToken, store.ScopeAPI)
 	if _, err := c.UpdateGroup(store.NamespaceID{ID: s.Group.ID}, store.GroupChanges{
@@ -176,26 +178,26 @@ func TestAccGroupRunnerSettings_Refusals(t *testing.T) {
 		ProtoV6ProviderFactories: providertest.Factories(m.Now),
 		Steps: []resource.TestStep{
 			{
-				Config:      groupConfig(m, s.Group.OwnerToken, s.Subgroup.ID, "  allow_runner_registration_token = false\n"),
+				Config:      groupConfig(g, s.Group.OwnerToken, s.Subgroup.ID, "  allow_runner_registration_token = false\n"),
 				PlanOnly:    true,
 				ExpectError: acctest.Words("is a subgroup: GitLab applies the registration-token switch of its top-level group, demo"),
 			},
 			{
-				Config:      groupConfig(m, s.Group.OwnerToken, s.Subgroup.ID, `  shared_runners_setting = "enabled"`),
+				Config:      groupConfig(g, s.Group.OwnerToken, s.Subgroup.ID, `  shared_runners_setting = "enabled"`),
 				ExpectError: acctest.Words("its parent group has shared_runners_setting = \"disabled_and_unoverridable\""),
 			},
 			{
-				Config:      groupConfig(m, s.Group.MaintainerToken, s.Group.ID, `  shared_runners_setting = "enabled"`),
+				Config:      groupConfig(g, s.Group.MaintainerToken, s.Group.ID, `  shared_runners_setting = "enabled"`),
 				ExpectError: acctest.Words("needs the Owner role in it"),
 			},
 			{
-				Config:      groupConfig(m, s.Group.OwnerToken, s.Group.ID, `  shared_runners_setting = "sometimes"`),
+				Config:      groupConfig(g, s.Group.OwnerToken, s.Group.ID, `  shared_runners_setting = "sometimes"`),
 				PlanOnly:    true,
 				ExpectError: acctest.Words(`value must be one of`),
 			},
 			{
 				// A Maintainer may read the group: registration_tokens_allowed stays null (warning).
-				Config: groupConfig(m, s.Group.MaintainerToken, s.Subgroup.ID, ""),
+				Config: groupConfig(g, s.Group.MaintainerToken, s.Subgroup.ID, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("registration_tokens_allowed"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("shared_runners_setting"), knownvalue.StringExact("disabled_and_unoverridable")),

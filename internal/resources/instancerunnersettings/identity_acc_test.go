@@ -21,15 +21,15 @@ import (
 func TestAccInstanceRunnerSettings_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	cfg := settingsConfig(m, m.Seed.AdminToken, "")
+	g := acctest.NewGitLab(t)
+	cfg := settingsConfig(g, g.AdminToken(t), "")
 	importBlock := func(identity string) string {
 		return "\nimport {\n  to       = " + address + "\n  identity = " + identity + "\n}\n"
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg + importBlock(`{ id = "other" }`),

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/provider"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
@@ -17,8 +16,8 @@ import (
 // expiry, creates four group runners in the same apply (after the settings
 // with dependsOn) and checks the result in a check block whose data source
 // is read after the apply's changes.
-func orderConfig(m *acctest.Mock, dependsOn string) string {
-	return m.ProviderBlock(m.Seed.AdminToken) + fmt.Sprintf(`
+func orderConfig(t *testing.T, g *acctest.GitLab, dependsOn string) string {
+	return g.ProviderBlock(g.AdminToken(t)) + fmt.Sprintf(`
 resource "gitlabrunner_instance_runner_settings" "this" {
   allow_runner_registration_token        = false
   group_runner_token_expiration_interval = 2592000
@@ -28,7 +27,7 @@ resource "gitlabrunner_user_runner" "fleet" {
   for_each    = toset(["a", "b", "c", "d"])
   runner_type = "group_type"
   group_id    = %d
-  description = each.key
+  description = "%s${each.key}"
   %s
 }
 
@@ -44,18 +43,21 @@ check "registration_tokens_off" {
 output "expiries" {
   value = { for r in gitlabrunner_user_runner.fleet : r.id => r.token_expires_at }
 }
-`, m.Seed.Group.ID, dependsOn)
+`, g.GroupID(t), g.Name(""), dependsOn)
 }
 
-// applyOrder applies orderConfig against a mock that still allows
-// registration tokens and has no token expiration interval, and returns the
-// apply's output and each runner's token expiry (nil: never).
+// applyOrder applies orderConfig against a GitLab that still allows
+// registration tokens (the mock has no token expiration interval; a live
+// GitLab's may have one: its runners then prove less) and returns the apply's
+// output and each runner's token expiry (nil: never). In live mode the test
+// runs alone and its settings are put back.
 func applyOrder(t *testing.T, dependsOn string) (string, map[string]*string) {
 	t.Helper()
-	m := acctest.StartMock(t)
-	m.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true })
-	cli := acctest.NewCLI(t, map[string]string{"main.tf": orderConfig(m, dependsOn)},
-		map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: m.Now})})
+	acctest.Sequential(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
+	g.UpdateInstanceSettings(t, map[string]any{"allow_runner_registration_token": true}) // as a re-enabled 17.x instance
+	cli := acctest.NewCLI(t, map[string]string{"main.tf": orderConfig(t, g, dependsOn)},
+		map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: g.Now})})
 	// -json: every diagnostic, where the human view folds similar warnings
 	// into "(and 2 more similar warnings elsewhere)".
 	out := diagnosticsOf(t, cli.Run("apply", "-auto-approve", "-json"))

@@ -16,12 +16,12 @@ import (
 func TestAccInstanceRunnerSettings_NullRegistrar(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
-				Config:      settingsConfig(m, m.Seed.AdminToken, `  valid_runner_registrars = ["group", null]`),
+				Config:      settingsConfig(g, g.AdminToken(t), `  valid_runner_registrars = ["group", null]`),
 				PlanOnly:    true,
 				ExpectError: acctest.Words(`valid_runner_registrars holds a null element`),
 			},
@@ -33,16 +33,17 @@ func TestAccInstanceRunnerSettings_NullRegistrar(t *testing.T) {
 // want different values for the same instance setting are refused at plan
 // time (issue 21: they used to flip allow_runner_registration_token on every
 // apply without a word). Two that agree, or that set different settings,
-// plan and apply.
+// plan and apply (in live mode the instance's settings are put back at the
+// end).
 func TestAccInstanceRunnerSettings_TwoInOneConfiguration(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t)
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	two := func(a, b string) string {
-		return settingsConfig(m, m.Seed.AdminToken, a) + "\nresource \"gitlabrunner_instance_runner_settings\" \"other\" {\n" + b + "\n}\n"
+		return settingsConfig(g, g.AdminToken(t), a) + "\nresource \"gitlabrunner_instance_runner_settings\" \"other\" {\n" + b + "\n}\n"
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
 				Config:      two("  allow_runner_registration_token = false\n", "  allow_runner_registration_token = true\n"),

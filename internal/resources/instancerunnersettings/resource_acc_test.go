@@ -6,6 +6,7 @@ package instancerunnersettings_test
 //	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/.tools/bin/terraform go test ./internal/resources/instancerunnersettings -v
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -21,30 +22,59 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
 const address = "gitlabrunner_instance_runner_settings.this"
 
-func settingsConfig(m *acctest.Mock, token, body string) string {
-	return m.ProviderBlock(token) + "\nresource \"gitlabrunner_instance_runner_settings\" \"this\" {\n" + body + "\n}\n"
+func settingsConfig(g *acctest.GitLab, token, body string) string {
+	return g.ProviderBlock(token) + "\nresource \"gitlabrunner_instance_runner_settings\" \"this\" {\n" + body + "\n}\n"
 }
 
-// expectMock checks the mock's settings.
-func expectMock(m *acctest.Mock, check func(s store.Settings) error) resource.TestCheckFunc {
-	return func(*terraform.State) error { return check(m.Store().Settings()) }
+// instanceSettings are the settings these tests look at, as GitLab's REST
+// API shows them.
+type instanceSettings struct {
+	AllowRunnerRegistrationToken         bool     `json:"allow_runner_registration_token"`
+	ValidRunnerRegistrars                []string `json:"valid_runner_registrars"`
+	RunnerTokenExpirationInterval        *int64   `json:"runner_token_expiration_interval"`
+	GroupRunnerTokenExpirationInterval   *int64   `json:"group_runner_token_expiration_interval"`
+	ProjectRunnerTokenExpirationInterval *int64   `json:"project_runner_token_expiration_interval"`
+}
+
+// readSettings reads the instance's settings from GitLab.
+func readSettings(g *acctest.GitLab) (instanceSettings, error) {
+	var s instanceSettings
+	fields, err := g.InstanceSettings()
+	if err != nil {
+		return s, err
+	}
+	raw, _ := json.Marshal(fields)
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, fmt.Errorf("the instance's settings: %w", err)
+	}
+	return s, nil
+}
+
+// expectSettings checks the instance's settings in GitLab.
+func expectSettings(g *acctest.GitLab, check func(s instanceSettings) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s, err := readSettings(g)
+		if err != nil {
+			return err
+		}
+		return check(s)
+	}
 }
 
 // expectRegister checks GitLab's answer to a legacy registration with the
-// instance registration token.
-func expectRegister(t *testing.T, m *acctest.Mock, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+// instance registration token (the mock's seed has it).
+func expectRegister(t *testing.T, g *acctest.GitLab, want int) resource.TestCheckFunc {
+	return g.MockCheck(t, acctest.SeededUsers, func(m *acctest.Mock) error {
 		if got := m.RegisterStatus(t, m.Seed.InstanceRegistrationToken); got != want {
 			return fmt.Errorf("POST /runners with the instance registration token = %d, want %d", got, want)
 		}
 		return nil
-	}
+	})
 }
 
 func ptrValue(p *int64) string {
@@ -62,23 +92,30 @@ var emptyPlan = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.Plan
 // the server as it is on destroy.
 func TestAccInstanceRunnerSettings(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t)
-	m.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = true }) // as a re-enabled 17.x instance
-	admin := m.Seed.AdminToken
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
+	g.UpdateInstanceSettings(t, map[string]any{"allow_runner_registration_token": true}) // as a re-enabled 17.x instance
+	admin := g.AdminToken(t)
+	before, err := readSettings(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	projectInterval := int64(0) // GitLab's null: no expiry
+	if before.ProjectRunnerTokenExpirationInterval != nil {
+		projectInterval = *before.ProjectRunnerTokenExpirationInterval
+	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy: func(*terraform.State) error {
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy: expectSettings(g, func(s instanceSettings) error {
 			// Destroy leaves the server as it is.
-			s := m.Store().Settings()
 			if !s.AllowRunnerRegistrationToken || ptrValue(s.GroupRunnerTokenExpirationInterval) != "86400" {
 				return fmt.Errorf("destroy changed the settings: %+v", s)
 			}
 			return nil
-		},
+		}),
 		Steps: []resource.TestStep{
 			{
-				Config: settingsConfig(m, admin, `
+				Config: settingsConfig(g, admin, `
   allow_runner_registration_token          = false
   valid_runner_registrars                  = ["project"]
   runner_token_expiration_interval         = 0
@@ -90,43 +127,41 @@ func TestAccInstanceRunnerSettings(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("valid_runner_registrars"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("project")})),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("group_runner_token_expiration_interval"), knownvalue.Int64Exact(86400)),
 					// Not configured: read back, never changed.
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("project_runner_token_expiration_interval"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("project_runner_token_expiration_interval"), knownvalue.Int64Exact(projectInterval)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					expectMock(m, func(s store.Settings) error {
+					expectSettings(g, func(s instanceSettings) error {
 						if s.AllowRunnerRegistrationToken || !slices.Equal(s.ValidRunnerRegistrars, []string{"project"}) ||
 							s.RunnerTokenExpirationInterval != nil || ptrValue(s.GroupRunnerTokenExpirationInterval) != "86400" {
-							return fmt.Errorf("mock settings: %+v", s)
+							return fmt.Errorf("GitLab's settings: %+v", s)
 						}
 						return nil
 					}),
-					expectRegister(t, m, http.StatusGone),
+					expectRegister(t, g, http.StatusGone),
 				),
 				ConfigPlanChecks: emptyPlan,
 			},
 			{
 				// Tokens back on; valid_runner_registrars no longer managed: left as it is.
-				Config: settingsConfig(m, admin, `
+				Config: settingsConfig(g, admin, `
   allow_runner_registration_token        = true
   group_runner_token_expiration_interval = 86400
 `),
 				Check: resource.ComposeTestCheckFunc(
-					expectMock(m, func(s store.Settings) error {
+					expectSettings(g, func(s instanceSettings) error {
 						if !s.AllowRunnerRegistrationToken || !slices.Equal(s.ValidRunnerRegistrars, []string{"project"}) {
-							return fmt.Errorf("mock settings: %+v", s)
+							return fmt.Errorf("GitLab's settings: %+v", s)
 						}
 						return nil
 					}),
-					expectRegister(t, m, http.StatusCreated),
+					expectRegister(t, g, http.StatusCreated),
 				),
 				ConfigPlanChecks: emptyPlan,
 			},
 			{
 				// Drift: an administrator turns tokens off in the UI; the plan turns them on again.
-				PreConfig: func() {
-					m.Store().UpdateSettings(func(s *store.Settings) { s.AllowRunnerRegistrationToken = false })
-				},
-				Config: settingsConfig(m, admin, `
+				PreConfig: func() { g.UpdateInstanceSettings(t, map[string]any{"allow_runner_registration_token": false}) },
+				Config: settingsConfig(g, admin, `
   allow_runner_registration_token        = true
   group_runner_token_expiration_interval = 86400
 `),
@@ -134,7 +169,7 @@ func TestAccInstanceRunnerSettings(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectRegister(t, m, http.StatusCreated),
+				Check: expectRegister(t, g, http.StatusCreated),
 			},
 			{
 				ResourceName:      address,
@@ -151,27 +186,35 @@ func TestAccInstanceRunnerSettings(t *testing.T) {
 // interval; 0 removes the expiry for the ones created next.
 func TestAccInstanceRunnerSettings_ExpiryOfNewRunners(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t)
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	cfg := func(interval int, runner string) string {
-		return settingsConfig(m, m.Seed.AdminToken, fmt.Sprintf("  group_runner_token_expiration_interval = %d\n", interval)) + `
+		return settingsConfig(g, g.AdminToken(t), fmt.Sprintf("  group_runner_token_expiration_interval = %d\n", interval)) + `
 resource "gitlabrunner_user_runner" "` + runner + `" {
   runner_type = "group_type"
-  group_id    = ` + strconv.FormatInt(m.Seed.Group.ID, 10) + `
+  group_id    = ` + strconv.FormatInt(g.GroupID(t), 10) + `
+  description = "` + g.Name(runner) + `"
   depends_on  = [gitlabrunner_instance_runner_settings.this]
 }
 `
 	}
-	day := m.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	var from time.Time
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg(86400, "first"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("gitlabrunner_user_runner.first", tfjsonpath.New("token_expires_at"), knownvalue.StringExact(day)),
-				},
+				PreConfig: func() { from = g.Now() },
+				Config:    cfg(86400, "first"),
+				// A day after the create (the same instant on the mock's clock).
+				Check: resource.TestCheckResourceAttrWith("gitlabrunner_user_runner.first", "token_expires_at", func(v string) error {
+					at, err := time.Parse(time.RFC3339, v)
+					earliest, latest := from.Add(24*time.Hour).Truncate(time.Second), g.Now().Add(24*time.Hour)
+					if err != nil || at.Before(earliest) || at.After(latest) {
+						return fmt.Errorf("token_expires_at = %q, want between %s and %s", v, earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
+					}
+					return nil
+				}),
 				ConfigPlanChecks: emptyPlan,
 			},
 			{
@@ -191,47 +234,55 @@ resource "gitlabrunner_user_runner" "` + runner + `" {
 func TestAccInstanceRunnerSettings_Errors(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	old := acctest.StartMock(t, acctest.WithVersion("15.5.0-ee"))
+	g := acctest.NewGitLab(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
-				Config:      settingsConfig(m, m.Seed.Group.OwnerToken, "  allow_runner_registration_token = false\n"),
+				Config:      settingsConfig(g, g.NonAdminToken(t), "  allow_runner_registration_token = false\n"),
 				ExpectError: acctest.Words("can only be read and changed by an administrator"),
 			},
 			{
-				Config:      settingsConfig(m, m.Seed.AdminToken, `  valid_runner_registrars = ["instance"]`),
+				Config:      settingsConfig(g, g.AdminToken(t), `  valid_runner_registrars = ["instance"]`),
 				PlanOnly:    true,
 				ExpectError: acctest.Words(`value must be one of: ["group" "project"]`),
 			},
 			{
-				Config:      settingsConfig(m, m.Seed.AdminToken, "  runner_token_expiration_interval = 2147483648\n"),
+				Config:      settingsConfig(g, g.AdminToken(t), "  runner_token_expiration_interval = 2147483648\n"),
 				PlanOnly:    true,
 				ExpectError: acctest.Words("= 2147483648 is out of range"),
 			},
-			{
-				// Refused at plan time: the plan reads the settings of a new resource once.
-				Config:      settingsConfig(old, old.Seed.AdminToken, "  allow_runner_registration_token = false\n"),
-				PlanOnly:    true,
-				ExpectError: acctest.Words("GitLab does not show the setting allow_runner_registration_token for the instance"),
-			},
 		},
 	})
-	// On 15.5 the intervals exist: the resource is created; adding the
-	// switch is then refused by the plan.
+	t.Run("GitLab 15.5", testOlderGitLab)
+}
+
+// testOlderGitLab: a setting the GitLab version does not have fails with
+// its name. On 15.5 the intervals exist: the resource is created; adding the
+// switch is then refused by the plan.
+func testOlderGitLab(t *testing.T) {
+	old := acctest.NewGitLab(t, acctest.WithVersion("15.5.0-ee"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providertest.Factories(old.Now),
+		Steps: []resource.TestStep{{
+			// Refused at plan time: the plan reads the settings of a new resource once.
+			Config:      settingsConfig(old, old.AdminToken(t), "  allow_runner_registration_token = false\n"),
+			PlanOnly:    true,
+			ExpectError: acctest.Words("GitLab does not show the setting allow_runner_registration_token for the instance"),
+		}},
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providertest.Factories(old.Now),
 		Steps: []resource.TestStep{
 			{
-				Config: settingsConfig(old, old.Seed.AdminToken, "  runner_token_expiration_interval = 604800\n"),
+				Config: settingsConfig(old, old.AdminToken(t), "  runner_token_expiration_interval = 604800\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("allow_runner_registration_token"), knownvalue.Null()),
 				},
 				ConfigPlanChecks: emptyPlan,
 			},
 			{
-				Config: settingsConfig(old, old.Seed.AdminToken, "  runner_token_expiration_interval = 604800\n"+
+				Config: settingsConfig(old, old.AdminToken(t), "  runner_token_expiration_interval = 604800\n"+
 					"  allow_runner_registration_token = false\n"),
 				PlanOnly:    true,
 				ExpectError: acctest.Words("It exists since GitLab ≈15.8"),

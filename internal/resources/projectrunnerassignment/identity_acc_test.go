@@ -2,7 +2,6 @@ package projectrunnerassignment_test
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,38 +12,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
-// assignByHand creates a project runner of the seed's first project and
-// assigns it to the second through the API, as the group's Maintainer, and
-// returns the runner's id.
-func assignByHand(t *testing.T, m *acctest.Mock) int64 {
+// assignByHand creates a project runner of the first project and assigns it
+// to the second through the API, as the group's Maintainer (in live mode
+// GITLAB_TOKEN's user), and returns the runner's id.
+func assignByHand(t *testing.T, g *acctest.GitLab) int64 {
 	t.Helper()
-	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: m.Seed.Group.MaintainerToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
-	r, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{RunnerType: gitlabapi.RunnerTypeProject, ProjectID: &app})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.AssignRunnerToProject(t.Context(), web, r.ID); err != nil {
-		t.Fatal(err)
-	}
-	return r.ID
+	token := g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })
+	id, _ := g.CreateRunner(t, token, projectRunner(g, g.ProjectID(t, 0)))
+	g.AssignRunner(t, token, g.ProjectID(t, 1), id)
+	return id
 }
 
 // unassignedOnDestroy checks that the runner is back to its own project only.
-func unassignedOnDestroy(m *acctest.Mock, runnerID int64) resource.TestCheckFunc {
+func unassignedOnDestroy(t *testing.T, g *acctest.GitLab, runnerID int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		r, ok := m.Store().Runner(runnerID)
-		if !ok || !slices.Equal(r.ProjectIDs, []int64{m.Seed.Projects[0].ID}) {
-			return fmt.Errorf("after destroy runner %d has the projects %v (exists: %v), want only its own", runnerID, r.ProjectIDs, ok)
-		}
-		return nil
+		return expectRunnerProjects(g, runnerID, g.ProjectID(t, 0))
 	}
 }
 
@@ -55,10 +41,10 @@ func unassignedOnDestroy(m *acctest.Mock, runnerID int64) resource.TestCheckFunc
 func TestAccProjectRunnerAssignment_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	runnerID := assignByHand(t, m)
-	web := m.Seed.Projects[1].ID
-	cfg := m.ProviderBlock(m.Seed.Group.MaintainerToken) + fmt.Sprintf(`
+	g := acctest.NewGitLab(t)
+	runnerID := assignByHand(t, g)
+	web := g.ProjectID(t, 1)
+	cfg := g.ProviderBlock(g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })) + fmt.Sprintf(`
 resource "gitlabrunner_project_runner_assignment" "web" {
   project_id = %d
   runner_id  = %d
@@ -69,8 +55,8 @@ resource "gitlabrunner_project_runner_assignment" "web" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             unassignedOnDestroy(m, runnerID),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             unassignedOnDestroy(t, g, runnerID),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg + importBlock,

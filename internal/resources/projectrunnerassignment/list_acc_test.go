@@ -19,8 +19,12 @@ import (
 func TestAccProjectRunnerAssignment_list(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	assigned := assignByHand(t, m)
+	acctest.NeedsCLI(t, acctest.Query)
+	// The mock's project, to which no other test assigns runners: the query
+	// lists exactly this test's assignment.
+	g := acctest.NewGitLab(t)
+	m := g.Mock(t, acctest.SeededUsers)
+	assigned := assignByHand(t, g)
 	web := m.Seed.Projects[1].ID
 	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: m.Seed.Group.MaintainerToken})
 	if err != nil {

@@ -1,11 +1,13 @@
 package projectrunnerassignment_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -16,27 +18,30 @@ import (
 func TestAccProjectRunnerAssignment_missingProjectAtPlan(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	cfg := m.ProviderBlock(m.Seed.Group.MaintainerToken) + `
+	g := acctest.NewGitLab(t)
+	const missing = 2147483647 // no project has this id on a test GitLab
+	maint := g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })
+	cfg := g.ProviderBlock(maint) + fmt.Sprintf(`
 resource "gitlabrunner_user_runner" "app" {
   runner_type = "project_type"
-  project_id  = ` + itoa(m.Seed.Projects[0].ID) + `
+  project_id  = %d
+  description = %q
 }
 
 resource "gitlabrunner_project_runner_assignment" "web" {
-  project_id = 4242
+  project_id = %d
   runner_id  = gitlabrunner_user_runner.app.id
 }
-`
+`, g.ProjectID(t, 0), g.Name("app"), missing)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{{
 			Config:      cfg,
-			ExpectError: acctest.Words("Project 4242 does not exist, or the token's user cannot see it"),
+			ExpectError: acctest.Words(fmt.Sprintf("Project %d does not exist, or the token's user cannot see it", missing)),
 		}},
 	})
-	if n := m.Stats().Requests("POST /user/runners"); n != 0 {
+	if n := g.Stats().Requests("POST /user/runners"); n != 0 {
 		t.Errorf("the apply created %d runners before it found that the project does not exist", n)
 	}
 }

@@ -28,18 +28,18 @@ const address = "gitlabrunner_project_runner_assignment.web"
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// sharedRunnerConfig creates a project runner in the seed's first project
-// and assigns it to the second, as the user of token.
-func sharedRunnerConfig(m *acctest.Mock, token string) string {
-	return m.ProviderBlock(token) + `
+// sharedRunnerConfig creates a project runner in the first project and
+// assigns it to the second, as the user of token.
+func sharedRunnerConfig(g *acctest.GitLab, t *testing.T, token string) string {
+	return g.ProviderBlock(token) + `
 resource "gitlabrunner_user_runner" "app" {
   runner_type = "project_type"
-  project_id  = ` + itoa(m.Seed.Projects[0].ID) + `
-  description = "shared with web"
+  project_id  = ` + itoa(g.ProjectID(t, 0)) + `
+  description = "` + g.Name("shared with web") + `"
 }
 
 resource "gitlabrunner_project_runner_assignment" "web" {
-  project_id = ` + itoa(m.Seed.Projects[1].ID) + `
+  project_id = ` + itoa(g.ProjectID(t, 1)) + `
   runner_id  = gitlabrunner_user_runner.app.id
 }
 
@@ -50,47 +50,53 @@ data "gitlabrunner_runner" "app" {
 `
 }
 
-// runnerProjects is the mock's list of the projects of the runner in state.
-func runnerProjects(m *acctest.Mock, s *terraform.State) ([]int64, error) {
-	rs, ok := s.RootModule().Resources["gitlabrunner_user_runner.app"]
-	if !ok {
-		return nil, fmt.Errorf("the runner is not in state")
-	}
-	id, _ := strconv.ParseInt(rs.Primary.ID, 10, 64)
-	r, ok := m.Store().Runner(id)
-	if !ok {
-		return nil, fmt.Errorf("runner %d is not in the mock", id)
-	}
-	return r.ProjectIDs, nil
+// projectsOf is GitLab's list of a runner's projects, its owner first.
+func projectsOf(g *acctest.GitLab, id int64) ([]int64, error) {
+	r, err := g.RunnerErr(id)
+	return r.ProjectIDs, err
 }
 
-func expectProjects(m *acctest.Mock, want ...int64) resource.TestCheckFunc {
+// expectProjects checks the projects of the runner in state.
+func expectProjects(g *acctest.GitLab, want ...int64) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		got, err := runnerProjects(m, s)
-		if err != nil {
-			return err
+		rs, ok := s.RootModule().Resources["gitlabrunner_user_runner.app"]
+		if !ok {
+			return fmt.Errorf("the runner is not in state")
 		}
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("runner's projects in the mock = %v, want %v", got, want)
-		}
-		return nil
+		id, _ := strconv.ParseInt(rs.Primary.ID, 10, 64)
+		return expectRunnerProjects(g, id, want...)
 	}
 }
 
-// TestAccProjectRunnerAssignment: a Maintainer of both projects shares a
-// project runner with a second project; the runner's projects show both;
-// import; an assignment removed by hand is assigned again; a runner deleted
-// by hand takes its assignment out of state cleanly; destroy unassigns.
+// expectRunnerProjects checks the projects of runner id in GitLab.
+func expectRunnerProjects(g *acctest.GitLab, id int64, want ...int64) error {
+	got, err := projectsOf(g, id)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("runner %d's projects in GitLab = %v, want %v", id, got, want)
+	}
+	return nil
+}
+
+// TestAccProjectRunnerAssignment: a Maintainer of both projects (in live
+// mode GITLAB_TOKEN's user) shares a project runner with a second project;
+// the runner's projects show both; import; an assignment removed by hand is
+// assigned again; a runner deleted by hand takes its assignment out of state
+// cleanly; destroy unassigns.
 func TestAccProjectRunnerAssignment(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
-	cfg := sharedRunnerConfig(m, m.Seed.Group.MaintainerToken)
+	g := acctest.NewGitLab(t)
+	app, web := g.ProjectID(t, 0), g.ProjectID(t, 1)
+	cfg := sharedRunnerConfig(g, t, g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken }))
+	webPath := g.ProjectPath(t, web)
 	var runnerID string
+	id := func() int64 { n, _ := strconv.ParseInt(runnerID, 10, 64); return n }
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -99,11 +105,11 @@ func TestAccProjectRunnerAssignment(t *testing.T) {
 					statecheck.ExpectKnownValue("data.gitlabrunner_runner.app", tfjsonpath.New("projects"), knownvalue.ListPartial(map[int]knownvalue.Check{
 						0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.Int64Exact(app)}),
 						1: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.Int64Exact(web),
-							"path_with_namespace": knownvalue.StringExact("demo/platform/web")}),
+							"path_with_namespace": knownvalue.StringExact(webPath)}),
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					expectProjects(m, app, web),
+					expectProjects(g, app, web),
 					resource.TestCheckResourceAttrWith(address, "id", func(v string) error {
 						runnerID = v[len(itoa(web))+1:]
 						if v != itoa(web)+":"+runnerID {
@@ -122,29 +128,19 @@ func TestAccProjectRunnerAssignment(t *testing.T) {
 			},
 			{
 				// Drift: unassigned by hand → assigned again.
-				PreConfig: func() {
-					id, _ := strconv.ParseInt(runnerID, 10, 64)
-					if err := m.Store().UpdateRunner(id, func(r *store.RunnerRecord) { r.ProjectIDs = r.ProjectIDs[:1] }); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
+				PreConfig: func() { g.UnassignRunner(t, web, id()) },
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectProjects(m, app, web),
+				Check: expectProjects(g, app, web),
 			},
 			{
 				// Drift: the runner deleted by hand → both leave the state cleanly
 				// and are created again.
-				PreConfig: func() {
-					id, _ := strconv.ParseInt(runnerID, 10, 64)
-					if !m.Store().DeleteRunner(id) {
-						t.Fatal("runner not in the mock")
-					}
-				},
-				Config: cfg,
+				PreConfig: func() { g.DeleteRunner(t, id()) },
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("gitlabrunner_user_runner.app", plancheck.ResourceActionCreate),
@@ -152,28 +148,27 @@ func TestAccProjectRunnerAssignment(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectProjects(m, app, web),
+				Check: expectProjects(g, app, web),
 			},
 		},
 	})
 }
 
-// startRunner creates a runner in the mock outside Terraform, as the admin.
-func startRunner(t *testing.T, m *acctest.Mock, c store.RunnerCreation) int64 {
+// startRunner creates a runner outside Terraform, as the administrator, with
+// GitLab's parameters.
+func startRunner(t *testing.T, g *acctest.GitLab, params map[string]any) int64 {
 	t.Helper()
-	admin, err := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := admin.CreateRunner(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.RunnerID
+	id, _ := g.CreateRunner(t, "", params)
+	return id
 }
 
-func assignmentConfig(m *acctest.Mock, token string, projectID, runnerID int64) string {
-	return m.ProviderBlock(token) + `
+// projectRunner are the parameters of a project runner of project p.
+func projectRunner(g *acctest.GitLab, p int64) map[string]any {
+	return map[string]any{"runner_type": "project_type", "project_id": p, "description": g.Name("")}
+}
+
+func assignmentConfig(g *acctest.GitLab, token string, projectID, runnerID int64) string {
+	return g.ProviderBlock(token) + `
 resource "gitlabrunner_project_runner_assignment" "web" {
   project_id = ` + itoa(projectID) + `
   runner_id  = ` + itoa(runnerID) + `
@@ -184,85 +179,108 @@ resource "gitlabrunner_project_runner_assignment" "web" {
 // TestAccProjectRunnerAssignment_Refusals: each of GitLab's refusals gives
 // its diagnostic, at plan time where the runner tells (group, instance,
 // locked, owner project, unknown runner), at apply time otherwise
-// (permissions, valid_runner_registrars); nothing changes in the mock.
+// (permissions, valid_runner_registrars); nothing changes in GitLab. The
+// refusals of the projects' own maintainers need the mock's seeded users.
 func TestAccProjectRunnerAssignment_Refusals(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	s := m.Seed
-	app, web := s.Projects[0].ID, s.Projects[1].ID
-	project := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &app})
-	locked := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &app})
-	_ = m.Store().UpdateRunner(locked, func(r *store.RunnerRecord) { r.Locked = true })
-	group := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeGroup, GroupID: &s.Group.ID})
-	instance := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeInstance})
-	maint := s.Group.MaintainerToken
+	g := acctest.NewGitLab(t)
+	s := g.Seed()
+	app, web := g.ProjectID(t, 0), g.ProjectID(t, 1)
+	project := startRunner(t, g, projectRunner(g, app))
+	locked := startRunner(t, g, projectRunner(g, app))
+	g.UpdateRunner(t, locked, map[string]any{"locked": true})
+	group := startRunner(t, g, map[string]any{"runner_type": "group_type", "group_id": g.GroupID(t)})
+	instance := startRunner(t, g, map[string]any{"runner_type": "instance_type"})
+	maint := g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })
 
 	step := func(token string, projectID, runnerID int64, want string) resource.TestStep {
-		return resource.TestStep{Config: assignmentConfig(m, token, projectID, runnerID), ExpectError: acctest.Words(want)}
+		return resource.TestStep{Config: assignmentConfig(g, token, projectID, runnerID), ExpectError: acctest.Words(want)}
 	}
 	planOnly := func(st resource.TestStep) resource.TestStep { st.PlanOnly = true; return st }
+	seeded := func(st resource.TestStep) resource.TestStep {
+		st.SkipFunc = g.StepNeeds(t, acctest.SeededUsers)
+		return st
+	}
+	const unknown = 2147483647 // no runner has this id on a test GitLab
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			planOnly(step(maint, web, group, "is a group runner: it already serves every project of its group")),
 			planOnly(step(maint, web, instance, "is an instance runner: it already serves every project of the instance")),
 			planOnly(step(maint, web, locked, "is locked to its current projects")),
 			planOnly(step(maint, app, project, "is the owner project of runner")),
-			planOnly(step(maint, web, 4242, "Runner 4242 does not exist")),
+			planOnly(step(maint, web, unknown, fmt.Sprintf("Runner %d does not exist", unknown))),
 			// The second project's maintainer cannot read the runner: the plan
 			// passes, GitLab refuses the assignment.
-			step(s.Projects[1].MaintainerToken, web, project, "403 Forbidden: No access granted"),
+			seeded(step(seedToken(s, 1), web, project, "403 Forbidden: No access granted")),
 			// The first project's maintainer cannot see the second project.
-			step(s.Projects[0].MaintainerToken, web, project, "Project "+itoa(web)+" does not exist, or the token's user cannot see it"),
+			seeded(step(seedToken(s, 0), web, project, "Project "+itoa(web)+" does not exist, or the token's user cannot see it")),
+			// Administrators are exempt: the group's maintainer is refused.
 			{
-				PreConfig: func() {
-					m.Store().UpdateSettings(func(st *store.Settings) { st.ValidRunnerRegistrars = []string{"group"} })
-				},
-				Config:      assignmentConfig(m, maint, web, project),
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				PreConfig: g.OnMock(func(*acctest.Mock) {
+					g.UpdateInstanceSettings(t, map[string]any{"valid_runner_registrars": []string{"group"}})
+				}),
+				Config:      assignmentConfig(g, maint, web, project),
 				ExpectError: acctest.Words("does not list `project`"),
 			},
 		},
 	})
-	if r, _ := m.Store().Runner(project); !slices.Equal(r.ProjectIDs, []int64{app}) {
-		t.Fatalf("a refused assignment changed the runner: %v", r.ProjectIDs)
+	if err := expectRunnerProjects(g, project, app); err != nil {
+		t.Fatalf("a refused assignment changed the runner: %v", err)
 	}
+}
+
+// seedToken is the maintainer token of the seed's project i ("" in live
+// mode, whose steps using it are skipped).
+func seedToken(s store.Seed, i int) string {
+	if i < len(s.Projects) {
+		return s.Projects[i].MaintainerToken
+	}
+	return ""
 }
 
 // TestAccProjectRunnerAssignment_AdoptAndOwnerProject: an assignment made by
 // hand is adopted, not refused; when the target became the runner's owner
-// project outside Terraform, destroy succeeds (with a warning) and leaves
-// the runner where GitLab keeps it.
+// project outside Terraform (the owner project deleted: only the mock can
+// do that to a test), destroy succeeds (with a warning) and leaves the
+// runner where GitLab keeps it.
 func TestAccProjectRunnerAssignment_AdoptAndOwnerProject(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
-	runner := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &app})
-	_ = m.Store().UpdateRunner(runner, func(r *store.RunnerRecord) { r.ProjectIDs = []int64{app, web} })
+	g := acctest.NewGitLab(t)
+	app, web := g.ProjectID(t, 0), g.ProjectID(t, 1)
+	runner := startRunner(t, g, projectRunner(g, app))
+	g.AssignRunner(t, "", web, runner)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		CheckDestroy: func(*terraform.State) error {
-			// web had become the owner project: GitLab keeps it there.
-			if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{web}) {
-				return fmt.Errorf("after destroy the runner's projects = %v, want [%d]", r.ProjectIDs, web)
+			if g.Live() { // destroy unassigned web
+				return expectRunnerProjects(g, runner, app)
 			}
-			return nil
+			// web had become the owner project: GitLab keeps it there.
+			return expectRunnerProjects(g, runner, web)
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: assignmentConfig(m, m.Seed.Group.MaintainerToken, web, runner),
+				Config: assignmentConfig(g, g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken }), web, runner),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: func(*terraform.State) error {
-					if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{app, web}) {
-						return fmt.Errorf("adopting changed the runner's projects: %v", r.ProjectIDs)
-					}
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						if err := expectRunnerProjects(g, runner, app, web); err != nil {
+							return fmt.Errorf("adopting changed the runner's projects: %w", err)
+						}
+						return nil
+					},
 					// Outside Terraform, the owner project goes away: web becomes the owner.
-					return m.Store().UpdateRunner(runner, func(r *store.RunnerRecord) { r.ProjectIDs = []int64{web} })
-				},
+					g.MockCheck(t, acctest.StoreAccess, func(m *acctest.Mock) error {
+						return m.Store().UpdateRunner(runner, func(r *store.RunnerRecord) { r.ProjectIDs = []int64{web} })
+					}),
+				),
 			},
 		},
 	})
@@ -272,20 +290,20 @@ func TestAccProjectRunnerAssignment_AdoptAndOwnerProject(t *testing.T) {
 // runner but every answer (with retries = 2) is a 502, as
 // `--fault 'POST /projects/:id/runners=apply-then-502'` does. The apply reads
 // the runner back and keeps the assignment it finds in state; the next plan
-// is empty, and destroy unassigns the runner (asked of the mock).
+// is empty, and destroy unassigns the runner (asked of GitLab).
 func TestAccProjectRunnerAssignment_applyThenBadGateway(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	app, web := m.Seed.Projects[0].ID, m.Seed.Projects[1].ID
-	runner := startRunner(t, m, store.RunnerCreation{RunnerType: store.RunnerTypeProject, ProjectID: &app})
-	m.Faults().Add(mockcoordinator.Fault{Route: "POST /projects/:id/runners", Kind: mockcoordinator.FaultApplyThenStatus})
-	cfg := assignmentConfig(m, m.Seed.Group.MaintainerToken, web, runner)
+	g := acctest.NewGitLab(t)
+	app, web := g.ProjectID(t, 0), g.ProjectID(t, 1)
+	runner := startRunner(t, g, projectRunner(g, app))
+	g.Faults().Add(mockcoordinator.Fault{Route: "POST /projects/:id/runners", Kind: mockcoordinator.FaultApplyThenStatus})
+	cfg := assignmentConfig(g, g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken }), web, runner)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		CheckDestroy: func(*terraform.State) error {
-			if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{app}) {
-				return fmt.Errorf("after destroy the runner's projects = %v, want [%d]: an assignment stayed in GitLab", r.ProjectIDs, app)
+			if err := expectRunnerProjects(g, runner, app); err != nil {
+				return fmt.Errorf("after destroy: %w: an assignment stayed in GitLab", err)
 			}
 			return nil
 		},
@@ -296,18 +314,15 @@ func TestAccProjectRunnerAssignment_applyThenBadGateway(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(itoa(web)+":"+itoa(runner))),
 				},
 				Check: func(*terraform.State) error {
-					if n := m.Stats().Requests("POST /projects/:id/runners"); n != 3 {
+					if n := g.Stats().Requests("POST /projects/:id/runners"); n != 3 {
 						return fmt.Errorf("%d assignment requests, want 3 (retries = 2): the test proves nothing", n)
 					}
-					if r, _ := m.Store().Runner(runner); !slices.Equal(r.ProjectIDs, []int64{app, web}) {
-						return fmt.Errorf("the runner's projects in the mock = %v, want [%d %d]", r.ProjectIDs, app, web)
-					}
-					return nil
+					return expectRunnerProjects(g, runner, app, web)
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				PreConfig: m.Faults().Clear,
+				PreConfig: g.Faults().Clear,
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -20,14 +21,14 @@ import (
 func TestAccProjectRunnerSettings_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	project := m.Seed.Project.ID
-	cfg := projectConfig(m, m.Seed.Group.MaintainerToken, project, "")
+	g := acctest.NewGitLab(t)
+	project := g.ProjectID(t, 0)
+	cfg := projectConfig(g, g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken }), project, "")
 	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { project_id = %d }\n}\n", address, project)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg + importBlock,

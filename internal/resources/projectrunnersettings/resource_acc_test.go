@@ -26,44 +26,46 @@ const address = "gitlabrunner_project_runner_settings.this"
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func projectConfig(m *acctest.Mock, token string, projectID int64, body string) string {
-	return m.ProviderBlock(token) + "\nresource \"gitlabrunner_project_runner_settings\" \"this\" {\n  project_id = " +
+func projectConfig(g *acctest.GitLab, token string, projectID int64, body string) string {
+	return g.ProviderBlock(token) + "\nresource \"gitlabrunner_project_runner_settings\" \"this\" {\n  project_id = " +
 		itoa(projectID) + "\n" + body + "\n}\n"
 }
 
-// expectProject checks the project's runner settings in the mock, as its
+// projectSettings reads the project's runner settings from GitLab, as an
 // administrator sees them.
-func expectProject(m *acctest.Mock, projectID int64, shared, group bool) resource.TestCheckFunc {
+func projectSettings(g *acctest.GitLab, projectID int64) (shared, group bool, err error) {
+	p, err := g.Object("/projects/" + itoa(projectID))
+	if err != nil {
+		return false, false, err
+	}
+	shared, ok1 := p["shared_runners_enabled"].(bool)
+	group, ok2 := p["group_runners_enabled"].(bool)
+	if !ok1 || !ok2 {
+		return false, false, fmt.Errorf("project %d: GitLab shows shared_runners_enabled %v, group_runners_enabled %v",
+			projectID, p["shared_runners_enabled"], p["group_runners_enabled"])
+	}
+	return shared, group, nil
+}
+
+// expectProject checks the project's runner settings in GitLab.
+func expectProject(g *acctest.GitLab, projectID int64, shared, group bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		c, _ := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-		p, err := c.Project(store.NamespaceID{ID: projectID})
-		if err != nil || p.SharedRunnersEnabled != shared || p.GroupRunnersEnabled == nil || *p.GroupRunnersEnabled != group {
-			return fmt.Errorf("project %d: shared_runners_enabled %v, group_runners_enabled %v (%v); want %v, %v",
-				projectID, p.SharedRunnersEnabled, p.GroupRunnersEnabled, err, shared, group)
+		s, gr, err := projectSettings(g, projectID)
+		if err != nil {
+			return err
+		}
+		if s != shared || gr != group {
+			return fmt.Errorf("project %d: shared_runners_enabled %v, group_runners_enabled %v; want %v, %v",
+				projectID, s, gr, shared, group)
 		}
 		return nil
 	}
 }
 
-// setProject changes the project's settings in the mock, as a Maintainer
+// setProject changes the project's settings in GitLab, as a Maintainer
 // would in GitLab's UI.
-func setProject(t *testing.T, m *acctest.Mock, projectID int64, ch store.ProjectChanges) func() {
-	return func() {
-		c, _ := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-		if _, err := c.UpdateProject(store.NamespaceID{ID: projectID}, ch); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func setGroup(t *testing.T, m *acctest.Mock, groupID int64, setting string) func() {
-	return func() {
-		c, _ := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-		if _, err := c.UpdateGroup(store.NamespaceID{ID: groupID}, store.GroupChanges{
-			SharedRunnersSetting: store.Optional[string]{Set: true, Value: setting}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+func setProject(t *testing.T, g *acctest.GitLab, projectID int64, params map[string]any) func() {
+	return func() { g.UpdateSettings(t, "/projects/"+itoa(projectID), params) }
 }
 
 var emptyPlan = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -73,28 +75,30 @@ var emptyPlan = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.Plan
 // the project as it is.
 func TestAccProjectRunnerSettings(t *testing.T) {
 	acctest.PreCheck(t)
-	t.Parallel()
-	m := acctest.StartMock(t)
-	p := m.Seed.Project
-	maint := m.Seed.Group.MaintainerToken // the project's Maintainer through its group
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
+	p := g.ProjectID(t, 0)
+	path := g.ProjectPath(t, p)
+	// The project's Maintainer through its group (live mode: the administrator).
+	maint := g.MemberToken(t, func(s store.Seed) string { return s.Group.MaintainerToken })
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             expectProject(m, p.ID, true, false), // left as it is
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             expectProject(g, p, true, false), // left as it is
 		Steps: []resource.TestStep{
 			{
-				Config: projectConfig(m, maint, p.ID, "  shared_runners_enabled = false\n  group_runners_enabled = false\n"),
+				Config: projectConfig(g, maint, p, "  shared_runners_enabled = false\n  group_runners_enabled = false\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(itoa(p.ID))),
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("path_with_namespace"), knownvalue.StringExact(p.PathWithNamespace)),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(itoa(p))),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("path_with_namespace"), knownvalue.StringExact(path)),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("shared_runners_enabled"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("group_runners_enabled"), knownvalue.Bool(false)),
 				},
-				Check:            expectProject(m, p.ID, false, false),
+				Check:            expectProject(g, p, false, false),
 				ConfigPlanChecks: emptyPlan,
 			},
 			{
 				// Instance runners on; group_runners_enabled no longer managed: left as it is.
-				Config: projectConfig(m, maint, p.ID, "  shared_runners_enabled = true\n"),
+				Config: projectConfig(g, maint, p, "  shared_runners_enabled = true\n"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -102,22 +106,22 @@ func TestAccProjectRunnerSettings(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("group_runners_enabled"), knownvalue.Bool(false)),
 				},
-				Check: expectProject(m, p.ID, true, false),
+				Check: expectProject(g, p, true, false),
 			},
 			{
 				// Drift: a Maintainer turns instance runners off in the UI; the plan turns them on again.
-				PreConfig: setProject(t, m, p.ID, store.ProjectChanges{SharedRunnersEnabled: store.Optional[bool]{Set: true, Value: false}}),
-				Config:    projectConfig(m, maint, p.ID, "  shared_runners_enabled = true\n"),
+				PreConfig: setProject(t, g, p, map[string]any{"shared_runners_enabled": false}),
+				Config:    projectConfig(g, maint, p, "  shared_runners_enabled = true\n"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectProject(m, p.ID, true, false),
+				Check: expectProject(g, p, true, false),
 			},
 			{
 				ResourceName:      address,
 				ImportState:       true,
-				ImportStateId:     itoa(p.ID),
+				ImportStateId:     itoa(p),
 				ImportStateVerify: true,
 			},
 		},
@@ -128,45 +132,67 @@ func TestAccProjectRunnerSettings(t *testing.T) {
 // plan, naming the attribute: a project the token cannot see, a token
 // without the Maintainer role, instance runners under a group that made them
 // unoverridable; when the plan cannot read the group, the apply explains
-// GitLab's 400; an import id that is not a project id.
+// GitLab's 400; an import id that is not a project id. The roles and the
+// group's setting are the mock's (SeededUsers); the rest runs on any GitLab.
 func TestAccProjectRunnerSettings_Refusals(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	s := m.Seed
+	g := acctest.NewGitLab(t)
+	project := g.ProjectID(t, 0)
+	path := g.ProjectPath(t, project)
+	nonAdmin := g.NonAdminToken(t) // a user who is no member of the group
+	maint := g.MemberToken(t, func(s store.Seed) string { return s.Project.MaintainerToken })
 	on := "  shared_runners_enabled = true\n"
+	// The refusals change nothing: the mock's project ends as its group's
+	// unoverridable setting left it; a live project as it was.
+	shared, group := false, true
+	if g.Live() {
+		var err error
+		if shared, group, err = projectSettings(g, project); err != nil {
+			t.Fatal(err)
+		}
+	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             expectProject(m, s.Project.ID, false, true), // the refusals changed nothing
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             expectProject(g, project, shared, group),
 		Steps: []resource.TestStep{
 			{
-				Config:      projectConfig(m, s.NonAdminToken, s.Project.ID, on),
+				Config:      projectConfig(g, nonAdmin, project, on),
 				PlanOnly:    true,
-				ExpectError: acctest.Words("Project " + itoa(s.Project.ID) + " does not exist, or the token's user cannot see it"),
+				ExpectError: acctest.Words("Project " + itoa(project) + " does not exist, or the token's user cannot see it"),
 			},
 			{
-				Config:      projectConfig(m, s.Project.DeveloperToken, s.Project.ID, on),
+				SkipFunc:    g.StepNeeds(t, acctest.SeededUsers),
+				Config:      projectConfig(g, g.Seed().Project.DeveloperToken, project, on),
 				PlanOnly:    true,
 				ExpectError: acctest.Words("Maintainer Role Needed"),
 			},
 			{
 				// The group makes instance runners unoverridable (its projects follow).
-				PreConfig:   setGroup(t, m, s.Subgroup.ID, store.SharedRunnersDisabledAndUnoverridable),
-				Config:      projectConfig(m, s.Group.MaintainerToken, s.Project.ID, on),
+				SkipFunc: g.StepNeeds(t, acctest.SeededUsers),
+				PreConfig: g.OnMock(func(m *acctest.Mock) {
+					c, _ := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
+					if _, err := c.UpdateGroup(store.NamespaceID{ID: m.Seed.Subgroup.ID}, store.GroupChanges{
+						SharedRunnersSetting: store.Optional[string]{Set: true, Value: store.SharedRunnersDisabledAndUnoverridable}}); err != nil {
+						t.Fatal(err)
+					}
+				}),
+				Config:      projectConfig(g, g.Seed().Group.MaintainerToken, project, on),
 				PlanOnly:    true,
 				ExpectError: acctest.Words(`its group demo/platform has shared_runners_setting = "disabled_and_unoverridable"`),
 			},
 			{
 				// A Maintainer of the project only cannot read the group: GitLab's 400, explained.
-				Config:      projectConfig(m, s.Project.MaintainerToken, s.Project.ID, on),
-				ExpectError: acctest.Words(`shared_runners_enabled cannot be enabled because parent group does not allow it (PUT /projects/` + itoa(s.Project.ID) + `). GitLab refuses to turn instance runners on in a project while the project's group has shared_runners_setting = "disabled_and_unoverridable"`),
+				SkipFunc:    g.StepNeeds(t, acctest.SeededUsers),
+				Config:      projectConfig(g, g.Seed().Project.MaintainerToken, project, on),
+				ExpectError: acctest.Words(`shared_runners_enabled cannot be enabled because parent group does not allow it (PUT /projects/` + itoa(project) + `). GitLab refuses to turn instance runners on in a project while the project's group has shared_runners_setting = "disabled_and_unoverridable"`),
 			},
 			{
-				Config:        projectConfig(m, s.Project.MaintainerToken, s.Project.ID, ""),
+				Config:        projectConfig(g, maint, project, ""),
 				ResourceName:  address,
 				ImportState:   true,
-				ImportStateId: "demo/platform/app",
-				ExpectError:   acctest.Words(`The import id "demo/platform/app" is not a project id`),
+				ImportStateId: path,
+				ExpectError:   acctest.Words(`The import id "` + path + `" is not a project id`),
 			},
 		},
 	})

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -21,17 +20,15 @@ import (
 func TestAccRunnerController_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithVersion("19.1.0-ee"))
-	ctl, err := admin(t, m).CreateRunnerController(store.RunnerControllerChanges{State: store.Optional[string]{Set: true, Value: store.RunnerControllerEnabled}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config(m, m.Seed.AdminToken, `  state = "enabled"`)
-	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { id = %d }\n}\n", address, ctl.ID)
+	g := newGitLab(t, "19.1.0-ee")
+	gate := g.Name("gate")
+	ctl := g.CreateRunnerController(t, map[string]any{"description": gate, "state": "enabled"})
+	cfg := config(g, g.AdminToken(t), fmt.Sprintf("  description = %q\n  state = \"enabled\"", gate))
+	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { id = %d }\n}\n", address, ctl)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoRunnerControllersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnerControllersLeft(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg + importBlock,
@@ -39,7 +36,7 @@ func TestAccRunnerController_importByIdentity(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(address, map[string]knownvalue.Check{"id": knownvalue.Int64Exact(ctl.ID)})},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(address, map[string]knownvalue.Check{"id": knownvalue.Int64Exact(ctl)})},
 			},
 			{Config: cfg, ResourceName: address, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
 		},

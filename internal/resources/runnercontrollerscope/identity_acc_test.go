@@ -2,6 +2,7 @@ package runnercontrollerscope_test
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -21,17 +22,15 @@ import (
 func TestAccRunnerControllerScope_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	f := newFixture(t, "19.1.0-ee")
+	f := newFixture(t, "18.10.0-ee", "19.1.0-ee")
 	runner := f.instance[0]
-	if _, err := admin(t, f.m).AddRunnerControllerRunnerScope(f.controller, runner); err != nil {
-		t.Fatal(err)
-	}
+	f.g.Call(t, http.MethodPost, fmt.Sprintf("/runner_controllers/%d/scopes/runners/%d", f.controller, runner), nil)
 	const s0 = "gitlabrunner_runner_controller_scope.s0"
-	cfg := f.config(f.m.Seed.AdminToken, runner)
+	cfg := f.config(f.admin, runner)
 	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { runner_controller_id = %d, runner_id = %d }\n}\n", s0, f.controller, runner)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(f.m.Now),
+		ProtoV6ProviderFactories: providertest.Factories(f.g.Now),
 		CheckDestroy:             f.scopes(),
 		Steps: []resource.TestStep{
 			{

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -23,25 +22,19 @@ import (
 func TestAccRunnerControllerToken_identity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t, acctest.WithVersion("19.1.0-ee"))
-	ctl, err := admin(t, m).CreateRunnerController(store.RunnerControllerChanges{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outside, err := admin(t, m).CreateRunnerControllerToken(ctl.ID, new("job router"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := newGitLab(t, "19.1.0-ee")
+	ctl := g.CreateRunnerController(t, nil)
+	outside, _ := g.CreateRunnerControllerToken(t, ctl, g.Name("job router"))
 	identity := statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
-		"runner_controller_id": knownvalue.Int64Exact(ctl.ID), "token_id": knownvalue.Int64Exact(outside.ID)})
-	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { runner_controller_id = %d, token_id = %d }\n}\n", address, ctl.ID, outside.ID)
+		"runner_controller_id": knownvalue.Int64Exact(ctl), "token_id": knownvalue.Int64Exact(outside)})
+	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { runner_controller_id = %d, token_id = %d }\n}\n", address, ctl, outside)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ImportByIdentity)},
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoActiveRunnerControllerTokens(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoActiveRunnerControllerTokens(),
 		Steps: []resource.TestStep{
 			{
-				Config: token(m, ctl.ID, "") + importBlock,
+				Config: token(t, g, ctl, "") + importBlock,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -49,14 +42,14 @@ func TestAccRunnerControllerToken_identity(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{identity},
 			},
 			{
-				Config: token(m, ctl.ID, `  rotation_triggers = { rotated = "1" }`),
+				Config: token(t, g, ctl, `  rotation_triggers = { rotated = "1" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{identity,
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("token_id"), knownvalue.Int64Func(func(v int64) error {
-						if v == outside.ID {
+						if v == outside {
 							return fmt.Errorf("token_id is still %d after the rotation", v)
 						}
 						return nil

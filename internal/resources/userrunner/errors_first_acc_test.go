@@ -1,6 +1,7 @@
 package userrunner_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,17 +19,26 @@ import (
 func TestAccUserRunner_realErrorFirst(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	cli := acctest.NewCLI(t, map[string]string{"main.tf": m.ProviderBlock(m.Seed.Group.OwnerToken) + `
+	g := acctest.NewGitLab(t)
+	// A group Owner of the mock; in live mode a user who is no administrator
+	// (and no member of the group).
+	token := g.Seed().Group.OwnerToken
+	if g.Live() {
+		token = g.NonAdminToken(t)
+	}
+	const missing = 2147483647 // no project has this id on a test GitLab
+	cli := acctest.NewCLI(t, map[string]string{"main.tf": g.ProviderBlock(token) + fmt.Sprintf(`
 resource "gitlabrunner_user_runner" "missing_project" {
   runner_type = "project_type"
-  project_id  = 4242
+  project_id  = %d
+  description = %q
 }
 
 resource "gitlabrunner_user_runner" "not_allowed" {
   runner_type = "instance_type"
+  description = %q
 }
-`}, map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: m.Now})})
+`, missing, g.Name("missing project"), g.Name("not allowed"))}, map[string]string{"TF_REATTACH_PROVIDERS": providertest.Reattach(t, provider.Options{Clock: g.Now})})
 	out, code := cli.RunExit("apply", "-auto-approve", "-no-color")
 	if code == 0 {
 		t.Fatalf("the apply succeeded:\n%s", out)
@@ -37,7 +47,7 @@ resource "gitlabrunner_user_runner" "not_allowed" {
 	if first == nil || first[1] != "Error" || first[2] != "Unable to Create Runner" {
 		t.Errorf("the first diagnostic is %q, want the error Unable to Create Runner:\n%s", first, out)
 	}
-	for _, want := range []string{"Project 4242 does not exist, or the token's user cannot see it",
+	for _, want := range []string{fmt.Sprintf("Project %d does not exist, or the token's user cannot see it", missing),
 		"Creating an instance runner needs an administrator's access token"} {
 		if !acctest.Words(want).MatchString(out) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
@@ -46,7 +56,7 @@ resource "gitlabrunner_user_runner" "not_allowed" {
 	if strings.Contains(out, "Could Not Look for Unfinished Runners") {
 		t.Errorf("the output warns that the scopes could not be listed, beside the creates' own errors:\n%s", out)
 	}
-	if n := len(m.Store().RunnerIDs()); n != 0 {
+	if n := len(g.RunnerIDs(t)); n != 0 {
 		t.Errorf("%d runners created", n)
 	}
 }

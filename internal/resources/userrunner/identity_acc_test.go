@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 )
 
 // TestAccUserRunner_importByIdentity imports a runner made outside
@@ -25,28 +24,21 @@ import (
 func TestAccUserRunner_importByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	m := acctest.StartMock(t)
-	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: m.Seed.Group.OwnerToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeGroup, GroupID: ptr(m.Seed.Group.ID),
-		RunnerAttributes: gitlabapi.RunnerAttributes{Description: ptr("made by hand"), TagList: &[]string{"docker"}, Paused: ptr(true)},
+	g := acctest.NewGitLab(t)
+	owner, group := g.OwnerToken(t), g.GroupID(t)
+	created, _ := g.CreateRunner(t, owner, map[string]any{
+		"runner_type": "group_type", "group_id": group, "description": g.Name("made by hand"), "tag_list": []string{"docker"}, "paused": true,
 	})
-	if err != nil {
-		t.Fatalf("cannot create a runner in the mock: %v", err)
-	}
-	id := strconv.FormatInt(created.ID, 10)
+	id := strconv.FormatInt(created, 10)
 	body := fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
-  description = "made by hand"
+  description = %q
   tag_list    = ["docker"]
-  paused      = true`, m.Seed.Group.ID)
+  paused      = true`, group, g.Name("made by hand"))
 	importBlock := fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { id = %q }\n}\n", address, id)
-	tc := testCase(t, m,
+	tc := testCase(t, g,
 		resource.TestStep{
-			Config: runnerConfig(m, m.Seed.Group.OwnerToken, body) + importBlock,
+			Config: runnerConfig(g, owner, body) + importBlock,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
@@ -57,11 +49,11 @@ func TestAccUserRunner_importByIdentity(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectIdentity(address, map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("group_id"), knownvalue.Int64Exact(m.Seed.Group.ID)),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("group_id"), knownvalue.Int64Exact(group)),
 			},
 		},
 		resource.TestStep{
-			Config:          runnerConfig(m, m.Seed.Group.OwnerToken, body),
+			Config:          runnerConfig(g, owner, body),
 			ResourceName:    address,
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithResourceIdentity,

@@ -53,17 +53,18 @@ func TestAccUserRunner_movedFromGitLab(t *testing.T) {
 }
 
 func testMovedFromGitLab(t *testing.T, release gitlabprovider.Release) {
-	m := acctest.StartMock(t)
-	token := m.Seed.Group.OwnerToken
+	g := acctest.NewGitLab(t)
+	token, group := g.OwnerToken(t), g.GroupID(t)
 	hasNote := release >= gitlabprovider.Release17_6
+	byHand, fleet := g.Name("made by hand"), g.Name("build fleet")
 
 	// A runner made elsewhere, imported into GitLab's provider: a project
 	// runner, and from 19.0, whose import reads group_id back, a group runner.
-	legacyType, legacyScope, legacyID := "project_type", "project_id", m.Seed.Project.ID
+	legacyType, legacyScope, legacyID := "project_type", "project_id", g.ProjectID(t, 0)
 	if release >= gitlabprovider.Release19_0 {
-		legacyType, legacyScope, legacyID = "group_type", "group_id", m.Seed.Group.ID
+		legacyType, legacyScope, legacyID = "group_type", "group_id", group
 	}
-	made := createByHand(t, m, token, legacyType, legacyID)
+	made := createByHand(t, g, token, legacyType, legacyID)
 
 	const (
 		built    = "gitlab_user_runner.build"
@@ -83,7 +84,7 @@ func testMovedFromGitLab(t *testing.T, release gitlabprovider.Release) {
 resource "gitlab_user_runner" "build" {
   runner_type      = "group_type"
   group_id         = %[3]d
-  description      = "build fleet"
+  description      = %[5]q
   paused           = false
   locked           = true
   untagged         = false
@@ -92,19 +93,19 @@ resource "gitlab_user_runner" "build" {
   maximum_timeout  = 3600%[4]s
 }
 
-`, m.URL(), token, m.Seed.Group.ID, note)
+`, g.URL(), token, group, note, fleet)
 	// `terraform import` keeps the state GitLab's provider reads: no token,
 	// and no project_id (nor group_id before 19.0).
 	legacyConfig := gitlabConfig + fmt.Sprintf(`
 resource "gitlab_user_runner" "legacy" {
   runner_type = %q
   %s  = %d
-  description = "made by hand"
+  description = %q
 }
-`, legacyType, legacyScope, legacyID)
+`, legacyType, legacyScope, legacyID, byHand)
 
 	// The same runners, in this provider; untagged is run_untagged here.
-	movedConfig := m.ProviderBlock(token) + fmt.Sprintf(`
+	movedConfig := g.ProviderBlock(token) + fmt.Sprintf(`
 moved {
   from = gitlab_user_runner.build
   to   = gitlabrunner_user_runner.build
@@ -118,7 +119,7 @@ moved {
 resource "gitlabrunner_user_runner" "build" {
   runner_type      = "group_type"
   group_id         = %[1]d
-  description      = "build fleet"
+  description      = %[6]q
   paused           = false
   locked           = true
   run_untagged     = false
@@ -130,16 +131,16 @@ resource "gitlabrunner_user_runner" "build" {
 resource "gitlabrunner_user_runner" "legacy" {
   runner_type = %[3]q
   %[4]s  = %[5]d
-  description = "made by hand"
+  description = %[7]q
 }
-`, m.Seed.Group.ID, note, legacyType, legacyScope, legacyID)
+`, group, note, legacyType, legacyScope, legacyID, fleet, byHand)
 
 	var sourceID, sourceToken string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.MovedAcrossTypes)},
-		ProtoV6ProviderFactories: withGitLabProvider(providertest.Factories(m.Now), release),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: withGitLabProvider(providertest.Factories(g.Now), release),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{
 			{
 				// GitLab's provider creates one runner ...
@@ -148,7 +149,7 @@ resource "gitlabrunner_user_runner" "legacy" {
 					resource.TestCheckResourceAttrWith(built, "id", func(v string) error { sourceID = v; return nil }),
 					resource.TestCheckResourceAttrWith(built, "token", func(v string) error { sourceToken = v; return nil }),
 					resource.TestCheckResourceAttr(built, "untagged", "false"),
-					resource.TestCheckResourceAttr(built, "group_id", fmt.Sprint(m.Seed.Group.ID)),
+					resource.TestCheckResourceAttr(built, "group_id", fmt.Sprint(group)),
 				),
 			},
 			{
@@ -159,11 +160,11 @@ resource "gitlabrunner_user_runner" "legacy" {
 				ImportState:        true,
 				ImportStateId:      fmt.Sprint(made),
 				ImportStatePersist: true,
-				ImportStateCheck:   checkImportedByGitLabProvider(made, release, legacyType, legacyID),
+				ImportStateCheck:   checkImportedByGitLabProvider(made, release, legacyType, legacyID, byHand),
 			},
 			{
 				// The move: nothing planned for either runner, and nothing written.
-				PreConfig: func() { m.Stats().Reset() },
+				PreConfig: func() { g.Stats().Reset() },
 				Config:    movedConfig,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -173,7 +174,7 @@ resource "gitlabrunner_user_runner" "legacy" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkOnlyReads(m),
+					checkOnlyReads(g),
 					resource.TestCheckResourceAttrWith(moved, "id", func(v string) error { return equal("id", v, sourceID) }),
 					resource.TestCheckResourceAttrWith(moved, "token", func(v string) error { return equal("token", v, sourceToken) }),
 					resource.TestCheckResourceAttr(moved, "run_untagged", "false"),
@@ -187,10 +188,10 @@ resource "gitlabrunner_user_runner" "legacy" {
 					resource.TestCheckNoResourceAttr(adopted, "maximum_timeout"),
 					resource.TestCheckResourceAttr(adopted, "maintenance_note", ""),
 					resource.TestCheckNoResourceAttr(adopted, "token"),
-					checkRunnerCount(m, 2),
+					checkRunnerCount(g, 2),
 					// Last: verify registers a runner manager in GitLab.
 					func(*terraform.State) error {
-						if st := m.VerifyStatus(t, sourceToken, "s_0123456789ab"); st != 200 {
+						if st := g.VerifyStatus(t, sourceToken, "s_0123456789ab"); st != 200 {
 							return fmt.Errorf("the moved token: verify answered %d, want 200", st)
 						}
 						return nil
@@ -201,31 +202,24 @@ resource "gitlabrunner_user_runner" "legacy" {
 	})
 }
 
-// createByHand creates a runner outside Terraform, with only a description.
-func createByHand(t *testing.T, m *acctest.Mock, token, runnerType string, scopeID int64) int64 {
+// createByHand creates a runner outside Terraform, with only a description
+// (Name("made by hand")).
+func createByHand(t *testing.T, g *acctest.GitLab, token, runnerType string, scopeID int64) int64 {
 	t.Helper()
-	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := gitlabapi.CreateUserRunnerOptions{RunnerType: runnerType,
-		RunnerAttributes: gitlabapi.RunnerAttributes{Description: ptr("made by hand")}}
+	params := map[string]any{"runner_type": runnerType, "description": g.Name("made by hand")}
 	if runnerType == gitlabapi.RunnerTypeGroup {
-		opts.GroupID = &scopeID
+		params["group_id"] = scopeID
 	} else {
-		opts.ProjectID = &scopeID
+		params["project_id"] = scopeID
 	}
-	made, err := client.CreateUserRunner(t.Context(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return made.ID
+	id, _ := g.CreateRunner(t, token, params)
+	return id
 }
 
 // checkImportedByGitLabProvider: the imported state is GitLab's provider's:
 // no token, no project_id, group_id only from 19.0; "" and 0 for what GitLab
 // leaves empty, and maintenance_note only from 17.6.
-func checkImportedByGitLabProvider(id int64, release gitlabprovider.Release, runnerType string, scopeID int64) resource.ImportStateCheckFunc {
+func checkImportedByGitLabProvider(id int64, release gitlabprovider.Release, runnerType string, scopeID int64, description string) resource.ImportStateCheckFunc {
 	return func(states []*terraform.InstanceState) error {
 		for _, st := range states {
 			if st.ID != fmt.Sprint(id) {
@@ -233,7 +227,7 @@ func checkImportedByGitLabProvider(id int64, release gitlabprovider.Release, run
 			}
 			a := st.Attributes
 			want := map[string]string{"runner_type": runnerType, "token": "", "project_id": "", "group_id": "",
-				"description": "made by hand", "paused": "false", "locked": "false", "untagged": "true",
+				"description": description, "paused": "false", "locked": "false", "untagged": "true",
 				"maximum_timeout": "0", "tag_list.#": "0", "access_level": "not_protected"}
 			if release >= gitlabprovider.Release19_0 {
 				want["group_id"] = fmt.Sprint(scopeID)
@@ -252,13 +246,13 @@ func checkImportedByGitLabProvider(id int64, release gitlabprovider.Release, run
 	}
 }
 
-// checkOnlyReads fails when anything but a GET reached the mock since the
+// checkOnlyReads fails when anything but a GET reached GitLab since the
 // step's PreConfig reset the statistics.
-func checkOnlyReads(m *acctest.Mock) resource.TestCheckFunc {
+func checkOnlyReads(g *acctest.GitLab) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for route, n := range m.Stats().RequestsByRoute() {
+		for route, n := range g.Stats().RequestsByRoute() {
 			if !strings.HasPrefix(route, "GET ") {
-				return fmt.Errorf("the move wrote to GitLab: %d × %s (%v)", n, route, m.Stats().RequestsByRoute())
+				return fmt.Errorf("the move wrote to GitLab: %d × %s (%v)", n, route, g.Stats().RequestsByRoute())
 			}
 		}
 		return nil
@@ -272,14 +266,16 @@ func equal(what, got, want string) error {
 	return nil
 }
 
-// keepLines are the lines the first plan's warnings suggest for the runner
-// of TestAccUserRunner_movedConfigLeavesOut, by attribute.
-var keepLines = map[string]string{
-	"description":     `description = "build fleet"`,
-	"paused":          `paused = true`,
-	"run_untagged":    `run_untagged = false`,
-	"tag_list":        `tag_list = ["docker", "linux"]`,
-	"maximum_timeout": `maximum_timeout = 7200`,
+// keepLinesFor are the lines the first plan's warnings suggest for the
+// runner of TestAccUserRunner_movedConfigLeavesOut, by attribute.
+func keepLinesFor(description string) map[string]string {
+	return map[string]string{
+		"description":     fmt.Sprintf("description = %q", description),
+		"paused":          `paused = true`,
+		"run_untagged":    `run_untagged = false`,
+		"tag_list":        `tag_list = ["docker", "linux"]`,
+		"maximum_timeout": `maximum_timeout = 7200`,
+	}
 }
 
 // TestAccUserRunner_movedConfigLeavesOut: a paused, tagged runner that
@@ -290,11 +286,12 @@ var keepLines = map[string]string{
 // empty plan.
 func TestAccUserRunner_movedConfigLeavesOut(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	token := m.Seed.Group.OwnerToken
+	g := acctest.NewGitLab(t)
+	token, group := g.OwnerToken(t), g.GroupID(t)
+	keepLines := keepLinesFor(g.Name("build fleet"))
 	const moved = "gitlabrunner_user_runner.build"
 	warnings := &warningRecorder{}
-	factories := providertest.Factories(m.Now)
+	factories := providertest.Factories(g.Now)
 	factories["gitlabrunner"] = warnings.wrap(factories["gitlabrunner"])
 
 	gitlabConfig := fmt.Sprintf(`provider "gitlab" {
@@ -305,15 +302,15 @@ func TestAccUserRunner_movedConfigLeavesOut(t *testing.T) {
 resource "gitlab_user_runner" "build" {
   runner_type     = "group_type"
   group_id        = %d
-  description     = "build fleet"
+  description     = %q
   paused          = true
   untagged        = false
   tag_list        = ["linux", "docker"]
   maximum_timeout = 7200
 }
-`, m.URL(), token, m.Seed.Group.ID)
+`, g.URL(), token, group, g.Name("build fleet"))
 	movedConfig := func(lines ...string) string {
-		return m.ProviderBlock(token) + fmt.Sprintf(`
+		return g.ProviderBlock(token) + fmt.Sprintf(`
 moved {
   from = gitlab_user_runner.build
   to   = gitlabrunner_user_runner.build
@@ -324,14 +321,14 @@ resource "gitlabrunner_user_runner" "build" {
   group_id    = %d
   %s
 }
-`, m.Seed.Group.ID, strings.Join(lines, "\n  "))
+`, group, strings.Join(lines, "\n  "))
 	}
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.MovedAcrossTypes)},
 		ProtoV6ProviderFactories: withGitLabProvider(factories, gitlabprovider.Release19_0),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{
 			{Config: gitlabConfig},
 			{

@@ -53,6 +53,7 @@ func TestMovedPlanWarnsPerAttribute(t *testing.T) {
 	state, private = p.refresh(state, private)
 
 	planned, diags := p.planConfig(state, private, p.config)
+	keepLines := keepLinesFor("build fleet")
 	warned := map[string]string{}
 	for _, d := range diags {
 		if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Attribute == nil {

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -29,44 +28,38 @@ const expiredLegacyMarker = "[terraform-create:1-0123456789abcdef]"
 
 // deletingProvider is a provider block as the user of token with
 // unfinished_runners = "delete".
-func deletingProvider(m *acctest.Mock, token string) string {
-	return strings.Replace(m.ProviderBlock(token), "  retries  = 2\n", "  retries  = 2\n  unfinished_runners = \"delete\"\n", 1)
+func deletingProvider(g *acctest.GitLab, token string) string {
+	return strings.Replace(g.ProviderBlock(token), "  retries  = 2\n", "  retries  = 2\n  unfinished_runners = \"delete\"\n", 1)
 }
 
-// groupRunner is a gitlabrunner_user_runner of the seed group.
-func groupRunner(m *acctest.Mock, name, description string) string {
+// groupRunner is a gitlabrunner_user_runner of the test group.
+func groupRunner(t *testing.T, g *acctest.GitLab, name, description string) string {
 	return fmt.Sprintf("resource \"gitlabrunner_user_runner\" %q {\n  runner_type = \"group_type\"\n  group_id    = %d\n  description = %q\n}\n",
-		name, m.Seed.Group.ID, description)
+		name, g.GroupID(t), description)
 }
 
 // plantRunner creates a group runner outside Terraform as the user of token,
-// as a person does in GitLab's UI (the UI sends the same create).
-func plantRunner(t *testing.T, m *acctest.Mock, token, description string) (id int64, runnerToken string) {
+// as a person does in GitLab's UI (the UI sends the same create:
+// POST /user/runners).
+func plantRunner(t *testing.T, g *acctest.GitLab, token, description string) (id int64, runnerToken string) {
 	t.Helper()
-	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gid := m.Seed.Group.ID
-	tok, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeGroup, GroupID: &gid, RunnerAttributes: gitlabapi.RunnerAttributes{Description: &description}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.ID, tok.Token
+	return g.CreateRunner(t, token, map[string]any{"runner_type": "group_type", "group_id": g.GroupID(t), "description": description})
 }
 
-// checkStillThere wants runners ids in the mock with their descriptions
+// checkStillThere wants runners ids in GitLab with their descriptions
 // unchanged.
-func checkStillThere(m *acctest.Mock, want map[int64]string) resource.TestCheckFunc {
+func checkStillThere(g *acctest.GitLab, want map[int64]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		for id, desc := range want {
-			rec, ok := m.Store().Runner(id)
-			if !ok {
+			r, found, err := g.RunnerFound(id)
+			if err != nil {
+				return err
+			}
+			if !found {
 				return fmt.Errorf("runner %d (%q) was deleted", id, desc)
 			}
-			if rec.Description != desc {
-				return fmt.Errorf("runner %d: description %q, want %q", id, rec.Description, desc)
+			if r.Description != desc {
+				return fmt.Errorf("runner %d: description %q, want %q", id, r.Description, desc)
 			}
 		}
 		return nil
@@ -74,20 +67,20 @@ func checkStillThere(m *acctest.Mock, want map[int64]string) resource.TestCheckF
 }
 
 // neverDeleted applies, as the user of token, a configuration that creates a
-// runner in the seed group (what ran the deletions), and wants the planted
+// runner in the test group (what ran the deletions), and wants the planted
 // runners untouched; the destroy leaves them too.
-func neverDeleted(t *testing.T, m *acctest.Mock, token string, planted map[int64]string) {
+func neverDeleted(t *testing.T, g *acctest.GitLab, token string, planted map[int64]string) {
 	outside := make([]int64, 0, len(planted))
 	for id := range planted {
 		outside = append(outside, id)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             checkStillThere(m, planted),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             checkStillThere(g, planted),
 		Steps: []resource.TestStep{{
-			Config: deletingProvider(m, token) + groupRunner(m, "new", "new runner"),
-			Check:  resource.ComposeTestCheckFunc(checkStillThere(m, planted), m.CheckAgreement(t, userRunnerType, outside...)),
+			Config: deletingProvider(g, token) + groupRunner(t, g, "new", g.Name("new runner")),
+			Check:  resource.ComposeTestCheckFunc(checkStillThere(g, planted), g.CheckAgreement(t, userRunnerType, outside...)),
 		}},
 	})
 }
@@ -97,10 +90,11 @@ func TestAccRecovery_handMadeMarkerNeverDeleted(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	desc := "prod fleet " + expiredLegacyMarker
-	id, _ := plantRunner(t, m, m.Seed.Group.OwnerToken, desc)
-	neverDeleted(t, m, m.Seed.Group.OwnerToken, map[int64]string{id: desc})
+	g := acctest.NewGitLab(t)
+	owner := g.OwnerToken(t)
+	desc := g.Name("prod fleet " + expiredLegacyMarker)
+	id, _ := plantRunner(t, g, owner, desc)
+	neverDeleted(t, g, owner, map[int64]string{id: desc})
 }
 
 // A runner with a marker in the middle of its description.
@@ -108,10 +102,11 @@ func TestAccRecovery_markerInTheMiddleNeverDeleted(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	desc := "fleet " + expiredLegacyMarker + " (spare)"
-	id, _ := plantRunner(t, m, m.Seed.Group.OwnerToken, desc)
-	neverDeleted(t, m, m.Seed.Group.OwnerToken, map[int64]string{id: desc})
+	g := acctest.NewGitLab(t)
+	owner := g.OwnerToken(t)
+	desc := g.Name("fleet " + expiredLegacyMarker + " (spare)")
+	id, _ := plantRunner(t, g, owner, desc)
+	neverDeleted(t, g, owner, map[int64]string{id: desc})
 }
 
 // A runner a host has registered with (`gitlab-runner register --token`:
@@ -120,13 +115,14 @@ func TestAccRecovery_registeredRunnerNeverDeleted(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	desc := "fleet r001 " + expiredLegacyMarker
-	id, tok := plantRunner(t, m, m.Seed.Group.OwnerToken, desc)
-	if status := m.VerifyStatus(t, tok, "s_registered01"); status != 200 {
+	g := acctest.NewGitLab(t)
+	owner := g.OwnerToken(t)
+	desc := g.Name("fleet r001 " + expiredLegacyMarker)
+	id, tok := plantRunner(t, g, owner, desc)
+	if status := g.VerifyStatus(t, tok, "s_registered01"); status != 200 {
 		t.Fatalf("verify: %d", status)
 	}
-	neverDeleted(t, m, m.Seed.Group.OwnerToken, map[int64]string{id: desc})
+	neverDeleted(t, g, owner, map[int64]string{id: desc})
 }
 
 // A group runner the group owner made in GitLab's UI, seen by an apply that
@@ -135,10 +131,13 @@ func TestAccRecovery_otherUsersRunnerNeverDeleted(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	desc := "fleet r001 " + expiredLegacyMarker
-	id, _ := plantRunner(t, m, m.Seed.Group.OwnerToken, desc)
-	neverDeleted(t, m, m.Seed.AdminToken, map[int64]string{id: desc})
+	g := acctest.NewGitLab(t)
+	// Live mode's tokens are an administrator's and a non-administrator's
+	// who need not own the group: the group's owner is the mock's.
+	g.SkipLive(t, acctest.SeededUsers)
+	desc := g.Name("fleet r001 " + expiredLegacyMarker)
+	id, _ := plantRunner(t, g, g.Seed().Group.OwnerToken, desc)
+	neverDeleted(t, g, g.AdminToken(t), map[int64]string{id: desc})
 }
 
 // A runner Terraform manages whose configured description contains a
@@ -149,25 +148,25 @@ func TestAccRecovery_configuredMarkerNeverDeleted(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.CLIIndependent(t, "the provider's evidence for what a runner left by a create is; every step succeeds")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	desc := "prod " + expiredLegacyMarker
-	provider := deletingProvider(m, m.Seed.Group.OwnerToken)
+	g := acctest.NewGitLab(t)
+	desc := g.Name("prod " + expiredLegacyMarker)
+	provider := deletingProvider(g, g.OwnerToken(t))
 	var first string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: providertest.Factories(m.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps: []resource.TestStep{
 			{
-				Config:      provider + groupRunner(m, "managed", desc+" [terraform-create:v2-1767225600-660-0123456789abcdef-0123456789abcdef0123456789abcdef]"),
+				Config:      provider + groupRunner(t, g, "managed", desc+" [terraform-create:v2-1767225600-660-0123456789abcdef-0123456789abcdef0123456789abcdef]"),
 				ExpectError: acctest.Words("Description Ends With a Creation Marker"),
 			},
 			{
-				Config: provider + groupRunner(m, "managed", desc),
+				Config: provider + groupRunner(t, g, "managed", desc),
 				Check:  resource.TestCheckResourceAttrWith("gitlabrunner_user_runner.managed", "id", func(v string) error { first = v; return nil }),
 			},
 			{
-				Config: provider + groupRunner(m, "managed", desc) + groupRunner(m, "new", "new runner"),
+				Config: provider + groupRunner(t, g, "managed", desc) + groupRunner(t, g, "new", g.Name("new runner")),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttrWith("gitlabrunner_user_runner.managed", "id", func(v string) error {
 						if v != first {
@@ -175,7 +174,7 @@ func TestAccRecovery_configuredMarkerNeverDeleted(t *testing.T) {
 						}
 						return nil
 					}),
-					m.CheckAgreement(t, userRunnerType),
+					g.CheckAgreement(t, userRunnerType),
 				),
 			},
 		},

@@ -47,10 +47,10 @@ func waitForLateApplies() resource.TestCheckFunc {
 func TestAccReliability_faultMatrix(t *testing.T) {
 	acctest.CLIIndependent(t, "the provider's retries and adoption against injected faults; every step succeeds, so no CLI's handling of a failed apply is involved")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	m.Faults().Seed(8)
-	injected := &faultCounter{m: m}
-	agree := m.CheckAgreement(t, userRunnerType)
+	g := acctest.NewGitLab(t)
+	g.Faults().Seed(8)
+	injected := &faultCounter{g: g}
+	agree := g.CheckAgreement(t, userRunnerType)
 	logInjected := func(scenario string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			t.Logf("scenario %q: %d faults injected", scenario, injected.since())
@@ -58,23 +58,23 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		}
 	}
 
-	resource.Test(t, faultCase(t, m,
+	resource.Test(t, faultCase(t, g,
 		// Creates whose answer is lost after GitLab applied them (502, dropped
 		// connection) are adopted; a create dropped before it was applied is
 		// sent again. Three runners, four POSTs, two adoptions.
 		resource.TestStep{
 			PreConfig: func() {
-				m.Stats().Reset()
-				addFaults(m,
+				g.Stats().Reset()
+				addFaults(g,
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1},
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultDrop, Times: 1},
 				)
 			},
-			Config: fleetConfig(m, 3, "fleet", 1),
+			Config: fleetConfig(t, g, 3, "fleet", 1),
 			Check: resource.ComposeTestCheckFunc(
-				checkAllFired(m), agree, checkRunnerCount(m, 3),
-				checkRequests(m, map[string]int{routeCreate: 4, routeReset: 2}),
+				checkAllFired(g), agree, checkRunnerCount(g, 3),
+				checkRequests(g, map[string]int{routeCreate: 4, routeReset: 2}),
 				logInjected("apply then fail on POST /user/runners"),
 			),
 		},
@@ -84,15 +84,15 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		// lands late: the runner must be adopted, not created twice).
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeGet, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 2},
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
 					fault{Route: routePut, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
 				)
 			},
-			Config: fleetConfig(m, 4, "fleet-b", 1),
+			Config: fleetConfig(t, g, 4, "fleet-b", 1),
 			Check: resource.ComposeTestCheckFunc(
-				checkAllFired(m), waitForLateApplies(), agree, checkRunnerCount(m, 4),
+				checkAllFired(g), waitForLateApplies(), agree, checkRunnerCount(g, 4),
 				logInjected("latency beyond the request timeout"),
 			),
 		},
@@ -100,13 +100,13 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		// is repeated, the token in state is the one GitLab accepts.
 		resource.TestStep{
 			PreConfig: func() {
-				m.Stats().Reset()
-				addFaults(m, fault{Route: routeReset, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1})
+				g.Stats().Reset()
+				addFaults(g, fault{Route: routeReset, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1})
 			},
-			Config: fleetConfig(m, 4, "fleet-b", 2),
+			Config: fleetConfig(t, g, 4, "fleet-b", 2),
 			Check: resource.ComposeTestCheckFunc(
-				checkAllFired(m), agree, checkRunnerCount(m, 4),
-				checkRequests(m, map[string]int{routeReset: 5, routeCreate: 0}),
+				checkAllFired(g), agree, checkRunnerCount(g, 4),
+				checkRequests(g, map[string]int{routeReset: 5, routeCreate: 0}),
 				logInjected("apply then fail on token reset"),
 			),
 		},
@@ -114,7 +114,7 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		// (Retry-After: 1) on everything.
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeGet, Kind: mockcoordinator.FaultStatus, Status: 500, Times: 3},
 					fault{Route: routePut, Kind: mockcoordinator.FaultStatus, Status: 502, Times: 2},
 					fault{Route: routePut, Kind: mockcoordinator.FaultDrop, Times: 1},
@@ -122,9 +122,9 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 					fault{Route: mockcoordinator.RouteAny, Kind: mockcoordinator.FaultRateLimit, RetryAfter: time.Second, Times: 8, Probability: 0.5},
 				)
 			},
-			Config: fleetConfig(m, 4, "fleet-c", 2),
+			Config: fleetConfig(t, g, 4, "fleet-c", 2),
 			Check: resource.ComposeTestCheckFunc(
-				checkAllFired(m), agree, checkRunnerCount(m, 4),
+				checkAllFired(g), agree, checkRunnerCount(g, 4),
 				logInjected("5xx, drops and 429 on reads and updates"),
 			),
 		},
@@ -133,22 +133,22 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 		// an applied delete counts as deleted.
 		resource.TestStep{
 			PreConfig: func() {
-				m.Stats().Reset()
-				addFaults(m,
+				g.Stats().Reset()
+				addFaults(g,
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultStatus, Status: 503, Times: 1},
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1},
 					fault{Route: routeDelete, Kind: mockcoordinator.FaultLatency, Latency: timeoutLatency, Times: 1},
 				)
 			},
-			Config: defaultRetriesProvider(m, m.Seed.Group.OwnerToken),
+			Config: defaultRetriesProvider(g, g.OwnerToken(t)),
 			Check: resource.ComposeTestCheckFunc(
-				checkAllFired(m), waitForLateApplies(), agree, checkRunnerCount(m, 0),
+				checkAllFired(g), waitForLateApplies(), agree, checkRunnerCount(g, 0),
 				logInjected("faults on DELETE"),
 			),
 		},
 	))
-	t.Logf("fault matrix: %d faults injected in total", m.Faults().Injected())
+	t.Logf("fault matrix: %d faults injected in total", g.Faults().Injected())
 }
 
 // TestAccReliability_createNotApplied: a create that fails twice without
@@ -157,21 +157,21 @@ func TestAccReliability_faultMatrix(t *testing.T) {
 func TestAccReliability_createNotApplied(t *testing.T) {
 	acctest.CLIIndependent(t, "the provider's rule for retrying a create; a failed create leaves nothing in state on every CLI")
 	t.Parallel()
-	m := acctest.StartMock(t)
-	resource.Test(t, faultCase(t, m,
+	g := acctest.NewGitLab(t)
+	resource.Test(t, faultCase(t, g,
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultStatus, Status: 500, Times: 1},
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultDrop, Times: 1},
 				)
 			},
-			Config:      fleetConfig(m, 1, "once", 1),
+			Config:      fleetConfig(t, g, 1, "once", 1),
 			ExpectError: acctest.Words("failed twice without a clear answer"),
 		},
 		resource.TestStep{
-			Config: fleetConfig(m, 1, "once", 1),
-			Check:  resource.ComposeTestCheckFunc(checkAllFired(m), m.CheckAgreement(t, userRunnerType), checkRunnerCount(m, 1)),
+			Config: fleetConfig(t, g, 1, "once", 1),
+			Check:  resource.ComposeTestCheckFunc(checkAllFired(g), g.CheckAgreement(t, userRunnerType), checkRunnerCount(g, 1)),
 		},
 	))
 }
@@ -182,21 +182,21 @@ func TestAccReliability_createNotApplied(t *testing.T) {
 // next apply replaces it: no orphan.
 func TestAccReliability_adoptionFails(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	resource.Test(t, faultCase(t, m,
+	g := acctest.NewGitLab(t)
+	resource.Test(t, faultCase(t, g,
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 					fault{Route: routeReset, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 2},
 				)
 			},
-			Config:      fleetConfig(m, 1, "adopted", 1),
+			Config:      fleetConfig(t, g, 1, "adopted", 1),
 			ExpectError: acctest.Words("Unable to Adopt Created Runner"),
 		},
 		resource.TestStep{
-			Config: fleetConfig(m, 1, "adopted", 1),
-			Check:  resource.ComposeTestCheckFunc(checkAllFired(m), m.CheckAgreement(t, userRunnerType), checkRunnerCount(m, 1)),
+			Config: fleetConfig(t, g, 1, "adopted", 1),
+			Check:  resource.ComposeTestCheckFunc(checkAllFired(g), g.CheckAgreement(t, userRunnerType), checkRunnerCount(g, 1)),
 		},
 	))
 }
@@ -207,22 +207,22 @@ func TestAccReliability_adoptionFails(t *testing.T) {
 // works once more.
 func TestAccReliability_rotationLost(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	resource.Test(t, faultCase(t, m,
-		resource.TestStep{Config: fleetConfig(m, 1, "rotating", 1), Check: m.CheckAgreement(t, userRunnerType)},
+	g := acctest.NewGitLab(t)
+	resource.Test(t, faultCase(t, g,
+		resource.TestStep{Config: fleetConfig(t, g, 1, "rotating", 1), Check: g.CheckAgreement(t, userRunnerType)},
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeReset, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1},
 					fault{Route: routeReset, Kind: mockcoordinator.FaultApplyThenDrop, Times: 1},
 				)
 			},
-			Config:      fleetConfig(m, 1, "rotating", 2),
+			Config:      fleetConfig(t, g, 1, "rotating", 2),
 			ExpectError: acctest.Words("Unable to Rotate Runner Token"),
 		},
 		resource.TestStep{
-			Config: fleetConfig(m, 1, "rotating", 2),
-			Check:  resource.ComposeTestCheckFunc(checkAllFired(m), m.CheckAgreement(t, userRunnerType), checkRunnerCount(m, 1)),
+			Config: fleetConfig(t, g, 1, "rotating", 2),
+			Check:  resource.ComposeTestCheckFunc(checkAllFired(g), g.CheckAgreement(t, userRunnerType), checkRunnerCount(g, 1)),
 		},
 	))
 }
@@ -235,7 +235,7 @@ func TestAccReliability_rotationLost(t *testing.T) {
 // wait GitLab asked for, and that it was not waited).
 func TestAccReliability_predictableRetryBudget(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
+	g := acctest.NewGitLab(t)
 	closed := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -252,8 +252,9 @@ func TestAccReliability_predictableRetryBudget(t *testing.T) {
 resource "gitlabrunner_user_runner" "test" {
   runner_type = "group_type"
   group_id    = %d
+  description = %q
 }
-`, baseURL, m.Seed.Group.OwnerToken, m.Seed.Group.ID)
+`, baseURL, g.OwnerToken(t), g.GroupID(t), g.Name(""))
 	}
 	cases := []struct {
 		name   string
@@ -263,19 +264,19 @@ resource "gitlabrunner_user_runner" "test" {
 	}{
 		{"no such host", group("https://gitlab.invalid"), nil, "no such host (after 3 attempts)"},
 		{"connection refused", group(closed), nil, "connection refused (after 3 attempts)"},
-		{"Retry-After beyond the budget", group(m.URL()),
+		{"Retry-After beyond the budget", group(g.URL()),
 			[]fault{{Route: mockcoordinator.RouteAny, Kind: mockcoordinator.FaultRateLimit, RetryAfter: time.Hour}},
 			"GitLab asked to wait 1h0m0s before trying again, more than the"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			addFaults(m, tc.faults...)
+			addFaults(g, tc.faults...)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: providertest.Factories(m.Now),
+				ProtoV6ProviderFactories: providertest.Factories(g.Now),
 				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: acctest.Words(tc.want)}},
 			})
 		})
 	}
-	m.Faults().Clear()
+	g.Faults().Clear()
 }

@@ -27,21 +27,21 @@ func TestAccReliability_ambiguousCreateFleet(t *testing.T) {
 	acctest.CLIIndependent(t, "a 300-runner fleet: the provider's adoption of creates whose answer was lost")
 	t.Parallel()
 	const runners = 300
-	m := acctest.StartMock(t)
-	m.Faults().Seed(20260101)
+	g := acctest.NewGitLab(t)
+	g.Faults().Seed(20260101)
 	start := time.Now()
-	resource.Test(t, faultCase(t, m,
+	resource.Test(t, faultCase(t, g,
 		resource.TestStep{
 			PreConfig: func() {
-				addFaults(m,
+				addFaults(g,
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Probability: 0.45, Times: 130},
 					fault{Route: routeCreate, Kind: mockcoordinator.FaultApplyThenDrop, Probability: 0.75, Times: 130},
 				)
 			},
-			Config: fleetConfig(m, runners, "fleet", 1),
+			Config: fleetConfig(t, g, runners, "fleet", 1),
 			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
-					injected := m.Faults().Injected()
+					injected := g.Faults().Injected()
 					t.Logf("ambiguous create fleet: %d runners, %d injected ambiguous create failures, apply took %s",
 						runners, injected, time.Since(start).Round(time.Second))
 					if injected < 200 {
@@ -49,10 +49,10 @@ func TestAccReliability_ambiguousCreateFleet(t *testing.T) {
 					}
 					// No blind re-send: one POST per runner. One reset per
 					// adoption, i.e. per injected failure.
-					return checkRequests(m, map[string]int{routeCreate: runners, routeReset: injected})(nil)
+					return checkRequests(g, map[string]int{routeCreate: runners, routeReset: injected})(nil)
 				},
-				checkRunnerCount(m, runners),
-				m.CheckAgreement(t, userRunnerType),
+				checkRunnerCount(g, runners),
+				g.CheckAgreement(t, userRunnerType),
 			),
 		},
 	))
@@ -65,8 +65,8 @@ func TestAccReliability_load(t *testing.T) {
 	acctest.CLIIndependent(t, "a 500-runner fleet: the provider's retries under 429 and 5xx")
 	t.Parallel()
 	const runners = 500
-	m := acctest.StartMock(t)
-	m.Faults().Seed(500)
+	g := acctest.NewGitLab(t)
+	g.Faults().Seed(500)
 	var faults []mockcoordinator.Fault
 	rateLimit := func(route string, p float64) mockcoordinator.Fault {
 		return fault{Route: route, Kind: mockcoordinator.FaultRateLimit, RetryAfter: time.Second, Probability: p}
@@ -88,19 +88,19 @@ func TestAccReliability_load(t *testing.T) {
 	)
 	start := time.Now()
 	var afterApply int
-	resource.Test(t, faultCase(t, m,
+	resource.Test(t, faultCase(t, g,
 		resource.TestStep{
-			PreConfig: func() { addFaults(m, faults...) },
-			Config:    fleetConfig(m, runners, "load", 1),
+			PreConfig: func() { addFaults(g, faults...) },
+			Config:    fleetConfig(t, g, runners, "load", 1),
 			Check: resource.ComposeTestCheckFunc(
-				checkRunnerCount(m, runners),
-				m.CheckAgreement(t, userRunnerType),
+				checkRunnerCount(g, runners),
+				g.CheckAgreement(t, userRunnerType),
 				func(*terraform.State) error {
-					afterApply = m.Faults().Injected()
+					afterApply = g.Faults().Injected()
 					// The provider's requests: not the agreement check's verifies.
-					n := m.Stats().TotalRequests() - m.Stats().Requests("POST /runners/verify")
+					n := g.Stats().TotalRequests() - g.Stats().Requests("POST /runners/verify")
 					t.Logf("load: %d runners applied in %s, %d provider requests (%v), %d faults injected (%.1f%%)",
-						runners, time.Since(start).Round(time.Second), n, m.Stats().RequestsByRoute(),
+						runners, time.Since(start).Round(time.Second), n, g.Stats().RequestsByRoute(),
 						afterApply, 100*float64(afterApply)/float64(n))
 					if afterApply < n/12 {
 						return fmt.Errorf("only %d faults injected in %d requests, want about 10%%", afterApply, n)
@@ -111,13 +111,13 @@ func TestAccReliability_load(t *testing.T) {
 		},
 		// Destroy with the same faults: everything goes.
 		resource.TestStep{
-			Config: defaultRetriesProvider(m, m.Seed.Group.OwnerToken),
+			Config: defaultRetriesProvider(g, g.OwnerToken(t)),
 			Check: resource.ComposeTestCheckFunc(
-				checkRunnerCount(m, 0),
-				m.CheckAgreement(t, userRunnerType),
+				checkRunnerCount(g, 0),
+				g.CheckAgreement(t, userRunnerType),
 				func(*terraform.State) error {
 					t.Logf("load: destroyed; %d faults injected during destroy, %d in all, %s in all",
-						m.Faults().Injected()-afterApply, m.Faults().Injected(), time.Since(start).Round(time.Second))
+						g.Faults().Injected()-afterApply, g.Faults().Injected(), time.Since(start).Round(time.Second))
 					return nil
 				},
 			),

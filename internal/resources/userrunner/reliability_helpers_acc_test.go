@@ -33,17 +33,17 @@ func shortTimeoutFactories(now func() time.Time) map[string]func() (tfprotov6.Pr
 	return providertest.FactoriesWithClient(now, func(c *gitlabapi.Config) { c.RequestTimeout = shortRequestTimeout })
 }
 
-// defaultRetriesProvider is a provider block for the mock with the provider's default
-// retries (ProviderBlock pins retries = 2).
-func defaultRetriesProvider(m *acctest.Mock, token string) string {
-	return fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token    = %q\n}\n", m.URL(), token)
+// defaultRetriesProvider is a provider block for the GitLab under test with
+// the provider's default retries (ProviderBlock pins retries = 2).
+func defaultRetriesProvider(g *acctest.GitLab, token string) string {
+	return fmt.Sprintf("provider \"gitlabrunner\" {\n  base_url = %q\n  token    = %q\n}\n", g.URL(), token)
 }
 
 // fleetConfig is n group runners (count: terraform-plugin-testing's state
 // shim does not support for_each keys). Every runner carries two tags and
 // the rotation trigger generation gen.
-func fleetConfig(m *acctest.Mock, n int, description string, gen int) string {
-	return defaultRetriesProvider(m, m.Seed.Group.OwnerToken) + fmt.Sprintf(`
+func fleetConfig(t *testing.T, g *acctest.GitLab, n int, description string, gen int) string {
+	return defaultRetriesProvider(g, g.OwnerToken(t)) + fmt.Sprintf(`
 resource "gitlabrunner_user_runner" "fleet" {
   count             = %d
   runner_type       = "group_type"
@@ -52,37 +52,37 @@ resource "gitlabrunner_user_runner" "fleet" {
   tag_list          = ["fleet", format("r%%03d", count.index)]
   rotation_triggers = { generation = "%d" }
 }
-`, n, m.Seed.Group.ID, description, gen)
+`, n, g.GroupID(t), g.Name(description), gen)
 }
 
-// faultCase is a TestCase against m with the reliability provider; after the
-// last step everything must be gone from the mock.
-func faultCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+// faultCase is a TestCase against g with the reliability provider; after the
+// last step everything must be gone from GitLab.
+func faultCase(t *testing.T, g *acctest.GitLab, steps ...resource.TestStep) resource.TestCase {
 	return resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: shortTimeoutFactories(m.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: shortTimeoutFactories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps:                    steps,
 	}
 }
 
 // addFaults registers faults, after clearing the ones left by an earlier step.
-func addFaults(m *acctest.Mock, faults ...mockcoordinator.Fault) {
-	m.Faults().Clear()
+func addFaults(g *acctest.GitLab, faults ...mockcoordinator.Fault) {
+	g.Faults().Clear()
 	for _, f := range faults {
-		m.Faults().Add(f)
+		g.Faults().Add(f)
 	}
 }
 
 // faultCounter tracks the mock's injected-fault counter across steps.
 type faultCounter struct {
-	m    *acctest.Mock
+	g    *acctest.GitLab
 	last int
 }
 
 // since returns how many faults fired since the previous call.
 func (c *faultCounter) since() int {
-	n := c.m.Faults().Injected()
+	n := c.g.Faults().Injected()
 	d := n - c.last
 	c.last = n
 	return d
@@ -90,10 +90,10 @@ func (c *faultCounter) since() int {
 
 // checkAllFired fails when some registered fault did not fire its Times:
 // a scenario that injected less than it claims proves less.
-func checkAllFired(m *acctest.Mock) resource.TestCheckFunc {
+func checkAllFired(g *acctest.GitLab) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var left []string
-		for _, f := range m.Faults().Active() {
+		for _, f := range g.Faults().Active() {
 			if f.Times > 0 && f.Probability == 0 {
 				left = append(left, fmt.Sprintf("%s %s (%d left)", f.Kind, f.Route, f.Times))
 			}
@@ -105,12 +105,12 @@ func checkAllFired(m *acctest.Mock) resource.TestCheckFunc {
 	}
 }
 
-// checkRequests compares the mock's request counts per route.
-func checkRequests(m *acctest.Mock, want map[string]int) resource.TestCheckFunc {
+// checkRequests compares the provider's request counts per route.
+func checkRequests(g *acctest.GitLab, want map[string]int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var problems []string
 		for route, n := range want {
-			if got := m.Stats().Requests(route); got != n {
+			if got := g.Stats().Requests(route); got != n {
 				problems = append(problems, fmt.Sprintf("%s: %d requests, want %d", route, got, n))
 			}
 		}
@@ -121,11 +121,15 @@ func checkRequests(m *acctest.Mock, want map[string]int) resource.TestCheckFunc 
 	}
 }
 
-// checkRunnerCount wants exactly n runners in the mock.
-func checkRunnerCount(m *acctest.Mock, n int) resource.TestCheckFunc {
+// checkRunnerCount wants exactly n runners of the test in GitLab.
+func checkRunnerCount(g *acctest.GitLab, n int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if got := len(m.Store().RunnerIDs()); got != n {
-			return fmt.Errorf("the mock holds %d runners, want %d", got, n)
+		ids, err := g.RunnerIDsErr()
+		if err != nil {
+			return err
+		}
+		if len(ids) != n {
+			return fmt.Errorf("GitLab holds %d runners of the test, want %d", len(ids), n)
 		}
 		return nil
 	}
@@ -135,6 +139,21 @@ func checkRunnerCount(m *acctest.Mock, n int) resource.TestCheckFunc {
 // provider process that touches the scope, to find runners left by creates
 // that never finished (recovery.go): not a cost per runner.
 var scopeListRoutes = []string{"GET /groups/:id/runners", "GET /projects/:id/runners", "GET /runners/all"}
+
+// recoveryReads is how many of byRoute's requests are the provider's look
+// for runners left by unfinished creates: the scope lists, and in live mode,
+// where the test group is shared with the tests running meanwhile, the
+// reads that judge the runners there that look like such runners (other
+// tests' creates under way, their planted markers): their managers and the
+// token's user (their details are GET /runners/:id, which the callers count
+// apart).
+func recoveryReads(g *acctest.GitLab, byRoute map[string]int) int {
+	n := scopeLists(byRoute)
+	if g.Live() {
+		n += byRoute["GET /runners/:id/managers"] + byRoute["GET /user"]
+	}
+	return n
+}
 
 // scopeLists is how many of byRoute's requests are scopeListRoutes.
 func scopeLists(byRoute map[string]int) int {

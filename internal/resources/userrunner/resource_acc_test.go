@@ -8,6 +8,7 @@ package userrunner_test
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/gitlabapi"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
@@ -30,20 +30,30 @@ import (
 
 const address = "gitlabrunner_user_runner.test"
 
-// runnerConfig is a provider block for the mock as the user of token plus the
-// resource "test" with the given body.
-func runnerConfig(m *acctest.Mock, token, body string) string {
-	return m.ProviderBlock(token) + "\nresource \"gitlabrunner_user_runner\" \"test\" {\n" + body + "\n}\n"
+// runnerConfig is a provider block for the GitLab under test as the user of
+// token plus the resource "test" with the given body.
+func runnerConfig(g *acctest.GitLab, token, body string) string {
+	return g.ProviderBlock(token) + "\nresource \"gitlabrunner_user_runner\" \"test\" {\n" + body + "\n}\n"
 }
 
-// testCase returns the standard TestCase fields for a mock.
-func testCase(t *testing.T, m *acctest.Mock, steps ...resource.TestStep) resource.TestCase {
+// testCase returns the standard TestCase fields for a GitLab under test.
+func testCase(t *testing.T, g *acctest.GitLab, steps ...resource.TestStep) resource.TestCase {
 	return resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: providertest.Factories(m.Clock.Now),
-		CheckDestroy:             m.CheckNoRunnersLeft(),
+		ProtoV6ProviderFactories: providertest.Factories(g.Now),
+		CheckDestroy:             g.CheckNoRunnersLeft(),
 		Steps:                    steps,
 	}
+}
+
+// defaultDescription is the configuration line of a runner left at GitLab's
+// default description: none against the mock; in live mode the test's prefix
+// alone, since everything a live test creates carries it.
+func defaultDescription(g *acctest.GitLab) string {
+	if g.Prefix() == "" {
+		return ""
+	}
+	return fmt.Sprintf("\n  description = %q", g.Name(""))
 }
 
 func stateRunnerID(s *terraform.State) (int64, error) {
@@ -54,7 +64,23 @@ func stateRunnerID(s *terraform.State) (int64, error) {
 	return strconv.ParseInt(rs.Primary.ID, 10, 64)
 }
 
-// checkMock runs check on the mock's record of the runner in state.
+// checkRunner runs check on GitLab's answer for the runner in state.
+func checkRunner(g *acctest.GitLab, check func(r acctest.Runner) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateRunnerID(s)
+		if err != nil {
+			return err
+		}
+		r, err := g.RunnerErr(id)
+		if err != nil {
+			return err
+		}
+		return check(r)
+	}
+}
+
+// checkMock runs check on the mock's store record of the runner in state
+// (for the tests that only run against the mock).
 func checkMock(m *acctest.Mock, check func(rec store.RunnerRecord) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id, err := stateRunnerID(s)
@@ -69,47 +95,70 @@ func checkMock(m *acctest.Mock, check func(rec store.RunnerRecord) error) resour
 	}
 }
 
+// checkOnlyRunners wants exactly these runners of the test in GitLab.
+func checkOnlyRunners(g *acctest.GitLab, what string, ids ...int64) error {
+	got, err := g.RunnerIDsErr()
+	if err != nil {
+		return err
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		return fmt.Errorf("%s: GitLab has the runners %v, want %v", what, got, ids)
+	}
+	return nil
+}
+
 // capture stores attribute attr of the runner in *dst.
 func capture(attr string, dst *string) resource.TestCheckFunc {
 	return resource.TestCheckResourceAttrWith(address, attr, func(v string) error { *dst = v; return nil })
 }
 
-// expectMockAttrs compares the mock's runner with the wanted attributes.
-func expectMockAttrs(want store.RunnerAttributes) func(rec store.RunnerRecord) error {
-	return func(rec store.RunnerRecord) error {
+// runnerAttrs are a runner's attributes as a test wants them in GitLab.
+type runnerAttrs struct {
+	Description     string
+	Paused, Locked  bool
+	RunUntagged     bool
+	TagList         []string // sorted
+	AccessLevel     string
+	MaximumTimeout  *int64
+	MaintenanceNote string
+}
+
+// expectAttrs compares GitLab's runner with the wanted attributes.
+func expectAttrs(want runnerAttrs) func(r acctest.Runner) error {
+	return func(r acctest.Runner) error {
 		var problems []string
 		cmp := func(name string, got, want any) {
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				problems = append(problems, fmt.Sprintf("%s = %v, want %v", name, got, want))
 			}
 		}
-		cmp("description", rec.Description, want.Description)
-		cmp("paused", rec.Paused, want.Paused)
-		cmp("locked", rec.Locked, want.Locked)
-		cmp("run_untagged", rec.RunUntagged, want.RunUntagged)
-		tags := append([]string{}, rec.TagList...)
+		cmp("description", r.Description, want.Description)
+		cmp("paused", r.Bool("paused"), want.Paused)
+		cmp("locked", r.Bool("locked"), want.Locked)
+		cmp("run_untagged", r.Bool("run_untagged"), want.RunUntagged)
+		tags := r.Strings("tag_list")
 		sort.Strings(tags)
 		cmp("tag_list", tags, want.TagList)
-		cmp("access_level", rec.AccessLevel, want.AccessLevel)
+		cmp("access_level", r.String("access_level"), want.AccessLevel)
 		mt, wmt := "null", "null"
-		if rec.MaximumTimeout != nil {
-			mt = strconv.FormatInt(*rec.MaximumTimeout, 10)
+		if v := r.Int("maximum_timeout"); v != nil {
+			mt = strconv.FormatInt(*v, 10)
 		}
 		if want.MaximumTimeout != nil {
 			wmt = strconv.FormatInt(*want.MaximumTimeout, 10)
 		}
 		cmp("maximum_timeout", mt, wmt)
-		cmp("maintenance_note", rec.MaintenanceNote, want.MaintenanceNote)
+		cmp("maintenance_note", r.String("maintenance_note"), want.MaintenanceNote)
 		if len(problems) > 0 {
-			return fmt.Errorf("runner %d in the mock: %s", rec.ID, strings.Join(problems, "; "))
+			return fmt.Errorf("runner %d in GitLab: %s", r.ID, strings.Join(problems, "; "))
 		}
 		return nil
 	}
 }
 
 // gitlabDefaults is a runner with every optional attribute at GitLab's default.
-func gitlabDefaults(description string) store.RunnerAttributes {
-	return store.RunnerAttributes{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
+func gitlabDefaults(description string) runnerAttrs {
+	return runnerAttrs{Description: description, RunUntagged: true, TagList: []string{}, AccessLevel: "not_protected"}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -132,39 +181,39 @@ func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks
 // on a scope change and on a type change.
 func TestAccUserRunner_group(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	owner := m.Seed.Group.OwnerToken
+	g := acctest.NewGitLab(t)
+	owner, group, project := g.OwnerToken(t), g.GroupID(t), g.ProjectID(t, 0)
 	var id, token string
 
 	minimal := fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
-  description = "first"`, m.Seed.Group.ID)
+  description = %q`, group, g.Name("first"))
 
 	full := fmt.Sprintf(`  runner_type      = "group_type"
   group_id         = %d
-  description      = "second"
+  description      = %q
   paused           = true
   locked           = true
   run_untagged     = false
   tag_list         = ["linux", "docker"]
   access_level     = "ref_protected"
   maximum_timeout  = 3600
-  maintenance_note = "replace disk in March"`, m.Seed.Group.ID)
+  maintenance_note = "replace disk in March"`, group, g.Name("second"))
 
 	sameIDAndToken := resource.ComposeTestCheckFunc(
 		resource.TestCheckResourceAttrPtr(address, "id", &id),
 		resource.TestCheckResourceAttrPtr(address, "token", &token),
 	)
 
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, minimal),
+			Config:           runnerConfig(g, owner, minimal),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[1-9][0-9]*$`))),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token"), knownvalue.StringRegexp(regexp.MustCompile(`^glrt-`))),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("token_expires_at"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("group_id"), knownvalue.Int64Exact(m.Seed.Group.ID)),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("group_id"), knownvalue.Int64Exact(group)),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("project_id"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("run_untagged"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("tag_list"), knownvalue.SetExact([]knownvalue.Check{})),
@@ -173,31 +222,31 @@ func TestAccUserRunner_group(t *testing.T) {
 			},
 			Check: resource.ComposeTestCheckFunc(
 				capture("id", &id), capture("token", &token),
-				checkMock(m, func(rec store.RunnerRecord) error {
-					if rec.RunnerType != "group_type" || rec.GroupID != m.Seed.Group.ID {
-						return fmt.Errorf("runner is %s in group %d", rec.RunnerType, rec.GroupID)
+				checkRunner(g, func(r acctest.Runner) error {
+					if r.RunnerType != "group_type" || len(r.GroupIDs) == 0 || r.GroupIDs[0] != group {
+						return fmt.Errorf("runner is %s in groups %v", r.RunnerType, r.GroupIDs)
 					}
-					if rec.Token != token {
-						return fmt.Errorf("the token in state is not the runner's token")
-					}
-					return expectMockAttrs(gitlabDefaults("first"))(rec)
+					return expectAttrs(gitlabDefaults(g.Name("first")))(r)
 				}),
+				// The token in state is the runner's (verify names it).
+				g.CheckAgreement(t, userRunnerType),
 				// The token works as gitlab-runner uses it; two hosts are two
 				// managers of one runner.
 				func(s *terraform.State) error {
 					for _, sys := range []string{"s_0123456789ab", "s_ba9876543210"} {
-						if status := m.VerifyStatus(t, token, sys); status != 200 {
+						if status := g.VerifyStatus(t, token, sys); status != 200 {
 							return fmt.Errorf("verify with system_id %s answered %d, want 200", sys, status)
 						}
 					}
 					rid, _ := strconv.ParseInt(id, 10, 64)
-					var systems []string
-					for _, mgr := range m.Store().Managers(rid) {
-						systems = append(systems, mgr.SystemID)
+					systems, err := g.RunnerManagers(rid)
+					if err != nil {
+						return err
 					}
-					sort.Strings(systems)
-					if strings.Join(systems, ",") != "s_0123456789ab,s_ba9876543210" {
-						return fmt.Errorf("managers of runner %s: %v, want both system_ids", id, systems)
+					want := []string{"s_0123456789ab", "s_ba9876543210", acctest.AgreementSystemID}
+					sort.Strings(want)
+					if !slices.Equal(systems, want) {
+						return fmt.Errorf("managers of runner %s: %v, want both system_ids (and the agreement check's)", id, systems)
 					}
 					return nil
 				},
@@ -205,22 +254,22 @@ func TestAccUserRunner_group(t *testing.T) {
 		},
 		// Every mutable attribute changes in place: same id, same token.
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, full),
+			Config:           runnerConfig(g, owner, full),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check: resource.ComposeTestCheckFunc(
 				sameIDAndToken,
-				checkMock(m, expectMockAttrs(store.RunnerAttributes{
-					Description: "second", Paused: true, Locked: true, RunUntagged: false, TagList: []string{"docker", "linux"},
+				checkRunner(g, expectAttrs(runnerAttrs{
+					Description: g.Name("second"), Paused: true, Locked: true, RunUntagged: false, TagList: []string{"docker", "linux"},
 					AccessLevel: "ref_protected", MaximumTimeout: ptr(int64(3600)), MaintenanceNote: "replace disk in March",
 				})),
 			),
 		},
 		// A single tag changes: the set diff is applied as it is.
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, strings.Replace(full, `["linux", "docker"]`, `["linux", "arm64"]`, 1)),
+			Config:           runnerConfig(g, owner, strings.Replace(full, `["linux", "docker"]`, `["linux", "arm64"]`, 1)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check: resource.ComposeTestCheckFunc(sameIDAndToken, checkMock(m, func(rec store.RunnerRecord) error {
-				tags := append([]string{}, rec.TagList...)
+			Check: resource.ComposeTestCheckFunc(sameIDAndToken, checkRunner(g, func(r acctest.Runner) error {
+				tags := r.Strings("tag_list")
 				sort.Strings(tags)
 				if strings.Join(tags, ",") != "arm64,linux" {
 					return fmt.Errorf("tags %v, want arm64,linux", tags)
@@ -228,13 +277,14 @@ func TestAccUserRunner_group(t *testing.T) {
 				return nil
 			})),
 		},
-		// Removing the optional attributes returns the runner to GitLab's defaults.
+		// Removing the optional attributes returns the runner to GitLab's
+		// defaults (in live mode but the description: the test's prefix).
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", m.Seed.Group.ID)),
+			Config:           runnerConfig(g, owner, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", group)+defaultDescription(g)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check: resource.ComposeTestCheckFunc(
 				sameIDAndToken,
-				checkMock(m, expectMockAttrs(gitlabDefaults(""))),
+				checkRunner(g, expectAttrs(gitlabDefaults(g.Name("")))),
 				resource.TestCheckNoResourceAttr(address, "maximum_timeout"),
 				resource.TestCheckResourceAttr(address, "tag_list.#", "0"),
 			),
@@ -250,32 +300,31 @@ func TestAccUserRunner_group(t *testing.T) {
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithID,
 		},
-		// Another group: a new runner replaces the old one.
+		// Another group (the mock's subgroup; live mode has one group): a
+		// new runner replaces the old one.
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", m.Seed.Subgroup.ID)),
+			SkipFunc:         g.StepNeeds(t, acctest.SeededUsers),
+			Config:           runnerConfig(g, owner, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", g.Seed().Subgroup.ID)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
 			Check: resource.ComposeTestCheckFunc(
-				checkMock(m, func(rec store.RunnerRecord) error {
-					if strconv.FormatInt(rec.ID, 10) == id || rec.GroupID != m.Seed.Subgroup.ID {
-						return fmt.Errorf("want a new runner in group %d, got runner %d in group %d", m.Seed.Subgroup.ID, rec.ID, rec.GroupID)
+				checkRunner(g, func(r acctest.Runner) error {
+					if sub := g.Seed().Subgroup.ID; strconv.FormatInt(r.ID, 10) == id || len(r.GroupIDs) == 0 || r.GroupIDs[0] != sub {
+						return fmt.Errorf("want a new runner in group %d, got runner %d in groups %v", sub, r.ID, r.GroupIDs)
 					}
-					if old, _ := strconv.ParseInt(id, 10, 64); len(m.Store().RunnerIDs()) != 1 {
-						return fmt.Errorf("old runner %d not deleted: %v", old, m.Store().RunnerIDs())
-					}
-					return nil
+					return checkOnlyRunners(g, "the old runner is deleted", r.ID)
 				}),
 				capture("id", &id),
 			),
 		},
 		// Another type: replaced again.
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, fmt.Sprintf("  runner_type = \"project_type\"\n  project_id = %d", m.Seed.Project.ID)),
+			Config:           runnerConfig(g, owner, fmt.Sprintf("  runner_type = \"project_type\"\n  project_id = %d", project)+defaultDescription(g)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec store.RunnerRecord) error {
-				if strconv.FormatInt(rec.ID, 10) == id || rec.RunnerType != "project_type" || len(m.Store().RunnerIDs()) != 1 {
-					return fmt.Errorf("want one new project runner, got runner %d (%s), runners %v", rec.ID, rec.RunnerType, m.Store().RunnerIDs())
+			Check: checkRunner(g, func(r acctest.Runner) error {
+				if strconv.FormatInt(r.ID, 10) == id || r.RunnerType != "project_type" {
+					return fmt.Errorf("want one new project runner, got runner %d (%s)", r.ID, r.RunnerType)
 				}
-				return nil
+				return checkOnlyRunners(g, "the old runner is deleted", r.ID)
 			}),
 		},
 	))
@@ -290,22 +339,22 @@ func TestAccUserRunner_group(t *testing.T) {
 // state as data, not as text.
 func TestAccUserRunner_maintenanceNoteDefault(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	owner := m.Seed.Group.OwnerToken
-	body := fmt.Sprintf("  runner_type = \"group_type\"\n  group_id    = %d", m.Seed.Group.ID)
+	g := acctest.NewGitLab(t)
+	owner := g.OwnerToken(t)
+	body := fmt.Sprintf("  runner_type = \"group_type\"\n  group_id    = %d", g.GroupID(t)) + defaultDescription(g)
 	note := tfjsonpath.New("maintenance_note")
 	empty := knownvalue.StringExact("")
 
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config:           runnerConfig(m, owner, body+"\n  maintenance_note = \"replace disk in March\""),
+			Config:           runnerConfig(g, owner, body+"\n  maintenance_note = \"replace disk in March\""),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, note, knownvalue.StringExact("replace disk in March")),
 			},
 		},
 		resource.TestStep{
-			Config: runnerConfig(m, owner, body),
+			Config: runnerConfig(g, owner, body),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
@@ -314,9 +363,9 @@ func TestAccUserRunner_maintenanceNoteDefault(t *testing.T) {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(address, note, empty)},
-			Check: checkMock(m, func(rec store.RunnerRecord) error {
-				if rec.MaintenanceNote != "" {
-					return fmt.Errorf("the note is still %q in GitLab", rec.MaintenanceNote)
+			Check: checkRunner(g, func(r acctest.Runner) error {
+				if note := r.String("maintenance_note"); note != "" {
+					return fmt.Errorf("the note is still %q in GitLab", note)
 				}
 				return nil
 			}),
@@ -351,35 +400,37 @@ func TestAccUserRunner_maintenanceNoteDefault(t *testing.T) {
 	))
 }
 
-// TestAccUserRunner_project: a project Maintainer creates a project runner;
-// it imports without a replacement; moving it to another project replaces it.
+// TestAccUserRunner_project: a project Maintainer (in live mode
+// GITLAB_TOKEN's user) creates a project runner; it imports without a
+// replacement; moving it to another project replaces it.
 func TestAccUserRunner_project(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	other := m.Store().CreateProject("other", m.Seed.Subgroup.ID)
+	g := acctest.NewGitLab(t)
+	project, other := g.ProjectID(t, 0), g.ProjectID(t, 1)
+	maintainer := g.MemberToken(t, func(s store.Seed) string { return s.Project.MaintainerToken })
 	var id string
 	body := func(project int64) string {
 		return fmt.Sprintf(`  runner_type     = "project_type"
   project_id      = %d
-  description     = "app runner"
+  description     = %q
   locked          = true
   tag_list        = ["app"]
-  maximum_timeout = 600`, project)
+  maximum_timeout = 600`, project, g.Name("app runner"))
 	}
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config:           runnerConfig(m, m.Seed.Project.MaintainerToken, body(m.Seed.Project.ID)),
+			Config:           runnerConfig(g, maintainer, body(project)),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			Check: resource.ComposeTestCheckFunc(
 				capture("id", &id),
-				resource.TestCheckResourceAttr(address, "project_id", strconv.FormatInt(m.Seed.Project.ID, 10)),
+				resource.TestCheckResourceAttr(address, "project_id", strconv.FormatInt(project, 10)),
 				resource.TestCheckNoResourceAttr(address, "group_id"),
-				checkMock(m, func(rec store.RunnerRecord) error {
-					if rec.RunnerType != "project_type" || len(rec.ProjectIDs) == 0 || rec.ProjectIDs[0] != m.Seed.Project.ID {
-						return fmt.Errorf("runner is %s in projects %v", rec.RunnerType, rec.ProjectIDs)
+				checkRunner(g, func(r acctest.Runner) error {
+					if r.RunnerType != "project_type" || len(r.ProjectIDs) == 0 || r.ProjectIDs[0] != project {
+						return fmt.Errorf("runner is %s in projects %v", r.RunnerType, r.ProjectIDs)
 					}
-					return expectMockAttrs(store.RunnerAttributes{Description: "app runner", Locked: true, RunUntagged: true,
-						TagList: []string{"app"}, AccessLevel: "not_protected", MaximumTimeout: ptr(int64(600))})(rec)
+					return expectAttrs(runnerAttrs{Description: g.Name("app runner"), Locked: true, RunUntagged: true,
+						TagList: []string{"app"}, AccessLevel: "not_protected", MaximumTimeout: ptr(int64(600))})(r)
 				}),
 			),
 		},
@@ -396,13 +447,13 @@ func TestAccUserRunner_project(t *testing.T) {
 		},
 		// The group Owner (Owner of the project through the group) moves it.
 		resource.TestStep{
-			Config:           runnerConfig(m, m.Seed.Group.OwnerToken, body(other)),
+			Config:           runnerConfig(g, g.OwnerToken(t), body(other)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec store.RunnerRecord) error {
-				if strconv.FormatInt(rec.ID, 10) == id || len(rec.ProjectIDs) == 0 || rec.ProjectIDs[0] != other || len(m.Store().RunnerIDs()) != 1 {
-					return fmt.Errorf("want one new runner in project %d, got runner %d in %v; runners %v", other, rec.ID, rec.ProjectIDs, m.Store().RunnerIDs())
+			Check: checkRunner(g, func(r acctest.Runner) error {
+				if strconv.FormatInt(r.ID, 10) == id || len(r.ProjectIDs) == 0 || r.ProjectIDs[0] != other {
+					return fmt.Errorf("want one new runner in project %d, got runner %d in %v", other, r.ID, r.ProjectIDs)
 				}
-				return nil
+				return checkOnlyRunners(g, "the old runner is deleted", r.ID)
 			}),
 		},
 	))
@@ -412,27 +463,27 @@ func TestAccUserRunner_project(t *testing.T) {
 // it imports without a replacement; turning it into a group runner replaces it.
 func TestAccUserRunner_instance(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	admin := m.Seed.AdminToken
+	g := acctest.NewGitLab(t)
+	admin := g.AdminToken(t)
 	var id string
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
-			Config: runnerConfig(m, admin, `  runner_type  = "instance_type"
-  description  = "shared"
+			Config: runnerConfig(g, admin, fmt.Sprintf(`  runner_type  = "instance_type"
+  description  = %q
   run_untagged = false
   tag_list     = ["shared", "docker"]
-  access_level = "ref_protected"`),
+  access_level = "ref_protected"`, g.Name("shared"))),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			Check: resource.ComposeTestCheckFunc(
 				capture("id", &id),
 				resource.TestCheckNoResourceAttr(address, "group_id"),
 				resource.TestCheckNoResourceAttr(address, "project_id"),
-				checkMock(m, func(rec store.RunnerRecord) error {
-					if rec.RunnerType != "instance_type" {
-						return fmt.Errorf("runner type %s", rec.RunnerType)
+				checkRunner(g, func(r acctest.Runner) error {
+					if r.RunnerType != "instance_type" {
+						return fmt.Errorf("runner type %s", r.RunnerType)
 					}
-					return expectMockAttrs(store.RunnerAttributes{Description: "shared", RunUntagged: false,
-						TagList: []string{"docker", "shared"}, AccessLevel: "ref_protected"})(rec)
+					return expectAttrs(runnerAttrs{Description: g.Name("shared"), RunUntagged: false,
+						TagList: []string{"docker", "shared"}, AccessLevel: "ref_protected"})(r)
 				}),
 			),
 		},
@@ -454,13 +505,13 @@ func TestAccUserRunner_instance(t *testing.T) {
 			ExpectError:   acctest.Words(`The import id "runner-1" is not a runner id`),
 		},
 		resource.TestStep{
-			Config:           runnerConfig(m, admin, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", m.Seed.Group.ID)),
+			Config:           runnerConfig(g, admin, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d", g.GroupID(t))+defaultDescription(g)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: checkMock(m, func(rec store.RunnerRecord) error {
-				if strconv.FormatInt(rec.ID, 10) == id || rec.RunnerType != "group_type" || len(m.Store().RunnerIDs()) != 1 {
-					return fmt.Errorf("want one new group runner, got runner %d (%s), runners %v", rec.ID, rec.RunnerType, m.Store().RunnerIDs())
+			Check: checkRunner(g, func(r acctest.Runner) error {
+				if strconv.FormatInt(r.ID, 10) == id || r.RunnerType != "group_type" {
+					return fmt.Errorf("want one new group runner, got runner %d (%s)", r.ID, r.RunnerType)
 				}
-				return nil
+				return checkOnlyRunners(g, "the old runner is deleted", r.ID)
 			}),
 		},
 	))
@@ -472,25 +523,21 @@ func TestAccUserRunner_instance(t *testing.T) {
 // removing a runner that is already gone from the configuration succeeds.
 func TestAccUserRunner_drift(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	owner := m.Seed.Group.OwnerToken
-	cfg := runnerConfig(m, owner, fmt.Sprintf(`  runner_type = "group_type"
+	g := acctest.NewGitLab(t)
+	owner := g.OwnerToken(t)
+	cfg := runnerConfig(g, owner, fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
-  description = "managed"
-  tag_list    = ["docker"]`, m.Seed.Group.ID))
+  description = %q
+  tag_list    = ["docker"]`, g.GroupID(t), g.Name("managed")))
 	var id string
-	want := gitlabDefaults("managed")
+	want := gitlabDefaults(g.Name("managed"))
 	want.TagList = []string{"docker"}
 	runnerID := func() int64 { n, _ := strconv.ParseInt(id, 10, 64); return n }
 
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{Config: cfg, Check: capture("id", &id)},
 		resource.TestStep{
-			PreConfig: func() {
-				if !m.Store().DeleteRunner(runnerID()) {
-					t.Fatalf("runner %s not in the mock", id)
-				}
-			},
+			PreConfig:        func() { g.DeleteRunner(t, runnerID()) },
 			Config:           cfg,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
 			Check: resource.ComposeTestCheckFunc(
@@ -501,25 +548,22 @@ func TestAccUserRunner_drift(t *testing.T) {
 					return nil
 				}),
 				capture("id", &id),
-				checkMock(m, expectMockAttrs(want)),
+				checkRunner(g, expectAttrs(want)),
 			),
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				err := m.Store().UpdateRunner(runnerID(), func(r *store.RunnerRecord) {
-					r.Description, r.TagList, r.Paused, r.MaximumTimeout = "edited by hand", []string{"gpu"}, true, ptr(int64(7200))
+				g.UpdateRunner(t, runnerID(), map[string]any{
+					"description": g.Name("edited by hand"), "tag_list": []string{"gpu"}, "paused": true, "maximum_timeout": 7200,
 				})
-				if err != nil {
-					t.Fatal(err)
-				}
 			},
 			Config:           cfg,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(address, "id", &id), checkMock(m, expectMockAttrs(want))),
+			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(address, "id", &id), checkRunner(g, expectAttrs(want))),
 		},
 		// A token that may not see the runner: an error, not a deletion.
 		resource.TestStep{
-			Config:      strings.Replace(cfg, owner, m.Seed.NonAdminToken, 1),
+			Config:      strings.Replace(cfg, owner, g.NonAdminToken(t), 1),
 			ExpectError: acctest.Words("Unable to Read Runner"),
 		},
 		resource.TestStep{
@@ -529,30 +573,43 @@ func TestAccUserRunner_drift(t *testing.T) {
 		},
 		// Deleted by hand, then removed from the configuration: nothing fails.
 		resource.TestStep{
-			PreConfig: func() { m.Store().DeleteRunner(runnerID()) },
-			Config:    m.ProviderBlock(owner),
+			PreConfig: func() { g.DeleteRunner(t, runnerID()) },
+			Config:    g.ProviderBlock(owner),
 		},
 	))
 }
 
 // TestAccUserRunner_rotation rotates the token in place, by trigger and
-// before expiry, and checks that the old token stops working.
+// before expiry, and checks that the old token stops working. Rotation
+// before expiry moves the mock's clock: live mode runs the trigger part.
 func TestAccUserRunner_rotation(t *testing.T) {
-	t.Parallel()
-	m := acctest.StartMock(t)
+	acctest.ParallelOnMock(t)
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
 	const interval = 30 * 24 * time.Hour
-	m.Store().UpdateSettings(func(s *store.Settings) {
-		s.GroupRunnerTokenExpirationInterval = ptr(int64(interval / time.Second))
-	})
+	g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": int64(interval / time.Second)})
 	cfg := func(trigger string) string {
-		return runnerConfig(m, m.Seed.Group.OwnerToken, fmt.Sprintf(`  runner_type          = "group_type"
+		return runnerConfig(g, g.OwnerToken(t), fmt.Sprintf(`  runner_type          = "group_type"
   group_id             = %d
   rotation_triggers    = { rotated = %q }
-  rotate_before_expiry = "168h"`, m.Seed.Group.ID, trigger))
+  rotate_before_expiry = "168h"`, g.GroupID(t), trigger)+defaultDescription(g))
 	}
 	var id, token, oldToken string
-	expiresAt := func(t time.Time) resource.TestCheckFunc {
-		return resource.TestCheckResourceAttr(address, "token_expires_at", t.Add(interval).UTC().Format(time.RFC3339))
+	var from time.Time // when the step's token was minted, at the latest
+	minted := func() { from = g.Now() }
+	// expiresAt wants the token to expire interval after it was minted:
+	// between from and now (the same instant on the mock's clock).
+	expiresAt := func() resource.TestCheckFunc {
+		return resource.TestCheckResourceAttrWith(address, "token_expires_at", func(v string) error {
+			at, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return err
+			}
+			earliest, latest := from.Add(interval).Truncate(time.Second), g.Now().Add(interval)
+			if at.Before(earliest) || at.After(latest) {
+				return fmt.Errorf("token_expires_at = %s, want between %s and %s", v, earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
+			}
+			return nil
+		})
 	}
 	// rotated checks: same id, a new token, the old one refused, the new one accepted.
 	rotated := func() resource.TestCheckFunc {
@@ -564,31 +621,34 @@ func TestAccUserRunner_rotation(t *testing.T) {
 				if token == oldToken {
 					return fmt.Errorf("the token did not change")
 				}
-				if st := m.VerifyStatus(t, oldToken, "s_0123456789ab"); st != 403 {
+				if st := g.VerifyStatus(t, oldToken, "s_0123456789ab"); st != 403 {
 					return fmt.Errorf("old token: verify answered %d, want 403", st)
 				}
-				if st := m.VerifyStatus(t, token, "s_0123456789ab"); st != 200 {
+				if st := g.VerifyStatus(t, token, "s_0123456789ab"); st != 200 {
 					return fmt.Errorf("new token: verify answered %d, want 200", st)
 				}
 				return nil
 			},
 		)
 	}
-	start := m.Clock.Now()
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
+			PreConfig:        minted,
 			Config:           cfg("2025-01"),
 			ConfigPlanChecks: emptyPlanAfterApply,
-			Check:            resource.ComposeTestCheckFunc(capture("id", &id), capture("token", &token), expiresAt(start)),
+			Check:            resource.ComposeTestCheckFunc(capture("id", &id), capture("token", &token), expiresAt()),
 		},
+		// A new trigger rotates; the token's lifetime starts again.
 		resource.TestStep{
+			PreConfig:        minted,
 			Config:           cfg("2025-02"),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check:            resource.ComposeTestCheckFunc(rotated(), expiresAt(start)),
+			Check:            resource.ComposeTestCheckFunc(rotated(), expiresAt()),
 		},
 		// 10 days before expiry: outside the 7-day window, nothing to do.
 		resource.TestStep{
-			PreConfig: func() { m.Clock.Advance(20 * 24 * time.Hour) },
+			SkipFunc:  g.StepNeeds(t, acctest.MockClock),
+			PreConfig: g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(20 * 24 * time.Hour) }),
 			Config:    cfg("2025-02"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -597,10 +657,11 @@ func TestAccUserRunner_rotation(t *testing.T) {
 		},
 		// 6 days before expiry: the plan rotates.
 		resource.TestStep{
-			PreConfig:        func() { m.Clock.Advance(4 * 24 * time.Hour) },
+			SkipFunc:         g.StepNeeds(t, acctest.MockClock),
+			PreConfig:        g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(4 * 24 * time.Hour); minted() }),
 			Config:           cfg("2025-02"),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check:            resource.ComposeTestCheckFunc(rotated(), expiresAt(start.Add(24*24*time.Hour))),
+			Check:            resource.ComposeTestCheckFunc(rotated(), expiresAt()),
 		},
 	))
 }
@@ -609,52 +670,45 @@ func TestAccUserRunner_rotation(t *testing.T) {
 // an import block; its token is null until a rotation trigger mints one.
 func TestAccUserRunner_importThenRotate(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	client, err := gitlabapi.NewClient(gitlabapi.Config{BaseURL: m.URL(), Token: m.Seed.Group.OwnerToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := client.CreateUserRunner(t.Context(), gitlabapi.CreateUserRunnerOptions{
-		RunnerType: gitlabapi.RunnerTypeGroup, GroupID: ptr(m.Seed.Group.ID),
-		RunnerAttributes: gitlabapi.RunnerAttributes{Description: ptr("made by hand"), TagList: &[]string{"docker"}},
+	g := acctest.NewGitLab(t)
+	owner, group := g.OwnerToken(t), g.GroupID(t)
+	createdID, createdToken := g.CreateRunner(t, owner, map[string]any{
+		"runner_type": "group_type", "group_id": group, "description": g.Name("made by hand"), "tag_list": []string{"docker"},
 	})
-	if err != nil {
-		t.Fatalf("cannot create a runner in the mock: %v", err)
-	}
 	body := fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
-  description = "made by hand"
-  tag_list    = ["docker"]`, m.Seed.Group.ID)
-	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = \"%d\"\n}\n", address, created.ID)
+  description = %q
+  tag_list    = ["docker"]`, group, g.Name("made by hand"))
+	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = \"%d\"\n}\n", address, createdID)
 	var token string
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		// Imported as it is: no change, no replacement, no token.
 		resource.TestStep{
-			Config: runnerConfig(m, m.Seed.Group.OwnerToken, body) + importBlock,
+			Config: runnerConfig(g, owner, body) + importBlock,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr(address, "id", strconv.FormatInt(created.ID, 10)),
+				resource.TestCheckResourceAttr(address, "id", strconv.FormatInt(createdID, 10)),
 				resource.TestCheckNoResourceAttr(address, "token"),
 			),
 		},
 		// The first trigger rotates: a token for the same runner.
 		resource.TestStep{
-			Config:           runnerConfig(m, m.Seed.Group.OwnerToken, body+"\n  rotation_triggers = { first = \"1\" }") + importBlock,
+			Config:           runnerConfig(g, owner, body+"\n  rotation_triggers = { first = \"1\" }") + importBlock,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr(address, "id", strconv.FormatInt(created.ID, 10)),
+				resource.TestCheckResourceAttr(address, "id", strconv.FormatInt(createdID, 10)),
 				capture("token", &token),
 				func(*terraform.State) error {
-					if !strings.HasPrefix(token, "glrt-") || token == created.Token {
+					if !strings.HasPrefix(token, "glrt-") || token == createdToken {
 						return fmt.Errorf("want a new glrt- token after rotation")
 					}
-					if st := m.VerifyStatus(t, token, "s_0123456789ab"); st != 200 {
+					if st := g.VerifyStatus(t, token, "s_0123456789ab"); st != 200 {
 						return fmt.Errorf("new token: verify answered %d", st)
 					}
-					if st := m.VerifyStatus(t, created.Token, "s_0123456789ab"); st != 403 {
+					if st := g.VerifyStatus(t, createdToken, "s_0123456789ab"); st != 403 {
 						return fmt.Errorf("the token from before the import still works: %d", st)
 					}
 					return nil
@@ -668,13 +722,13 @@ func TestAccUserRunner_importThenRotate(t *testing.T) {
 // error naming the attribute, before any request reaches GitLab.
 func TestAccUserRunner_invalidConfig(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	g := m.Seed.Group.ID
+	gl := acctest.NewGitLab(t)
+	g, token := gl.GroupID(t), gl.OwnerToken(t)
 	long := strings.Repeat("x", 1025)
 	// Runs after the parallel subtests.
 	t.Cleanup(func() {
-		if n := m.Stats().TotalRequests(); n != 0 {
-			t.Errorf("invalid configurations reached GitLab: %v", m.Stats().RequestsByRoute())
+		if n := gl.Stats().TotalRequests(); n != 0 {
+			t.Errorf("invalid configurations reached GitLab: %v", gl.Stats().RequestsByRoute())
 		}
 	})
 	cases := []struct {
@@ -715,8 +769,8 @@ func TestAccUserRunner_invalidConfig(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resource.Test(t, testCase(t, m, resource.TestStep{
-				Config:      runnerConfig(m, m.Seed.AdminToken, tc.body),
+			resource.Test(t, testCase(t, gl, resource.TestStep{
+				Config:      runnerConfig(gl, token, tc.body),
 				PlanOnly:    true,
 				ExpectError: tc.want,
 			}))
@@ -725,41 +779,53 @@ func TestAccUserRunner_invalidConfig(t *testing.T) {
 }
 
 // TestAccUserRunner_apiErrors: permission and scope failures, and a GitLab
-// too old for POST /user/runners, give diagnostics that say what to do.
+// too old for POST /user/runners, give diagnostics that say what to do. The
+// roles' cases need the mock's seeded users, the old GitLab its emulated
+// version; live mode runs the others.
 func TestAccUserRunner_apiErrors(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	old := acctest.StartMock(t, acctest.WithVersion("15.9.0-ee"))
-	group := fmt.Sprintf("runner_type = \"group_type\"\ngroup_id = %d", m.Seed.Group.ID)
+	g := acctest.NewGitLab(t)
+	group := fmt.Sprintf("runner_type = \"group_type\"\ngroup_id = %d", g.GroupID(t)) + defaultDescription(g)
+	seed := g.Seed()
 	cases := []struct {
 		name   string
-		mock   *acctest.Mock
-		token  string
+		needs  acctest.Capability // "": runs in live mode too
+		token  func(t testing.TB) string
 		body   string
 		expect *regexp.Regexp
 	}{
-		{"group maintainer", m, m.Seed.Group.MaintainerToken, group,
-			acctest.Words(fmt.Sprintf("Creating a group runner in group %d (POST /user/runners) failed. GitLab answered 403 Forbidden", m.Seed.Group.ID))},
-		{"group maintainer hint", m, m.Seed.Group.MaintainerToken, group,
-			acctest.Words(fmt.Sprintf("needs the Owner role on group %d (Maintainer is not enough)", m.Seed.Group.ID))},
-		{"read_api token", m, m.Seed.ReadAPIToken, group, acctest.Words("`create_runner` or `api` scope")},
-		{"non-admin instance runner", m, m.Seed.NonAdminToken, `runner_type = "instance_type"`,
+		{"group maintainer", acctest.SeededUsers, func(testing.TB) string { return seed.Group.MaintainerToken }, group,
+			acctest.Words(fmt.Sprintf("Creating a group runner in group %d (POST /user/runners) failed. GitLab answered 403 Forbidden", seed.Group.ID))},
+		{"group maintainer hint", acctest.SeededUsers, func(testing.TB) string { return seed.Group.MaintainerToken }, group,
+			acctest.Words(fmt.Sprintf("needs the Owner role on group %d (Maintainer is not enough)", seed.Group.ID))},
+		{"read_api token", acctest.SeededUsers, func(testing.TB) string { return seed.ReadAPIToken }, group, acctest.Words("`create_runner` or `api` scope")},
+		{"non-admin instance runner", "", g.NonAdminToken, `runner_type = "instance_type"` + defaultDescription(g),
 			acctest.Words("Creating an instance runner needs an administrator's access token")},
-		{"project developer", m, m.Seed.Project.DeveloperToken, fmt.Sprintf("runner_type = \"project_type\"\nproject_id = %d", m.Seed.Project.ID),
-			acctest.Words(fmt.Sprintf("Maintainer or Owner role on project %d", m.Seed.Project.ID))},
-		{"bad access token", m, "glpat-not-a-real-token-000", group, acctest.Words("GITLAB_TOKEN")},
-		{"old GitLab", old, old.Seed.Group.OwnerToken, fmt.Sprintf("runner_type = \"group_type\"\ngroup_id = %d", old.Seed.Group.ID),
-			acctest.Words("GitLab 15.9 does not have POST /user/runners; creating runners with authentication tokens needs GitLab 15.11 or later")},
+		{"project developer", acctest.SeededUsers, func(testing.TB) string { return seed.Project.DeveloperToken },
+			fmt.Sprintf("runner_type = \"project_type\"\nproject_id = %d", seed.Project.ID),
+			acctest.Words(fmt.Sprintf("Maintainer or Owner role on project %d", seed.Project.ID))},
+		{"bad access token", "", func(testing.TB) string { return "glpat-not-a-real-token-000" }, group, acctest.Words("GITLAB_TOKEN")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resource.Test(t, testCase(t, tc.mock, resource.TestStep{
-				Config:      runnerConfig(tc.mock, tc.token, tc.body),
+			if tc.needs != "" {
+				g.SkipLive(t, tc.needs)
+			}
+			resource.Test(t, testCase(t, g, resource.TestStep{
+				Config:      runnerConfig(g, tc.token(t), tc.body),
 				ExpectError: tc.expect,
 			}))
 		})
 	}
+	t.Run("old GitLab", func(t *testing.T) {
+		t.Parallel()
+		old := acctest.NewGitLab(t, acctest.WithVersion("15.9.0-ee"))
+		resource.Test(t, testCase(t, old, resource.TestStep{
+			Config:      runnerConfig(old, old.OwnerToken(t), fmt.Sprintf("runner_type = \"group_type\"\ngroup_id = %d", old.GroupID(t))),
+			ExpectError: acctest.Words("GitLab 15.9 does not have POST /user/runners; creating runners with authentication tokens needs GitLab 15.11 or later"),
+		}))
+	})
 }
 
 // TestAccUserRunner_createRecovery: a create whose answer is lost adopts the
@@ -767,46 +833,46 @@ func TestAccUserRunner_apiErrors(t *testing.T) {
 // tainted runner that the next apply replaces, never an orphan.
 func TestAccUserRunner_createRecovery(t *testing.T) {
 	t.Parallel()
-	m := acctest.StartMock(t)
-	cfg := runnerConfig(m, m.Seed.Group.OwnerToken, fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d\n  description = \"resilient\"", m.Seed.Group.ID))
+	g := acctest.NewGitLab(t)
+	cfg := runnerConfig(g, g.OwnerToken(t), fmt.Sprintf("  runner_type = \"group_type\"\n  group_id = %d\n  description = %q", g.GroupID(t), g.Name("resilient")))
 	var tainted []int64
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
 			PreConfig: func() {
-				m.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1})
+				g.Faults().Add(mockcoordinator.Fault{Route: "POST /user/runners", Kind: mockcoordinator.FaultApplyThenStatus, Status: 502, Times: 1})
 			},
 			Config: cfg,
 			Check: resource.ComposeTestCheckFunc(
-				checkMock(m, expectMockAttrs(gitlabDefaults("resilient"))),
-				func(*terraform.State) error {
-					if ids := m.Store().RunnerIDs(); len(ids) != 1 {
-						return fmt.Errorf("want exactly one runner, got %v", ids)
+				checkRunner(g, expectAttrs(gitlabDefaults(g.Name("resilient")))),
+				func(s *terraform.State) error {
+					id, err := stateRunnerID(s)
+					if err != nil {
+						return err
 					}
-					return nil
+					return checkOnlyRunners(g, "one runner, adopted", id)
 				},
 			),
 		},
-		resource.TestStep{Config: m.ProviderBlock(m.Seed.Group.OwnerToken)},
+		resource.TestStep{Config: g.ProviderBlock(g.OwnerToken(t))},
 		resource.TestStep{
 			PreConfig: func() {
-				m.Faults().Add(mockcoordinator.Fault{Route: "PUT /runners/:id", Kind: mockcoordinator.FaultStatus, Status: 403, Times: 1})
+				g.Faults().Add(mockcoordinator.Fault{Route: "PUT /runners/:id", Kind: mockcoordinator.FaultStatus, Status: 403, Times: 1})
 			},
 			Config:      cfg,
 			ExpectError: acctest.Words("Unable to Configure Created Runner"),
 		},
 		resource.TestStep{
-			PreConfig: func() { tainted = m.Store().RunnerIDs() },
+			PreConfig: func() { tainted = g.RunnerIDs(t) },
 			Config:    cfg,
 			Check: func(s *terraform.State) error {
 				id, err := stateRunnerID(s)
 				if err != nil {
 					return err
 				}
-				ids := m.Store().RunnerIDs()
-				if len(tainted) != 1 || len(ids) != 1 || ids[0] != id || id == tainted[0] {
-					return fmt.Errorf("the tainted runner %v should be replaced by runner %d; mock has %v", tainted, id, ids)
+				if len(tainted) != 1 || id == tainted[0] {
+					return fmt.Errorf("the tainted runner %v should be replaced by runner %d", tainted, id)
 				}
-				return nil
+				return checkOnlyRunners(g, "the tainted runner replaced", id)
 			},
 		},
 	))

@@ -21,43 +21,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
-	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 )
 
 // tokenLifetime is the group runner token expiration interval of these
 // tests: every rotation then moves the token's expiry.
 const tokenLifetime = 30 * 24 * time.Hour
 
-// startExpiringMock is a mock whose group runner tokens expire.
-func startExpiringMock(t *testing.T) *acctest.Mock {
-	m := acctest.StartMock(t)
-	seconds := int64(tokenLifetime / time.Second)
-	m.Store().UpdateSettings(func(s *store.Settings) { s.GroupRunnerTokenExpirationInterval = &seconds })
-	return m
+// startExpiring is a GitLab whose group runner tokens expire (an instance
+// setting: in live mode the test runs alone and puts it back).
+func startExpiring(t *testing.T) *acctest.GitLab {
+	g := acctest.NewGitLab(t, acctest.WithSettingsChanges())
+	g.UpdateInstanceSettings(t, map[string]any{"group_runner_token_expiration_interval": int64(tokenLifetime / time.Second)})
+	return g
 }
 
 // rotateOutside rotates the token of the runner in state behind Terraform's
 // back, as the runner host or as an administrator, and returns the new token.
-type rotateOutside func(t *testing.T, m *acctest.Mock, runnerID int64, token string) string
+type rotateOutside func(t *testing.T, g *acctest.GitLab, runnerID int64, token string) string
 
 var rotations = map[string]rotateOutside{
-	"by the runner": func(t *testing.T, m *acctest.Mock, _ int64, token string) string {
-		status, rotated := m.RotateAsRunner(t, token)
+	"by the runner": func(t *testing.T, g *acctest.GitLab, _ int64, token string) string {
+		status, rotated := g.RotateAsRunner(t, token)
 		if status != 201 || rotated == "" {
 			t.Fatalf("POST /runners/reset_authentication_token with the token in state answered %d", status)
 		}
 		return rotated
 	},
-	"by an administrator": func(t *testing.T, m *acctest.Mock, id int64, _ string) string {
-		admin, err := m.Store().Authenticate(m.Seed.AdminToken, store.ScopeAPI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := admin.ResetRunnerToken(id)
-		if err != nil {
-			t.Fatalf("an administrator's POST /runners/%d/reset_authentication_token: %v", id, err)
-		}
-		return tok.Token
+	"by an administrator": func(t *testing.T, g *acctest.GitLab, id int64, _ string) string {
+		return g.ResetRunnerToken(t, id)
 	},
 }
 
@@ -65,6 +56,7 @@ var rotations = map[string]rotateOutside{
 // back: its id, the token Terraform got, and the token minted outside.
 type outsideRotation struct {
 	id, first, outside string
+	at                 time.Time // when the token was rotated outside, at the earliest
 }
 
 // created is the first step: create the runner and remember id and token.
@@ -77,31 +69,38 @@ func (o *outsideRotation) created(config string, checks ...statecheck.StateCheck
 	}
 }
 
-// rotateADayLater is a PreConfig: a day passes (so the new token expires at
-// another time), then rotate mints a token outside Terraform.
-func (o *outsideRotation) rotateADayLater(t *testing.T, m *acctest.Mock, rotate rotateOutside) func() {
+// rotateADayLater is a PreConfig: a day passes on the mock's clock (so the
+// new token expires at another time; in live mode the seconds since the
+// create do), then rotate mints a token outside Terraform.
+func (o *outsideRotation) rotateADayLater(t *testing.T, g *acctest.GitLab, rotate rotateOutside) func() {
 	return func() {
-		m.Clock.Advance(24 * time.Hour)
+		g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(24 * time.Hour) })()
+		if g.Live() {
+			// The new token must expire at another second than the first:
+			// GitLab's expiry has whole seconds.
+			time.Sleep(1100 * time.Millisecond)
+		}
+		o.at = g.Now()
 		runnerID, _ := strconv.ParseInt(o.id, 10, 64)
-		o.outside = rotate(t, m, runnerID, o.first)
+		o.outside = rotate(t, g, runnerID, o.first)
 	}
 }
 
-func checkedRunner(m *acctest.Mock, onStale string) string {
+func checkedRunner(t *testing.T, g *acctest.GitLab, onStale string) string {
 	body := fmt.Sprintf(`  runner_type = "group_type"
   group_id    = %d
-  token_check = "graphql"`, m.Seed.Group.ID)
+  token_check = "graphql"`, g.GroupID(t)) + defaultDescription(g)
 	if onStale != "" {
 		body += fmt.Sprintf("\n  on_stale_token = %q", onStale)
 	}
-	return runnerConfig(m, m.Seed.Group.OwnerToken, body)
+	return runnerConfig(g, g.OwnerToken(t), body)
 }
 
 // verifies checks that POST /runners/verify (what `gitlab-runner register`
 // sends) answers want for the token *tok (read when the check runs).
-func verifies(m *acctest.Mock, t *testing.T, what string, tok *string, want int) resource.TestCheckFunc {
+func verifies(g *acctest.GitLab, t *testing.T, what string, tok *string, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if got := m.VerifyStatus(t, *tok, "s_0123456789ab"); got != want {
+		if got := g.VerifyStatus(t, *tok, "s_0123456789ab"); got != want {
 			return fmt.Errorf("POST /runners/verify with %s answered %d, want %d", what, got, want)
 		}
 		return nil
@@ -115,15 +114,15 @@ func verifies(m *acctest.Mock, t *testing.T, what string, tok *string, want int)
 func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 	for name, rotate := range rotations {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			m := startExpiringMock(t)
-			config := checkedRunner(m, "rotate")
+			acctest.ParallelOnMock(t)
+			g := startExpiring(t)
+			config := checkedRunner(t, g, "rotate")
 			var o outsideRotation
 			var fresh string
-			resource.Test(t, testCase(t, m,
+			resource.Test(t, testCase(t, g,
 				o.created(config, statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(true))),
 				resource.TestStep{
-					PreConfig: o.rotateADayLater(t, m, rotate),
+					PreConfig: o.rotateADayLater(t, g, rotate),
 					Config:    config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply: []plancheck.PlanCheck{
@@ -143,20 +142,25 @@ func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 							}
 							return nil
 						},
-						verifies(m, t, "the token in state", &fresh, 200),
-						verifies(m, t, "the token Terraform had before", &o.first, 403),
-						verifies(m, t, "the token rotated outside Terraform", &o.outside, 403),
-						checkMock(m, func(rec store.RunnerRecord) error {
-							if rec.Token != fresh {
-								return fmt.Errorf("the token in state is not the runner's current token")
+						verifies(g, t, "the token in state", &fresh, 200),
+						verifies(g, t, "the token Terraform had before", &o.first, 403),
+						verifies(g, t, "the token rotated outside Terraform", &o.outside, 403),
+						g.CheckAgreement(t, userRunnerType), // the token in state is the runner's
+						// The fresh token's lifetime starts with the apply.
+						resource.TestCheckResourceAttrWith(address, "token_expires_at", func(v string) error {
+							at, err := time.Parse(time.RFC3339, v)
+							if err != nil {
+								return err
+							}
+							earliest, latest := o.at.Add(tokenLifetime).Truncate(time.Second), g.Now().Add(tokenLifetime)
+							if at.Before(earliest) || at.After(latest) {
+								return fmt.Errorf("token_expires_at = %s, want between %s and %s", v, earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
 							}
 							return nil
 						}),
 					),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(true)),
-						statecheck.ExpectKnownValue(address, tfjsonpath.New("token_expires_at"),
-							knownvalue.StringExact(m.Clock.Now().Add(24*time.Hour+tokenLifetime).UTC().Format(time.RFC3339))),
 					},
 				},
 				resource.TestStep{Config: config, PlanOnly: true},
@@ -172,14 +176,14 @@ func TestAccUserRunner_staleTokenRotate(t *testing.T) {
 func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 	for name, rotate := range rotations {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			m := startExpiringMock(t)
-			config := checkedRunner(m, "")
+			acctest.ParallelOnMock(t)
+			g := startExpiring(t)
+			config := checkedRunner(t, g, "")
 			var o outsideRotation
-			resource.Test(t, testCase(t, m,
+			resource.Test(t, testCase(t, g,
 				o.created(config),
 				resource.TestStep{
-					PreConfig: o.rotateADayLater(t, m, rotate),
+					PreConfig: o.rotateADayLater(t, g, rotate),
 					Config:    config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
@@ -187,8 +191,8 @@ func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 					},
 					Check: resource.ComposeTestCheckFunc(
 						resource.TestCheckResourceAttrPtr(address, "token", &o.first),
-						verifies(m, t, "the (stale) token in state", &o.first, 403),
-						verifies(m, t, "the runner's current token", &o.outside, 200),
+						verifies(g, t, "the (stale) token in state", &o.first, 403),
+						verifies(g, t, "the runner's current token", &o.outside, 200),
 					),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(address, tfjsonpath.New("token_current"), knownvalue.Bool(false)),
@@ -205,18 +209,21 @@ func TestAccUserRunner_staleTokenWarn(t *testing.T) {
 // refresh costs one GET /runners/:id without the opt-in check, plus one
 // GraphQL query with it, and nothing else (never POST /runners/verify).
 func TestAccUserRunner_untouchedToken(t *testing.T) {
-	t.Parallel()
-	m := startExpiringMock(t)
-	plain := runnerConfig(m, m.Seed.Group.OwnerToken, fmt.Sprintf(`  runner_type = "group_type"
-  group_id    = %d`, m.Seed.Group.ID))
-	checked := checkedRunner(m, "rotate")
+	acctest.ParallelOnMock(t)
+	g := startExpiring(t)
+	plain := runnerConfig(g, g.OwnerToken(t), fmt.Sprintf(`  runner_type = "group_type"
+  group_id    = %d`, g.GroupID(t))+defaultDescription(g))
+	checked := checkedRunner(t, g, "rotate")
+	// A day passes on the mock's clock (in live mode, the seconds between
+	// steps do); the requests of the plan that follows are counted.
+	aDayLater := func() { g.OnMock(func(m *acctest.Mock) { m.Clock.Advance(24 * time.Hour) })(); g.Stats().Reset() }
 
 	// onlyRefreshRequests checks that the plans of a PlanOnly step sent
 	// only GET /runners/:id and, with graphql, as many GraphQL queries
 	// (besides the scope lists of scopeLists).
 	onlyRefreshRequests := func(graphql bool) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			byRoute, total := m.OperationRequests()
+			byRoute, total := g.OperationRequests()
 			gets, queries := byRoute["GET /runners/:id"], byRoute["POST /api/graphql"]
 			others := total - gets - queries - scopeLists(byRoute)
 			if gets == 0 || others != 0 || (graphql && queries != gets) || (!graphql && queries != 0) {
@@ -226,13 +233,13 @@ func TestAccUserRunner_untouchedToken(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, testCase(t, m,
+	resource.Test(t, testCase(t, g,
 		resource.TestStep{
 			Config:           plain,
 			ConfigPlanChecks: emptyPlanAfterApply,
 			// Creation settings need GET /version only when one is set.
 			Check: func(*terraform.State) error {
-				if n := m.Stats().Requests("GET /version"); n != 0 {
+				if n := g.Stats().Requests("GET /version"); n != 0 {
 					return fmt.Errorf("a create without creation settings asked GET /version %d times", n)
 				}
 				return nil
@@ -242,7 +249,7 @@ func TestAccUserRunner_untouchedToken(t *testing.T) {
 			},
 		},
 		resource.TestStep{
-			PreConfig: func() { m.Clock.Advance(24 * time.Hour); m.Stats().Reset() },
+			PreConfig: aDayLater,
 			Config:    plain,
 			PlanOnly:  true,
 		},
@@ -260,7 +267,7 @@ func TestAccUserRunner_untouchedToken(t *testing.T) {
 			},
 		},
 		resource.TestStep{
-			PreConfig: func() { m.Clock.Advance(24 * time.Hour); m.Stats().Reset() },
+			PreConfig: aDayLater,
 			Config:    checked,
 			PlanOnly:  true,
 		},

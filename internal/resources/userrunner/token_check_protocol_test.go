@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/acctest"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/providertest"
 )
 
@@ -151,6 +152,14 @@ func diagText(diags []*tfprotov6.Diagnostic) string {
 		b.WriteString(d.Summary + ": " + d.Detail + "\n")
 	}
 	return b.String()
+}
+
+// startExpiringMock is a mock whose group runner tokens expire.
+func startExpiringMock(t *testing.T) *acctest.Mock {
+	m := acctest.StartMock(t)
+	seconds := int64(tokenLifetime / time.Second)
+	m.Store().UpdateSettings(func(s *store.Settings) { s.GroupRunnerTokenExpirationInterval = &seconds })
+	return m
 }
 
 // TestPlanWarnsAboutStaleToken: after a rotation outside Terraform, the plan
