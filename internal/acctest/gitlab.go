@@ -14,6 +14,7 @@ import (
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/api"
 	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/mockcoordinator/store"
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
 )
 
 // GitLab is the GitLab a test runs against: an in-process mock coordinator
@@ -317,6 +318,18 @@ func (g *GitLab) Faults() *mockcoordinator.Faults {
 		return g.mock.Faults()
 	}
 	return g.front.faults
+}
+
+// EndFaults clears the faults and waits until no request they held is still
+// on its way: a request a latency fault delayed reaches GitLab when its delay
+// ends, even after its client gave up (and the provider exited), and would
+// land in the middle of whatever the test does next.
+func (g *GitLab) EndFaults(t *testing.T) {
+	t.Helper()
+	g.Faults().Clear()
+	testwait.Until(t, time.Minute, "the requests the faults held to end", func() bool {
+		return g.Faults().InFlight() == 0
+	})
 }
 
 // Stats counts the requests the provider (and anything else using URL)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -102,6 +103,7 @@ type Faults struct {
 	list     []*faultState
 	rng      *rand.Rand
 	injected int
+	inFlight atomic.Int64 // requests in Serve: delayed, being applied or answered
 }
 
 type faultState struct {
@@ -143,6 +145,15 @@ func (f *Faults) Injected() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.injected
+}
+
+// InFlight returns how many requests are inside Serve now. A request that a
+// FaultLatency holds reaches the API when its delay ends, even when its
+// client gave up meanwhile (a server does not notice a client that left
+// before it reads the body): a test that wants the storm over, with no
+// late request still to land, waits for 0 after Clear.
+func (f *Faults) InFlight() int {
+	return int(f.inFlight.Load())
 }
 
 // Active returns the faults that can still fire; Times is the number of

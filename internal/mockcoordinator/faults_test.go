@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/gitlabrunner/terraform-provider-gitlabrunner/internal/testwait"
 )
 
 func TestFaultRateLimitAnswers429WithRetryAfter(t *testing.T) {
@@ -271,4 +273,24 @@ func assertLastLog(t *testing.T, s *Server, route string, status int, fault stri
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Errorf("last log entry = %+v, want route %q status %d fault %q", e, route, status, fault)
+}
+
+// A request a latency fault holds is in flight until its delay ends and it
+// is answered, whether or not the faults were cleared meanwhile: tests wait
+// for InFlight() == 0 before they count on no late request landing.
+func TestFaultsInFlightCountsHeldRequests(t *testing.T) {
+	s := startTestServer(t, Options{})
+	c := newClient(s)
+	s.Faults().Add(Fault{Route: "GET /version", Kind: FaultLatency, Latency: 300 * time.Millisecond})
+	done := make(chan int, 1)
+	go func() { done <- mustCall(t, c, s, "GET", "/version", s.Seed().AdminToken, nil).status }()
+	testwait.Until(t, 10*time.Second, "the request held by the fault", func() bool { return s.Faults().InFlight() == 1 })
+	s.Faults().Clear()
+	if got := s.Faults().InFlight(); got != 1 {
+		t.Fatalf("InFlight() after Clear = %d, want 1 (the held request is still on its way)", got)
+	}
+	if status := <-done; status != 200 {
+		t.Fatalf("status = %d, want 200", status)
+	}
+	testwait.Until(t, 10*time.Second, "InFlight() back to 0 after the answer", func() bool { return s.Faults().InFlight() == 0 })
 }

@@ -68,6 +68,8 @@ func (s *Server) serveWithFaults(w *srvStatusRecorder, r *http.Request, route st
 // none) and whether the caller must drop the connection instead of
 // answering (dropConnection in this package; a proxy hijacks its own).
 func (f *Faults) Serve(w http.ResponseWriter, r *http.Request, route string, apply func(http.ResponseWriter)) (string, bool) {
+	f.inFlight.Add(1)
+	defer f.inFlight.Add(-1)
 	delays, fault := f.pick(route)
 	for _, d := range delays {
 		if !srvSleep(r.Context(), d) {

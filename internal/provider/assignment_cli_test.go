@@ -204,6 +204,6 @@ func TestAccAssignment_faultStorm(t *testing.T) {
 			len(missing), missing, tailLines(out, 60))
 	}
 
-	f.g.Faults().Clear()
+	f.g.EndFaults(t)
 	f.converge(t)
 }
